@@ -1,0 +1,174 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using NfvConformance.Abstractions.Measurements;
+using NfvConformance.Reports.Model;
+
+namespace NfvConformance.Reports.Exporters;
+
+/// <summary>
+/// Writes <c>summary.json</c>, the machine-readable result of a run (README "summary.json"). The keys of the
+/// documented contract never change meaning; new keys may be added, and <c>schema_version</c> says which.
+/// </summary>
+public sealed class SummaryJsonExporter : IReportExporter
+{
+    /// <summary>The file name.</summary>
+    public const string FileName = "summary.json";
+
+    /// <summary>The version of the summary.json shape this exporter writes.</summary>
+    public const string SchemaVersion = "1.0";
+
+    /// <inheritdoc />
+    public string Name => "json";
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<string>> ExportAsync(RunSummary summary, string directory, CancellationToken cancellationToken = default)
+    {
+        string path = Path.Combine(directory, FileName);
+        await using (FileStream stream = File.Create(path))
+        {
+            await using Utf8JsonWriter json = new(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.Default });
+            Write(json, summary);
+            await json.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return [path];
+    }
+
+    /// <summary>Writes one scenario as a JSON object (also used for the live <c>results.ndjson</c> stream).</summary>
+    /// <param name="json">The writer.</param>
+    /// <param name="s">The scenario.</param>
+    public static void WriteScenario(Utf8JsonWriter json, ScenarioSummary s)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(s);
+        json.WriteStartObject();
+        json.WriteString("id", s.Id);
+        json.WriteString("feature", s.Feature);
+        json.WriteString("feature_file", s.FeatureFile);
+        json.WriteString("name", s.Name);
+        json.WriteString("location", s.Location);
+        WriteStrings(json, "tags", s.Tags);
+        WriteStrings(json, "requirements", s.Requirements);
+        json.WriteString("status", s.Status.ToWireName());
+        json.WriteNumber("duration_ms", Math.Round(s.DurationMs, 3));
+        if (s.Error is not null)
+        {
+            json.WriteString("error", s.Error);
+        }
+
+        if (s.Reason is not null)
+        {
+            json.WriteString("reason", s.Reason);
+        }
+
+        json.WriteStartArray("measurements");
+        foreach (Measurement m in s.Measurements)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", m.Name);
+            if (double.IsFinite(m.Value))
+            {
+                json.WriteNumber("value", m.Value);
+            }
+            else
+            {
+                json.WriteString("value", m.Value.ToString(CultureInfo.InvariantCulture));
+            }
+
+            json.WriteString("unit", m.Unit);
+            if (m.Target is not null)
+            {
+                json.WriteString("target", m.Target);
+            }
+
+            if (m.Verdict != MeasurementVerdict.None)
+            {
+                json.WriteString("verdict", m.Verdict.ToString().ToLowerInvariant());
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("steps");
+        foreach (StepSummary step in s.Steps)
+        {
+            json.WriteStartObject();
+            json.WriteString("keyword", step.Keyword);
+            json.WriteString("text", step.Text);
+            json.WriteString("status", step.Status);
+            json.WriteString("location", step.Location);
+            json.WriteNumber("duration_ms", Math.Round(step.DurationMs, 3));
+            if (step.Error is not null)
+            {
+                json.WriteString("error", step.Error);
+            }
+
+            if (step.Snippet is not null)
+            {
+                json.WriteString("snippet", step.Snippet);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void Write(Utf8JsonWriter json, RunSummary summary)
+    {
+        RunInfo run = summary.Run;
+        RunTotals totals = summary.Totals;
+        json.WriteStartObject();
+        json.WriteString("schema_version", SchemaVersion);
+        json.WriteStartObject("run");
+        json.WriteString("id", run.Id);
+        json.WriteString("started", run.Started.ToString("O", CultureInfo.InvariantCulture));
+        json.WriteString("finished", run.Finished.ToString("O", CultureInfo.InvariantCulture));
+        json.WriteString("target", run.Target);
+        json.WriteString("profile", run.Profile);
+        json.WriteString("tool_version", run.ToolVersion);
+        if (run.Tags is not null)
+        {
+            json.WriteString("tags", run.Tags);
+        }
+
+        json.WriteNumber("seed", run.Seed);
+        json.WriteBoolean("interrupted", run.Interrupted);
+        json.WriteEndObject();
+
+        json.WriteStartObject("totals");
+        json.WriteNumber("passed", totals.Passed);
+        json.WriteNumber("failed", totals.Failed);
+        json.WriteNumber("skipped", totals.Skipped);
+        json.WriteNumber("undefined", totals.Undefined);
+        json.WriteNumber("not_applicable", totals.NotApplicable);
+        json.WriteNumber("pending", totals.Pending);
+        json.WriteNumber("ambiguous", totals.Ambiguous);
+        json.WriteNumber("total", totals.Total);
+        json.WriteEndObject();
+
+        json.WriteStartArray("scenarios");
+        foreach (ScenarioSummary s in summary.Scenarios)
+        {
+            WriteScenario(json, s);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (string v in values)
+        {
+            json.WriteStringValue(v);
+        }
+
+        json.WriteEndArray();
+    }
+}

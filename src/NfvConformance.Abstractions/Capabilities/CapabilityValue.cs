@@ -12,15 +12,19 @@ public sealed record CapabilityValue(string Raw, string? Unit, string Source)
     private static readonly string[] s_truthy = ["yes", "y", "true", "must", "supported", "on"];
     private static readonly string[] s_falsy = ["no", "n", "false", "not required", "none", "off", "0", "n/a", "unsupported"];
 
+    /// <summary>Gets every evidence source consulted for this value, the winning one first (empty when only one source spoke).</summary>
+    public IReadOnlyList<CapabilityEvidence> Evidence { get; init; } = [];
+
     /// <summary>Gets a value indicating whether the value states that the capability is offered.</summary>
     /// <remarks>Yes/true/must, and any positive number, are offered; No/false/0/none are not; any other text
     /// (for example <c>per selected flavour</c> or <c>optional</c>) counts as offered because the infrastructure
-    /// exposes the capability, only without a fixed figure.</remarks>
+    /// exposes the capability, only without a fixed figure. A trailing note in parentheses is ignored
+    /// (<c>No (as i.cap.018)</c> is not offered).</remarks>
     public bool IsOffered
     {
         get
         {
-            string v = Raw.Trim();
+            string v = WithoutNote(Raw);
             if (v.Length == 0)
             {
                 return false;
@@ -58,6 +62,13 @@ public sealed record CapabilityValue(string Raw, string? Unit, string Source)
         }
 
         return double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static string WithoutNote(string raw)
+    {
+        string v = raw.Trim();
+        int paren = v.IndexOf('(', StringComparison.Ordinal);
+        return paren > 0 ? v[..paren].Trim() : v;
     }
 
     /// <inheritdoc />

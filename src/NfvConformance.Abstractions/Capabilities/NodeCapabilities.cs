@@ -11,14 +11,17 @@ public sealed class NodeCapabilities
     /// <param name="extensions">The node's profile-extension labels (for example <c>network-smartnic</c>).</param>
     /// <param name="capabilities">Capability values by catalogue uid (for example <c>RM:e.cap.013</c>).</param>
     /// <param name="features">Short feature names the node offers (for example <c>sriov</c>, <c>dpdk</c>, <c>smartnic</c>).</param>
+    /// <param name="hardware">What hardware discovery found on the node (NICs, accelerators, CPU, NUMA), if the target knows.</param>
     public NodeCapabilities(
         string id,
         string site,
         string profile,
         IReadOnlyList<string> extensions,
         IReadOnlyDictionary<string, CapabilityValue> capabilities,
-        IReadOnlySet<string> features)
+        IReadOnlySet<string> features,
+        Inventory.NodeHardware? hardware = null)
     {
+        Hardware = hardware;
         Id = id;
         Site = site;
         Profile = profile;
@@ -44,6 +47,9 @@ public sealed class NodeCapabilities
 
     /// <summary>Gets the short feature names the node offers.</summary>
     public IReadOnlySet<string> Features { get; }
+
+    /// <summary>Gets what hardware discovery found on the node, or null when the target does not report hardware.</summary>
+    public Inventory.NodeHardware? Hardware { get; }
 
     /// <summary>Tells whether this node offers a capability, named by catalogue uid, profile extension or feature name.</summary>
     /// <param name="capability">A uid (<c>RM:e.cap.013</c>), an extension (<c>network-smartnic</c>) or a feature (<c>sriov</c>).</param>

@@ -1,0 +1,62 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Requirements;
+using NfvConformance.Abstractions.Targets;
+
+namespace NfvConformance.Emulator;
+
+/// <summary>Creates the in-process emulator target (<c>--target emulator</c>).</summary>
+public sealed class EmulatorTargetFactory : ILabTargetFactory
+{
+    /// <summary>The name users type after <c>--target</c>.</summary>
+    public const string TargetName = "emulator";
+
+    /// <summary>The setting naming a hardware inventory YAML file that replaces the embedded default.</summary>
+    public const string InventorySetting = "inventory";
+
+    private static readonly string[] s_knownSettings = [InventorySetting];
+
+    /// <inheritdoc />
+    public string Name => TargetName;
+
+    /// <inheritdoc />
+    public string Description => "The in-process NFVI emulator: capabilities, hardware discovery, negotiation, placement, lifecycle, dataplane.";
+
+    /// <inheritdoc />
+    public IReadOnlyList<ValidationError> Validate(LabTargetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        List<ValidationError> errors = [];
+        foreach (string key in options.Settings.Keys.Order(StringComparer.Ordinal))
+        {
+            if (Array.IndexOf(s_knownSettings, key) < 0)
+            {
+                errors.Add(new ValidationError(true, $"unknown emulator setting '{key}'; known settings: {string.Join(", ", s_knownSettings)}.", $"settings.{key}"));
+            }
+        }
+
+        if (options.Catalogue.Count == 0)
+        {
+            errors.Add(new ValidationError(false, "no capability definitions were given; only hardware-backed capabilities will be published. Pass the requirement catalogue.", "catalogue"));
+        }
+
+        errors.AddRange(ToBuilder(options).Validate());
+        return errors;
+    }
+
+    /// <inheritdoc />
+    public ILabTarget Create(LabTargetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new EmulatorTarget(ToBuilder(options));
+    }
+
+    private static EmulatorBuilder ToBuilder(LabTargetOptions options)
+    {
+        EmulatorBuilder builder = new EmulatorBuilder()
+            .WithProfile(options.Profile)
+            .WithSeed(options.Seed)
+            .WithCatalogue(options.Catalogue);
+        return options.Settings.TryGetValue(InventorySetting, out string? path) ? builder.WithInventoryFile(path) : builder;
+    }
+}

@@ -1,0 +1,116 @@
+// Licensed under the Apache License, Version 2.0.
+namespace NfvConformance.Abstractions.Inventory;
+
+/// <summary>A network interface as hardware discovery reports it.</summary>
+/// <param name="Name">The interface name (for example <c>ens1f0</c>).</param>
+/// <param name="PciAddress">The PCI address (for example <c>0000:3b:00.0</c>).</param>
+/// <param name="SpeedGbps">The link speed in Gbit/s.</param>
+/// <param name="Driver">The bound driver (<c>ice</c>, <c>mlx5_core</c>, <c>virtio-pci</c>, <c>vfio-pci</c>).</param>
+/// <param name="NumaNode">The NUMA node the device is attached to.</param>
+/// <param name="Offloads">Offloads the device performs (<c>checksum</c>, <c>tso</c>, <c>lro</c>, <c>vxlan</c>, <c>rss</c>, <c>xdp</c>).</param>
+/// <param name="RssQueues">The number of receive-side-scaling queues.</param>
+/// <param name="SriovTotalVfs">SR-IOV virtual functions the device can expose (0 when SR-IOV is not enabled).</param>
+/// <param name="SriovUsedVfs">SR-IOV virtual functions already handed to workloads.</param>
+/// <param name="DpdkBound">True when the port is bound to a DPDK poll-mode driver (a DPDK vSwitch uses it).</param>
+/// <param name="SmartNic">True when the device is a SmartNIC/DPU able to take over the virtual switch.</param>
+/// <param name="LinkUp">False when the link is down or the device has failed.</param>
+public sealed record NicInfo(
+    string Name,
+    string PciAddress,
+    int SpeedGbps,
+    string Driver,
+    int NumaNode,
+    IReadOnlyList<string> Offloads,
+    int RssQueues,
+    int SriovTotalVfs,
+    int SriovUsedVfs,
+    bool DpdkBound,
+    bool SmartNic,
+    bool LinkUp = true)
+{
+    /// <summary>Gets the virtual functions still free to hand out (0 when the link is down).</summary>
+    public int SriovFreeVfs => LinkUp ? Math.Max(0, SriovTotalVfs - SriovUsedVfs) : 0;
+
+    /// <summary>Tells whether the device performs an offload.</summary>
+    /// <param name="offload">The offload name, compared without case.</param>
+    /// <returns>True when listed.</returns>
+    public bool HasOffload(string offload) => Offloads.Contains(offload, StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>A hardware accelerator as hardware discovery reports it.</summary>
+/// <param name="Name">The device name (for example <c>qat0</c>).</param>
+/// <param name="Kind">What it accelerates: <c>crypto</c>, <c>compression</c>, <c>fpga</c>, <c>gpu</c>, <c>transcoding</c>.</param>
+/// <param name="PciAddress">The PCI address.</param>
+/// <param name="NumaNode">The NUMA node the device is attached to.</param>
+/// <param name="Interface">How workloads consume it (<c>dpdk-cryptodev</c>, <c>virtio-crypto</c>, <c>cuda</c>), if stated.</param>
+public sealed record AcceleratorInfo(string Name, string Kind, string PciAddress, int NumaNode, string? Interface = null);
+
+/// <summary>CPU facts of one node.</summary>
+/// <param name="Model">The CPU model name.</param>
+/// <param name="Architecture">The instruction-set architecture (<c>x86_64</c>, <c>aarch64</c>).</param>
+/// <param name="Sockets">Populated sockets.</param>
+/// <param name="CoresPerSocket">Physical cores per socket.</param>
+/// <param name="Smt">True when simultaneous multithreading is on.</param>
+/// <param name="ClockGhz">The base clock in GHz.</param>
+/// <param name="PinningSupported">True when workloads may get dedicated, pinned cores.</param>
+/// <param name="ReservedCoresPerNuma">Cores per NUMA node kept for the infrastructure (vSwitch, host OS).</param>
+public sealed record CpuInfo(
+    string Model,
+    string Architecture,
+    int Sockets,
+    int CoresPerSocket,
+    bool Smt,
+    double ClockGhz,
+    bool PinningSupported,
+    int ReservedCoresPerNuma);
+
+/// <summary>One NUMA node: its cores, memory and huge pages.</summary>
+/// <param name="Id">The NUMA node id.</param>
+/// <param name="Cores">Physical cores in the node.</param>
+/// <param name="MemoryMb">Memory in MiB (huge pages included).</param>
+/// <param name="Hugepages1G">1 GiB huge pages configured on the node.</param>
+/// <param name="Hugepages2M">2 MiB huge pages configured on the node.</param>
+public sealed record NumaNodeInfo(int Id, int Cores, long MemoryMb, int Hugepages1G, int Hugepages2M)
+{
+    /// <summary>Gets the memory backed by huge pages, in MiB.</summary>
+    public long HugepageMemoryMb => (Hugepages1G * 1024L) + (Hugepages2M * 2L);
+}
+
+/// <summary>Everything hardware discovery knows about one node.</summary>
+/// <param name="Id">The node id, unique within the inventory.</param>
+/// <param name="Site">The site the node stands in.</param>
+/// <param name="Profile">The node's profile (<c>basic</c>, <c>high-performance</c> or <c>network-intensive</c>).</param>
+/// <param name="Extensions">Profile-extension labels (for example <c>network-smartnic</c>, <c>low-latency-edge</c>).</param>
+/// <param name="Cpu">CPU facts.</param>
+/// <param name="Numa">NUMA nodes.</param>
+/// <param name="Nics">Network interfaces.</param>
+/// <param name="Accelerators">Accelerators.</param>
+/// <param name="Source">Where the facts came from, as <c>file:line</c>.</param>
+public sealed record NodeHardware(
+    string Id,
+    string Site,
+    string Profile,
+    IReadOnlyList<string> Extensions,
+    CpuInfo Cpu,
+    IReadOnlyList<NumaNodeInfo> Numa,
+    IReadOnlyList<NicInfo> Nics,
+    IReadOnlyList<AcceleratorInfo> Accelerators,
+    string Source)
+{
+    /// <summary>Gets the total physical cores of the node.</summary>
+    public int TotalCores => Numa.Sum(n => n.Cores);
+
+    /// <summary>Gets the total memory of the node in MiB.</summary>
+    public long TotalMemoryMb => Numa.Sum(n => n.MemoryMb);
+}
+
+/// <summary>A hardware inventory: sites, the WAN links between them and every node.</summary>
+/// <param name="Sites">The sites.</param>
+/// <param name="Links">WAN links between sites.</param>
+/// <param name="Nodes">The nodes.</param>
+/// <param name="Source">The file (or embedded resource) the inventory was read from.</param>
+public sealed record HardwareInventory(
+    IReadOnlyList<Sites.SiteInfo> Sites,
+    IReadOnlyList<Sites.WanLink> Links,
+    IReadOnlyList<NodeHardware> Nodes,
+    string Source);

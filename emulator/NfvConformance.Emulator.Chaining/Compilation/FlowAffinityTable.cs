@@ -1,0 +1,99 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Runtime.CompilerServices;
+
+namespace NfvConformance.Emulator.Chaining.Compilation;
+
+/// <summary>The instance a flow uses at each hop position, with the group of that hop so it can be remapped after an update.</summary>
+[InlineArray(16)]
+internal struct HopSlots
+{
+    private ushort _element0;
+}
+
+/// <summary>One flow's chain and per-hop instances, recorded at its first packet.</summary>
+internal struct FlowEntry
+{
+    public ulong Key0;
+    public ulong Key1;
+    public long Generation;
+    public int Chain;
+    public uint Hash;
+    public HopSlots Instances;
+    public HopSlots Groups;
+    public bool Used;
+}
+
+/// <summary>
+/// Flow stickiness: a fixed-capacity open-addressing table (linear probing, power-of-two size), preallocated and
+/// owned by one worker. A flow keeps its instances across configuration swaps while they stay in service.
+/// When the probe window is full the oldest slot in it is overwritten and counted as an eviction.
+/// </summary>
+internal sealed class FlowAffinityTable
+{
+    public const int ProbeLimit = 8;
+    private readonly FlowEntry[] _entries;
+    private readonly int _mask;
+
+    public FlowAffinityTable(int capacity)
+    {
+        int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity));
+        _entries = new FlowEntry[size];
+        _mask = size - 1;
+    }
+
+    public int Capacity => _entries.Length;
+
+    public long Evictions { get; private set; }
+
+    public int Count { get; private set; }
+
+    /// <summary>Finds the flow's entry or claims one for it; <paramref name="isNew"/> tells which.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref FlowEntry Lookup(ulong key0, ulong key1, uint hash, out bool isNew)
+    {
+        int i = (int)hash & _mask;
+        for (int probe = 0; probe < ProbeLimit; probe++)
+        {
+            ref FlowEntry e = ref _entries[(i + probe) & _mask];
+            if (e.Used && e.Key0 == key0 && e.Key1 == key1)
+            {
+                isNew = false;
+                return ref e;
+            }
+
+            if (!e.Used)
+            {
+                return ref Claim(ref e, key0, key1, hash, out isNew);
+            }
+        }
+
+        return ref Evict(i, key0, key1, hash, out isNew);
+    }
+
+    public void Clear()
+    {
+        Array.Clear(_entries);
+        Count = 0;
+    }
+
+    private ref FlowEntry Claim(ref FlowEntry e, ulong key0, ulong key1, uint hash, out bool isNew)
+    {
+        e = default;
+        e.Used = true;
+        e.Key0 = key0;
+        e.Key1 = key1;
+        e.Hash = hash;
+        e.Generation = -1;
+        Count++;
+        isNew = true;
+        return ref e;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ref FlowEntry Evict(int i, ulong key0, ulong key1, uint hash, out bool isNew)
+    {
+        Evictions++;
+        Count--;
+        return ref Claim(ref _entries[(i + (int)(Evictions % ProbeLimit)) & _mask], key0, key1, hash, out isNew);
+    }
+}

@@ -1,0 +1,155 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.Errors;
+
+namespace NfvConformance.Abstractions.Chaining;
+
+/// <summary>
+/// The service-function-chaining facet of a target (<c>ILabTarget.GetFeature&lt;IServiceChainingFeature&gt;()</c>):
+/// validate and apply a chain spec, prove which path a flow takes, read per-hop counters and run seeded trials with faults.
+/// </summary>
+public interface IServiceChainingFeature
+{
+    /// <summary>Checks a spec without applying it and returns every problem at once.</summary>
+    /// <param name="spec">The spec.</param>
+    /// <returns>All problems; empty when the spec can be applied.</returns>
+    IReadOnlyList<ValidationError> Validate(ChainSpec spec);
+
+    /// <summary>Validates and applies a spec. Flows already running keep their instances unless theirs was removed.</summary>
+    /// <param name="spec">The new spec; it replaces the applied one as a whole.</param>
+    /// <param name="cancellationToken">Cancels before the swap; the swap itself is atomic.</param>
+    /// <returns>The outcome; on critical problems nothing changes and the problems are returned.</returns>
+    ValueTask<ChainApplyResult> ApplyAsync(ChainSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends one packet of a flow through the applied chains and reports every hop it traversed.</summary>
+    /// <param name="probe">The flow to probe.</param>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    /// <returns>The path taken, hop by hop, with the service path identifier and index seen at each.</returns>
+    ValueTask<ChainPathTrace> ProbeAsync(ChainProbe probe, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads per-hop, per-instance packet and byte counters of the applied chains.</summary>
+    /// <returns>One entry per chain hop instance.</returns>
+    IReadOnlyList<ChainHopCounters> ReadCounters();
+
+    /// <summary>Runs a seeded trial of a chain in virtual time, with faults, and reports what the modeled chain delivered.</summary>
+    /// <param name="options">The trial.</param>
+    /// <param name="cancellationToken">Cancels the trial.</param>
+    /// <returns>The result; the same options and seed give the same result bit for bit.</returns>
+    ValueTask<ChainTrialResult> RunTrialAsync(ChainTrialOptions options, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The outcome of applying a chain spec.</summary>
+/// <param name="Applied">True when the spec is now in force.</param>
+/// <param name="Generation">The generation of the configuration in force afterwards (grows by one per applied spec).</param>
+/// <param name="Problems">Every problem found (non-critical ones also when applied).</param>
+public sealed record ChainApplyResult(bool Applied, long Generation, IReadOnlyList<ValidationError> Problems);
+
+/// <summary>One flow to probe the chains with.</summary>
+/// <param name="SourceIp">Source IPv4 address.</param>
+/// <param name="DestinationIp">Destination IPv4 address.</param>
+/// <param name="Protocol">IP protocol.</param>
+/// <param name="SourcePort">Source port (TCP/UDP).</param>
+/// <param name="DestinationPort">Destination port (TCP/UDP).</param>
+public sealed record ChainProbe(string SourceIp, string DestinationIp, ClassifierProtocol Protocol, int SourcePort, int DestinationPort)
+{
+    /// <summary>Gets the logical port the packet enters on, or null for any.</summary>
+    public string? LogicalSourcePort { get; init; }
+
+    /// <summary>Gets a value indicating whether to send it as reverse traffic (destination to source) of a symmetric chain.</summary>
+    public bool Reverse { get; init; }
+}
+
+/// <summary>One hop a probed packet traversed.</summary>
+/// <param name="ServicePathId">The NSH service path identifier (the chain id; the reverse path of a symmetric chain has its own).</param>
+/// <param name="ServiceIndex">The NSH service index when the packet reached this hop (255 at the first, one less per hop).</param>
+/// <param name="PortPairGroup">The hop.</param>
+/// <param name="PortPair">The instance that handled it.</param>
+public sealed record HopTraversal(int ServicePathId, int ServiceIndex, string PortPairGroup, string PortPair);
+
+/// <summary>The path a probed packet took.</summary>
+/// <param name="Chain">The chain it was steered into, or null when no classifier matched.</param>
+/// <param name="Hops">Every hop, in order.</param>
+/// <param name="Delivered">True when it left the chain's tail.</param>
+/// <param name="DropReason">The counter name of the drop when it did not (for example <c>instance_down</c>), else null.</param>
+public sealed record ChainPathTrace(string? Chain, IReadOnlyList<HopTraversal> Hops, bool Delivered, string? DropReason);
+
+/// <summary>Counters of one instance at one hop of one chain.</summary>
+/// <param name="Chain">The chain.</param>
+/// <param name="PortPairGroup">The hop.</param>
+/// <param name="PortPair">The instance.</param>
+/// <param name="Packets">Packets steered to it.</param>
+/// <param name="Bytes">Bytes steered to it.</param>
+/// <param name="Drops">Packets lost at it (instance or link down, function drop).</param>
+public sealed record ChainHopCounters(string Chain, string PortPairGroup, string PortPair, long Packets, long Bytes, long Drops);
+
+/// <summary>A virtual-time trial of one chain.</summary>
+/// <param name="Chain">The chain to drive.</param>
+public sealed record ChainTrialOptions(string Chain)
+{
+    /// <summary>Gets the trial length in virtual time.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets the offered load in packets per second, over all flows.</summary>
+    public double OfferedLoadPps { get; init; } = 100_000;
+
+    /// <summary>Gets the number of concurrent flows (distinct 5-tuples).</summary>
+    public int Flows { get; init; } = 1_000;
+
+    /// <summary>Gets the frame size in bytes.</summary>
+    public int FrameSize { get; init; } = 64;
+
+    /// <summary>Gets the seed for arrivals, flows and every random choice; the same seed repeats the trial bit for bit.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Gets a value indicating whether arrivals are Poisson (true) or evenly spaced (false).</summary>
+    public bool PoissonArrivals { get; init; } = true;
+
+    /// <summary>Gets the faults to inject.</summary>
+    public FaultSchedule Faults { get; init; } = FaultSchedule.None;
+
+    /// <summary>Gets how long the control plane takes to notice a crashed instance and move its flows (health-check detection time).</summary>
+    public TimeSpan FailureDetection { get; init; } = TimeSpan.FromMilliseconds(30);
+}
+
+/// <summary>What a virtual-time trial measured.</summary>
+public sealed record ChainTrialResult
+{
+    /// <summary>Gets packets offered.</summary>
+    public required long Sent { get; init; }
+
+    /// <summary>Gets packets that left the chain's tail.</summary>
+    public required long Delivered { get; init; }
+
+    /// <summary>Gets lost packets by reason (<c>queue_full</c>, <c>instance_down</c>, <c>link_down</c>, <c>random_loss</c>).</summary>
+    public required IReadOnlyDictionary<string, long> Lost { get; init; }
+
+    /// <summary>Gets delivered packets per second of virtual time.</summary>
+    public required double ThroughputPps { get; init; }
+
+    /// <summary>Gets end-to-end latency percentiles of delivered packets.</summary>
+    public required LatencySummary Latency { get; init; }
+
+    /// <summary>Gets one record per instance crash: what it cost and how long recovery took.</summary>
+    public required IReadOnlyList<FailoverRecord> Failovers { get; init; }
+
+    /// <summary>Gets a digest of every delivered packet's identity and timing, to compare runs bit for bit.</summary>
+    public required ulong Digest { get; init; }
+
+    /// <summary>Gets the number of discrete events processed.</summary>
+    public required long Events { get; init; }
+}
+
+/// <summary>End-to-end latency figures.</summary>
+/// <param name="Min">Smallest.</param>
+/// <param name="Mean">Mean.</param>
+/// <param name="P50">Median.</param>
+/// <param name="P99">99th percentile.</param>
+/// <param name="Max">Largest.</param>
+public sealed record LatencySummary(TimeSpan Min, TimeSpan Mean, TimeSpan P50, TimeSpan P99, TimeSpan Max);
+
+/// <summary>What one instance crash cost.</summary>
+/// <param name="PortPair">The instance that crashed.</param>
+/// <param name="CrashedAt">When it crashed.</param>
+/// <param name="FlowsMovedAt">When its flows were moved to the group's other instances (crash plus detection), or null if never.</param>
+/// <param name="PacketsLost">Packets lost because of the crash (its queue plus what reached it before the move).</param>
+/// <param name="TimeToRecover">From the crash to the first delivered packet of a moved flow, or null if none was delivered.</param>
+public sealed record FailoverRecord(string PortPair, TimeSpan CrashedAt, TimeSpan? FlowsMovedAt, long PacketsLost, TimeSpan? TimeToRecover);

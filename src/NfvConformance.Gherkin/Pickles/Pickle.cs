@@ -35,10 +35,17 @@ public sealed record PickleTableCell(string Value);
 /// <param name="Cells">The cells.</param>
 public sealed record PickleTableRow(IReadOnlyList<PickleTableCell> Cells);
 
-/// <summary>A step argument: a doc string or a data table, never both.</summary>
+/// <summary>A step argument: a doc string, a data table, or (rarely) one of each.</summary>
 /// <param name="DocString">The doc string, if the step has one.</param>
 /// <param name="DataTable">The data table rows, if the step has one.</param>
-public sealed record PickleStepArgument(PickleDocString? DocString, IReadOnlyList<PickleTableRow>? DataTable);
+public sealed record PickleStepArgument(PickleDocString? DocString, IReadOnlyList<PickleTableRow>? DataTable)
+{
+    /// <summary>
+    /// Gets a value indicating whether the doc string is written before the data table, when a step has both
+    /// (the grammar allows one of each, in either order); false otherwise.
+    /// </summary>
+    public bool DocStringFirst { get; init; }
+}
 
 /// <summary>A doc string argument.</summary>
 /// <param name="Content">The text between the delimiters, indentation removed and escapes resolved.</param>

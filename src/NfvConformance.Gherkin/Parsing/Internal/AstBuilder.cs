@@ -1,0 +1,275 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Globalization;
+using NfvConformance.Gherkin.Pickles;
+
+namespace NfvConformance.Gherkin.Parsing.Internal;
+
+/// <summary>An error in the document's structure found while building the tree (for example a ragged table).</summary>
+internal sealed class AstBuilderException(string message, Location location) : Exception(message)
+{
+    public Location Location { get; } = location;
+}
+
+/// <summary>A grammar rule being built: the tokens and finished child nodes it has collected, by kind.</summary>
+internal sealed class AstNode(RuleType ruleType)
+{
+    private const int RuleKeyOffset = 16;
+    private readonly List<object?>?[] _items = new List<object?>?[RuleKeyOffset + 17];
+
+    public RuleType RuleType { get; } = ruleType;
+
+    public void Add(TokenType type, Token token) => Add((int)type, token);
+
+    public void Add(RuleType type, object? node) => Add(RuleKeyOffset + (int)type, node);
+
+    public T? GetSingle<T>(RuleType type)
+        where T : class =>
+        _items[RuleKeyOffset + (int)type] is { Count: > 0 } list ? list[0] as T : null;
+
+    public List<T> GetItems<T>(RuleType type)
+        where T : class
+    {
+        List<T> result = [];
+        if (_items[RuleKeyOffset + (int)type] is { } list)
+        {
+            foreach (object? item in list)
+            {
+                if (item is T typed)
+                {
+                    result.Add(typed);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    public Token? GetToken(TokenType type) => _items[(int)type] is { Count: > 0 } list ? (Token?)list[0] : null;
+
+    public IEnumerable<Token> GetTokens(TokenType type) =>
+        _items[(int)type] is { } list ? list.Cast<Token>() : [];
+
+    private void Add(int key, object? value) => (_items[key] ??= []).Add(value);
+}
+
+/// <summary>Builds the <see cref="GherkinDocument"/> as the parser starts and ends rules, numbering nodes as cucumber does.</summary>
+internal sealed class AstBuilder
+{
+    private readonly Stack<AstNode> _stack = new();
+    private readonly List<Comment> _comments = [];
+    private readonly string _uri;
+    private int _nextId;
+
+    public AstBuilder(string uri)
+    {
+        _uri = uri;
+        _stack.Push(new AstNode(RuleType.None));
+    }
+
+    public int Depth => _stack.Count;
+
+    public void StartRule(RuleType ruleType) => _stack.Push(new AstNode(ruleType));
+
+    public void EndRule()
+    {
+        AstNode node = _stack.Pop();
+        object? transformed = Transform(node);
+        _stack.Peek().Add(node.RuleType, transformed);
+    }
+
+    public void Build(Token token)
+    {
+        if (token.MatchedType == TokenType.Comment)
+        {
+            _comments.Add(new Comment(new Location(token.LineNumber, token.Column), token.MatchedText!));
+        }
+        else
+        {
+            _stack.Peek().Add(token.MatchedType, token);
+        }
+    }
+
+    public GherkinDocument GetResult() =>
+        _stack.Peek().GetSingle<GherkinDocument>(RuleType.GherkinDocument) ?? new GherkinDocument(_uri, null, _comments) { NextId = _nextId };
+
+    private string NewId() => (_nextId++).ToString(CultureInfo.InvariantCulture);
+
+    private static Location LocationOf(Token token, int column = 0) => new(token.LineNumber, column == 0 ? token.Column : column);
+
+    private object? Transform(AstNode node)
+    {
+        switch (node.RuleType)
+        {
+            case RuleType.Step:
+            {
+                Token line = node.GetToken(TokenType.StepLine)!;
+                DataTable? dataTable = node.GetSingle<DataTable>(RuleType.DataTable);
+                DocString? docString = node.GetSingle<DocString>(RuleType.DocString);
+                return new Step(LocationOf(line), line.MatchedKeyword!, line.MatchedKeywordType, line.MatchedText!, docString, dataTable, NewId());
+            }
+
+            case RuleType.DocString:
+            {
+                Token separator = node.GetToken(TokenType.DocStringSeparator)!;
+                string? mediaType = string.IsNullOrEmpty(separator.MatchedText) ? null : separator.MatchedText;
+                string content = string.Join('\n', node.GetTokens(TokenType.Other).Select(t => t.MatchedText));
+                return new DocString(LocationOf(separator), mediaType, content, separator.MatchedKeyword!);
+            }
+
+            case RuleType.DataTable:
+            {
+                List<TableRow> rows = GetTableRows(node);
+                return new DataTable(rows[0].Location, rows);
+            }
+
+            case RuleType.Background:
+            {
+                Token line = node.GetToken(TokenType.BackgroundLine)!;
+                string description = GetDescription(node);
+                List<Step> steps = node.GetItems<Step>(RuleType.Step);
+                return new Background(LocationOf(line), line.MatchedKeyword!, line.MatchedText!, description, steps, NewId());
+            }
+
+            case RuleType.ScenarioDefinition:
+            {
+                List<Tag> tags = GetTags(node);
+                AstNode scenarioNode = node.GetSingle<AstNode>(RuleType.Scenario)!;
+                Token line = scenarioNode.GetToken(TokenType.ScenarioLine)!;
+                string description = GetDescription(scenarioNode);
+                List<Step> steps = scenarioNode.GetItems<Step>(RuleType.Step);
+                List<Examples> examples = scenarioNode.GetItems<Examples>(RuleType.ExamplesDefinition);
+                return new Scenario(LocationOf(line), tags, line.MatchedKeyword!, line.MatchedText!, description, steps, examples, NewId());
+            }
+
+            case RuleType.ExamplesDefinition:
+            {
+                List<Tag> tags = GetTags(node);
+                AstNode examplesNode = node.GetSingle<AstNode>(RuleType.Examples)!;
+                Token line = examplesNode.GetToken(TokenType.ExamplesLine)!;
+                string description = GetDescription(examplesNode);
+                List<TableRow>? table = examplesNode.GetSingle<List<TableRow>>(RuleType.ExamplesTable);
+                return new Examples(
+                    LocationOf(line),
+                    tags,
+                    line.MatchedKeyword!,
+                    line.MatchedText!,
+                    description,
+                    table is { Count: > 0 } ? table[0] : null,
+                    table is { Count: > 0 } ? table[1..] : [],
+                    NewId());
+            }
+
+            case RuleType.ExamplesTable:
+                return GetTableRows(node);
+
+            case RuleType.Description:
+            {
+                List<Token> lines = [.. node.GetTokens(TokenType.Other)];
+                int end = lines.Count;
+                while (end > 0 && lines[end - 1].Line!.IsEmpty)
+                {
+                    end--;
+                }
+
+                return string.Join('\n', lines.Take(end).Select(t => t.MatchedText));
+            }
+
+            case RuleType.Feature:
+            {
+                AstNode? header = node.GetSingle<AstNode>(RuleType.FeatureHeader);
+                if (header is null)
+                {
+                    return null;
+                }
+
+                List<Tag> tags = GetTags(header);
+                Token? line = header.GetToken(TokenType.FeatureLine);
+                if (line is null)
+                {
+                    return null;
+                }
+
+                List<FeatureChild> children = [];
+                if (node.GetSingle<Background>(RuleType.Background) is { } background)
+                {
+                    children.Add(new FeatureChild(null, background, null));
+                }
+
+                children.AddRange(node.GetItems<Scenario>(RuleType.ScenarioDefinition).Select(s => new FeatureChild(null, null, s)));
+                children.AddRange(node.GetItems<Rule>(RuleType.Rule).Select(r => new FeatureChild(r, null, null)));
+                string description = GetDescription(header);
+                return new Feature(LocationOf(line), tags, line.MatchedLanguage, line.MatchedKeyword!, line.MatchedText!, description, children);
+            }
+
+            case RuleType.Rule:
+            {
+                AstNode? header = node.GetSingle<AstNode>(RuleType.RuleHeader);
+                Token? line = header?.GetToken(TokenType.RuleLine);
+                if (header is null || line is null)
+                {
+                    return null;
+                }
+
+                List<Tag> tags = GetTags(header);
+                List<RuleChild> children = [];
+                if (node.GetSingle<Background>(RuleType.Background) is { } background)
+                {
+                    children.Add(new RuleChild(background, null));
+                }
+
+                children.AddRange(node.GetItems<Scenario>(RuleType.ScenarioDefinition).Select(s => new RuleChild(null, s)));
+                string description = GetDescription(header);
+                return new Rule(LocationOf(line), tags, line.MatchedKeyword!, line.MatchedText!, description, children, NewId());
+            }
+
+            case RuleType.GherkinDocument:
+                return new GherkinDocument(_uri, node.GetSingle<Feature>(RuleType.Feature), _comments) { NextId = _nextId };
+
+            default:
+                return node;
+        }
+    }
+
+    private static string GetDescription(AstNode node) => node.GetSingle<string>(RuleType.Description) ?? string.Empty;
+
+    private List<Tag> GetTags(AstNode node)
+    {
+        List<Tag> tags = [];
+        if (node.GetSingle<AstNode>(RuleType.Tags) is { } tagsNode)
+        {
+            foreach (Token token in tagsNode.GetTokens(TokenType.TagLine))
+            {
+                foreach (LineSpan item in token.MatchedItems)
+                {
+                    tags.Add(new Tag(LocationOf(token, item.Column), item.Text, NewId()));
+                }
+            }
+        }
+
+        return tags;
+    }
+
+    private List<TableRow> GetTableRows(AstNode node)
+    {
+        List<TableRow> rows = [];
+        foreach (Token token in node.GetTokens(TokenType.TableRow))
+        {
+            TableCell[] cells = [.. token.MatchedItems.Select(item => new TableCell(LocationOf(token, item.Column), item.Text))];
+            rows.Add(new TableRow(LocationOf(token), cells, NewId()));
+        }
+
+        if (rows.Count > 0)
+        {
+            int cellCount = rows[0].Cells.Count;
+            foreach (TableRow row in rows)
+            {
+                if (row.Cells.Count != cellCount)
+                {
+                    throw new AstBuilderException("inconsistent cell count within the table", row.Location);
+                }
+            }
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,238 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Globalization;
+using NfvConformance.Gherkin.Pickles;
+
+namespace NfvConformance.Gherkin.Parsing.Internal;
+
+/// <summary>
+/// Runs <see cref="ParserTable"/> over the lines of one document. Like cucumber's parser it reports an unexpected
+/// line, stays in its state and goes on, so every error is found; it stops after more than ten.
+/// </summary>
+internal sealed class StateMachineParser
+{
+    private const int MaxErrors = 10;
+
+    private readonly TokenMatcher _matcher = new();
+    private readonly Queue<Token> _queue = new();
+    private readonly List<GherkinError> _errors = [];
+    private readonly AstBuilder _builder;
+    private readonly string _uri;
+    private readonly List<string> _lines;
+    private int _nextLine;
+
+    private StateMachineParser(string text, string uri)
+    {
+        _uri = uri;
+        _builder = new AstBuilder(uri);
+        _lines = SplitLines(text);
+    }
+
+    public static GherkinDocument Parse(string text, string uri, out IReadOnlyList<GherkinError> errors)
+    {
+        StateMachineParser parser = new(text, uri);
+        GherkinDocument document = parser.Run();
+        errors = parser._errors;
+        return document;
+    }
+
+    private GherkinDocument Run()
+    {
+        Guard(() => _builder.StartRule(RuleType.GherkinDocument));
+        int state = ParserTable.Start;
+        try
+        {
+            while (true)
+            {
+                Token token = ReadToken();
+                state = Match(state, token);
+                if (token.IsEof)
+                {
+                    break;
+                }
+            }
+
+            Guard(_builder.EndRule);
+        }
+        catch (TooManyErrorsException)
+        {
+            // Cucumber gives up after more than ten errors; the ones found are reported.
+        }
+
+        return _builder.GetResult();
+    }
+
+    private int Match(int state, Token token)
+    {
+        ParserState current = ParserTable.States[state];
+        foreach (Transition transition in current.Transitions)
+        {
+            if (!MatchToken(transition.Token, token))
+            {
+                continue;
+            }
+
+            if (transition.Lookahead != Lookahead.None && !LookAhead(transition.Lookahead))
+            {
+                continue;
+            }
+
+            int end = transition.EndRules < 0 ? _builder.Depth - 2 : transition.EndRules;
+            for (int i = 0; i < end; i++)
+            {
+                Guard(_builder.EndRule);
+            }
+
+            foreach (RuleType rule in transition.StartRules)
+            {
+                _builder.StartRule(rule);
+            }
+
+            Guard(() => _builder.Build(token));
+            return transition.Next == -2 ? state : transition.Next;
+        }
+
+        string expected = string.Join(", ", current.ExpectedTokens);
+        if (token.IsEof)
+        {
+            AddError(token.LineNumber, 0, "unexpected end of file, expected: " + expected);
+        }
+        else
+        {
+            AddError(token.LineNumber, token.Line!.Indent + 1, $"expected: {expected}, got '{GherkinLine.Trim(token.Line.TrimmedSpan)}'");
+        }
+
+        return state;
+    }
+
+    private bool MatchToken(TokenType type, Token token)
+    {
+        if (token.IsEof)
+        {
+            return type == TokenType.EOF && _matcher.MatchEOF(token);
+        }
+
+        try
+        {
+            return type switch
+            {
+                TokenType.Empty => _matcher.MatchEmpty(token),
+                TokenType.Comment => _matcher.MatchComment(token),
+                TokenType.TagLine => _matcher.MatchTagLine(token),
+                TokenType.FeatureLine => _matcher.MatchFeatureLine(token),
+                TokenType.RuleLine => _matcher.MatchRuleLine(token),
+                TokenType.BackgroundLine => _matcher.MatchBackgroundLine(token),
+                TokenType.ScenarioLine => _matcher.MatchScenarioLine(token),
+                TokenType.ExamplesLine => _matcher.MatchExamplesLine(token),
+                TokenType.StepLine => _matcher.MatchStepLine(token),
+                TokenType.DocStringSeparator => _matcher.MatchDocStringSeparator(token),
+                TokenType.TableRow => _matcher.MatchTableRow(token),
+                TokenType.Language => _matcher.MatchLanguage(token),
+                TokenType.Other => _matcher.MatchOther(token),
+                _ => false,
+            };
+        }
+        catch (TokenMatchException e)
+        {
+            AddError(e.Line, e.Column, e.Message);
+            return false;
+        }
+    }
+
+    private bool LookAhead(Lookahead lookahead)
+    {
+        TokenType expected = lookahead == Lookahead.ScenarioLine ? TokenType.ScenarioLine : TokenType.ExamplesLine;
+        List<Token> read = [];
+        bool match = false;
+        Token token;
+        do
+        {
+            token = ReadToken();
+            read.Add(token);
+            if (MatchToken(expected, token))
+            {
+                match = true;
+                break;
+            }
+        }
+        while (MatchToken(TokenType.Empty, token) || MatchToken(TokenType.Comment, token) || MatchToken(TokenType.TagLine, token));
+
+        foreach (Token t in read)
+        {
+            _queue.Enqueue(t);
+        }
+
+        return match;
+    }
+
+    private Token ReadToken()
+    {
+        if (_queue.Count > 0)
+        {
+            return _queue.Dequeue();
+        }
+
+        int number = _nextLine + 1;
+        Token token = _nextLine < _lines.Count ? new Token(new GherkinLine(_lines[_nextLine], number), number) : new Token(null, number);
+        _nextLine++;
+        return token;
+    }
+
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (AstBuilderException e)
+        {
+            AddError(e.Location.Line, e.Location.Column, e.Message);
+        }
+    }
+
+    private void AddError(int line, int column, string message)
+    {
+        string full = string.Create(CultureInfo.InvariantCulture, $"({line}:{column}): {message}");
+        foreach (GherkinError existing in _errors)
+        {
+            if (existing.Message == full)
+            {
+                return;
+            }
+        }
+
+        _errors.Add(new GherkinError(_uri, new Location(line, column), full));
+        if (_errors.Count > MaxErrors)
+        {
+            throw new TooManyErrorsException();
+        }
+    }
+
+    /// <summary>Splits on <c>\n</c> and <c>\r\n</c>; a last line that is only whitespace is dropped, as cucumber does.</summary>
+    private static List<string> SplitLines(string text)
+    {
+        List<string> lines = [];
+        int start = 0;
+        while (true)
+        {
+            int newline = text.IndexOf('\n', start);
+            if (newline < 0)
+            {
+                lines.Add(text[start..]);
+                break;
+            }
+
+            int end = newline > start && text[newline - 1] == '\r' ? newline - 1 : newline;
+            lines.Add(text[start..end]);
+            start = newline + 1;
+        }
+
+        if (lines.Count > 0 && GherkinLine.Trim(lines[^1]).Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        return lines;
+    }
+
+    private sealed class TooManyErrorsException : Exception;
+}

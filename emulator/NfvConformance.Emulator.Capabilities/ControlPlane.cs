@@ -2,8 +2,11 @@
 using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
+using NfvConformance.Abstractions.Negotiation;
+using NfvConformance.Abstractions.Placement;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Abstractions.Sites;
+using NfvConformance.Emulator.Capabilities.Internal.Placement;
 using NfvConformance.Emulator.Capabilities.Internal.Publishing;
 using NfvConformance.Emulator.Capabilities.Internal.Sites;
 
@@ -23,11 +26,16 @@ public sealed class ControlPlane
         _publisher = new CapabilityPublisher(new CapabilityProjector(options.Catalogue), options.Profile, inventory);
         SiteTopology sites = new(inventory.Sites, inventory.Links);
         Sites = sites;
+        PlacementEngine placement = new(_publisher, sites);
+        Negotiator = placement;
+        Placement = placement;
         Facets = new Dictionary<Type, object>
         {
             [typeof(ICapabilityPublisher)] = _publisher,
             [typeof(IHardwareInventory)] = _publisher,
             [typeof(ISiteTopology)] = sites,
+            [typeof(INegotiator)] = placement,
+            [typeof(IPlacementService)] = placement,
         };
     }
 
@@ -42,6 +50,12 @@ public sealed class ControlPlane
 
     /// <summary>Gets the sites and WAN links.</summary>
     public ISiteTopology Sites { get; }
+
+    /// <summary>Gets the negotiator.</summary>
+    public INegotiator Negotiator { get; }
+
+    /// <summary>Gets the placement service.</summary>
+    public IPlacementService Placement { get; }
 
     /// <summary>Gets every facet by its interface type.</summary>
     public IReadOnlyDictionary<Type, object> Facets { get; }

@@ -35,7 +35,7 @@ public sealed class CapabilityPublisherTests
     }
 
     [Test]
-    public void Current_PublicCloudNodeWithoutSriov_ObservedNoOverridesCatalogueYes()
+    public void Current_PublicCloudNode_IsBasicProfileWithKernelVirtioOnly()
     {
         // When
         NodeCapabilities node = Create(Profiles.HighPerformance).Current.FindNode("pub-1")!;
@@ -44,8 +44,9 @@ public sealed class CapabilityPublisherTests
         CapabilityValue sriov = node.Capabilities["RM:e.cap.013"];
         Assert.Multiple(() =>
         {
+            Assert.That(node.Profile, Is.EqualTo(Profiles.Basic));
             Assert.That(sriov.IsOffered, Is.False);
-            Assert.That(sriov.Evidence[1].Raw, Is.EqualTo("Yes"), "the catalogue's claim is kept as evidence");
+            Assert.That(sriov.Evidence.Select(e => e.Source), Is.EqualTo(new[] { "inventory", "catalogue:basic" }));
             Assert.That(node.Offers("sriov"), Is.False);
             Assert.That(node.Features, Does.Contain("kernel-virtio"));
         });
@@ -125,12 +126,12 @@ public sealed class CapabilityPublisherTests
         // When
         IReadOnlyList<CapabilityMatch> offered = publisher.Query(new CapabilityQuery(Uid: "RM:e.cap.013", OfferedOnly: true));
         IReadOnlyList<CapabilityMatch> onNode = publisher.Query(new CapabilityQuery(NodeId: "hp-2", Profile: Profiles.HighPerformance));
-        IReadOnlyList<CapabilityMatch> wrongProfile = publisher.Query(new CapabilityQuery(Profile: Profiles.Basic));
+        IReadOnlyList<CapabilityMatch> basicOnly = publisher.Query(new CapabilityQuery(Profile: Profiles.Basic, Uid: "RM:e.cap.013"));
 
         // Then
         Assert.That(offered.Select(m => m.NodeId), Is.EqualTo(new[] { "hp-1", "hp-2", "edge-h1" }));
         Assert.That(onNode.Select(m => m.NodeId).Distinct(), Is.EqualTo(new[] { "hp-2" }));
-        Assert.That(wrongProfile, Is.Empty);
+        Assert.That(basicOnly.Select(m => m.NodeId).Distinct(), Is.EqualTo(new[] { "pub-1" }));
     }
 
     [Test]
@@ -178,6 +179,7 @@ public sealed class CapabilityPublisherTests
         CapabilityValue sriov = publisher.Current.FindNode("edge-h1")!.Capabilities["RM:e.cap.013"];
         Assert.That(sriov.Raw, Is.EqualTo("No"));
         Assert.That(sriov.Evidence[0].Detail, Does.Contain("VF pool exhausted (4/4 used)"));
+        Assert.That(sriov.Evidence[1].Raw, Is.EqualTo("Yes"), "the catalogue's claim is kept as evidence");
         Assert.That(seen.Single().Changes, Does.Contain(new CapabilityChange("edge-h1", "RM:e.cap.013", "Yes", "No")));
     }
 

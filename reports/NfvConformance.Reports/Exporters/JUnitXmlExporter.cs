@@ -9,7 +9,8 @@ namespace NfvConformance.Reports.Exporters;
 /// <summary>
 /// Writes <c>junit.xml</c> as Jenkins and GitLab read it: one testsuite per feature, one testcase per scenario,
 /// requirement uids as testcase properties. Failed scenarios are failures; undefined, pending and ambiguous ones
-/// are errors (nothing was verified); skipped and not-applicable ones are skipped with their reason.
+/// are errors (nothing was verified); skipped and not-applicable ones are skipped with their reason, and so are
+/// waived failures (the message names the waiver), because Jenkins and GitLab have no "waived" outcome.
 /// </summary>
 public sealed class JUnitXmlExporter : IReportExporter
 {
@@ -42,7 +43,7 @@ public sealed class JUnitXmlExporter : IReportExporter
         xml.WriteAttributeString("tests", Invariant(totals.Total));
         xml.WriteAttributeString("failures", Invariant(totals.Failed));
         xml.WriteAttributeString("errors", Invariant(totals.Undefined + totals.Pending + totals.Ambiguous));
-        xml.WriteAttributeString("skipped", Invariant(totals.Skipped + totals.NotApplicable));
+        xml.WriteAttributeString("skipped", Invariant(totals.Skipped + totals.NotApplicable + totals.Waived));
         xml.WriteAttributeString("time", Seconds(summary.Scenarios.Sum(s => s.DurationMs)));
         xml.WriteAttributeString("timestamp", summary.Run.Started.ToString("s", CultureInfo.InvariantCulture));
         foreach (IGrouping<string, ScenarioSummary> suite in suites)
@@ -55,7 +56,7 @@ public sealed class JUnitXmlExporter : IReportExporter
             xml.WriteAttributeString("tests", Invariant(t.Total));
             xml.WriteAttributeString("failures", Invariant(t.Failed));
             xml.WriteAttributeString("errors", Invariant(t.Undefined + t.Pending + t.Ambiguous));
-            xml.WriteAttributeString("skipped", Invariant(t.Skipped + t.NotApplicable));
+            xml.WriteAttributeString("skipped", Invariant(t.Skipped + t.NotApplicable + t.Waived));
             xml.WriteAttributeString("time", Seconds(cases.Sum(s => s.DurationMs)));
             xml.WriteAttributeString("timestamp", summary.Run.Started.ToString("s", CultureInfo.InvariantCulture));
             foreach (ScenarioSummary s in cases)
@@ -92,6 +93,17 @@ public sealed class JUnitXmlExporter : IReportExporter
         xml.WriteEndElement();
 
         string detail = Clean(Detail(s));
+        if (s.IsWaived)
+        {
+            Waiver w = s.Waiver!;
+            xml.WriteStartElement("skipped");
+            xml.WriteAttributeString("message", Clean($"waived: {w.Uid} by {w.Approver} until {w.Expires:yyyy-MM-dd} ({w.Reason}); failure: {FirstLine(s.Error ?? "failed")}"));
+            xml.WriteEndElement();
+            xml.WriteElementString("system-out", detail);
+            xml.WriteEndElement();
+            return;
+        }
+
         switch (s.Status)
         {
             case ScenarioStatus.Failed:

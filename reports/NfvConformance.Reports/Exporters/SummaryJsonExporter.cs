@@ -17,7 +17,7 @@ public sealed class SummaryJsonExporter : IReportExporter
     public const string FileName = "summary.json";
 
     /// <summary>The version of the summary.json shape this exporter writes.</summary>
-    public const string SchemaVersion = "1.0";
+    public const string SchemaVersion = "1.1";
 
     /// <inheritdoc />
     public string Name => "json";
@@ -52,6 +52,12 @@ public sealed class SummaryJsonExporter : IReportExporter
         WriteStrings(json, "tags", s.Tags);
         WriteStrings(json, "requirements", s.Requirements);
         json.WriteString("status", s.Status.ToWireName());
+        if (s.IsWaived)
+        {
+            json.WriteBoolean("waived", true);
+            WriteWaiver(json, "waiver", s.Waiver!);
+        }
+
         json.WriteNumber("duration_ms", Math.Round(s.DurationMs, 3));
         if (s.Error is not null)
         {
@@ -148,8 +154,79 @@ public sealed class SummaryJsonExporter : IReportExporter
         json.WriteNumber("not_applicable", totals.NotApplicable);
         json.WriteNumber("pending", totals.Pending);
         json.WriteNumber("ambiguous", totals.Ambiguous);
+        json.WriteNumber("waived", totals.Waived);
         json.WriteNumber("total", totals.Total);
         json.WriteEndObject();
+        json.WriteBoolean("failed", summary.Failed);
+
+        if (summary.Environment is { } env)
+        {
+            json.WriteStartObject("environment");
+            json.WriteString("tool_version", env.ToolVersion);
+            json.WriteString("os", env.Os);
+            json.WriteString("cpu", env.Cpu);
+            json.WriteNumber("cpu_count", env.CpuCount);
+            WriteStrings(json, "nics", env.Nics);
+            json.WriteString("config_hash", env.ConfigHash);
+            json.WriteString("target_fingerprint", env.TargetFingerprint(run.Target));
+            json.WriteEndObject();
+        }
+
+        json.WriteStartArray("waivers");
+        foreach (Waiver w in summary.Waivers)
+        {
+            json.WriteStartObject();
+            WriteWaiverFields(json, w);
+            json.WriteBoolean("active", w.IsActiveAt(run.Started));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("requirements");
+        foreach (RequirementTrace row in Traceability.Build(summary))
+        {
+            json.WriteStartObject();
+            json.WriteString("uid", row.Uid);
+            if (row.Requirement is { } r)
+            {
+                json.WriteString("title", r.Title);
+                if (r.Strength is not null)
+                {
+                    json.WriteString("strength", r.Strength);
+                }
+            }
+
+            json.WriteString("verdict", row.Verdict.ToWireName());
+            WriteStrings(json, "scenarios", [.. row.Scenarios.Select(x => x.Id)]);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+
+        json.WriteStartArray("trends");
+        foreach (MeasurementTrend t in summary.Trends)
+        {
+            json.WriteStartObject();
+            json.WriteString("scenario", t.ScenarioId);
+            json.WriteString("measurement", t.Measurement);
+            json.WriteString("unit", t.Unit);
+            Number(json, "current", t.Current);
+            Number(json, "median", t.Median);
+            Number(json, "spread", t.Spread);
+            Number(json, "score", t.Score);
+            Number(json, "confidence", t.Confidence);
+            json.WriteNumber("history_runs", t.History.Count);
+            json.WriteString("direction", t.Direction == MeasurementDirection.HigherIsBetter ? "higher_is_better" : "lower_is_better");
+            json.WriteString("verdict", t.Verdict switch
+            {
+                RegressionVerdict.InsufficientHistory => "insufficient_history",
+                _ => t.Verdict.ToString().ToLowerInvariant(),
+            });
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
 
         json.WriteStartArray("scenarios");
         foreach (ScenarioSummary s in summary.Scenarios)
@@ -159,6 +236,35 @@ public sealed class SummaryJsonExporter : IReportExporter
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    private static void WriteWaiver(Utf8JsonWriter json, string name, Waiver w)
+    {
+        json.WriteStartObject(name);
+        WriteWaiverFields(json, w);
+        json.WriteEndObject();
+    }
+
+    private static void WriteWaiverFields(Utf8JsonWriter json, Waiver w)
+    {
+        json.WriteString("uid", w.Uid);
+        json.WriteString("reason", w.Reason);
+        json.WriteString("approver", w.Approver);
+        json.WriteString("expires", w.Expires.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        json.WriteString("location", w.Location);
+    }
+
+    // JSON has no NaN or infinity: an undefined statistic is null.
+    private static void Number(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumber(name, Math.Round(value, 6));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)

@@ -105,6 +105,18 @@ public sealed record ScenarioSummary
 
     /// <summary>Gets the measurements the scenario recorded as evidence.</summary>
     public IReadOnlyList<Measurement> Measurements { get; init; } = [];
+
+    /// <summary>Gets structured performance evidence (throughput per frame size, latency, search trace), if any.</summary>
+    public PerformanceEvidence? Evidence { get; init; }
+
+    /// <summary>Gets the waiver that covers this scenario's failure, if one applied (see <see cref="IsWaived"/>).</summary>
+    public Waiver? Waiver { get; init; }
+
+    /// <summary>Gets a value indicating whether the scenario failed and every requirement it verifies is waived: it counts apart and does not fail the run.</summary>
+    public bool IsWaived => Waiver is not null && Status == ScenarioStatus.Failed;
+
+    /// <summary>Gets the first failed step, if any.</summary>
+    public StepSummary? FailingStep => Steps.FirstOrDefault(st => string.Equals(st.Status, "failed", StringComparison.Ordinal));
 }
 
 /// <summary>Counts per status.</summary>
@@ -118,7 +130,10 @@ public sealed record ScenarioSummary
 public sealed record RunTotals(int Passed, int Failed, int Skipped, int Undefined, int Pending, int Ambiguous, int NotApplicable)
 {
     /// <summary>Gets the number of scenarios.</summary>
-    public int Total => Passed + Failed + Skipped + Undefined + Pending + Ambiguous + NotApplicable;
+    public int Total => Passed + Failed + Skipped + Undefined + Pending + Ambiguous + NotApplicable + Waived;
+
+    /// <summary>Gets the failed scenarios whose failure a waiver accepts; they are not counted in <see cref="Failed"/>.</summary>
+    public int Waived { get; init; }
 
     /// <summary>Counts the scenarios by status.</summary>
     /// <param name="scenarios">The scenarios.</param>
@@ -126,12 +141,20 @@ public sealed record RunTotals(int Passed, int Failed, int Skipped, int Undefine
     public static RunTotals From(IEnumerable<ScenarioSummary> scenarios)
     {
         int[] counts = new int[7];
+        int waived = 0;
         foreach (ScenarioSummary s in scenarios)
         {
-            counts[(int)s.Status]++;
+            if (s.IsWaived)
+            {
+                waived++;
+            }
+            else
+            {
+                counts[(int)s.Status]++;
+            }
         }
 
-        return new RunTotals(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]);
+        return new RunTotals(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6]) { Waived = waived };
     }
 }
 
@@ -156,6 +179,21 @@ public sealed record RunSummary
     /// <summary>Gets the requirement catalogue entries the report traces against (in scope or tagged), if known.</summary>
     public IReadOnlyList<Requirement> Requirements { get; init; } = [];
 
-    /// <summary>Gets a value indicating whether the run fails: any scenario failed, or had an undefined, pending or ambiguous step.</summary>
-    public bool Failed => Scenarios.Any(s => s.Status.FailsRun());
+    /// <summary>
+    /// Gets a value indicating whether the run fails: any scenario failed (without a waiver), or had an undefined,
+    /// pending or ambiguous step.
+    /// </summary>
+    public bool Failed => Scenarios.Any(s => s.Status.FailsRun() && !s.IsWaived);
+
+    /// <summary>Gets the machine, tool and configuration the run happened on, if captured.</summary>
+    public EnvironmentFingerprint? Environment { get; init; }
+
+    /// <summary>Gets the waivers that were loaded for the run (active and expired).</summary>
+    public IReadOnlyList<Waiver> Waivers { get; init; } = [];
+
+    /// <summary>Gets this run's measurements compared with comparable past runs, when a history store was used.</summary>
+    public IReadOnlyList<MeasurementTrend> Trends { get; init; } = [];
+
+    /// <summary>Gets the latest verdict of other profiles on the same target, from the history (profile → passed).</summary>
+    public IReadOnlyDictionary<string, bool> OtherProfileVerdicts { get; init; } = new Dictionary<string, bool>(StringComparer.Ordinal);
 }

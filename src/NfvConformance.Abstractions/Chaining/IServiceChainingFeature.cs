@@ -126,7 +126,7 @@ public sealed record ChainTrialResult
     public required double ThroughputPps { get; init; }
 
     /// <summary>Gets end-to-end latency percentiles of delivered packets.</summary>
-    public required LatencySummary Latency { get; init; }
+    public required ChainLatency Latency { get; init; }
 
     /// <summary>Gets one record per instance crash: what it cost and how long recovery took.</summary>
     public required IReadOnlyList<FailoverRecord> Failovers { get; init; }
@@ -138,13 +138,13 @@ public sealed record ChainTrialResult
     public required long Events { get; init; }
 }
 
-/// <summary>End-to-end latency figures.</summary>
-/// <param name="Min">Smallest.</param>
-/// <param name="Mean">Mean.</param>
-/// <param name="P50">Median.</param>
-/// <param name="P99">99th percentile.</param>
-/// <param name="Max">Largest.</param>
-public sealed record LatencySummary(TimeSpan Min, TimeSpan Mean, TimeSpan P50, TimeSpan P99, TimeSpan Max);
+/// <summary>End-to-end latency figures in nanoseconds (percentiles within 0.1 %, min and max exact).</summary>
+/// <param name="MinNs">Smallest.</param>
+/// <param name="MeanNs">Mean.</param>
+/// <param name="P50Ns">Median.</param>
+/// <param name="P99Ns">99th percentile.</param>
+/// <param name="MaxNs">Largest.</param>
+public sealed record ChainLatency(double MinNs, double MeanNs, double P50Ns, double P99Ns, double MaxNs);
 
 /// <summary>What one instance crash cost.</summary>
 /// <param name="PortPair">The instance that crashed.</param>

@@ -134,7 +134,7 @@ public abstract class PacketRingContractTests
     [Test]
     public void ProducerAndConsumerThreads_TransferEverythingInOrderPerProducer()
     {
-        const int PerProducer = 200_000;
+        const int PerProducer = 20_000;
         int producers = SingleProducer ? 1 : 2;
         int consumers = SingleConsumer ? 1 : 2;
         PacketRing ring = CreateRing(64);

@@ -68,6 +68,7 @@ internal sealed class ChainSimulator
     private readonly double _meanGapPs;
     private long _sent;
     private long _delivered;
+    private long _deliveredInWindow;
     private long _events;
     private ulong _digest = 14695981039346656037UL;
 
@@ -379,6 +380,11 @@ internal sealed class ChainSimulator
     private void Deliver(long t, int flow, long sendTime, long packetId)
     {
         _delivered++;
+        if (t <= _durationPs)
+        {
+            _deliveredInWindow++;
+        }
+
         _latency.Record((t - sendTime) / 1000);
         _digest = (_digest ^ (ulong)packetId) * 1099511628211UL;
         _digest = (_digest ^ (ulong)t) * 1099511628211UL;
@@ -554,7 +560,7 @@ internal sealed class ChainSimulator
             Sent = _sent,
             Delivered = _delivered,
             Lost = lost,
-            ThroughputPps = _delivered / _options.Duration.TotalSeconds,
+            ThroughputPps = _deliveredInWindow / _options.Duration.TotalSeconds,
             Latency = latency,
             Failovers = [.. _failovers.Select(f => new FailoverRecord(
                 f.PortPair,

@@ -122,7 +122,7 @@ public sealed record ChainTrialResult
     /// <summary>Gets lost packets by reason (<c>queue_full</c>, <c>instance_down</c>, <c>link_down</c>, <c>random_loss</c>).</summary>
     public required IReadOnlyDictionary<string, long> Lost { get; init; }
 
-    /// <summary>Gets delivered packets per second of virtual time.</summary>
+    /// <summary>Gets packets delivered within the trial's duration, per second (packets still queued at the end are delivered but not counted here).</summary>
     public required double ThroughputPps { get; init; }
 
     /// <summary>Gets end-to-end latency percentiles of delivered packets.</summary>

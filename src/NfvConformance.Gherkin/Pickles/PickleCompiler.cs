@@ -87,14 +87,20 @@ public static class PickleCompiler
                 continue;
             }
 
+            string[] placeholders = new string[header.Cells.Count];
+            for (int i = 0; i < placeholders.Length; i++)
+            {
+                placeholders[i] = "<" + header.Cells[i].Value + ">";
+            }
+
             foreach (TableRow row in examples.TableBody)
             {
-                List<PickleStep> steps = CompileSteps(context, backgroundSteps, scenario.Steps, header.Cells, row);
+                List<PickleStep> steps = CompileSteps(context, backgroundSteps, scenario.Steps, placeholders, row);
                 context.Pickles.Add(new Pickle(
                     context.NewId(),
                     context.Uri,
                     row.Location,
-                    Interpolate(scenario.Name, header.Cells, row.Cells),
+                    Interpolate(scenario.Name, placeholders, row.Cells),
                     context.Language,
                     context.FeatureName,
                     ruleName,
@@ -109,7 +115,7 @@ public static class PickleCompiler
         Context context,
         List<Step> backgroundSteps,
         IReadOnlyList<Step> scenarioSteps,
-        IReadOnlyList<TableCell> variables,
+        string[] variables,
         TableRow? values)
     {
         List<PickleStep> steps = [];
@@ -132,7 +138,7 @@ public static class PickleCompiler
         return steps;
     }
 
-    private static PickleStep CompileStep(Context context, Step step, IReadOnlyList<TableCell> variables, TableRow? values, ref StepKeywordType lastType)
+    private static PickleStep CompileStep(Context context, Step step, string[] variables, TableRow? values, ref StepKeywordType lastType)
     {
         if (step.KeywordType != StepKeywordType.Conjunction)
         {
@@ -148,9 +154,7 @@ public static class PickleCompiler
                     Interpolate(d.Content, variables, valueCells),
                     d.MediaType is null ? null : Interpolate(d.MediaType, variables, valueCells))
                 : null;
-            List<PickleTableRow>? table = step.DataTable is { } t
-                ? [.. t.Rows.Select(r => new PickleTableRow([.. r.Cells.Select(c => new PickleTableCell(Interpolate(c.Value, variables, valueCells)))]))]
-                : null;
+            PickleTableRow[]? table = step.DataTable is { } t ? CompileTable(t, variables, valueCells) : null;
             argument = new PickleStepArgument(docString, table)
             {
                 DocStringFirst = step.DocString is not null && step.DataTable is not null && step.DocString.Location.Line < step.DataTable.Location.Line,
@@ -168,6 +172,24 @@ public static class PickleCompiler
             astNodeIds);
     }
 
+    private static PickleTableRow[] CompileTable(DataTable table, string[] variables, IReadOnlyList<TableCell> values)
+    {
+        PickleTableRow[] rows = new PickleTableRow[table.Rows.Count];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            IReadOnlyList<TableCell> cells = table.Rows[r].Cells;
+            PickleTableCell[] compiled = new PickleTableCell[cells.Count];
+            for (int c = 0; c < compiled.Length; c++)
+            {
+                compiled[c] = new PickleTableCell(Interpolate(cells[c].Value, variables, values));
+            }
+
+            rows[r] = new PickleTableRow(compiled);
+        }
+
+        return rows;
+    }
+
     private static PickleStepType ToPickleStepType(StepKeywordType type) => type switch
     {
         StepKeywordType.Context => PickleStepType.Context,
@@ -177,22 +199,31 @@ public static class PickleCompiler
     };
 
     /// <summary>Replaces each <c>&lt;name&gt;</c> in header order, so a value may itself feed a later placeholder, as in cucumber.</summary>
-    private static string Interpolate(string text, IReadOnlyList<TableCell> variables, IReadOnlyList<TableCell> values)
+    private static string Interpolate(string text, string[] placeholders, IReadOnlyList<TableCell> values)
     {
-        if (variables.Count == 0 || !text.Contains('<', StringComparison.Ordinal))
+        if (placeholders.Length == 0 || !text.Contains('<', StringComparison.Ordinal))
         {
             return text;
         }
 
-        for (int i = 0; i < variables.Count && i < values.Count; i++)
+        for (int i = 0; i < placeholders.Length && i < values.Count; i++)
         {
-            text = text.Replace("<" + variables[i].Value + ">", values[i].Value, StringComparison.Ordinal);
+            text = text.Replace(placeholders[i], values[i].Value, StringComparison.Ordinal);
         }
 
         return text;
     }
 
-    private static PickleTag[] PickleTags(List<Tag> tags) => [.. tags.Select(t => new PickleTag(t.Name, t.Id))];
+    private static PickleTag[] PickleTags(List<Tag> tags)
+    {
+        PickleTag[] result = new PickleTag[tags.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = new PickleTag(tags[i].Name, tags[i].Id);
+        }
+
+        return result;
+    }
 
     private sealed class Context(string uri, string language, string featureName, int firstId, List<Pickle> pickles)
     {

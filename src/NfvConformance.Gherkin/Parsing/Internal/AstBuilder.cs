@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
+using System.Text;
 using NfvConformance.Gherkin.Pickles;
 
 namespace NfvConformance.Gherkin.Parsing.Internal;
@@ -10,46 +11,76 @@ internal sealed class AstBuilderException(string message, Location location) : E
     public Location Location { get; } = location;
 }
 
-/// <summary>A grammar rule being built: the tokens and finished child nodes it has collected, by kind.</summary>
+/// <summary>A grammar rule being built: the tokens and finished child nodes it has collected, in order.</summary>
 internal sealed class AstNode(RuleType ruleType)
 {
+    // Token kinds and rule kinds share one key space; a node holds few items, so a flat list beats a table.
     private const int RuleKeyOffset = 16;
-    private readonly List<object?>?[] _items = new List<object?>?[RuleKeyOffset + 17];
+    private readonly List<(int Key, object? Value)> _items = [];
 
     public RuleType RuleType { get; } = ruleType;
 
-    public void Add(TokenType type, Token token) => Add((int)type, token);
+    public void Add(TokenType type, Token token) => _items.Add(((int)type, token));
 
-    public void Add(RuleType type, object? node) => Add(RuleKeyOffset + (int)type, node);
+    public void Add(RuleType type, object? node) => _items.Add((RuleKeyOffset + (int)type, node));
 
     public T? GetSingle<T>(RuleType type)
-        where T : class =>
-        _items[RuleKeyOffset + (int)type] is { Count: > 0 } list ? list[0] as T : null;
+        where T : class
+    {
+        int key = RuleKeyOffset + (int)type;
+        foreach ((int k, object? value) in _items)
+        {
+            if (k == key)
+            {
+                return value as T;
+            }
+        }
+
+        return null;
+    }
 
     public List<T> GetItems<T>(RuleType type)
         where T : class
     {
+        int key = RuleKeyOffset + (int)type;
         List<T> result = [];
-        if (_items[RuleKeyOffset + (int)type] is { } list)
+        foreach ((int k, object? value) in _items)
         {
-            foreach (object? item in list)
+            if (k == key && value is T typed)
             {
-                if (item is T typed)
-                {
-                    result.Add(typed);
-                }
+                result.Add(typed);
             }
         }
 
         return result;
     }
 
-    public Token? GetToken(TokenType type) => _items[(int)type] is { Count: > 0 } list ? (Token?)list[0] : null;
+    public Token? GetToken(TokenType type)
+    {
+        foreach ((int k, object? value) in _items)
+        {
+            if (k == (int)type)
+            {
+                return (Token?)value;
+            }
+        }
 
-    public IEnumerable<Token> GetTokens(TokenType type) =>
-        _items[(int)type] is { } list ? list.Cast<Token>() : [];
+        return null;
+    }
 
-    private void Add(int key, object? value) => (_items[key] ??= []).Add(value);
+    public List<Token> GetTokens(TokenType type)
+    {
+        List<Token> result = [];
+        foreach ((int k, object? value) in _items)
+        {
+            if (k == (int)type)
+            {
+                result.Add((Token)value!);
+            }
+        }
+
+        return result;
+    }
 }
 
 /// <summary>Builds the <see cref="GherkinDocument"/> as the parser starts and ends rules, numbering nodes as cucumber does.</summary>
@@ -112,7 +143,7 @@ internal sealed class AstBuilder
             {
                 Token separator = node.GetToken(TokenType.DocStringSeparator)!;
                 string? mediaType = string.IsNullOrEmpty(separator.MatchedText) ? null : separator.MatchedText;
-                string content = string.Join('\n', node.GetTokens(TokenType.Other).Select(t => t.MatchedText));
+                string content = JoinLines(node.GetTokens(TokenType.Other), int.MaxValue);
                 return new DocString(LocationOf(separator), mediaType, content, separator.MatchedKeyword!);
             }
 
@@ -164,14 +195,14 @@ internal sealed class AstBuilder
 
             case RuleType.Description:
             {
-                List<Token> lines = [.. node.GetTokens(TokenType.Other)];
+                List<Token> lines = node.GetTokens(TokenType.Other);
                 int end = lines.Count;
                 while (end > 0 && lines[end - 1].Line!.IsEmpty)
                 {
                     end--;
                 }
 
-                return string.Join('\n', lines.Take(end).Select(t => t.MatchedText));
+                return JoinLines(lines, end);
             }
 
             case RuleType.Feature:
@@ -230,6 +261,33 @@ internal sealed class AstBuilder
         }
     }
 
+    private static string JoinLines(List<Token> lines, int count)
+    {
+        count = Math.Min(count, lines.Count);
+        if (count == 0)
+        {
+            return string.Empty;
+        }
+
+        if (count == 1)
+        {
+            return lines[0].MatchedText!;
+        }
+
+        StringBuilder text = new();
+        for (int i = 0; i < count; i++)
+        {
+            if (i > 0)
+            {
+                text.Append('\n');
+            }
+
+            text.Append(lines[i].MatchedText);
+        }
+
+        return text.ToString();
+    }
+
     private static string GetDescription(AstNode node) => node.GetSingle<string>(RuleType.Description) ?? string.Empty;
 
     private List<Tag> GetTags(AstNode node)
@@ -254,7 +312,13 @@ internal sealed class AstBuilder
         List<TableRow> rows = [];
         foreach (Token token in node.GetTokens(TokenType.TableRow))
         {
-            TableCell[] cells = [.. token.MatchedItems.Select(item => new TableCell(LocationOf(token, item.Column), item.Text))];
+            LineSpan[] items = token.MatchedItems;
+            TableCell[] cells = new TableCell[items.Length];
+            for (int i = 0; i < items.Length; i++)
+            {
+                cells[i] = new TableCell(LocationOf(token, items[i].Column), items[i].Text);
+            }
+
             rows.Add(new TableRow(LocationOf(token), cells, NewId()));
         }
 

@@ -37,7 +37,7 @@ internal sealed class StateMachineParser
 
     private GherkinDocument Run()
     {
-        Guard(() => _builder.StartRule(RuleType.GherkinDocument));
+        _builder.StartRule(RuleType.GherkinDocument);
         int state = ParserTable.Start;
         try
         {
@@ -51,7 +51,7 @@ internal sealed class StateMachineParser
                 }
             }
 
-            Guard(_builder.EndRule);
+            EndRule();
         }
         catch (TooManyErrorsException)
         {
@@ -79,7 +79,7 @@ internal sealed class StateMachineParser
             int end = transition.EndRules < 0 ? _builder.Depth - 2 : transition.EndRules;
             for (int i = 0; i < end; i++)
             {
-                Guard(_builder.EndRule);
+                EndRule();
             }
 
             foreach (RuleType rule in transition.StartRules)
@@ -87,7 +87,7 @@ internal sealed class StateMachineParser
                 _builder.StartRule(rule);
             }
 
-            Guard(() => _builder.Build(token));
+            _builder.Build(token);
             return transition.Next == -2 ? state : transition.Next;
         }
 
@@ -177,11 +177,11 @@ internal sealed class StateMachineParser
         return token;
     }
 
-    private void Guard(Action action)
+    private void EndRule()
     {
         try
         {
-            action();
+            _builder.EndRule();
         }
         catch (AstBuilderException e)
         {

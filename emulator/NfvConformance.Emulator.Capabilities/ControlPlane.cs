@@ -2,10 +2,12 @@
 using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
+using NfvConformance.Abstractions.Lifecycle;
 using NfvConformance.Abstractions.Negotiation;
 using NfvConformance.Abstractions.Placement;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Abstractions.Sites;
+using NfvConformance.Emulator.Capabilities.Internal.Lifecycle;
 using NfvConformance.Emulator.Capabilities.Internal.Placement;
 using NfvConformance.Emulator.Capabilities.Internal.Publishing;
 using NfvConformance.Emulator.Capabilities.Internal.Sites;
@@ -29,6 +31,9 @@ public sealed class ControlPlane
         PlacementEngine placement = new(_publisher, sites);
         Negotiator = placement;
         Placement = placement;
+        Clock = new VirtualClock(options.StartTime);
+        LifecycleManager lifecycle = new(placement, Clock);
+        Lifecycle = lifecycle;
         Facets = new Dictionary<Type, object>
         {
             [typeof(ICapabilityPublisher)] = _publisher,
@@ -36,6 +41,7 @@ public sealed class ControlPlane
             [typeof(ISiteTopology)] = sites,
             [typeof(INegotiator)] = placement,
             [typeof(IPlacementService)] = placement,
+            [typeof(IVnfLifecycle)] = lifecycle,
         };
     }
 
@@ -56,6 +62,12 @@ public sealed class ControlPlane
 
     /// <summary>Gets the placement service.</summary>
     public IPlacementService Placement { get; }
+
+    /// <summary>Gets the VNF lifecycle manager.</summary>
+    public IVnfLifecycle Lifecycle { get; }
+
+    /// <summary>Gets the virtual clock lifecycle operations advance.</summary>
+    public VirtualClock Clock { get; }
 
     /// <summary>Gets every facet by its interface type.</summary>
     public IReadOnlyDictionary<Type, object> Facets { get; }

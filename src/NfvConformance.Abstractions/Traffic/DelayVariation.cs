@@ -1,4 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
+using System.Runtime.CompilerServices;
+
 namespace NfvConformance.Abstractions.Traffic;
 
 /// <summary>
@@ -34,6 +36,7 @@ public sealed class DelayVariationRecorder
     /// <summary>Records the delay of the packet with a sequence number.</summary>
     /// <param name="sequence">The packet's sequence number.</param>
     /// <param name="delayNs">Its one-way delay (&gt;= 0).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(long sequence, long delayNs)
     {
         Delays.Record(delayNs);
@@ -51,6 +54,19 @@ public sealed class DelayVariationRecorder
             _previousSequence = sequence;
             _previousDelay = delayNs;
         }
+    }
+
+    /// <summary>Adds another stream's figures (histograms merged, jitter as the packet-weighted mean of the two).</summary>
+    /// <param name="other">The other recorder, of the same precision.</param>
+    public void Merge(DelayVariationRecorder other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        long a = IpdvMagnitudes.Count;
+        long b = other.IpdvMagnitudes.Count;
+        Delays.Merge(other.Delays);
+        IpdvMagnitudes.Merge(other.IpdvMagnitudes);
+        IpdvSignedSumNs += other.IpdvSignedSumNs;
+        Rfc3550JitterNs = a + b == 0 ? 0 : ((Rfc3550JitterNs * a) + (other.Rfc3550JitterNs * b)) / (a + b);
     }
 
     /// <summary>Summarises in microseconds.</summary>

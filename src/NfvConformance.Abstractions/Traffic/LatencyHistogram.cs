@@ -2,6 +2,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NfvConformance.Abstractions.Errors;
 
 namespace NfvConformance.Abstractions.Traffic;
@@ -19,6 +20,12 @@ public sealed class LatencyHistogram
     private readonly long[] _counts;
     private readonly int _subBucketBits;
     private readonly int _halfCount;
+    private readonly long _highest;
+    private long _count;
+    private long _min;
+    private long _max;
+    private double _sum;
+    private long _saturated;
 
     /// <summary>Creates an empty histogram.</summary>
     /// <param name="significantDigits">Decimal digits kept, 1..5 (3 keeps every value within 0.1 %).</param>
@@ -38,11 +45,12 @@ public sealed class LatencyHistogram
 
         SignificantDigits = significantDigits;
         HighestTrackableValue = highestTrackableValue;
+        _highest = highestTrackableValue;
         long largestExact = 2 * (long)Math.Pow(10, significantDigits);
         _subBucketBits = 64 - BitOperations.LeadingZeroCount((ulong)(largestExact - 1));
         _halfCount = 1 << (_subBucketBits - 1);
         _counts = new long[IndexOf(highestTrackableValue) + 1];
-        Min = long.MaxValue;
+        _min = long.MaxValue;
     }
 
     /// <summary>Gets the decimal digits of precision.</summary>
@@ -52,19 +60,19 @@ public sealed class LatencyHistogram
     public long HighestTrackableValue { get; }
 
     /// <summary>Gets the number of values recorded.</summary>
-    public long Count { get; private set; }
+    public long Count => _count;
 
     /// <summary>Gets the smallest value recorded (exact), or <see cref="long.MaxValue"/> when empty.</summary>
-    public long Min { get; private set; }
+    public long Min => _min;
 
     /// <summary>Gets the largest value recorded (exact), or 0 when empty.</summary>
-    public long Max { get; private set; }
+    public long Max => _max;
 
     /// <summary>Gets the sum of the values recorded (exact up to double precision).</summary>
-    public double Sum { get; private set; }
+    public double Sum => _sum;
 
     /// <summary>Gets the values recorded above <see cref="HighestTrackableValue"/> (counted in the top bucket).</summary>
-    public long Saturated { get; private set; }
+    public long Saturated => _saturated;
 
     /// <summary>Gets the arithmetic mean, or 0 when empty.</summary>
     public double Mean => Count == 0 ? 0 : Sum / Count;
@@ -72,12 +80,14 @@ public sealed class LatencyHistogram
     /// <summary>Records one value.</summary>
     /// <param name="value">A value &gt;= 0.</param>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(long value) => Record(value, 1);
 
     /// <summary>Records a value several times.</summary>
     /// <param name="value">A value &gt;= 0; above <see cref="HighestTrackableValue"/> it is clamped and counted in <see cref="Saturated"/>.</param>
     /// <param name="count">How many times (&gt;= 1).</param>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative or the count below 1.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(long value, long count)
     {
         if (value < 0)
@@ -90,23 +100,23 @@ public sealed class LatencyHistogram
             ThrowHelper.ThrowOutOfRange(nameof(count), count, ">= 1");
         }
 
-        if (value > HighestTrackableValue)
+        if (value > _highest)
         {
-            Saturated += count;
-            value = HighestTrackableValue;
+            _saturated += count;
+            value = _highest;
         }
 
         _counts[IndexOf(value)] += count;
-        Count += count;
-        Sum += (double)value * count;
-        if (value < Min)
+        _count += count;
+        _sum += (double)value * count;
+        if (value < _min)
         {
-            Min = value;
+            _min = value;
         }
 
-        if (value > Max)
+        if (value > _max)
         {
-            Max = value;
+            _max = value;
         }
     }
 
@@ -121,13 +131,13 @@ public sealed class LatencyHistogram
             ThrowHelper.ThrowOutOfRange(nameof(percentile), percentile, "0..100");
         }
 
-        if (Count == 0)
+        if (_count == 0)
         {
             return 0;
         }
 
         // The rank of the requested value, 1-based, as HdrHistogram counts it.
-        long rank = Math.Max(1, (long)Math.Ceiling(percentile / 100.0 * Count));
+        long rank = Math.Max(1, (long)Math.Ceiling(percentile / 100.0 * _count));
         long seen = 0;
         for (int i = 0; i < _counts.Length; i++)
         {
@@ -136,11 +146,11 @@ public sealed class LatencyHistogram
             {
                 (long low, long width) = BucketOf(i);
                 double mid = low + ((width - 1) / 2.0);
-                return Math.Clamp(mid, Min, Max);
+                return Math.Clamp(mid, _min, _max);
             }
         }
 
-        return Max;
+        return _max;
     }
 
     /// <summary>Adds every count of another histogram of the same layout to this one.</summary>
@@ -163,13 +173,13 @@ public sealed class LatencyHistogram
 
         if (other.Count > 0)
         {
-            Min = Math.Min(Min, other.Min);
-            Max = Math.Max(Max, other.Max);
+            _min = Math.Min(_min, other.Min);
+            _max = Math.Max(_max, other.Max);
         }
 
-        Count += other.Count;
-        Sum += other.Sum;
-        Saturated += other.Saturated;
+        _count += other.Count;
+        _sum += other.Sum;
+        _saturated += other.Saturated;
     }
 
     /// <summary>A summary in microseconds (values recorded in nanoseconds).</summary>
@@ -247,11 +257,11 @@ public sealed class LatencyHistogram
 
         LatencyHistogram h = new(digits, highest)
         {
-            Count = BinaryPrimitives.ReadInt64LittleEndian(bytes[16..]),
-            Min = BinaryPrimitives.ReadInt64LittleEndian(bytes[24..]),
-            Max = BinaryPrimitives.ReadInt64LittleEndian(bytes[32..]),
-            Sum = BinaryPrimitives.ReadDoubleLittleEndian(bytes[40..]),
-            Saturated = BinaryPrimitives.ReadInt32LittleEndian(bytes[48..]),
+            _count = BinaryPrimitives.ReadInt64LittleEndian(bytes[16..]),
+            _min = BinaryPrimitives.ReadInt64LittleEndian(bytes[24..]),
+            _max = BinaryPrimitives.ReadInt64LittleEndian(bytes[32..]),
+            _sum = BinaryPrimitives.ReadDoubleLittleEndian(bytes[40..]),
+            _saturated = BinaryPrimitives.ReadInt32LittleEndian(bytes[48..]),
         };
         int pos = 52;
         long index = -1;
@@ -288,6 +298,7 @@ public sealed class LatencyHistogram
     /// <returns>The bucket's lowest value and width.</returns>
     public (long Low, long Width) BucketOfValue(long value) => BucketOf(IndexOf(value));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     private int IndexOf(long value)
     {
         // bucket = how far the value's top bit is above the exact range; sub = the value's top b bits.

@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace NfvConformance.Abstractions.Traffic;
 
@@ -23,6 +24,7 @@ public readonly record struct LatencyMark(byte FlowSequence, ushort StreamId, ui
     /// <summary>Writes the mark into the first 16 bytes of <paramref name="destination"/>.</summary>
     /// <param name="destination">At least 16 bytes.</param>
     /// <returns>False when the span is too short (nothing is written).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryWrite(Span<byte> destination)
     {
         if (destination.Length < Size)
@@ -41,12 +43,14 @@ public readonly record struct LatencyMark(byte FlowSequence, ushort StreamId, ui
     /// <summary>Writes the mark into the last 16 bytes of a frame (without FCS).</summary>
     /// <param name="frame">The frame bytes.</param>
     /// <returns>False when the frame is shorter than 16 bytes.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryWriteTrailer(Span<byte> frame) => frame.Length >= Size && TryWrite(frame[^Size..]);
 
     /// <summary>Reads a mark from the first 16 bytes of <paramref name="source"/>.</summary>
     /// <param name="source">The bytes.</param>
     /// <param name="mark">The mark read.</param>
     /// <returns>False when the span is too short or does not start with the magic byte.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(ReadOnlySpan<byte> source, out LatencyMark mark)
     {
         if (source.Length < Size || source[0] != Magic)
@@ -67,6 +71,7 @@ public readonly record struct LatencyMark(byte FlowSequence, ushort StreamId, ui
     /// <param name="frame">The frame bytes.</param>
     /// <param name="mark">The mark read.</param>
     /// <returns>False when the frame is too short or carries no mark.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryReadTrailer(ReadOnlySpan<byte> frame, out LatencyMark mark)
     {
         if (frame.Length < Size)

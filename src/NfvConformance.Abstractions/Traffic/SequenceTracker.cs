@@ -1,4 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
+using System.Runtime.CompilerServices;
+
 namespace NfvConformance.Abstractions.Traffic;
 
 /// <summary>
@@ -15,34 +17,40 @@ public sealed class SequenceTracker
     private readonly ulong[] _seen = new ulong[WindowSize / 64];
     private long _expected;
     private bool _started;
+    private long _received;
+    private long _outOfOrder;
+    private long _duplicates;
+    private long _tooOld;
+    private long _missing;
 
     /// <summary>Gets the packets received, duplicates included.</summary>
-    public long Received { get; private set; }
+    public long Received => _received;
 
     /// <summary>Gets the packets that arrived after a higher sequence number had arrived.</summary>
-    public long OutOfOrder { get; private set; }
+    public long OutOfOrder => _outOfOrder;
 
     /// <summary>Gets the packets that arrived a second time.</summary>
-    public long Duplicates { get; private set; }
+    public long Duplicates => _duplicates;
 
     /// <summary>Gets the packets older than the window (neither counted lost nor duplicate with certainty).</summary>
-    public long TooOld { get; private set; }
+    public long TooOld => _tooOld;
 
     /// <summary>Gets the sequence numbers skipped and not (yet) seen.</summary>
-    public long Missing { get; private set; }
+    public long Missing => _missing;
 
     /// <summary>Gets the highest sequence number seen plus one (the count the sender sent at least).</summary>
     public long NextExpected => _expected;
 
     /// <summary>Records one arrival.</summary>
     /// <param name="sequence">The packet's sequence number (the stream starts at 0).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Record(long sequence)
     {
-        Received++;
+        _received++;
         if (!_started)
         {
             _started = true;
-            Missing += sequence;
+            _missing += sequence;
             Mark(sequence);
             _expected = sequence + 1;
             return;
@@ -57,7 +65,7 @@ public sealed class SequenceTracker
                 Clear(s);
             }
 
-            Missing += sequence - _expected;
+            _missing += sequence - _expected;
             Mark(sequence);
             _expected = sequence + 1;
             return;
@@ -65,29 +73,32 @@ public sealed class SequenceTracker
 
         if (_expected - sequence > WindowSize)
         {
-            TooOld++;
+            _tooOld++;
             return;
         }
 
         if (IsMarked(sequence))
         {
-            Duplicates++;
+            _duplicates++;
             return;
         }
 
         Mark(sequence);
-        OutOfOrder++;
-        Missing--;
+        _outOfOrder++;
+        _missing--;
     }
 
     /// <summary>The packets lost, given how many the sender sent.</summary>
     /// <param name="sent">Packets sent.</param>
     /// <returns>Sent minus unique packets received; never negative.</returns>
-    public long Lost(long sent) => Math.Max(0, sent - (Received - Duplicates - TooOld));
+    public long Lost(long sent) => Math.Max(0, sent - (_received - _duplicates - _tooOld));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     private void Mark(long s) => _seen[(s & (WindowSize - 1)) >> 6] |= 1UL << (int)(s & 63);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     private void Clear(long s) => _seen[(s & (WindowSize - 1)) >> 6] &= ~(1UL << (int)(s & 63));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.AggressiveInlining)]
     private bool IsMarked(long s) => (_seen[(s & (WindowSize - 1)) >> 6] & (1UL << (int)(s & 63))) != 0;
 }

@@ -89,6 +89,7 @@ public sealed record HeaderStack
     /// <summary>Gets the bytes from the start of the frame to the start of the payload, without FCS.</summary>
     public int HeaderLength
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         get
         {
             int inner = 14 + (VlanId is null ? 0 : 4)

@@ -1,0 +1,159 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Globalization;
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Traffic;
+
+namespace NfvConformance.Traffic.Methods;
+
+/// <summary>Which NDR/PDR search to run.</summary>
+public enum NdrSearchMethod
+{
+    /// <summary>NFVbench: bisection of [0, 200] % of line rate, all goals in one pass, fixed trial duration.</summary>
+    Bisection = 0,
+
+    /// <summary>ETSI GS NFV-TST 009 clause 12.3.3: binary search over discrete steps with loss verification (r, z).</summary>
+    Tst009,
+
+    /// <summary>MLRsearch style: short trials narrow the interval, trials at the final duration confirm it.</summary>
+    Mlr,
+}
+
+/// <summary>Settings of an NDR/PDR search. Loss thresholds are ratios (0.001 % = 1e-5), loads are percent of line rate.</summary>
+public sealed record NdrPdrOptions
+{
+    /// <summary>Gets the method.</summary>
+    public NdrSearchMethod Method { get; init; } = NdrSearchMethod.Mlr;
+
+    /// <summary>Gets the NDR loss ratio (NFVbench: 0.001 % = 1e-5).</summary>
+    public double NdrLossRatio { get; init; } = 1e-5;
+
+    /// <summary>Gets the PDR loss ratio (NFVbench: 0.1 % = 1e-3).</summary>
+    public double PdrLossRatio { get; init; } = 1e-3;
+
+    /// <summary>Gets the resolution in percent of line rate (NFVbench <c>load_epsilon</c> 0.1; TST009 step size).</summary>
+    public double ResolutionPercent { get; init; } = 0.1;
+
+    /// <summary>Gets the trial duration: every trial of bisection and TST009, the final (confirming) duration of MLR.</summary>
+    public TimeSpan TrialDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets MLR's short trial duration used to narrow the interval.</summary>
+    public TimeSpan InitialTrialDuration { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets the highest load tried, percent of line rate.</summary>
+    public double MaxLoadPercent { get; init; } = 100;
+
+    /// <summary>Gets the upper end of NFVbench's initial range (200 %: its first trial is at 100 %).</summary>
+    public double BisectionRangePercent { get; init; } = 200;
+
+    /// <summary>Gets TST009's r: how many times a trial with loss is repeated before the load fails.</summary>
+    public int LossVerificationRepeats { get; init; } = 3;
+
+    /// <summary>Gets TST009's z: lost frames above which the loss is real at once (no repeats).</summary>
+    public long LossVerificationMaxLost { get; init; } = 5000;
+
+    /// <summary>Gets how many times a disturbed trial is repeated before its load is reported inconclusive.</summary>
+    public int DisturbedRetries { get; init; } = 2;
+
+    /// <summary>Gets the most trials a search may run.</summary>
+    public int MaxTrials { get; init; } = 200;
+
+    /// <summary>Gets the most trial time a search may spend (on the generator's clock).</summary>
+    public TimeSpan MaxSearchTime { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>Gets the rate of the latency sub-streams during search trials.</summary>
+    public double LatencyPps { get; init; } = 1000;
+
+    /// <summary>Collects every problem with these settings.</summary>
+    /// <returns>The problems; empty when valid.</returns>
+    public IReadOnlyList<ValidationError> Validate()
+    {
+        List<ValidationError> e = [];
+        void Check(bool ok, string field, string message)
+        {
+            if (!ok)
+            {
+                e.Add(new ValidationError(true, message, field));
+            }
+        }
+
+        Check(NdrLossRatio is >= 0 and < 1, "ndr", F($"NDR loss ratio {NdrLossRatio} must be within [0, 1) (0.001 % is 1e-5)."));
+        Check(PdrLossRatio is >= 0 and < 1, "pdr", F($"PDR loss ratio {PdrLossRatio} must be within [0, 1)."));
+        Check(PdrLossRatio >= NdrLossRatio, "pdr", F($"PDR loss ratio {PdrLossRatio} must be >= NDR loss ratio {NdrLossRatio}."));
+        Check(ResolutionPercent is > 0 and <= 50, "resolution", F($"resolution {ResolutionPercent} % of line rate must be within (0, 50]."));
+        Check(MaxLoadPercent is > 0 and <= 100, "max-load", F($"maximum load {MaxLoadPercent} % must be within (0, 100]; a rate above line rate cannot be offered."));
+        Check(BisectionRangePercent >= MaxLoadPercent, "range", F($"bisection range {BisectionRangePercent} % must be >= maximum load {MaxLoadPercent} %."));
+        Check(TrialDuration > TimeSpan.Zero, "duration", $"trial duration {TrialDuration} must be > 0.");
+        Check(InitialTrialDuration > TimeSpan.Zero && InitialTrialDuration <= TrialDuration, "initial-duration", $"initial trial duration {InitialTrialDuration} must be > 0 and <= the trial duration {TrialDuration}.");
+        Check(LossVerificationRepeats >= 0, "r", $"loss verification repeats r = {LossVerificationRepeats} must be >= 0.");
+        Check(LossVerificationMaxLost >= 0, "z", $"loss verification z = {LossVerificationMaxLost} must be >= 0.");
+        Check(MaxTrials >= 1, "max-trials", $"max trials {MaxTrials} must be >= 1.");
+        Check(MaxSearchTime > TimeSpan.Zero, "max-time", $"max search time {MaxSearchTime} must be > 0.");
+        Check(DisturbedRetries >= 0, "retries", $"disturbed retries {DisturbedRetries} must be >= 0.");
+        Check(LatencyPps >= 0, "latency-pps", F($"latency rate {LatencyPps} pps must be >= 0."));
+        return e;
+    }
+
+    /// <summary>Throws when the settings are invalid.</summary>
+    /// <exception cref="ConfigurationException">Lists every problem.</exception>
+    public void EnsureValid()
+    {
+        IReadOnlyList<ValidationError> errors = Validate();
+        if (errors.Count > 0)
+        {
+            ThrowHelper.ThrowConfiguration("invalid search settings: " + string.Join("; ", errors));
+        }
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>One trial of a search, as kept in its trace.</summary>
+/// <param name="Index">Position in the trace (0-based).</param>
+/// <param name="Phase">What the trial was for (<c>bisect</c>, <c>verify</c>, <c>narrow</c>, <c>confirm</c>, ...).</param>
+/// <param name="RatePps">Offered rate per port.</param>
+/// <param name="PercentOfLine">Offered rate per port, percent of line rate.</param>
+/// <param name="Duration">Trial duration.</param>
+/// <param name="TxPackets">Packets sent.</param>
+/// <param name="RxPackets">Packets received.</param>
+/// <param name="LossRatio">Lost over sent.</param>
+/// <param name="Flags">Measurement quality.</param>
+/// <param name="Latency">Latency of the trial.</param>
+/// <param name="Note">Why the trial was flagged, if it was.</param>
+public sealed record TrialRecord(int Index, string Phase, double RatePps, double PercentOfLine, TimeSpan Duration, long TxPackets, long RxPackets, double LossRatio, MeasurementFlags Flags, LatencySummary Latency, string? Note);
+
+/// <summary>The outcome of an NDR/PDR search: a value whatever the device did.</summary>
+public sealed record NdrPdrResult
+{
+    /// <summary>Gets the method.</summary>
+    public required NdrSearchMethod Method { get; init; }
+
+    /// <summary>Gets the no-drop rate per port in packets per second.</summary>
+    public required double NdrPps { get; init; }
+
+    /// <summary>Gets the partial-drop rate per port in packets per second.</summary>
+    public required double PdrPps { get; init; }
+
+    /// <summary>Gets the NDR in percent of line rate.</summary>
+    public required double NdrPercentOfLine { get; init; }
+
+    /// <summary>Gets the PDR in percent of line rate.</summary>
+    public required double PdrPercentOfLine { get; init; }
+
+    /// <summary>Gets line rate per port in packets per second at the profile's mean frame size.</summary>
+    public required double LineRatePps { get; init; }
+
+    /// <summary>Gets every trial, in order.</summary>
+    public required IReadOnlyList<TrialRecord> Trials { get; init; }
+
+    /// <summary>Gets the sum of trial durations.</summary>
+    public TimeSpan TrialTimeTotal => TimeSpan.FromTicks(Trials.Sum(t => t.Duration.Ticks));
+
+    /// <summary>Gets quality flags: inconclusive trials that remained, or a limit reached.</summary>
+    public MeasurementFlags Flags { get; init; }
+
+    /// <summary>Gets why the result is inconclusive, if it is.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>Gets whether the result can be trusted for a pass or a fail (otherwise the verdict is inconclusive).</summary>
+    public bool IsConclusive => (Flags & (MeasurementFlags.OfferedLoadNotReached | MeasurementFlags.Disturbed | MeasurementFlags.LimitReached)) == 0;
+}

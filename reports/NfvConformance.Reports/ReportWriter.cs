@@ -40,6 +40,8 @@ public static class ReportWriter
         new MarkdownSummaryExporter(),
         new TraceabilityCsvExporter(),
         new BadgeSvgExporter(),
+        new AllureResultsExporter(),
+        new HtmlReportExporter(),
     ];
 
     /// <summary>

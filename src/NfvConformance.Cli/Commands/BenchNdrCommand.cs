@@ -1,0 +1,82 @@
+// Licensed under the Apache License, Version 2.0.
+using System.CommandLine;
+using System.Globalization;
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Traffic.Bench;
+using NfvConformance.Traffic.Methods;
+
+namespace NfvConformance.Cli.Commands;
+
+/// <summary><c>nfvc bench ndr</c>: NDR/PDR search and latency against an emulated device, in virtual time.</summary>
+internal sealed class BenchNdrCommand : IBenchSubcommand
+{
+    public Command Create()
+    {
+        Option<string> dut = new("--dut") { Description = "DUT file (YAML: line_rate_gbps, capacity_pps, loss, latency_us, seed).", Required = true };
+        Option<string> frameSize = new("--frame-size") { Description = "Frame size incl. FCS (64..9216), IMIX, or size:weight pairs.", DefaultValueFactory = _ => "64" };
+        Option<string> method = new("--method") { Description = "bisection (NFVbench), tst009 (ETSI TST009 with loss verification) or mlr (MLRsearch-style).", DefaultValueFactory = _ => "mlr" };
+        Option<double> ndr = new("--ndr") { Description = "NDR loss threshold in percent (NFVbench: 0.001).", DefaultValueFactory = _ => 0.001 };
+        Option<double> pdr = new("--pdr") { Description = "PDR loss threshold in percent (NFVbench: 0.1).", DefaultValueFactory = _ => 0.1 };
+        Option<double> resolution = new("--resolution") { Description = "Search resolution in percent of line rate (NFVbench load_epsilon: 0.1).", DefaultValueFactory = _ => 0.1 };
+        Option<double> duration = new("--duration") { Description = "Trial duration in seconds (MLR: the confirming duration).", DefaultValueFactory = _ => 60 };
+        Option<int> flows = new("--flows") { Description = "Number of flows.", DefaultValueFactory = _ => 1 };
+        Option<double?> maxRate = new("--max-rate") { Description = "Highest rate to offer, packets/s per port (at most line rate)." };
+        Option<int> maxTrials = new("--max-trials") { Description = "Stop the search after this many trials.", DefaultValueFactory = _ => 200 };
+        Option<bool> json = new("--json") { Description = "Print the result as JSON." };
+        Command command = new("ndr", "Find NDR and PDR of an emulated device (virtual time), with latency at 0/10/50/90/100 % of PDR.")
+        {
+            dut, frameSize, method, ndr, pdr, resolution, duration, flows, maxRate, maxTrials, json,
+        };
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            try
+            {
+                NdrBenchOptions options = new()
+                {
+                    DutFile = pr.GetValue(dut)!,
+                    FrameSize = pr.GetValue(frameSize)!,
+                    Flows = pr.GetValue(flows),
+                    MaxRatePps = pr.GetValue(maxRate),
+                    Search = new NdrPdrOptions
+                    {
+                        Method = ParseMethod(pr.GetValue(method)!),
+                        NdrLossRatio = pr.GetValue(ndr) / 100.0,
+                        PdrLossRatio = pr.GetValue(pdr) / 100.0,
+                        ResolutionPercent = pr.GetValue(resolution),
+                        TrialDuration = Seconds(pr.GetValue(duration)),
+                        InitialTrialDuration = TimeSpan.FromSeconds(Math.Min(1, Math.Max(0.001, pr.GetValue(duration)))),
+                        MaxTrials = pr.GetValue(maxTrials),
+                    },
+                };
+                NdrBenchReport report = await NdrBench.RunAsync(options, ct).ConfigureAwait(false);
+                Console.Out.WriteLine(pr.GetValue(json) ? report.ToJson() : Text(report));
+                if (!report.Search.IsConclusive)
+                {
+                    Console.Error.WriteLine($"nfvc bench ndr: inconclusive: {report.Search.Note}");
+                }
+
+                return ExitCodes.Success;
+            }
+            catch (ConfigurationException ex)
+            {
+                Console.Error.WriteLine($"nfvc bench ndr: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
+    }
+
+    private static NdrSearchMethod ParseMethod(string text) => text.ToLowerInvariant() switch
+    {
+        "bisection" => NdrSearchMethod.Bisection,
+        "tst009" => NdrSearchMethod.Tst009,
+        "mlr" => NdrSearchMethod.Mlr,
+        _ => throw new ConfigurationException($"--method '{text}' is not one of bisection, tst009, mlr."),
+    };
+
+    private static TimeSpan Seconds(double s) =>
+        double.IsFinite(s) && s > 0 && s <= 86_400 ? TimeSpan.FromSeconds(s) : throw new ConfigurationException($"--duration {s.ToString(CultureInfo.InvariantCulture)} s must be within (0, 86400].");
+
+    private static string Text(NdrBenchReport r) => string.Create(CultureInfo.InvariantCulture,
+        $"{r.Device.Name} {r.FrameSizes} B, {r.Search.Method}: NDR {r.Search.NdrPps:F0} pps ({r.Search.NdrPercentOfLine:F3} % of line), PDR {r.Search.PdrPps:F0} pps ({r.Search.PdrPercentOfLine:F3} %), {r.Search.Trials.Count} trials, {r.Search.TrialTimeTotal.TotalSeconds:F0} s of trials; latency at PDR p50 {r.LatencyAtPdr.Latency.P50Us:F2} us, p99 {r.LatencyAtPdr.Latency.P99Us:F2} us (generator bias {r.Bias.BiasNs / 1000:F2} us removed).");
+}

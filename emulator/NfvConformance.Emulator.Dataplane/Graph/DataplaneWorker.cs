@@ -12,7 +12,7 @@ namespace NfvConformance.Emulator.Dataplane.Graph;
 public sealed class DataplaneWorker
 {
     private readonly PacketHandle[] _burst = new PacketHandle[Port.MaxBurst];
-    private (Port Port, int Node)[] _inputs = [];
+    private (Port Port, int Node, int PortId)[] _inputs = [];
     private long _iterations;
     private long _received;
 
@@ -36,8 +36,9 @@ public sealed class DataplaneWorker
     /// <summary>Makes the worker poll a port and hand what it receives to a node.</summary>
     /// <param name="port">The port; polled only by this worker.</param>
     /// <param name="entryNode">The name of the node that receives the port's packets.</param>
+    /// <param name="portId">The value written to <see cref="PacketMeta.InputPort"/> of its packets; the input's position when negative.</param>
     /// <exception cref="Abstractions.Errors.ConfigurationException">There is no node of that name.</exception>
-    public void AddInput(Port port, string entryNode)
+    public void AddInput(Port port, string entryNode, int portId = -1)
     {
         ArgumentNullException.ThrowIfNull(port);
         int node = Graph.IndexOf(entryNode);
@@ -46,7 +47,7 @@ public sealed class DataplaneWorker
             Abstractions.Errors.ThrowHelper.ThrowConfiguration($"Input port '{port.Name}' names entry node '{entryNode}', which is not in the graph; use one of: {string.Join(", ", Graph.Nodes.Select(n => n.Name))}.");
         }
 
-        _inputs = [.. _inputs, (port, node)];
+        _inputs = [.. _inputs, (port, node, portId < 0 ? _inputs.Length : portId)];
     }
 
     /// <summary>Polls every input once, runs the graph to completion, then polls timed nodes.</summary>
@@ -55,11 +56,17 @@ public sealed class DataplaneWorker
     {
         int received = 0;
         Span<PacketHandle> burst = _burst;
-        foreach ((Port port, int node) in _inputs)
+        PacketPool pool = Graph.Pool;
+        foreach ((Port port, int node, int portId) in _inputs)
         {
             int n = port.ReceiveBurst(burst);
             if (n > 0)
             {
+                for (int i = 0; i < n; i++)
+                {
+                    pool.Meta(burst[i]).InputPort = portId;
+                }
+
                 Graph.Inject(node, burst[..n]);
                 received += n;
             }

@@ -7,19 +7,20 @@ namespace NfvConformance.Emulator.Chaining.Tests;
 internal static class ChainSpecs
 {
     /// <summary>firewall (instances fw-1..fw-n) -> nat -> router, steering everything from 10.0.0.0/8.</summary>
-    public static ChainSpecBuilder FwNatRouter(int firewalls = 2, AccelerationMode mode = AccelerationMode.DpdkVhostUser)
+    public static ChainSpecBuilder FwNatRouter(int firewalls = 2, AccelerationMode mode = AccelerationMode.DpdkVhostUser, bool wires = false)
     {
+        string Fn(string f) => wires ? "wire" : f;
         ChainSpecBuilder b = new();
         List<string> fws = [];
         for (int i = 1; i <= firewalls; i++)
         {
-            b = b.WithPortPair(new PortPair($"fw-{i}", $"fw{i}-in", $"fw{i}-out", "firewall") { Acceleration = mode });
+            b = b.WithPortPair(new PortPair($"fw-{i}", $"fw{i}-in", $"fw{i}-out", Fn("firewall")) { Acceleration = mode });
             fws.Add($"fw-{i}");
         }
 
         return b
-            .WithPortPair(new PortPair("nat-1", "nat1-in", "nat1-out", "nat44") { Acceleration = mode })
-            .WithPortPair(new PortPair("rt-1", "rt1-in", "rt1-out", "router") { Acceleration = mode })
+            .WithPortPair(new PortPair("nat-1", "nat1-in", "nat1-out", Fn("nat44")) { Acceleration = mode })
+            .WithPortPair(new PortPair("rt-1", "rt1-in", "rt1-out", Fn("router")) { Acceleration = mode })
             .WithPortPairGroup(new PortPairGroup("fw", fws))
             .WithPortPairGroup(new PortPairGroup("nat", ["nat-1"]))
             .WithPortPairGroup(new PortPairGroup("router", ["rt-1"]))

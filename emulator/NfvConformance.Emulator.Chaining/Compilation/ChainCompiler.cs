@@ -13,7 +13,14 @@ internal static class ChainCompiler
     /// <summary>First path id handed out for chains with <c>chain_id: 0</c>; reverse paths get <c>id | ReversePathBit</c>.</summary>
     public const int ReversePathBit = 1 << 16;
 
-    public static CompiledChains Compile(ChainSpec spec, CompiledChains previous, out IReadOnlyList<ValidationError> problems, IReadOnlySet<string>? knownFunctions = null)
+    /// <summary>Compiles a spec; on critical problems returns <paramref name="previous"/> unchanged.</summary>
+    /// <param name="spec">The spec.</param>
+    /// <param name="previous">The snapshot in force, whose ids are kept.</param>
+    /// <param name="problems">Every problem found.</param>
+    /// <param name="knownFunctions">Functions the target runs, or null for any.</param>
+    /// <param name="outOfService">Port pairs taken out of service (failed over): kept in the spec, given no flows.</param>
+    /// <returns>The new snapshot.</returns>
+    public static CompiledChains Compile(ChainSpec spec, CompiledChains previous, out IReadOnlyList<ValidationError> problems, IReadOnlySet<string>? knownFunctions = null, IReadOnlySet<string>? outOfService = null)
     {
         problems = ChainSpecValidator.Validate(spec, knownFunctions);
         if (problems.Any(p => p.IsCritical))
@@ -78,7 +85,7 @@ internal static class ChainCompiler
                 usedIds.Add(nextId);
             }
 
-            CompiledHop[] hops = [.. HopOrdering.Order(chain, groups, out _).Select(g => CompileHop(groups[g], groupNames.IndexOf(g), pairs, instances))];
+            CompiledHop[] hops = [.. HopOrdering.Order(chain, groups, out _).Select(g => CompileHop(groups[g], groupNames.IndexOf(g), pairs, instances, outOfService))];
             int forward = chains.Count;
             chains.Add(new CompiledChain(chain.Name, spi, false, chain.Correlation, hops));
             int reverse = -1;
@@ -97,10 +104,11 @@ internal static class ChainCompiler
         return new CompiledChains(previous.Generation + 1, [.. chains], [.. instances], [.. groupNames], [.. classifiers]);
     }
 
-    private static CompiledHop CompileHop(PortPairGroup group, int groupId, Dictionary<string, PortPair> pairs, List<CompiledInstance> instances)
+    private static CompiledHop CompileHop(PortPairGroup group, int groupId, Dictionary<string, PortPair> pairs, List<CompiledInstance> instances, IReadOnlySet<string>? outOfService)
     {
-        ushort[] ids = [.. group.PortPairs.Select(p => instances.First(i => i.PortPair == p).Id)];
-        int[] weights = [.. group.PortPairs.Select(p => pairs[p].Weight)];
+        List<string> live = [.. group.PortPairs.Where(p => outOfService?.Contains(p) != true)];
+        ushort[] ids = [.. live.Select(p => instances.First(i => i.PortPair == p).Id)];
+        int[] weights = [.. live.Select(p => pairs[p].Weight)];
         return new CompiledHop(group.Name, groupId, ids, weights, group.LbFields, group.TapEnabled);
     }
 

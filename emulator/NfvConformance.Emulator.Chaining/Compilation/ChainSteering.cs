@@ -29,9 +29,9 @@ internal sealed class ChainSteering
 
     /// <summary>Finds the flow's chain and per-hop instances under the current snapshot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref FlowEntry Steer(in FlowKey key)
+    public ref FlowEntry Steer(in FlowKey key, out int index)
     {
-        ref FlowEntry e = ref _flows.Lookup(key.Key0, key.Key1, key.Hash(), out _);
+        ref FlowEntry e = ref _flows.Lookup(key.Key0, key.Key1, key.Hash(), out _, out index);
         if (e.Generation != _config.Generation)
         {
             Resolve(ref e, in key);

@@ -97,6 +97,9 @@ internal sealed class CompiledHop
 
     public const int BucketsLength = CompiledChains.BucketCount;
 
+    /// <summary>Bucket value when the hop has no instance in service: its packets are dropped as <c>no_instance</c>.</summary>
+    public const ushort NoInstance = ushort.MaxValue;
+
     public string Group { get; }
 
     public int GroupId { get; }
@@ -124,7 +127,7 @@ internal sealed class CompiledHop
 
         if (total == 0)
         {
-            Array.Fill(buckets, ids.Length > 0 ? ids[0] : (ushort)0);
+            Array.Fill(buckets, NoInstance);
             return buckets;
         }
 

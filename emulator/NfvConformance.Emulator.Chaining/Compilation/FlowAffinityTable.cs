@@ -47,14 +47,19 @@ internal sealed class FlowAffinityTable
 
     public int Count { get; private set; }
 
+    /// <summary>Gets an entry by the index <see cref="Lookup"/> returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref FlowEntry At(int index) => ref _entries[index & _mask];
+
     /// <summary>Finds the flow's entry or claims one for it; <paramref name="isNew"/> tells which.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref FlowEntry Lookup(ulong key0, ulong key1, uint hash, out bool isNew)
+    public ref FlowEntry Lookup(ulong key0, ulong key1, uint hash, out bool isNew, out int index)
     {
         int i = (int)hash & _mask;
         for (int probe = 0; probe < ProbeLimit; probe++)
         {
-            ref FlowEntry e = ref _entries[(i + probe) & _mask];
+            index = (i + probe) & _mask;
+            ref FlowEntry e = ref _entries[index];
             if (e.Used && e.Key0 == key0 && e.Key1 == key1)
             {
                 isNew = false;
@@ -67,7 +72,8 @@ internal sealed class FlowAffinityTable
             }
         }
 
-        return ref Evict(i, key0, key1, hash, out isNew);
+        index = (i + (int)((Evictions + 1) % ProbeLimit)) & _mask;
+        return ref Evict(index, key0, key1, hash, out isNew);
     }
 
     public void Clear()
@@ -90,10 +96,10 @@ internal sealed class FlowAffinityTable
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private ref FlowEntry Evict(int i, ulong key0, ulong key1, uint hash, out bool isNew)
+    private ref FlowEntry Evict(int index, ulong key0, ulong key1, uint hash, out bool isNew)
     {
         Evictions++;
         Count--;
-        return ref Claim(ref _entries[(i + (int)(Evictions % ProbeLimit)) & _mask], key0, key1, hash, out isNew);
+        return ref Claim(ref _entries[index], key0, key1, hash, out isNew);
     }
 }

@@ -290,7 +290,7 @@ internal sealed class ChainSimulator
         {
             ushort[] buckets = _buckets[hop];
             instance = buckets[_flowKeys[flow].Hash(_hops[hop].LbFields) & (CompiledHop.BucketsLength - 1)];
-            if (!_inService[instance])
+            if (instance == CompiledHop.NoInstance || !_inService[instance])
             {
                 _lost[NoInstance]++;
                 return;
@@ -490,12 +490,6 @@ internal sealed class ChainSimulator
     private void RebuildBuckets(int hop)
     {
         ushort[] ids = [.. _hops[hop].InstanceIds.Where(id => _inService[id])];
-        if (ids.Length == 0)
-        {
-            Array.Fill(_buckets[hop], _hops[hop].InstanceIds[0]);
-            return;
-        }
-
         int[] weights = [.. ids.Select(id => _config.Instances[id].Weight)];
         _buckets[hop] = CompiledHop.BuildBuckets(ids, weights, CompiledHop.BucketsLength);
     }

@@ -1,0 +1,210 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Runtime.CompilerServices;
+using NfvConformance.Emulator.Chaining.Compilation;
+using NfvConformance.Emulator.Dataplane.Buffers;
+using NfvConformance.Emulator.Dataplane.Graph;
+
+namespace NfvConformance.Emulator.Chaining.Dataplane;
+
+/// <summary>
+/// Base of the two chain nodes. Next 0 is the chain output (also taken by traffic no classifier matches); next
+/// <c>1 + k</c> is the k-th service-function instance node. Per packet the work is one flow-entry read and one
+/// next-index lookup; the snapshot is fixed for the whole run of the graph.
+/// </summary>
+internal abstract class ChainNodeBase : GraphNode
+{
+    public const ushort OutputNext = 0;
+
+    protected ChainNodeBase(string name, IReadOnlyList<string> nextNodes, ChainRuntime runtime, CompiledChains config, ushort[] nextOfInstance)
+        : base(name, nextNodes, ChainNodeCounters.Names)
+    {
+        Runtime = runtime;
+        Config = config;
+        NextOfInstance = nextOfInstance;
+    }
+
+    protected ChainRuntime Runtime { get; }
+
+    protected CompiledChains Config { get; }
+
+    protected ushort[] NextOfInstance { get; }
+
+    /// <summary>Routes a packet to hop <paramref name="position"/> of its chain (or the output past the last hop) and stamps its path tag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected ushort Route(ref NodeContext ctx, PacketHandle packet, ref PacketMeta meta, CompiledChain chain, ref FlowEntry entry, int entryIndex, int position)
+    {
+        CompiledHop[] hops = chain.Hops;
+        while (position < hops.Length && hops[position].TapEnabled)
+        {
+            CopyToTap(ref ctx, packet, ref meta, chain, ref entry, entryIndex, position);
+            position++;
+        }
+
+        meta.UserData = ChainPathTag.Encode(chain.ServicePathId, ChainPathTag.FirstServiceIndex - position, false, entry.Hash, entryIndex);
+        if (position == hops.Length)
+        {
+            ctx.Counters[ChainNodeCounters.Delivered]++;
+            return OutputNext;
+        }
+
+        ushort instance = entry.Instances[position];
+        int reason = Runtime.Admit(instance, meta.Length);
+        if (reason >= 0)
+        {
+            ctx.Counters[reason]++;
+            return NextIndex.Drop;
+        }
+
+        return NextOfInstance[instance];
+    }
+
+    // A passive (tap) hop gets a copy; the original goes on. Copies are rare, so this path may allocate from the pool.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CopyToTap(ref NodeContext ctx, PacketHandle packet, ref PacketMeta meta, CompiledChain chain, ref FlowEntry entry, int entryIndex, int position)
+    {
+        ushort instance = entry.Instances[position];
+        int reason = Runtime.Admit(instance, meta.Length);
+        if (reason >= 0)
+        {
+            ctx.Counters[reason]++;
+            return;
+        }
+
+        PacketPool pool = ctx.Pool;
+        if (!pool.TryAlloc(out PacketHandle copy))
+        {
+            Runtime.Drops[instance]++;
+            return;
+        }
+
+        Span<byte> source = pool.GetData(packet);
+        pool.TrySetLength(copy, source.Length);
+        source.CopyTo(pool.GetData(copy));
+        ref PacketMeta copyMeta = ref pool.Meta(copy);
+        copyMeta.UserData = ChainPathTag.Encode(chain.ServicePathId, ChainPathTag.FirstServiceIndex - position, true, entry.Hash, entryIndex);
+        ctx.Counters[ChainNodeCounters.TapCopies]++;
+        ctx.EnqueueToSingleNext(new ReadOnlySpan<PacketHandle>(in copy), NextOfInstance[instance]);
+    }
+}
+
+/// <summary>
+/// The chain's entry (networking-sfc flow classifier plus the first SFF step): reads the 5-tuple, finds the flow's
+/// entry (classifying and pinning instances on its first packet only) and sends it to its first hop's instance.
+/// </summary>
+internal sealed class ChainClassifyNode : ChainNodeBase
+{
+    public ChainClassifyNode(string name, IReadOnlyList<string> nextNodes, ChainRuntime runtime, CompiledChains config, ushort[] nextOfInstance)
+        : base(name, nextNodes, runtime, config, nextOfInstance)
+    {
+    }
+
+    public override int Process(ref NodeContext ctx, ReadOnlySpan<PacketHandle> input)
+    {
+        PacketPool pool = ctx.Pool;
+        Span<ushort> nexts = ctx.Nexts;
+        ChainSteering steering = Runtime.Steering;
+        for (int i = 0; i < input.Length; i++)
+        {
+            PacketHandle h = input[i];
+            ref PacketMeta meta = ref pool.Meta(h);
+            if (!ChainHeaders.TryReadFlowKey(pool.GetData(h), out FlowKey key))
+            {
+                ctx.Counters[ChainNodeCounters.ParseError]++;
+                nexts[i] = NextIndex.Drop;
+                continue;
+            }
+
+            ref FlowEntry entry = ref steering.Steer(in key, out int entryIndex);
+            if (entry.Chain < 0)
+            {
+                ctx.Counters[ChainNodeCounters.NoMatch]++;
+                nexts[i] = OutputNext;
+                continue;
+            }
+
+            nexts[i] = Route(ref ctx, h, ref meta, Config.Chains[entry.Chain], ref entry, entryIndex, 0);
+        }
+
+        ctx.EnqueueToNext(input);
+        return input.Length;
+    }
+}
+
+/// <summary>The service function forwarder: a packet back from hop k goes to hop k + 1's pinned instance, or out after the last.</summary>
+internal sealed class ChainForwardNode : ChainNodeBase
+{
+    public ChainForwardNode(string name, IReadOnlyList<string> nextNodes, ChainRuntime runtime, CompiledChains config, ushort[] nextOfInstance)
+        : base(name, nextNodes, runtime, config, nextOfInstance)
+    {
+    }
+
+    public override int Process(ref NodeContext ctx, ReadOnlySpan<PacketHandle> input)
+    {
+        PacketPool pool = ctx.Pool;
+        Span<ushort> nexts = ctx.Nexts;
+        FlowAffinityTable flows = Runtime.Steering.Flows;
+        CompiledChain[] chains = Config.Chains;
+        for (int i = 0; i < input.Length; i++)
+        {
+            PacketHandle h = input[i];
+            ref PacketMeta meta = ref pool.Meta(h);
+            ulong tag = meta.UserData;
+            if (ChainPathTag.IsTapCopy(tag))
+            {
+                ctx.Counters[ChainNodeCounters.TapConsumed]++;
+                nexts[i] = NextIndex.Drop;
+                continue;
+            }
+
+            int entryIndex = ChainPathTag.Entry(tag);
+            ref FlowEntry entry = ref flows.At(entryIndex);
+            if (!entry.Used || entry.Chain < 0 || (entry.Hash & 0x7F) != ChainPathTag.EntryTag(tag) || chains[entry.Chain].ServicePathId != ChainPathTag.Spi(tag))
+            {
+                // The entry was evicted by another flow since this packet was classified.
+                ctx.Counters[ChainNodeCounters.ChainMiss]++;
+                nexts[i] = NextIndex.Drop;
+                continue;
+            }
+
+            int position = ChainPathTag.FirstServiceIndex - ChainPathTag.ServiceIndex(tag) + 1;
+            nexts[i] = Route(ref ctx, h, ref meta, chains[entry.Chain], ref entry, entryIndex, position);
+        }
+
+        ctx.EnqueueToNext(input);
+        return input.Length;
+    }
+}
+
+/// <summary>The default chain output: counts what leaves the chain and frees it (an emulator wires a port output instead).</summary>
+internal sealed class ChainSinkNode : GraphNode
+{
+    public ChainSinkNode(string name)
+        : base(name, [], ["received"])
+    {
+    }
+
+    public override int Process(ref NodeContext ctx, ReadOnlySpan<PacketHandle> input)
+    {
+        ctx.Counters[0] += input.Length;
+        ctx.Pool.FreeBulk(input);
+        return input.Length;
+    }
+}
+
+/// <summary>
+/// An SFC-unaware service function that forwards every packet unchanged to its next node (a wire, like VPP's
+/// l2-patch). The built-in function <c>wire</c>; real functions come from the dataplane's VNFs.
+/// </summary>
+internal sealed class WireFunctionNode : GraphNode
+{
+    public WireFunctionNode(string name, string next)
+        : base(name, [next], [])
+    {
+    }
+
+    public override int Process(ref NodeContext ctx, ReadOnlySpan<PacketHandle> input)
+    {
+        ctx.EnqueueToSingleNext(input, 0);
+        return input.Length;
+    }
+}

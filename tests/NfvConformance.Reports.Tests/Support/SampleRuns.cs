@@ -10,6 +10,8 @@ internal static class SampleRuns
 {
     public const string Hostile = "<script>alert(1)</script>";
 
+    public const string ConfigHash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
     public static readonly DateTimeOffset Start = new(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
 
     public static RunSummary Mixed(string id = "run-0001", DateTimeOffset? started = null)
@@ -18,7 +20,7 @@ internal static class SampleRuns
         return new RunSummary
         {
             Run = new RunInfo { Id = id, Started = t0, Finished = t0.AddSeconds(42), Target = "emulator", Profile = "basic", ToolVersion = "0.1.0", Seed = 7 },
-            Environment = new EnvironmentFingerprint { ToolVersion = "0.1.0", Os = "Linux test", Cpu = "Test CPU @ 2.0GHz", CpuCount = 2, Nics = ["eth0 virtio_net 10000"], ConfigHash = "abc" },
+            Environment = new EnvironmentFingerprint { ToolVersion = "0.1.0", Os = "Linux test", Cpu = "Test CPU @ 2.0GHz", CpuCount = 2, Nics = ["eth0 virtio_net 10000"], ConfigHash = ConfigHash },
             Requirements =
             [
                 new Requirement("RA1:e.cap.001", "e.cap.001", "exposed-capability", "Publish the number of vCPUs", "MUST", "compute", ["compute"], "current", "catalog.yaml:10"),
@@ -91,7 +93,7 @@ internal static class SampleRuns
     public static RunSummary Throughput(string id, DateTimeOffset started, double ndrPps, string profile = "basic", string cpu = "Test CPU @ 2.0GHz") => new()
     {
         Run = new RunInfo { Id = id, Started = started, Finished = started.AddMinutes(1), Target = "emulator", Profile = profile, ToolVersion = "0.1.0" },
-        Environment = new EnvironmentFingerprint { ToolVersion = "0.1.0", Os = "Linux test", Cpu = cpu, CpuCount = 2, ConfigHash = "abc" },
+        Environment = new EnvironmentFingerprint { ToolVersion = "0.1.0", Os = "Linux test", Cpu = cpu, CpuCount = 2, ConfigHash = ConfigHash },
         Scenarios =
         [
             Scenario("Perf/Throughput.feature:8", "Throughput", "NDR at 64 bytes", ScenarioStatus.Passed, ["RA2:net.thr.01"]) with

@@ -1,0 +1,50 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Reports.Exporters;
+using NfvConformance.Reports.Model;
+using NfvConformance.Reports.Tests.Support;
+
+namespace NfvConformance.Reports.Tests.Exporters;
+
+/// <summary>The file-writing exporters against approved snapshots (Exporters/Approved).</summary>
+public sealed class FormatSnapshotTests
+{
+    private TempDir _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDir();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    [Test]
+    public async Task SummaryJson_MixedRun_MatchesApproved()
+    {
+        await new SummaryJsonExporter().ExportAsync(SampleRuns.Mixed(), _dir.Path);
+
+        Approvals.Verify(await File.ReadAllTextAsync(_dir.File(SummaryJsonExporter.FileName)), "summary", "json");
+    }
+
+    [Test]
+    public async Task JUnitXml_MixedRun_MatchesApproved()
+    {
+        await new JUnitXmlExporter().ExportAsync(SampleRuns.Mixed(), _dir.Path);
+
+        Approvals.Verify(await File.ReadAllTextAsync(_dir.File(JUnitXmlExporter.FileName)), "junit", "xml");
+    }
+
+    [Test]
+    public void ReportHtml_MixedRun_MatchesApproved()
+    {
+        Approvals.Verify(HtmlReportExporter.Render(SampleRuns.Mixed()), "report", "html");
+    }
+
+    [Test]
+    public async Task AllureResult_FailedScenario_MatchesApproved()
+    {
+        RunSummary run = SampleRuns.Mixed();
+        await new AllureResultsExporter().ExportAsync(run with { Scenarios = [run.Scenarios[1] with { Evidence = null }] }, _dir.Path);
+        string result = Directory.GetFiles(_dir.File(AllureResultsExporter.DirectoryName), "*-result.json").Single();
+
+        Approvals.Verify(await File.ReadAllTextAsync(result), "allure-result", "json");
+    }
+}

@@ -2,6 +2,9 @@
 using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
+using NfvConformance.Abstractions.Lifecycle;
+using NfvConformance.Abstractions.Negotiation;
+using NfvConformance.Abstractions.Placement;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Abstractions.Sites;
 using NfvConformance.Abstractions.Targets;
@@ -141,6 +144,9 @@ public sealed class EmulatorTargetFactoryTests
         // When / Then
         Assert.That(target.GetFeature<ICapabilityPublisher>(), Is.Not.Null);
         Assert.That(target.GetFeature<IHardwareInventory>(), Is.Not.Null);
+        Assert.That(target.GetFeature<INegotiator>(), Is.Not.Null);
+        Assert.That(target.GetFeature<IPlacementService>(), Is.Not.Null);
+        Assert.That(target.GetFeature<IVnfLifecycle>()!.Clock, Is.Not.Null);
         Assert.That(target.GetFeature<ISiteTopology>()!.Sites.Select(s => s.Name), Is.EqualTo(new[] { "core-1", "edge-1", "public-1" }));
         Assert.That(target.GetFeature<IDisposable>(), Is.Null);
     }

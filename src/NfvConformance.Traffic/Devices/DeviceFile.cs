@@ -45,6 +45,11 @@ public static class DeviceFile
         {
             throw new ConfigurationException($"{fileName}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML ({ex.Message}); fix the syntax.", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet reports some unterminated flow collections this way, without a position.
+            throw new ConfigurationException($"{fileName}: not valid YAML ({ex.Message}); check for an unclosed [ or {{ near the end of the file.", ex);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

@@ -1,0 +1,137 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Buffers.Binary;
+using System.Net;
+using NfvConformance.Abstractions.Traffic;
+using NfvConformance.Traffic.Packets;
+
+namespace NfvConformance.Traffic.Tests.Packets;
+
+public sealed class PacketBuilderTests
+{
+    [Test]
+    public void Build_Ipv4Udp64_ParsesBackWithValidChecksumsAndMark()
+    {
+        TrafficStream s = new() { Name = "s" };
+        byte[] frame = new byte[128];
+        LatencyMark mark = new(1, 2, 3, 4);
+
+        int n = PacketBuilder.Build(frame, s, 64, 0, mark);
+        bool ok = PacketParser.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(n, Is.EqualTo(60), "64 B frame = 60 B + FCS");
+            Assert.That(ok, Is.True);
+            Assert.That(p.L3, Is.EqualTo(L3Protocol.IPv4));
+            Assert.That(p.L4, Is.EqualTo(L4Protocol.Udp));
+            Assert.That(p.SourceIp, Is.EqualTo(IPAddress.Parse("16.0.0.1")));
+            Assert.That(p.DestinationPort, Is.EqualTo(5678));
+            Assert.That(p.ChecksumsValid, Is.True);
+            Assert.That(p.Mark, Is.EqualTo(mark));
+            Assert.That(BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(16)), Is.EqualTo(46), "IPv4 total length");
+        });
+    }
+
+    [Test]
+    public void Build_FlowsVaryingSourceIpAndPort_IncrementsPerFlow()
+    {
+        TrafficStream s = new() { Name = "s", FlowCount = 100, VaryingFields = FlowFields.SourceIp | FlowFields.SourcePort };
+        byte[] frame = new byte[128];
+
+        PacketBuilder.Build(frame, s, 64, 7, null);
+        PacketParser.TryParse(frame.AsSpan(0, 60), out ParsedFrame p7);
+        PacketBuilder.Build(frame, s, 64, 107, null);
+        PacketParser.TryParse(frame.AsSpan(0, 60), out ParsedFrame p107);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(p7.SourceIp, Is.EqualTo(IPAddress.Parse("16.0.0.8")));
+            Assert.That(p7.SourcePort, Is.EqualTo(1241));
+            Assert.That(p7.DestinationIp, Is.EqualTo(IPAddress.Parse("48.0.0.1")), "destination does not vary");
+            Assert.That(p107, Is.EqualTo(p7), "flow index wraps at the flow count");
+        });
+    }
+
+    [Test]
+    public void Build_VlanIpv6Tcp_ParsesBack()
+    {
+        TrafficStream s = new()
+        {
+            Name = "v6",
+            Headers = new HeaderStack { VlanId = 100, L3 = L3Protocol.IPv6, L4 = L4Protocol.Tcp, SourceIp = IPAddress.Parse("2001:db8::1"), DestinationIp = IPAddress.Parse("2001:db8::2") },
+        };
+        byte[] frame = new byte[256];
+
+        int n = PacketBuilder.Build(frame, s, 128, 0, new LatencyMark(0, 9, 10, 11));
+        PacketParser.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(p.VlanId, Is.EqualTo(100));
+            Assert.That(p.L3, Is.EqualTo(L3Protocol.IPv6));
+            Assert.That(p.L4, Is.EqualTo(L4Protocol.Tcp));
+            Assert.That(p.DestinationIp, Is.EqualTo(IPAddress.Parse("2001:db8::2")));
+            Assert.That(p.ChecksumsValid, Is.True);
+            Assert.That(p.Mark!.Value.Sequence, Is.EqualTo(10));
+        });
+    }
+
+    [Test]
+    public void Build_Vxlan_OuterUdp4789CarriesVniAndInnerFrame()
+    {
+        TrafficStream s = new() { Name = "vx", Headers = new HeaderStack { VxlanVni = 0x123456 } };
+        byte[] frame = new byte[256];
+
+        int n = PacketBuilder.Build(frame, s, 128, 0, new LatencyMark(0, 1, 2, 3));
+        bool ok = PacketParser.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.True);
+            Assert.That(BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(36)), Is.EqualTo(4789));
+            Assert.That(p.VxlanVni, Is.EqualTo(0x123456));
+            Assert.That(p.SourceIp, Is.EqualTo(IPAddress.Parse("16.0.0.1")), "inner addresses");
+            Assert.That(p.ChecksumsValid, Is.True);
+        });
+    }
+
+    [Test]
+    public void Build_FrameTooSmallForHeaders_ReturnsZero()
+    {
+        TrafficStream s = new() { Name = "vx", Headers = new HeaderStack { VxlanVni = 1, VlanId = 5 } };
+
+        int n = PacketBuilder.Build(new byte[128], s, 64, 0, new LatencyMark(0, 1, 2, 3));
+
+        Assert.That(n, Is.Zero);
+    }
+
+    [Test]
+    public void Restamp_NewMark_KeepsChecksumValid()
+    {
+        TrafficStream s = new() { Name = "s" };
+        byte[] frame = new byte[128];
+        FrameLayout layout = PacketBuilder.BuildWithLayout(frame, s, 100, 0, new LatencyMark(0, 1, 0, 0));
+
+        PacketBuilder.Restamp(frame, layout, new LatencyMark(0, 1, 77, 123_456_789));
+        PacketParser.TryParse(frame.AsSpan(0, layout.Length), out ParsedFrame p);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(p.ChecksumsValid, Is.True);
+            Assert.That(p.Mark!.Value.TimestampNs, Is.EqualTo(123_456_789));
+        });
+    }
+
+    [Test]
+    public void TryParse_CorruptedPayload_ChecksumInvalid()
+    {
+        TrafficStream s = new() { Name = "s" };
+        byte[] frame = new byte[128];
+        int n = PacketBuilder.Build(frame, s, 64, 0, new LatencyMark(0, 1, 2, 3));
+
+        frame[n - 1] ^= 0xFF;
+        PacketParser.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
+
+        Assert.That(p.ChecksumsValid, Is.False);
+    }
+}

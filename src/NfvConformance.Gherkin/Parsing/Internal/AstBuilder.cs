@@ -1,12 +1,14 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
 using System.Text;
+using NfvConformance.Abstractions.Errors;
 using NfvConformance.Gherkin.Pickles;
 
 namespace NfvConformance.Gherkin.Parsing.Internal;
 
 /// <summary>An error in the document's structure found while building the tree (for example a ragged table).</summary>
-internal sealed class AstBuilderException(string message, Location location) : Exception(message)
+internal sealed class AstBuilderException(string message, Location location)
+    : NfvConformanceException(message, Severity.Configuration)
 {
     public Location Location { get; } = location;
 }

@@ -39,25 +39,23 @@ internal sealed class StateMachineParser
     {
         _builder.StartRule(RuleType.GherkinDocument);
         int state = ParserTable.Start;
-        try
+        while (true)
         {
-            while (true)
+            Token token = ReadToken();
+            state = Match(state, token);
+            if (_errors.Count > MaxErrors)
             {
-                Token token = ReadToken();
-                state = Match(state, token);
-                if (token.IsEof)
-                {
-                    break;
-                }
+                // Cucumber gives up after more than ten errors; the ones found are reported.
+                return _builder.GetResult();
             }
 
-            EndRule();
-        }
-        catch (TooManyErrorsException)
-        {
-            // Cucumber gives up after more than ten errors; the ones found are reported.
+            if (token.IsEof)
+            {
+                break;
+            }
         }
 
+        EndRule();
         return _builder.GetResult();
     }
 
@@ -191,6 +189,11 @@ internal sealed class StateMachineParser
 
     private void AddError(int line, int column, string message)
     {
+        if (_errors.Count > MaxErrors)
+        {
+            return;
+        }
+
         string full = string.Create(CultureInfo.InvariantCulture, $"({line}:{column}): {message}");
         foreach (GherkinError existing in _errors)
         {
@@ -201,10 +204,6 @@ internal sealed class StateMachineParser
         }
 
         _errors.Add(new GherkinError(_uri, new Location(line, column), full));
-        if (_errors.Count > MaxErrors)
-        {
-            throw new TooManyErrorsException();
-        }
     }
 
     /// <summary>Splits on <c>\n</c> and <c>\r\n</c>; a last line that is only whitespace is dropped, as cucumber does.</summary>
@@ -233,6 +232,4 @@ internal sealed class StateMachineParser
 
         return lines;
     }
-
-    private sealed class TooManyErrorsException : Exception;
 }

@@ -1,11 +1,13 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Text.RegularExpressions;
+using NfvConformance.Abstractions.Errors;
 using NfvConformance.Gherkin.Languages;
 
 namespace NfvConformance.Gherkin.Parsing.Internal;
 
 /// <summary>An error raised while matching a line (bad tag, unknown language), at a line and column.</summary>
-internal sealed class TokenMatchException(string message, int line, int column) : Exception(message)
+internal sealed class TokenMatchException(string message, int line, int column)
+    : NfvConformanceException(message, Severity.Configuration)
 {
     public int Line { get; } = line;
 

@@ -121,7 +121,71 @@ public sealed class SummaryJsonExporter : IReportExporter
         }
 
         json.WriteEndArray();
+        if (s.Evidence is { } e)
+        {
+            WriteEvidence(json, e);
+        }
+
         json.WriteEndObject();
+    }
+
+    private static void WriteEvidence(Utf8JsonWriter json, PerformanceEvidence e)
+    {
+        json.WriteStartObject("evidence");
+        json.WriteStartArray("throughput");
+        foreach (ThroughputPoint p in e.Throughput)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("frame_size", p.FrameSize);
+            OptionalNumber(json, "ndr_pps", p.NdrPps);
+            OptionalNumber(json, "pdr_pps", p.PdrPps);
+            OptionalNumber(json, "line_rate_pps", p.LineRatePps);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("latency_percentiles");
+        foreach (LatencyPercentile p in e.LatencyPercentiles)
+        {
+            json.WriteStartObject();
+            Number(json, "percentile", p.Percentile);
+            Number(json, "us", p.Microseconds);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("latency_cdf");
+        foreach (CdfPoint p in e.LatencyCdf)
+        {
+            json.WriteStartObject();
+            Number(json, "us", p.Microseconds);
+            Number(json, "fraction", p.Fraction);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("search_trace");
+        foreach (SearchTrial t in e.SearchTrace)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("iteration", t.Iteration);
+            json.WriteNumber("frame_size", t.FrameSize);
+            Number(json, "offered_pps", t.OfferedPps);
+            Number(json, "loss_ratio", t.LossRatio);
+            json.WriteBoolean("passed", t.Passed);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void OptionalNumber(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            Number(json, name, v);
+        }
     }
 
     private static void Write(Utf8JsonWriter json, RunSummary summary)
@@ -190,7 +254,9 @@ public sealed class SummaryJsonExporter : IReportExporter
             json.WriteString("uid", row.Uid);
             if (row.Requirement is { } r)
             {
+                json.WriteString("kind", r.Kind);
                 json.WriteString("title", r.Title);
+                json.WriteString("location", r.Location);
                 if (r.Strength is not null)
                 {
                     json.WriteString("strength", r.Strength);

@@ -47,4 +47,30 @@ public sealed class FormatSnapshotTests
 
         Approvals.Verify(await File.ReadAllTextAsync(result), "allure-result", "json");
     }
+
+    [Test]
+    public async Task SummaryJsonReader_WrittenRun_RoundTripsByteForByte()
+    {
+        RunSummary run = NfvConformance.Reports.Waivers.WaiverFile.Apply(SampleRuns.Mixed(), [new Waiver("RA2:net.thr.01", "lab", "ops", new DateOnly(2099, 1, 1), "w.yaml:1")]);
+        await new SummaryJsonExporter().ExportAsync(run, _dir.Path);
+        string first = await File.ReadAllTextAsync(_dir.File(SummaryJsonExporter.FileName));
+
+        RunSummary read = await SummaryJsonReader.ReadAsync(_dir.File(SummaryJsonExporter.FileName));
+        Directory.CreateDirectory(_dir.File("again"));
+        await new SummaryJsonExporter().ExportAsync(read, _dir.File("again"));
+
+        Assert.That(await File.ReadAllTextAsync(_dir.File("again/summary.json")), Is.EqualTo(first));
+        Assert.That(read.Totals, Is.EqualTo(run.Totals));
+        Assert.That(read.Scenarios[1].Evidence!.SearchTrace, Is.EqualTo(run.Scenarios[1].Evidence!.SearchTrace));
+    }
+
+    [Test]
+    public async Task SummaryJsonReader_TruncatedFile_ConfigurationErrorWithLine()
+    {
+        await File.WriteAllTextAsync(_dir.File("summary.json"), "{\n  \"run\": {\n");
+
+        Abstractions.Errors.ConfigurationException? ex = Assert.ThrowsAsync<Abstractions.Errors.ConfigurationException>(() => SummaryJsonReader.ReadAsync(_dir.File("summary.json")));
+
+        Assert.That(ex!.Message, Does.StartWith(_dir.File("summary.json") + ":3:").And.Contain("not valid JSON"));
+    }
 }

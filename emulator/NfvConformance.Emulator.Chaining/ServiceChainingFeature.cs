@@ -1,0 +1,46 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.Errors;
+
+namespace NfvConformance.Emulator.Chaining;
+
+/// <summary>
+/// The emulator's <see cref="IServiceChainingFeature"/>: what <c>ILabTarget.GetFeature&lt;IServiceChainingFeature&gt;()</c>
+/// returns. A thin adapter over a <see cref="ServiceChainEngine"/>; trials run the engine's virtual-time model.
+/// </summary>
+public sealed class ServiceChainingFeature : IServiceChainingFeature
+{
+    private readonly ServiceChainEngine _engine;
+
+    /// <summary>Creates the facet over an engine.</summary>
+    /// <param name="engine">The engine whose chains the facet validates, applies, probes and measures.</param>
+    public ServiceChainingFeature(ServiceChainEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        _engine = engine;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ValidationError> Validate(ChainSpec spec) => _engine.Validate(spec);
+
+    /// <inheritdoc />
+    public ValueTask<ChainApplyResult> ApplyAsync(ChainSpec spec, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_engine.Apply(spec));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ChainPathTrace> ProbeAsync(ChainProbe probe, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_engine.Probe(probe));
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ChainHopCounters> ReadCounters() => _engine.ReadCounters();
+
+    /// <inheritdoc />
+    public ValueTask<ChainTrialResult> RunTrialAsync(ChainTrialOptions options, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_engine.RunTrial(options, cancellationToken));
+}

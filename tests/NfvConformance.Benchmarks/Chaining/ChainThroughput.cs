@@ -1,0 +1,72 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Diagnostics;
+using System.Globalization;
+using NfvConformance.Emulator.Dataplane.Graph;
+
+namespace NfvConformance.Benchmarks.Chaining;
+
+/// <summary>
+/// Stopwatch harness for the compiled chain on one core: <c>io</c>, <c>wire3</c> and <c>fw,nat,router</c> measured
+/// side by side in one process, with allocated bytes per packet and per-node ns/packet. Figures go to docs/chaining.md.
+/// </summary>
+internal static class ChainThroughput
+{
+    public static int Run(string[] args)
+    {
+        int flows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
+        double seconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        int rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+        CultureInfo c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"chain throughput: {flows} flows, 64 B, {rounds} rounds of {seconds} s, 1 core, {Environment.ProcessorCount} cpus"));
+        foreach (string chain in new[] { "io", "wire3", "fw,nat,router" })
+        {
+            ChainBenchSetup rig = ChainBenchSetup.Create(chain, flows);
+            Loop(rig, TimeSpan.FromSeconds(1));
+            List<(double Mpps, double BytesPerPacket)> results = [];
+            for (int r = 0; r < rounds; r++)
+            {
+                results.Add(Loop(rig, TimeSpan.FromSeconds(seconds)));
+            }
+
+            results.Sort();
+            Console.WriteLine(string.Create(c, $"{chain,-14} median {results[rounds / 2].Mpps,6:F2} Mpps  best {results[^1].Mpps,6:F2} Mpps  worst {results[0].Mpps,6:F2} Mpps  ns/pkt {1000 / results[rounds / 2].Mpps,6:F1}  alloc B/pkt {results.Max(x => x.BytesPerPacket):F4}"));
+        }
+
+        foreach (string chain in new[] { "wire3", "fw,nat,router" })
+        {
+            ChainBenchSetup measured = ChainBenchSetup.Create(chain, flows, measureNodes: true);
+            Loop(measured, TimeSpan.FromSeconds(seconds));
+            Console.WriteLine($"per node ({chain}, MeasureNodeTime on; includes the timing overhead and polls of polled nodes):");
+            foreach (NodeCounters n in measured.Engine.Graph.GetAllCounters())
+            {
+                Console.WriteLine(string.Create(c, $"  {n.NodeName,-22} {n.NanosecondsPerPacket,7:F1} ns/pkt  packets {n.Packets,12}  drops {n.Drops}"));
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Runs the worker loop for a while; returns Mpps and allocated bytes per packet.</summary>
+    public static (double Mpps, double BytesPerPacket) Loop(ChainBenchSetup rig, TimeSpan duration)
+    {
+        long packets = 0;
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        long start = Stopwatch.GetTimestamp();
+        long end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        long now;
+        do
+        {
+            for (int i = 0; i < 256; i++)
+            {
+                packets += rig.Engine.RunIteration();
+            }
+
+            now = Stopwatch.GetTimestamp();
+        }
+        while (now < end);
+
+        double elapsed = (now - start) / (double)Stopwatch.Frequency;
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        return (packets / elapsed / 1e6, (double)allocated / packets);
+    }
+}

@@ -123,7 +123,17 @@ public sealed class EmulatedDeviceGenerator : ITrafficGenerator
             foreach (TrafficStream s in streams)
             {
                 long tx = (long)Math.Round(bulk * s.RateShare / shareSum);
-                long lost = Sampling.Binomial(rng, tx, pLoss);
+                long lost;
+                if (request.FramesPerPort is null)
+                {
+                    lost = Sampling.Binomial(rng, tx, pLoss);
+                }
+                else
+                {
+                    // A burst overflows the buffer by an exact number of frames; only background loss is random.
+                    long overflow = Math.Min(tx, (long)Math.Ceiling((excess * tx) - 1e-9));
+                    lost = overflow + Sampling.Binomial(rng, tx - overflow, 1 - ((1 - background) * (1 - disturbance)));
+                }
                 long latTx = s.LatencyMarked ? (long)Math.Round(request.LatencyPps * seconds) : 0;
                 (long latRx, long ooo, long dup) = RunLatencyStream(s, (ushort)counters.Count, latTx, request.LatencyPps, pLoss, latencyNs, rng, latency, variation);
                 counters.Add(new StreamCounters(s.Name, tx + latTx, tx - lost + latRx, ooo, dup, latRx));

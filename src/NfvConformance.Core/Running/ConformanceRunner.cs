@@ -1,0 +1,286 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using NfvConformance.Abstractions.Capabilities;
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Targets;
+using NfvConformance.Core.Evidence;
+using NfvConformance.Core.Requirements;
+using NfvConformance.Gherkin.Bindings;
+using NfvConformance.Gherkin.Pickles;
+using NfvConformance.Gherkin.Runtime;
+using NfvConformance.Gherkin.TagExpressions;
+using NfvConformance.Reports;
+using NfvConformance.Reports.Exporters;
+using NfvConformance.Reports.Model;
+using GherkinStatus = NfvConformance.Gherkin.Runtime.ScenarioStatus;
+using ReportStatus = NfvConformance.Reports.Model.ScenarioStatus;
+
+namespace NfvConformance.Core.Running;
+
+/// <summary>The result of a run: the summary and where it was written.</summary>
+/// <param name="Summary">The run summary.</param>
+/// <param name="OutputDirectory">The run folder.</param>
+/// <param name="Files">Every file written.</param>
+/// <param name="ExportErrors">Exporters that failed (the others still wrote their files).</param>
+public sealed record ConformanceRunResult(RunSummary Summary, string OutputDirectory, IReadOnlyList<string> Files, IReadOnlyList<string> ExportErrors);
+
+/// <summary>
+/// Runs a conformance suite: validates everything first (target options, feature files, requirement tags, bindings)
+/// and reports every problem together; then starts the target, runs the scenarios, streams each result to
+/// <c>results.ndjson</c> as it finishes, and writes the reports even when the run is interrupted.
+/// </summary>
+public sealed class ConformanceRunner
+{
+    /// <summary>The live results file, one scenario per line, written as scenarios finish.</summary>
+    public const string LiveResultsFile = "results.ndjson";
+
+    private readonly ConformanceRunOptions _options;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="options">The run's options.</param>
+    public ConformanceRunner(ConformanceRunOptions options)
+    {
+        _options = options;
+    }
+
+    /// <summary>Loads and selects the scenarios and checks everything that can be checked before a target starts.</summary>
+    /// <returns>The feature set, the selected pickles and the binding registry.</returns>
+    /// <exception cref="ConfigurationException">Anything wrong, every problem listed.</exception>
+    public (FeatureSet Features, IReadOnlyList<Pickle> Selected, BindingRegistry Bindings) Prepare()
+    {
+        List<string> problems = [];
+        foreach (ValidationError error in _options.TargetFactory.Validate(_options.TargetOptions))
+        {
+            problems.Add(error.ToString());
+        }
+
+        FeatureSet features = FeatureSet.Load(_options.FeaturesDirectory);
+        IReadOnlyList<Pickle> selected = features.Pickles;
+        if (!string.IsNullOrWhiteSpace(_options.Tags))
+        {
+            TagExpression expression = TagExpression.Parse(_options.Tags);
+            selected = [.. features.Pickles.Where(p => expression.Evaluate(p.Tags.Select(t => t.Name)))];
+            if (selected.Count == 0)
+            {
+                string inUse = string.Join(' ', features.Pickles.SelectMany(p => p.Tags).Select(t => t.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(40));
+                problems.Add($"No scenario matches --tags '{_options.Tags}' ({features.Pickles.Count} scenarios in {features.Directory}). Tags in use include: {inUse}");
+            }
+        }
+
+        foreach (Pickle pickle in selected)
+        {
+            foreach (PickleTag tag in pickle.Tags)
+            {
+                if (RequirementTags.ToUid(tag.Name) is { } uid && !_options.Catalog.TryGet(uid, out _))
+                {
+                    problems.Add($"{features.Relative(pickle.Uri)}:{pickle.Location.Line}: tag {tag.Name} names requirement '{uid}', which is not in {_options.Catalog.Path}. Fix the uid (uids look like RM:e.cap.013, RA1:inf.acc.03, RA2:ra2.ntw.008).");
+                }
+            }
+        }
+
+        BindingRegistry bindings = BindingRegistry.Build(_options.BindingAssemblies);
+        foreach (BindingError error in bindings.Errors)
+        {
+            problems.Add(error.ToString() ?? "binding error");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(
+                $"The run cannot start; {problems.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems.Distinct(StringComparer.Ordinal)));
+        }
+
+        return (features, selected, bindings);
+    }
+
+    /// <summary>Runs the suite and writes the reports.</summary>
+    /// <param name="progress">Receives progress, or null.</param>
+    /// <param name="cancellationToken">Interrupts the run; the results so far are kept and reported.</param>
+    /// <returns>The run's result.</returns>
+    /// <exception cref="ConfigurationException">Anything wrong before the run; every problem listed.</exception>
+    public async Task<ConformanceRunResult> RunAsync(IRunProgress? progress, CancellationToken cancellationToken = default)
+    {
+        (FeatureSet features, IReadOnlyList<Pickle> selected, BindingRegistry bindings) = Prepare();
+        TimeProvider clock = _options.TimeProvider;
+        DateTimeOffset started = clock.GetUtcNow();
+        string outDir = Path.GetFullPath(_options.OutputDirectory);
+        Directory.CreateDirectory(outDir);
+
+        RunSession session = await RunSession.StartAsync(_options.TargetFactory, _options.TargetOptions, _options.Catalog, cancellationToken).ConfigureAwait(false);
+        await using System.Runtime.CompilerServices.ConfiguredAsyncDisposable sessionScope = session.ConfigureAwait(false);
+        ILabTarget target = session.Context.Target;
+        CapabilitySnapshot snapshot = session.Context.Capabilities;
+        ConcurrentDictionary<string, ScenarioSummary> finished = new(StringComparer.Ordinal);
+        Channel<ScenarioSummary> live = Channel.CreateUnbounded<ScenarioSummary>(new UnboundedChannelOptions { SingleReader = true });
+        Task writer = WriteLiveResultsAsync(live.Reader, Path.Combine(outDir, LiveResultsFile));
+        TestRunOptions runOptions = new()
+        {
+            Workers = _options.Workers,
+            TimeProvider = clock,
+            ConfigureScenario = session.Configure,
+        };
+
+        progress?.RunStarted(selected.Count, outDir);
+        Observer observer = new(features, session, finished, live.Writer, progress);
+        bool interrupted = false;
+        try
+        {
+            await new TestRunner(bindings, runOptions).RunAsync(selected, observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            interrupted = true;
+        }
+        finally
+        {
+            live.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
+        }
+
+        interrupted |= cancellationToken.IsCancellationRequested;
+        List<ScenarioSummary> scenarios = [];
+        foreach (Pickle pickle in selected)
+        {
+            scenarios.Add(finished.TryGetValue(pickle.Id, out ScenarioSummary? s)
+                ? s
+                : NotRun(features, pickle, interrupted ? "the run was interrupted before this scenario ran" : "not run"));
+        }
+
+        RunSummary summary = new()
+        {
+            Run = new RunInfo
+            {
+                Id = _options.RunId,
+                Started = started,
+                Finished = clock.GetUtcNow(),
+                Target = target.Name,
+                Profile = target.Profile,
+                ToolVersion = _options.ToolVersion,
+                Tags = _options.Tags,
+                FeaturesDirectory = features.Directory,
+                Seed = _options.TargetOptions.Seed,
+                Interrupted = interrupted,
+            },
+            Scenarios = scenarios,
+            Capabilities = snapshot,
+            Requirements = [.. _options.Catalog.Entries.Where(r => RequirementCatalog.IsInScope(r) || scenarios.Any(s => s.Requirements.Contains(r.Uid, StringComparer.Ordinal)))],
+        };
+
+        ReportOptions reportOptions = (_options.Reports ?? new ReportOptions()) with
+        {
+            FeatureFiles = features.Files,
+            ConfigurationFiles = [_options.Catalog.Path, .. (_options.Reports?.ConfigurationFiles ?? [])],
+        };
+
+        // Reports are written even after an interruption: the results so far are kept.
+        ReportWriteResult written = await ReportWriter.WriteAllAsync(summary, outDir, reportOptions, CancellationToken.None).ConfigureAwait(false);
+        return new ConformanceRunResult(
+            written.Summary,
+            outDir,
+            [Path.Combine(outDir, LiveResultsFile), .. written.Paths],
+            [.. written.Errors.Select(e => $"{e.Exporter}: {e.Message}")]);
+    }
+
+    private static async Task WriteLiveResultsAsync(ChannelReader<ScenarioSummary> reader, string path)
+    {
+        await using FileStream stream = new(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out ScenarioSummary? scenario))
+            {
+                await using (Utf8JsonWriter json = new(stream))
+                {
+                    SummaryJsonExporter.WriteScenario(json, scenario);
+                }
+
+                stream.WriteByte((byte)'\n');
+            }
+
+            // Each batch reaches the disk, so a run that is killed keeps what it had.
+            await stream.FlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static ScenarioSummary NotRun(FeatureSet features, Pickle pickle, string reason) => new()
+    {
+        Id = Location(features, pickle),
+        Feature = pickle.FeatureName,
+        FeatureFile = features.Relative(pickle.Uri),
+        Name = pickle.Name,
+        Location = Location(features, pickle),
+        Tags = [.. pickle.Tags.Select(t => t.Name)],
+        Requirements = RequirementTags.Extract(pickle.Tags.Select(t => t.Name)),
+        Status = ReportStatus.Skipped,
+        Reason = reason,
+        Steps = [.. pickle.Steps.Select(s => new StepSummary { Keyword = s.Keyword, Text = s.Text, Status = "skipped", Location = $"{features.Relative(pickle.Uri)}:{s.Location.Line}" })],
+    };
+
+    private static string Location(FeatureSet features, Pickle pickle) => $"{features.Relative(pickle.Uri)}:{pickle.Location.Line}";
+
+    private static ReportStatus Map(GherkinStatus status) => status switch
+    {
+        GherkinStatus.Passed => ReportStatus.Passed,
+        GherkinStatus.Failed => ReportStatus.Failed,
+        GherkinStatus.Skipped => ReportStatus.Skipped,
+        GherkinStatus.Undefined => ReportStatus.Undefined,
+        GherkinStatus.Pending => ReportStatus.Pending,
+        GherkinStatus.Ambiguous => ReportStatus.Ambiguous,
+        GherkinStatus.NotApplicable => ReportStatus.NotApplicable,
+        _ => ReportStatus.Failed,
+    };
+
+    internal static ScenarioSummary ToSummary(FeatureSet features, ScenarioResult result, ScenarioEvidence? evidence)
+    {
+        Pickle pickle = result.Pickle;
+        string file = features.Relative(pickle.Uri);
+        return new ScenarioSummary
+        {
+            Id = Location(features, pickle),
+            Feature = pickle.FeatureName,
+            FeatureFile = file,
+            Name = pickle.Name,
+            Location = Location(features, pickle),
+            Tags = [.. pickle.Tags.Select(t => t.Name)],
+            Requirements = RequirementTags.Extract(pickle.Tags.Select(t => t.Name)),
+            Status = Map(result.Status),
+            DurationMs = result.Duration.TotalMilliseconds,
+            Error = result.ErrorMessage,
+            Reason = result.Reason,
+            Steps = [.. result.Steps.Select(s => new StepSummary
+            {
+                Keyword = s.Step.Keyword,
+                Text = s.Step.Text,
+                Status = s.Status.ToString().ToLowerInvariant(),
+                DurationMs = s.Duration.TotalMilliseconds,
+                Error = s.ErrorMessage,
+                Snippet = s.Snippet,
+                Location = $"{file}:{s.Step.Location.Line}",
+            })],
+            Measurements = evidence?.Measurements ?? [],
+        };
+    }
+
+    private sealed class Observer(
+        FeatureSet features,
+        RunSession session,
+        ConcurrentDictionary<string, ScenarioSummary> finished,
+        ChannelWriter<ScenarioSummary> live,
+        IRunProgress? progress) : ITestRunObserver
+    {
+        public void ScenarioStarted(Pickle pickle) => progress?.ScenarioStarted(pickle.FeatureName, pickle.Name);
+
+        public void StepFinished(Pickle pickle, StepResult step)
+        {
+        }
+
+        public void ScenarioFinished(ScenarioResult result)
+        {
+            ScenarioSummary summary = ToSummary(features, result, session.EvidenceOf(result.Pickle.Id));
+            finished[result.Pickle.Id] = summary;
+            live.TryWrite(summary);
+            progress?.ScenarioFinished(summary);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Gherkin.Bindings;
+using NfvConformance.Suites.Drivers;
+
+namespace NfvConformance.Suites.StepDefinitions;
+
+/// <summary>Steps about what an NFVI publishes (capability discovery).</summary>
+[Binding]
+public sealed class DiscoverySteps
+{
+    private readonly DiscoveryDriver _driver;
+
+    /// <summary>Creates the steps for one scenario.</summary>
+    /// <param name="driver">The discovery driver.</param>
+    public DiscoverySteps(DiscoveryDriver driver)
+    {
+        _driver = driver;
+    }
+
+    /// <summary>Discovers the target.</summary>
+    /// <returns>A task.</returns>
+    [Given("the target has been discovered")]
+    public Task GivenTheTargetHasBeenDiscovered() => _driver.DiscoverAsync();
+
+    /// <summary>Every node publishes each capability of the table's <c>uid</c> column.</summary>
+    /// <param name="table">A table with a <c>uid</c> column.</param>
+    [Then("every node publishes these capabilities:")]
+    public void ThenEveryNodePublishes(DataTable table) => _driver.CheckEveryNodePublishes(Column(table, "uid"));
+
+    /// <summary>The published values meet the catalogue's values for the run's profile.</summary>
+    /// <param name="table">A table with a <c>uid</c> column.</param>
+    [Then("the published values meet the catalogue's values for the run's profile:")]
+    public void ThenValuesMeetProfile(DataTable table) => _driver.CheckValuesMeetProfile(Column(table, "uid"));
+
+    /// <summary>At least one node offers the capability.</summary>
+    /// <param name="capability">A uid, profile extension or feature name.</param>
+    [Then("at least one node offers {string}")]
+    public void ThenSomeNodeOffers(string capability) => _driver.CheckSomeNodeOffers(capability);
+
+    /// <summary>No node offers the capability.</summary>
+    /// <param name="capability">A uid, profile extension or feature name.</param>
+    [Then("no node offers {string}")]
+    public void ThenNoNodeOffers(string capability) => _driver.CheckNoNodeOffers(capability);
+
+    private static IEnumerable<string> Column(DataTable table, string header) => table.Rows.Select(r => r[header]);
+}

@@ -6,7 +6,8 @@ namespace NfvConformance.Gherkin.Parsing;
 
 /// <summary>
 /// Parses Gherkin 6+ feature files with the token matching, error messages and error recovery of cucumber's
-/// reference parser: every error in a file is reported, not only the first.
+/// reference parser: every error in a file is reported, not only the first. A URI ending in <c>.md</c> is read
+/// as Gherkin in Markdown (<c>*.feature.md</c>), as cucumber does.
 /// </summary>
 public static class GherkinParser
 {
@@ -19,7 +20,7 @@ public static class GherkinParser
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(uri);
-        GherkinDocument document = StateMachineParser.Parse(text, uri, out IReadOnlyList<GherkinError> errors);
+        GherkinDocument document = StateMachineParser.Parse(text, uri, CreateMatcher(uri), out IReadOnlyList<GherkinError> errors);
         if (errors.Count > 0)
         {
             throw new GherkinParseException(errors);
@@ -37,7 +38,7 @@ public static class GherkinParser
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(uri);
-        GherkinDocument document = StateMachineParser.Parse(text, uri, out errors);
+        GherkinDocument document = StateMachineParser.Parse(text, uri, CreateMatcher(uri), out errors);
         return errors.Count > 0 ? null : document;
     }
 
@@ -51,6 +52,10 @@ public static class GherkinParser
         ArgumentNullException.ThrowIfNull(path);
         return Parse(ReadFile(path), path);
     }
+
+    // Like cucumber, a ".md" file is Gherkin in Markdown (MDG).
+    private static ITokenMatcher CreateMatcher(string uri) =>
+        uri.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? new MarkdownTokenMatcher() : new TokenMatcher();
 
     internal static string ReadFile(string path)
     {

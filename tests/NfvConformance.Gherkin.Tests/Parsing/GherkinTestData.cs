@@ -36,7 +36,9 @@ internal static class GherkinTestData
             yield break;
         }
 
-        foreach (string path in System.IO.Directory.GetFiles(Path.Combine(Directory, folder), "*.feature").Order(StringComparer.Ordinal))
+        // *.feature is classic Gherkin, *.feature.md is Gherkin in Markdown.
+        string dir = Path.Combine(Directory, folder);
+        foreach (string path in System.IO.Directory.GetFiles(dir, "*.feature").Concat(System.IO.Directory.GetFiles(dir, "*.feature.md")).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(path);
             yield return new TestCaseData(name).SetName($"{testName}({name})");

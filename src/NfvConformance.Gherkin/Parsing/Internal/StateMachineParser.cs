@@ -12,7 +12,7 @@ internal sealed class StateMachineParser
 {
     private const int MaxErrors = 10;
 
-    private readonly TokenMatcher _matcher = new();
+    private readonly ITokenMatcher _matcher;
     private readonly Queue<Token> _queue = new();
     private readonly List<GherkinError> _errors = [];
     private readonly AstBuilder _builder;
@@ -20,16 +20,17 @@ internal sealed class StateMachineParser
     private readonly List<string> _lines;
     private int _nextLine;
 
-    private StateMachineParser(string text, string uri)
+    private StateMachineParser(string text, string uri, ITokenMatcher matcher)
     {
+        _matcher = matcher;
         _uri = uri;
         _builder = new AstBuilder(uri);
         _lines = SplitLines(text);
     }
 
-    public static GherkinDocument Parse(string text, string uri, out IReadOnlyList<GherkinError> errors)
+    public static GherkinDocument Parse(string text, string uri, ITokenMatcher matcher, out IReadOnlyList<GherkinError> errors)
     {
-        StateMachineParser parser = new(text, uri);
+        StateMachineParser parser = new(text, uri, matcher);
         GherkinDocument document = parser.Run();
         errors = parser._errors;
         return document;

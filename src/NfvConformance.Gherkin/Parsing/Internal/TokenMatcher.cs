@@ -14,8 +14,40 @@ internal sealed class TokenMatchException(string message, int line, int column)
     public int Column { get; } = column;
 }
 
-/// <summary>Decides what a line is, statefully: the dialect and the open doc string change how later lines match.</summary>
-internal sealed partial class TokenMatcher
+/// <summary>Decides what a line is. Each method sets the token's matched fields when it returns true.</summary>
+internal interface ITokenMatcher
+{
+    bool MatchEOF(Token token);
+
+    bool MatchEmpty(Token token);
+
+    bool MatchComment(Token token);
+
+    bool MatchLanguage(Token token);
+
+    bool MatchTagLine(Token token);
+
+    bool MatchFeatureLine(Token token);
+
+    bool MatchRuleLine(Token token);
+
+    bool MatchBackgroundLine(Token token);
+
+    bool MatchScenarioLine(Token token);
+
+    bool MatchExamplesLine(Token token);
+
+    bool MatchTableRow(Token token);
+
+    bool MatchDocStringSeparator(Token token);
+
+    bool MatchStepLine(Token token);
+
+    bool MatchOther(Token token);
+}
+
+/// <summary>Classic Gherkin, statefully: the dialect and the open doc string change how later lines match.</summary>
+internal sealed partial class TokenMatcher : ITokenMatcher
 {
     private GherkinDialect _dialect = GherkinDialects.Default;
     private string? _activeDocStringSeparator;

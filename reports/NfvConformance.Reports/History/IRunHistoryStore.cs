@@ -49,8 +49,8 @@ public interface IRunHistoryStore : IAsyncDisposable
 
     /// <summary>Lists every (fingerprint, profile, scenario, measurement) with stored values.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
-    /// <returns>The keys with the unit and scenario name of their latest value.</returns>
-    ValueTask<IReadOnlyList<(SeriesKey Key, string ScenarioName, string Unit)>> ListSeriesAsync(CancellationToken cancellationToken = default);
+    /// <returns>The keys with the scenario name, unit and target (if any) of their values.</returns>
+    ValueTask<IReadOnlyList<(SeriesKey Key, string ScenarioName, string Unit, string? Target)>> ListSeriesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Gets the latest verdict of every profile run on a target fingerprint (profile → passed).</summary>
     /// <param name="fingerprint">The target fingerprint.</param>

@@ -238,20 +238,20 @@ internal sealed class SqlRunHistoryStore : IRunHistoryStore
         return points;
     }
 
-    public async ValueTask<IReadOnlyList<(SeriesKey Key, string ScenarioName, string Unit)>> ListSeriesAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<(SeriesKey Key, string ScenarioName, string Unit, string? Target)>> ListSeriesAsync(CancellationToken cancellationToken = default)
     {
         await using DbCommand cmd = Command(
             """
-            SELECT r.fingerprint, r.profile, m.scenario_id, m.name, MAX(m.scenario_name), MAX(m.unit)
+            SELECT r.fingerprint, r.profile, m.scenario_id, m.name, MAX(m.scenario_name), MAX(m.unit), MAX(m.target)
             FROM nfvc_measurements m JOIN nfvc_runs r ON r.id = m.run_id
             GROUP BY r.fingerprint, r.profile, m.scenario_id, m.name ORDER BY r.profile, m.scenario_id, m.name
             """,
             []);
-        List<(SeriesKey, string, string)> keys = [];
+        List<(SeriesKey, string, string, string?)> keys = [];
         await using DbDataReader r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            keys.Add((new SeriesKey(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)), r.GetString(4), r.GetString(5)));
+            keys.Add((new SeriesKey(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)), r.GetString(4), r.GetString(5), r.IsDBNull(6) ? null : r.GetString(6)));
         }
 
         return keys;

@@ -99,6 +99,27 @@ public abstract class RunHistoryStoreContractTests
         Assert.That(current.OtherProfileVerdicts, Is.EqualTo(new Dictionary<string, bool> { ["high-performance"] = false }));
     }
 
+    [Test]
+    public async Task HistoryTrends_StoredSequenceWithDropAtEnd_LatestFlaggedFirst()
+    {
+        await using IRunHistoryStore store = await RunHistoryStore.OpenAsync(await CreateStoreAsync());
+        double[] values = Noisy(seed: 2, n: 9);
+        values[^1] *= 0.8;
+        for (int i = 0; i < values.Length; i++)
+        {
+            await store.SaveAsync(SampleRuns.Throughput($"h{i}", SampleRuns.Start.AddHours(i), values[i]));
+        }
+
+        IReadOnlyList<SeriesTrend> trends = await HistoryTrends.ComputeAsync(store, window: 10, minimumHistory: 5);
+
+        Assert.That(trends, Has.Count.EqualTo(2));
+        Assert.That(trends[0].Key.Measurement, Is.EqualTo("ndr_pps"));
+        Assert.That(trends[0].LatestRunId, Is.EqualTo("h8"));
+        Assert.That(trends[0].Trend.Verdict, Is.EqualTo(RegressionVerdict.Regression));
+        Assert.That(trends[0].Trend.History, Has.Count.EqualTo(8));
+        Assert.That(trends[1].Trend.Verdict, Is.EqualTo(RegressionVerdict.Stable), "latency_p99_us is constant at 40 us");
+    }
+
     private static async Task<MeasurementTrend> RunSequenceAsync(IRunHistoryStore store, double[] values)
     {
         MeasurementTrend? last = null;

@@ -230,4 +230,33 @@ public sealed class GherkinParserTests
             File.Delete(path);
         }
     }
+
+    [Test]
+    public void Parse_TagsAboveExamplesAndScenario_GoToTheBlockTheyPrecede()
+    {
+        // Arrange
+        const string text = "Feature: F\n  Scenario Outline: O\n    Given <a>\n\n    @ex\n    # comment\n    Examples:\n      | a |\n      | 1 |\n\n  @next\n  Scenario: N\n    Given n\n\n  @rule\n  Rule: R\n";
+
+        // Act
+        Feature feature = GherkinParser.Parse(text, "x.feature").Feature!;
+
+        // Assert
+        Assert.That(feature.Children[0].Scenario!.Examples.Single().Tags.Single().Name, Is.EqualTo("@ex"));
+        Assert.That(feature.Children[1].Scenario!.Tags.Single().Name, Is.EqualTo("@next"));
+        Assert.That(feature.Children[2].Rule!.Tags.Single().Name, Is.EqualTo("@rule"));
+    }
+
+    [Test]
+    public void Parse_DataTableThenDocString_KeepsBothArguments()
+    {
+        // Arrange
+        const string text = "Feature: F\n  Scenario: S\n    Given both\n      | a |\n      \"\"\"\n      text\n      \"\"\"\n";
+
+        // Act
+        Step step = GherkinParser.Parse(text, "x.feature").Feature!.Children[0].Scenario!.Steps[0];
+
+        // Assert
+        Assert.That(step.DataTable!.Rows.Single().Cells.Single().Value, Is.EqualTo("a"));
+        Assert.That(step.DocString!.Content, Is.EqualTo("text"));
+    }
 }

@@ -13,6 +13,7 @@ internal sealed class ChainSteering
     public const int NoChain = -1;
 
     private readonly FlowAffinityTable _flows;
+    private readonly ChainPathTable _paths = new();
     private CompiledChains _config = CompiledChains.Empty;
 
     public ChainSteering(int flowCapacity) => _flows = new FlowAffinityTable(flowCapacity);
@@ -21,32 +22,33 @@ internal sealed class ChainSteering
 
     public FlowAffinityTable Flows => _flows;
 
+    public ChainPathTable Paths => _paths;
+
     /// <summary>Gets or sets flows moved off an instance that left service (removed or failed over).</summary>
     public long FlowsMoved { get; private set; }
 
     /// <summary>Swaps the snapshot. Call between bursts: a burst is steered against exactly one snapshot.</summary>
-    public void Swap(CompiledChains config) => _config = config;
+    public void Swap(CompiledChains config)
+    {
+        _config = config;
+        _paths.Clear();
+    }
 
     /// <summary>Finds the flow's chain and per-hop instances under the current snapshot.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref FlowEntry Steer(in FlowKey key, out int index)
+    public ref FlowEntry Steer(in FlowKey key, out int index) => ref Steer(in key, key.Hash(), out index);
+
+    /// <summary>As <see cref="Steer(in FlowKey, out int)"/>, with the 5-tuple hash already computed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref FlowEntry Steer(in FlowKey key, uint hash, out int index)
     {
-        ref FlowEntry e = ref _flows.Lookup(key.Key0, key.Key1, key.Hash(), out _, out index);
-        if (e.Generation != _config.Generation)
+        ref FlowEntry e = ref _flows.Lookup(key.Key0, key.Key1, hash, out _, out index);
+        if (e.Generation != (int)_config.Generation)
         {
             Resolve(ref e, in key);
         }
 
         return ref e;
-    }
-
-    /// <summary>Re-pins one hop of a flow whose instance is no longer in service (for example after a failover).</summary>
-    public ushort Repin(ref FlowEntry e, int hopPosition, in FlowKey key)
-    {
-        CompiledHop hop = _config.Chains[e.Chain].Hops[hopPosition];
-        ushort id = hop.Buckets[key.Hash(hop.LbFields) & (CompiledHop.BucketsLength - 1)];
-        e.Instances[hopPosition] = id;
-        return id;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -56,9 +58,10 @@ internal sealed class ChainSteering
         int chain = Classify(config, in key);
         HopSlots oldInstances = e.Instances;
         HopSlots oldGroups = e.Groups;
-        int oldHops = e.Generation < 0 || e.Chain < 0 ? 0 : 16;
-        e.Chain = chain;
-        e.Generation = config.Generation;
+        int oldHops = e.Generation < 0 || e.Chain < 0 ? 0 : ChainPathTable.Stride;
+        e.Chain = (short)chain;
+        e.Generation = (int)config.Generation;
+        e.Path = -1;
         if (chain == NoChain)
         {
             return;
@@ -99,10 +102,13 @@ internal sealed class ChainSteering
             e.Groups[j] = (ushort)(hop.GroupId + 1);
         }
 
-        for (int j = hops.Length; j < 16; j++)
+        for (int j = hops.Length; j < ChainPathTable.Stride; j++)
         {
             e.Groups[j] = 0;
+            e.Instances[j] = 0;
         }
+
+        e.Path = _paths.Intern(chain, ((ReadOnlySpan<ushort>)e.Instances)[..hops.Length]);
     }
 
     internal static int Classify(CompiledChains config, in FlowKey key)

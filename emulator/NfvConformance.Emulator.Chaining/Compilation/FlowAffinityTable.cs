@@ -4,23 +4,24 @@ using System.Runtime.CompilerServices;
 namespace NfvConformance.Emulator.Chaining.Compilation;
 
 /// <summary>The instance a flow uses at each hop position, with the group of that hop so it can be remapped after an update.</summary>
-[InlineArray(16)]
+[InlineArray(ChainPathTable.Stride)]
 internal struct HopSlots
 {
     private ushort _element0;
 }
 
-/// <summary>One flow's chain and per-hop instances, recorded at its first packet.</summary>
+/// <summary>One flow's chain, path and per-hop instances, recorded at its first packet: 64 bytes, one cache line.</summary>
 internal struct FlowEntry
 {
     public ulong Key0;
     public ulong Key1;
-    public long Generation;
-    public int Chain;
+    public int Generation;
     public uint Hash;
+    public int Path;
+    public short Chain;
+    public bool Used;
     public HopSlots Instances;
     public HopSlots Groups;
-    public bool Used;
 }
 
 /// <summary>
@@ -46,6 +47,10 @@ internal sealed class FlowAffinityTable
     public long Evictions { get; private set; }
 
     public int Count { get; private set; }
+
+    /// <summary>Reads the first slot a hash probes, so a later <see cref="Lookup"/> finds it in cache; independent reads of a vector overlap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong Touch(uint hash) => _entries[(int)hash & _mask].Key0;
 
     /// <summary>Gets an entry by the index <see cref="Lookup"/> returned.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

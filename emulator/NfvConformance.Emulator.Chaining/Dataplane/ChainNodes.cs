@@ -29,25 +29,26 @@ internal abstract class ChainNodeBase : GraphNode
 
     protected ushort[] NextOfInstance { get; }
 
-    /// <summary>Routes a packet to hop <paramref name="position"/> of its chain (or the output past the last hop) and stamps its path tag.</summary>
+    /// <summary>Routes a packet to hop <paramref name="position"/> of its path (or the output past the last hop) and stamps its path tag.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected ushort Route(ref NodeContext ctx, PacketHandle packet, ref PacketMeta meta, CompiledChain chain, ref FlowEntry entry, int entryIndex, int position)
+    protected ushort Route(ref NodeContext ctx, PacketHandle packet, ref PacketMeta meta, int chainIndex, CompiledChain chain, int path, int position)
     {
         CompiledHop[] hops = chain.Hops;
+        ushort[] paths = Runtime.Steering.Paths.Instances;
         while (position < hops.Length && hops[position].TapEnabled)
         {
-            CopyToTap(ref ctx, packet, ref meta, chain, ref entry, entryIndex, position);
+            CopyToTap(ref ctx, packet, ref meta, chainIndex, chain, path, position, paths[(path * ChainPathTable.Stride) + position]);
             position++;
         }
 
-        meta.UserData = ChainPathTag.Encode(chain.ServicePathId, ChainPathTag.FirstServiceIndex - position, false, entry.Hash, entryIndex);
+        meta.UserData = ChainPathTag.Encode(chain.ServicePathId, ChainPathTag.FirstServiceIndex - position, false, chainIndex, path);
         if (position == hops.Length)
         {
             ctx.Counters[ChainNodeCounters.Delivered]++;
             return OutputNext;
         }
 
-        ushort instance = entry.Instances[position];
+        ushort instance = paths[(path * ChainPathTable.Stride) + position];
         int reason = Runtime.Admit(instance, meta.Length);
         if (reason >= 0)
         {
@@ -60,9 +61,8 @@ internal abstract class ChainNodeBase : GraphNode
 
     // A passive (tap) hop gets a copy; the original goes on. Copies are rare, so this path may allocate from the pool.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CopyToTap(ref NodeContext ctx, PacketHandle packet, ref PacketMeta meta, CompiledChain chain, ref FlowEntry entry, int entryIndex, int position)
+    private void CopyToTap(ref NodeContext ctx, PacketHandle packet, ref PacketMeta meta, int chainIndex, CompiledChain chain, int path, int position, ushort instance)
     {
-        ushort instance = entry.Instances[position];
         int reason = Runtime.Admit(instance, meta.Length);
         if (reason >= 0)
         {
@@ -81,7 +81,7 @@ internal abstract class ChainNodeBase : GraphNode
         pool.TrySetLength(copy, source.Length);
         source.CopyTo(pool.GetData(copy));
         ref PacketMeta copyMeta = ref pool.Meta(copy);
-        copyMeta.UserData = ChainPathTag.Encode(chain.ServicePathId, ChainPathTag.FirstServiceIndex - position, true, entry.Hash, entryIndex);
+        copyMeta.UserData = ChainPathTag.Encode(chain.ServicePathId, ChainPathTag.FirstServiceIndex - position, true, chainIndex, path);
         ctx.Counters[ChainNodeCounters.TapCopies]++;
         ctx.EnqueueToSingleNext(new ReadOnlySpan<PacketHandle>(in copy), NextOfInstance[instance]);
     }
@@ -90,39 +90,73 @@ internal abstract class ChainNodeBase : GraphNode
 /// <summary>
 /// The chain's entry (networking-sfc flow classifier plus the first SFF step): reads the 5-tuple, finds the flow's
 /// entry (classifying and pinning instances on its first packet only) and sends it to its first hop's instance.
+/// The packet then carries chain and path ids, so later hops never touch the flow table.
 /// </summary>
 internal sealed class ChainClassifyNode : ChainNodeBase
 {
+    private readonly FlowKey[] _keys = new FlowKey[NodeGraph.MaxVector];
+    private readonly uint[] _hashes = new uint[NodeGraph.MaxVector];
+    private ulong _sink;
+
     public ChainClassifyNode(string name, IReadOnlyList<string> nextNodes, ChainRuntime runtime, CompiledChains config, ushort[] nextOfInstance)
         : base(name, nextNodes, runtime, config, nextOfInstance)
     {
     }
 
+    /// <summary>Gets the xor of the slots read ahead; kept so the JIT cannot drop the reads.</summary>
+    internal ulong ReadAhead => _sink;
+
+    // Two passes: parse and hash the whole vector while reading each flow's first table slot (the reads overlap,
+    // as VPP's prefetching loops do), then steer with the lines already in cache.
     public override int Process(ref NodeContext ctx, ReadOnlySpan<PacketHandle> input)
     {
         PacketPool pool = ctx.Pool;
         Span<ushort> nexts = ctx.Nexts;
         ChainSteering steering = Runtime.Steering;
+        FlowAffinityTable flows = steering.Flows;
+        FlowKey[] keys = _keys;
+        uint[] hashes = _hashes;
+        ulong touched = 0;
         for (int i = 0; i < input.Length; i++)
         {
-            PacketHandle h = input[i];
-            ref PacketMeta meta = ref pool.Meta(h);
-            if (!ChainHeaders.TryReadFlowKey(pool.GetData(h), out FlowKey key))
+            if (ChainHeaders.TryReadFlowKey(pool.GetData(input[i]), out keys[i]))
+            {
+                uint hash = keys[i].Hash();
+                hashes[i] = hash;
+                touched ^= flows.Touch(hash);
+                nexts[i] = OutputNext;
+            }
+            else
+            {
+                nexts[i] = NextIndex.Drop;
+            }
+        }
+
+        _sink = touched;
+        for (int i = 0; i < input.Length; i++)
+        {
+            if (nexts[i] == NextIndex.Drop)
             {
                 ctx.Counters[ChainNodeCounters.ParseError]++;
+                continue;
+            }
+
+            ref FlowEntry entry = ref steering.Steer(in keys[i], hashes[i], out _);
+            if (entry.Chain < 0)
+            {
+                ctx.Counters[ChainNodeCounters.NoMatch]++;
+                continue;
+            }
+
+            if (entry.Path < 0)
+            {
+                ctx.Counters[ChainNodeCounters.PathTableFull]++;
                 nexts[i] = NextIndex.Drop;
                 continue;
             }
 
-            ref FlowEntry entry = ref steering.Steer(in key, out int entryIndex);
-            if (entry.Chain < 0)
-            {
-                ctx.Counters[ChainNodeCounters.NoMatch]++;
-                nexts[i] = OutputNext;
-                continue;
-            }
-
-            nexts[i] = Route(ref ctx, h, ref meta, Config.Chains[entry.Chain], ref entry, entryIndex, 0);
+            PacketHandle h = input[i];
+            nexts[i] = Route(ref ctx, h, ref pool.Meta(h), entry.Chain, Config.Chains[entry.Chain], entry.Path, 0);
         }
 
         ctx.EnqueueToNext(input);
@@ -130,7 +164,7 @@ internal sealed class ChainClassifyNode : ChainNodeBase
     }
 }
 
-/// <summary>The service function forwarder: a packet back from hop k goes to hop k + 1's pinned instance, or out after the last.</summary>
+/// <summary>The service function forwarder: a packet back from hop k goes to hop k + 1 of its path, or out after the last.</summary>
 internal sealed class ChainForwardNode : ChainNodeBase
 {
     public ChainForwardNode(string name, IReadOnlyList<string> nextNodes, ChainRuntime runtime, CompiledChains config, ushort[] nextOfInstance)
@@ -142,7 +176,6 @@ internal sealed class ChainForwardNode : ChainNodeBase
     {
         PacketPool pool = ctx.Pool;
         Span<ushort> nexts = ctx.Nexts;
-        FlowAffinityTable flows = Runtime.Steering.Flows;
         CompiledChain[] chains = Config.Chains;
         for (int i = 0; i < input.Length; i++)
         {
@@ -156,18 +189,17 @@ internal sealed class ChainForwardNode : ChainNodeBase
                 continue;
             }
 
-            int entryIndex = ChainPathTag.Entry(tag);
-            ref FlowEntry entry = ref flows.At(entryIndex);
-            if (!entry.Used || entry.Chain < 0 || (entry.Hash & 0x7F) != ChainPathTag.EntryTag(tag) || chains[entry.Chain].ServicePathId != ChainPathTag.Spi(tag))
+            int chainIndex = ChainPathTag.Chain(tag);
+            if ((uint)chainIndex >= (uint)chains.Length || chains[chainIndex].ServicePathId != ChainPathTag.Spi(tag))
             {
-                // The entry was evicted by another flow since this packet was classified.
+                // Only packets that did not come from sfc-classify under this snapshot get here.
                 ctx.Counters[ChainNodeCounters.ChainMiss]++;
                 nexts[i] = NextIndex.Drop;
                 continue;
             }
 
             int position = ChainPathTag.FirstServiceIndex - ChainPathTag.ServiceIndex(tag) + 1;
-            nexts[i] = Route(ref ctx, h, ref meta, chains[entry.Chain], ref entry, entryIndex, position);
+            nexts[i] = Route(ref ctx, h, ref meta, chainIndex, chains[chainIndex], ChainPathTag.Path(tag), position);
         }
 
         ctx.EnqueueToNext(input);

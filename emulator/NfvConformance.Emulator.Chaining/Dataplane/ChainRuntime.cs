@@ -95,8 +95,8 @@ internal sealed class ChainRuntime
 /// <summary>Counter indices shared by the classify and forward nodes.</summary>
 internal static class ChainNodeCounters
 {
-    public const int InstanceDown = 0, LinkDown = 1, RandomLoss = 2, NoInstance = 3, ParseError = 4, NoMatch = 5, ChainMiss = 6, TapCopies = 7, TapConsumed = 8, Delivered = 9;
+    public const int InstanceDown = 0, LinkDown = 1, RandomLoss = 2, NoInstance = 3, ParseError = 4, NoMatch = 5, ChainMiss = 6, TapCopies = 7, TapConsumed = 8, Delivered = 9, PathTableFull = 10;
 
     public static readonly string[] Names =
-        ["instance_down", "link_down", "random_loss", "no_instance", "parse_error", "no_match", "chain_miss", "tap_copies", "tap_consumed", "delivered"];
+        ["instance_down", "link_down", "random_loss", "no_instance", "parse_error", "no_match", "chain_miss", "tap_copies", "tap_consumed", "delivered", "path_table_full"];
 }

@@ -12,7 +12,10 @@ namespace NfvConformance.Emulator.Chaining.Model;
 public static class ChainSpecValidator
 {
     /// <summary>The most hops a compiled path can have (the per-flow affinity entry holds one instance per hop).</summary>
-    public const int MaxHops = 16;
+    public const int MaxHops = 8;
+
+    /// <summary>The most compiled paths (chains plus the reverse paths of symmetric chains).</summary>
+    public const int MaxPaths = 128;
 
     /// <summary>Validates a spec.</summary>
     /// <param name="spec">The spec.</param>
@@ -286,6 +289,12 @@ public static class ChainSpecValidator
                     errors.Add(new(true, $"the chain is symmetric, so classifier '{classifierName}' needs both logical_source_port and logical_destination_port.", subject));
                 }
             }
+        }
+
+        int paths = chains.Sum(c => c.Symmetric ? 2 : 1);
+        if (paths > MaxPaths)
+        {
+            errors.Add(new(true, $"{chains.Count} chains make {paths} paths (a symmetric chain makes two); the emulator compiles at most {MaxPaths}.", "port_chains"));
         }
 
         CheckClassifierConflicts(chains, classifiers, errors);

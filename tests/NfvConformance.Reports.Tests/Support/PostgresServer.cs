@@ -10,7 +10,7 @@ namespace NfvConformance.Reports.Tests.Support;
 /// <summary>A throwaway PostgreSQL server on 127.0.0.1 and a free port: initdb (as the postgres user when root), pg_ctl start, pg_ctl stop.</summary>
 internal sealed class PostgresServer : IAsyncDisposable
 {
-    private const string Install = "apt-get install -y postgresql (initdb and pg_ctl on PATH)";
+    private const string Install = "apt-get install -y postgresql";
     private readonly string _dataDir;
     private readonly string _pgCtl;
     private readonly bool _asPostgres;
@@ -27,8 +27,8 @@ internal sealed class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync()
     {
-        string initdb = Tools.RequireOnPath("initdb", Install);
-        string pgCtl = Tools.RequireOnPath("pg_ctl", Install);
+        string initdb = FindPgTool("initdb");
+        string pgCtl = FindPgTool("pg_ctl");
         bool asPostgres = Environment.UserName == "root";
         string root = Path.Combine(Path.GetTempPath(), "nfvc-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
@@ -72,6 +72,24 @@ internal sealed class PostgresServer : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    // Debian's postgresql package keeps initdb and pg_ctl in /usr/lib/postgresql/<major>/bin, off PATH.
+    private static string FindPgTool(string name)
+    {
+        string? found = Tools.Find(name);
+        if (found is null && Directory.Exists("/usr/lib/postgresql"))
+        {
+            found = Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d, StringComparer.Ordinal)
+                .Select(d => Path.Combine(d, "bin", name)).FirstOrDefault(File.Exists);
+        }
+
+        if (found is null)
+        {
+            Tools.Missing($"'{name}' not found on PATH or under /usr/lib/postgresql/*/bin; install with: {Install}");
+        }
+
+        return found!;
     }
 
     private static int FreePort()

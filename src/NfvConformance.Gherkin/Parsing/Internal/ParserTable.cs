@@ -79,52 +79,52 @@ internal static class ParserTable
     private static ParserState[] Build()
     {
         var states = new ParserState[(int)S.Count];
-        void Set(S state, int offset, string name, List<Transition> transitions, bool eof = true) =>
-            states[(int)state + offset] = Finish(name, transitions, eof);
+        void Set(S state, string name, List<Transition> transitions, bool eof = true) =>
+            states[(int)state] = Finish(name, transitions, eof);
 
-        Set(S.Start, 0, "Start", [
+        Set(S.Start, "Start", [
             T(TokenType.Language, 0, [RuleType.Feature, RuleType.FeatureHeader], S.Language),
             T(TokenType.TagLine, 0, [RuleType.Feature, RuleType.FeatureHeader, RuleType.Tags], S.FeatureTags),
             T(TokenType.FeatureLine, 0, [RuleType.Feature, RuleType.FeatureHeader], S.FeatureLine)]);
-        Set(S.Language, 0, "Language", [
+        Set(S.Language, "Language", [
             T(TokenType.TagLine, 0, [RuleType.Tags], S.FeatureTags),
             T(TokenType.FeatureLine, 0, s_none, S.FeatureLine)], eof: false);
-        Set(S.FeatureTags, 0, "FeatureTags", [
+        Set(S.FeatureTags, "FeatureTags", [
             T(TokenType.TagLine, 0, s_none, S.FeatureTags),
             T(TokenType.FeatureLine, 1, s_none, S.FeatureLine)], eof: false);
 
         // Feature header: depth = rules to end to get back to the Feature node.
-        Set(S.FeatureLine, 0, "FeatureLine", [.. Header(S.FeatureDescription), .. AfterFeatureHeader(1)]);
-        Set(S.FeatureDescription, 0, "FeatureDescription", [.. InDescription(S.FeatureDescription), .. AfterFeatureHeader(2)]);
+        Set(S.FeatureLine, "FeatureLine", [.. Header(S.FeatureDescription), .. AfterFeatureHeader(1)]);
+        Set(S.FeatureDescription, "FeatureDescription", [.. InDescription(S.FeatureDescription), .. AfterFeatureHeader(2)]);
 
-        Set(S.BgLine, 0, "Background", [.. Header(S.BgDescription), T(TokenType.StepLine, 0, [RuleType.Step], S.BgStep), .. FeatureTail(1)]);
-        Set(S.BgDescription, 0, "BackgroundDescription", [.. InDescription(S.BgDescription), T(TokenType.StepLine, 1, [RuleType.Step], S.BgStep), .. FeatureTail(2)]);
+        Set(S.BgLine, "Background", [.. Header(S.BgDescription), T(TokenType.StepLine, 0, [RuleType.Step], S.BgStep), .. FeatureTail(1)]);
+        Set(S.BgDescription, "BackgroundDescription", [.. InDescription(S.BgDescription), T(TokenType.StepLine, 1, [RuleType.Step], S.BgStep), .. FeatureTail(2)]);
         StepGroup(states, S.BgStep, "Background", 2, FeatureTail);
 
-        Set(S.ScTags, 0, "ScenarioTags", [.. Tags(S.ScTags), T(TokenType.ScenarioLine, 1, [RuleType.Scenario], S.ScLine)], eof: false);
-        Set(S.ScLine, 0, "Scenario", [.. Header(S.ScDescription), T(TokenType.StepLine, 0, [RuleType.Step], S.ScStep), .. ScenarioTail(0, rule: false)]);
-        Set(S.ScDescription, 0, "ScenarioDescription", [.. InDescription(S.ScDescription), T(TokenType.StepLine, 1, [RuleType.Step], S.ScStep), .. ScenarioTail(1, rule: false)]);
+        Set(S.ScTags, "ScenarioTags", [.. Tags(S.ScTags), T(TokenType.ScenarioLine, 1, [RuleType.Scenario], S.ScLine)], eof: false);
+        Set(S.ScLine, "Scenario", [.. Header(S.ScDescription), T(TokenType.StepLine, 0, [RuleType.Step], S.ScStep), .. ScenarioTail(0, rule: false)]);
+        Set(S.ScDescription, "ScenarioDescription", [.. InDescription(S.ScDescription), T(TokenType.StepLine, 1, [RuleType.Step], S.ScStep), .. ScenarioTail(1, rule: false)]);
         StepGroup(states, S.ScStep, "Scenario", 1, d => ScenarioTail(d, rule: false));
-        Set(S.ExTags, 0, "ExamplesTags", [.. Tags(S.ExTags), T(TokenType.ExamplesLine, 1, [RuleType.Examples], S.ExLine)], eof: false);
-        Set(S.ExLine, 0, "Examples", [.. Header(S.ExDescription), T(TokenType.TableRow, 0, [RuleType.ExamplesTable], S.ExTable), .. ScenarioTail(2, rule: false)]);
-        Set(S.ExDescription, 0, "ExamplesDescription", [.. InDescription(S.ExDescription), T(TokenType.TableRow, 1, [RuleType.ExamplesTable], S.ExTable), .. ScenarioTail(3, rule: false)]);
-        Set(S.ExTable, 0, "ExamplesTable", [T(TokenType.TableRow, 0, s_none, S.ExTable), .. ScenarioTail(3, rule: false)]);
+        Set(S.ExTags, "ExamplesTags", [.. Tags(S.ExTags), T(TokenType.ExamplesLine, 1, [RuleType.Examples], S.ExLine)], eof: false);
+        Set(S.ExLine, "Examples", [.. Header(S.ExDescription), T(TokenType.TableRow, 0, [RuleType.ExamplesTable], S.ExTable), .. ScenarioTail(2, rule: false)]);
+        Set(S.ExDescription, "ExamplesDescription", [.. InDescription(S.ExDescription), T(TokenType.TableRow, 1, [RuleType.ExamplesTable], S.ExTable), .. ScenarioTail(3, rule: false)]);
+        Set(S.ExTable, "ExamplesTable", [T(TokenType.TableRow, 0, s_none, S.ExTable), .. ScenarioTail(3, rule: false)]);
 
         // Rule: depth = rules to end to get back to the Rule node.
-        Set(S.RuleTags, 0, "RuleTags", [.. Tags(S.RuleTags), T(TokenType.RuleLine, 1, s_none, S.RuleLine)], eof: false);
-        Set(S.RuleLine, 0, "Rule", [.. Header(S.RuleDescription), .. AfterRuleHeader(1)]);
-        Set(S.RuleDescription, 0, "RuleDescription", [.. InDescription(S.RuleDescription), .. AfterRuleHeader(2)]);
-        Set(S.RBgLine, 0, "RuleBackground", [.. Header(S.RBgDescription), T(TokenType.StepLine, 0, [RuleType.Step], S.RBgStep), .. RuleTail(1)]);
-        Set(S.RBgDescription, 0, "RuleBackgroundDescription", [.. InDescription(S.RBgDescription), T(TokenType.StepLine, 1, [RuleType.Step], S.RBgStep), .. RuleTail(2)]);
+        Set(S.RuleTags, "RuleTags", [.. Tags(S.RuleTags), T(TokenType.RuleLine, 1, s_none, S.RuleLine)], eof: false);
+        Set(S.RuleLine, "Rule", [.. Header(S.RuleDescription), .. AfterRuleHeader(1)]);
+        Set(S.RuleDescription, "RuleDescription", [.. InDescription(S.RuleDescription), .. AfterRuleHeader(2)]);
+        Set(S.RBgLine, "RuleBackground", [.. Header(S.RBgDescription), T(TokenType.StepLine, 0, [RuleType.Step], S.RBgStep), .. RuleTail(1)]);
+        Set(S.RBgDescription, "RuleBackgroundDescription", [.. InDescription(S.RBgDescription), T(TokenType.StepLine, 1, [RuleType.Step], S.RBgStep), .. RuleTail(2)]);
         StepGroup(states, S.RBgStep, "RuleBackground", 2, RuleTail);
-        Set(S.RScTags, 0, "RuleScenarioTags", [.. Tags(S.RScTags), T(TokenType.ScenarioLine, 1, [RuleType.Scenario], S.RScLine)], eof: false);
-        Set(S.RScLine, 0, "RuleScenario", [.. Header(S.RScDescription), T(TokenType.StepLine, 0, [RuleType.Step], S.RScStep), .. ScenarioTail(0, rule: true)]);
-        Set(S.RScDescription, 0, "RuleScenarioDescription", [.. InDescription(S.RScDescription), T(TokenType.StepLine, 1, [RuleType.Step], S.RScStep), .. ScenarioTail(1, rule: true)]);
+        Set(S.RScTags, "RuleScenarioTags", [.. Tags(S.RScTags), T(TokenType.ScenarioLine, 1, [RuleType.Scenario], S.RScLine)], eof: false);
+        Set(S.RScLine, "RuleScenario", [.. Header(S.RScDescription), T(TokenType.StepLine, 0, [RuleType.Step], S.RScStep), .. ScenarioTail(0, rule: true)]);
+        Set(S.RScDescription, "RuleScenarioDescription", [.. InDescription(S.RScDescription), T(TokenType.StepLine, 1, [RuleType.Step], S.RScStep), .. ScenarioTail(1, rule: true)]);
         StepGroup(states, S.RScStep, "RuleScenario", 1, d => ScenarioTail(d, rule: true));
-        Set(S.RExTags, 0, "RuleExamplesTags", [.. Tags(S.RExTags), T(TokenType.ExamplesLine, 1, [RuleType.Examples], S.RExLine)], eof: false);
-        Set(S.RExLine, 0, "RuleExamples", [.. Header(S.RExDescription), T(TokenType.TableRow, 0, [RuleType.ExamplesTable], S.RExTable), .. ScenarioTail(2, rule: true)]);
-        Set(S.RExDescription, 0, "RuleExamplesDescription", [.. InDescription(S.RExDescription), T(TokenType.TableRow, 1, [RuleType.ExamplesTable], S.RExTable), .. ScenarioTail(3, rule: true)]);
-        Set(S.RExTable, 0, "RuleExamplesTable", [T(TokenType.TableRow, 0, s_none, S.RExTable), .. ScenarioTail(3, rule: true)]);
+        Set(S.RExTags, "RuleExamplesTags", [.. Tags(S.RExTags), T(TokenType.ExamplesLine, 1, [RuleType.Examples], S.RExLine)], eof: false);
+        Set(S.RExLine, "RuleExamples", [.. Header(S.RExDescription), T(TokenType.TableRow, 0, [RuleType.ExamplesTable], S.RExTable), .. ScenarioTail(2, rule: true)]);
+        Set(S.RExDescription, "RuleExamplesDescription", [.. InDescription(S.RExDescription), T(TokenType.TableRow, 1, [RuleType.ExamplesTable], S.RExTable), .. ScenarioTail(3, rule: true)]);
+        Set(S.RExTable, "RuleExamplesTable", [T(TokenType.TableRow, 0, s_none, S.RExTable), .. ScenarioTail(3, rule: true)]);
         return states;
     }
 

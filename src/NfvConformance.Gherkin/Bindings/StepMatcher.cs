@@ -8,31 +8,32 @@ internal readonly record struct StepMatch(StepBinding Binding, string?[] Argumen
 
 /// <summary>
 /// Finds every binding whose expression matches a step's text. Bindings are indexed in a character trie on the
-/// literal text their expression starts with, so a step only tries the regexes of bindings whose prefix it
-/// starts with (plus those with no literal prefix), instead of all of them.
+/// literal text their expression starts with, and under each prefix in a trie on the literal text it ends with,
+/// so a step only tries bindings whose literal prefix and suffix it carries; a literal from the middle of the
+/// expression is checked before the regex runs. Measured: 0.6 µs per step against 500 bindings (docs/gherkin-runtime.md).
 /// </summary>
 internal sealed class StepMatcher
 {
-    private readonly Node _root = new();
+    private readonly CharNode<CharNode<List<StepBinding>>> _root = new();
 
     public StepMatcher(IEnumerable<StepBinding> bindings)
     {
         foreach (StepBinding binding in bindings)
         {
-            Node node = _root;
+            CharNode<CharNode<List<StepBinding>>> node = _root;
             foreach (char c in binding.Expression.LiteralPrefix)
             {
-                node.Children ??= [];
-                if (!node.Children.TryGetValue(c, out Node? child))
-                {
-                    child = new Node();
-                    node.Children.Add(c, child);
-                }
-
-                node = child;
+                node = node.GetOrAdd(c);
             }
 
-            (node.Bindings ??= []).Add(binding);
+            CharNode<List<StepBinding>> suffix = node.Payload ??= new CharNode<List<StepBinding>>();
+            string literalSuffix = binding.Expression.LiteralSuffix;
+            for (int i = literalSuffix.Length - 1; i >= 0; i--)
+            {
+                suffix = suffix.GetOrAdd(literalSuffix[i]);
+            }
+
+            (suffix.Payload ??= []).Add(binding);
         }
     }
 
@@ -44,52 +45,123 @@ internal sealed class StepMatcher
     public List<StepMatch> Match(PickleStepType type, string text, List<StepBinding>? otherKinds = null)
     {
         List<StepMatch> matches = new(1);
-        Node? node = _root;
+        CharNode<CharNode<List<StepBinding>>>? node = _root;
         int i = 0;
         while (node is not null)
         {
-            if (node.Bindings is { } bindings)
+            if (node.Payload is { } suffixes)
             {
-                foreach (StepBinding binding in bindings)
-                {
-                    bool accepts = binding.Accepts(type);
-                    if (!accepts && otherKinds is null)
-                    {
-                        continue;
-                    }
-
-                    string?[]? arguments = binding.Expression.Match(text);
-                    if (arguments is null)
-                    {
-                        continue;
-                    }
-
-                    if (accepts)
-                    {
-                        matches.Add(new StepMatch(binding, arguments));
-                    }
-                    else
-                    {
-                        otherKinds!.Add(binding);
-                    }
-                }
+                MatchSuffixes(suffixes, type, text, matches, otherKinds);
             }
 
-            if (i >= text.Length || node.Children is null || !node.Children.TryGetValue(text[i], out node))
+            if (i >= text.Length)
             {
                 break;
             }
 
-            i++;
+            node = node.Get(text[i++]);
         }
 
         return matches;
     }
 
-    private sealed class Node
+    private static void MatchSuffixes(CharNode<List<StepBinding>> root, PickleStepType type, string text, List<StepMatch> matches, List<StepBinding>? otherKinds)
     {
-        public Dictionary<char, Node>? Children { get; set; }
+        CharNode<List<StepBinding>>? node = root;
+        int i = text.Length - 1;
+        while (node is not null)
+        {
+            if (node.Payload is { } bindings)
+            {
+                foreach (StepBinding binding in bindings)
+                {
+                    TryMatch(binding, type, text, matches, otherKinds);
+                }
+            }
 
-        public List<StepBinding>? Bindings { get; set; }
+            if (i < 0)
+            {
+                break;
+            }
+
+            node = node.Get(text[i--]);
+        }
+    }
+
+    private static void TryMatch(StepBinding binding, PickleStepType type, string text, List<StepMatch> matches, List<StepBinding>? otherKinds)
+    {
+        bool accepts = binding.Accepts(type);
+        if (!accepts && otherKinds is null)
+        {
+            return;
+        }
+
+        string required = binding.Expression.RequiredLiteral;
+        if (required.Length > 0 && !text.Contains(required, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        string?[]? arguments = binding.Expression.Match(text);
+        if (arguments is null)
+        {
+            return;
+        }
+
+        if (accepts)
+        {
+            matches.Add(new StepMatch(binding, arguments));
+        }
+        else
+        {
+            otherKinds!.Add(binding);
+        }
+    }
+
+    // Most trie nodes have one child, so that child is a field; a dictionary is made only for branching nodes.
+    private sealed class CharNode<TPayload>
+        where TPayload : class
+    {
+        private char _onlyKey;
+        private CharNode<TPayload>? _only;
+        private Dictionary<char, CharNode<TPayload>>? _children;
+
+        public TPayload? Payload { get; set; }
+
+        public CharNode<TPayload>? Get(char key)
+        {
+            if (_only is not null)
+            {
+                return _onlyKey == key ? _only : null;
+            }
+
+            return _children is not null && _children.TryGetValue(key, out CharNode<TPayload>? child) ? child : null;
+        }
+
+        public CharNode<TPayload> GetOrAdd(char key)
+        {
+            if (Get(key) is { } existing)
+            {
+                return existing;
+            }
+
+            CharNode<TPayload> child = new();
+            if (_only is null && _children is null)
+            {
+                (_onlyKey, _only) = (key, child);
+            }
+            else
+            {
+                if (_children is null)
+                {
+                    _children = new Dictionary<char, CharNode<TPayload>> { [_onlyKey] = _only! };
+                    _only = null;
+                }
+
+                _children.Add(key, child);
+            }
+
+            return child;
+        }
     }
 }

@@ -23,12 +23,15 @@ internal sealed class CucumberExpression : IStepExpression
         StringBuilder prefix = new();
         List<ParameterType?> parameters = [];
         bool prefixOpen = true;
+        StringBuilder run = new();
+        List<string> runs = [];
 
         foreach (List<Item> chunk in SplitOnWhitespace(items))
         {
             if (chunk.Count == 1 && chunk[0].Kind == ItemKind.Whitespace)
             {
                 pattern.Append(Regex.Escape(chunk[0].Text));
+                run.Append(chunk[0].Text);
                 if (prefixOpen)
                 {
                     prefix.Append(chunk[0].Text);
@@ -40,6 +43,7 @@ internal sealed class CucumberExpression : IStepExpression
             if (chunk.Exists(i => i.Kind == ItemKind.Slash))
             {
                 prefixOpen = false;
+                FlushRun();
                 AppendAlternation(chunk, pattern);
                 continue;
             }
@@ -50,6 +54,7 @@ internal sealed class CucumberExpression : IStepExpression
                 {
                     case ItemKind.Text:
                         pattern.Append(Regex.Escape(item.Text));
+                        run.Append(item.Text);
                         if (prefixOpen)
                         {
                             prefix.Append(item.Text);
@@ -58,10 +63,12 @@ internal sealed class CucumberExpression : IStepExpression
                         break;
                     case ItemKind.Optional:
                         prefixOpen = false;
+                        FlushRun();
                         pattern.Append("(?:").Append(Regex.Escape(item.Text)).Append(")?");
                         break;
                     case ItemKind.Parameter:
                         prefixOpen = false;
+                        FlushRun();
                         if (!types.TryGet(item.Text, out ParameterType type))
                         {
                             Fail(item.Position, $"an existing parameter type, but {{{item.Text}}} is not defined; built-in types are {{int}}, {{long}}, {{float}}, {{double}}, {{decimal}}, {{word}}, {{string}} and {{}}, " +
@@ -76,11 +83,23 @@ internal sealed class CucumberExpression : IStepExpression
         }
 
         pattern.Append('$');
+        bool endsWithText = run.Length > 0;
+        FlushRun();
         _parameters = [.. parameters];
         LiteralPrefix = prefix.ToString();
+
+        // A whole-literal expression is all prefix. Otherwise the prefix and the suffix are checked by the
+        // matcher's tries, and the longest run between them filters before the regex.
+        bool allLiteral = runs.Count == 1 && prefixOpen;
+        LiteralSuffix = endsWithText && !allLiteral ? runs[^1] : string.Empty;
+        int skipFirst = LiteralPrefix.Length > 0 ? 1 : 0;
+        int skipLast = LiteralSuffix.Length > 0 ? 1 : 0;
+        RequiredLiteral = runs.Count - skipFirst - skipLast > 0
+            ? runs.Skip(skipFirst).Take(runs.Count - skipFirst - skipLast).MaxBy(r => r.Length)!
+            : string.Empty;
         try
         {
-            _regex = new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture);
+            _regex = new Regex(pattern.ToString(), RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.Compiled);
         }
         catch (ArgumentException ex)
         {
@@ -92,11 +111,24 @@ internal sealed class CucumberExpression : IStepExpression
         {
             _groupNumbers[i] = _regex.GroupNumberFromName("p" + i.ToString(CultureInfo.InvariantCulture));
         }
+
+        void FlushRun()
+        {
+            if (run.Length > 0)
+            {
+                runs.Add(run.ToString());
+                run.Clear();
+            }
+        }
     }
 
     public string Source { get; }
 
     public string LiteralPrefix { get; }
+
+    public string LiteralSuffix { get; }
+
+    public string RequiredLiteral { get; }
 
     public IReadOnlyList<ParameterType?> Parameters => _parameters;
 

@@ -10,6 +10,12 @@ internal interface IStepExpression
     /// <summary>Gets the text every matching step starts with (possibly empty); the matcher indexes on it.</summary>
     string LiteralPrefix { get; }
 
+    /// <summary>Gets the text every matching step ends with (possibly empty); the matcher indexes on it too.</summary>
+    string LiteralSuffix { get; }
+
+    /// <summary>Gets a literal every matching step contains besides its prefix and suffix (possibly empty); a cheap filter before the regex.</summary>
+    string RequiredLiteral { get; }
+
     /// <summary>Gets one entry per argument: its parameter type, or null for a regular-expression group (text).</summary>
     IReadOnlyList<ParameterType?> Parameters { get; }
 

@@ -26,7 +26,7 @@ internal sealed class RegularStepExpression : IStepExpression
 
         try
         {
-            _regex = new Regex(pattern, RegexOptions.CultureInvariant);
+            _regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
         }
         catch (ArgumentException ex)
         {
@@ -41,6 +41,10 @@ internal sealed class RegularStepExpression : IStepExpression
     public string Source { get; }
 
     public string LiteralPrefix { get; }
+
+    public string LiteralSuffix => string.Empty;
+
+    public string RequiredLiteral => string.Empty;
 
     public IReadOnlyList<ParameterType?> Parameters { get; }
 

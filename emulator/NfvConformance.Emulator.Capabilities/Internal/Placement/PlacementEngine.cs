@@ -84,7 +84,9 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
 
         lock (_gate)
         {
-            Dictionary<string, NodeLedger> working = _ledgers.ToDictionary(kv => kv.Key, kv => kv.Value.Clone(), StringComparer.Ordinal);
+            // Copy-on-write: a node's ledger is cloned only when an instance is committed to it.
+            Dictionary<string, NodeLedger> working = new(_ledgers, StringComparer.Ordinal);
+            HashSet<string> cloned = new(StringComparer.Ordinal);
             List<(PlacedInstance Instance, Allocation Allocation)> placed = [];
             List<NegotiationResult> answers = [];
             int sequence = _sequence;
@@ -102,6 +104,11 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
                         break;
                     }
 
+                    if (cloned.Add(plan.Node.Id))
+                    {
+                        working[plan.Node.Id] = working[plan.Node.Id].Clone();
+                    }
+
                     (PlacedInstance instance, Allocation allocation) = Commit(plan, request, working[plan.Node.Id], ref sequence, ref interfaces);
                     placed.Add((instance, allocation));
                     if (request.AntiAffinity)
@@ -116,9 +123,9 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
                 return new PlacementResult(false, [], answers, problems);
             }
 
-            foreach (KeyValuePair<string, NodeLedger> kv in working)
+            foreach (string id in cloned)
             {
-                _ledgers[kv.Key] = kv.Value;
+                _ledgers[id] = working[id];
             }
 
             foreach ((PlacedInstance instance, Allocation allocation) in placed)
@@ -129,7 +136,7 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
 
             _sequence = sequence;
             _interfaceSequence = interfaces;
-            PublishVfUsage($"placed {string.Join(", ", placed.Select(p => $"{p.Instance.InstanceId} on {p.Instance.NodeId}"))}");
+            PublishVfUsage(cloned, $"placed {string.Join(", ", placed.Select(p => $"{p.Instance.InstanceId} on {p.Instance.NodeId}"))}");
             return new PlacementResult(true, [.. placed.Select(p => p.Instance)], answers, []);
         }
     }
@@ -146,7 +153,7 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
             NodeLedger ledger = _ledgers[a.NodeId];
             foreach (int core in a.PinnedCores)
             {
-                ledger.Pinned[core] = false;
+                ledger.Pin(core, false);
             }
 
             ledger.SharedVcpus -= a.SharedVcpus;
@@ -162,7 +169,7 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
             }
 
             _instances.RemoveAll(i => i.InstanceId == instanceId);
-            PublishVfUsage($"released {instanceId} on {a.NodeId}");
+            PublishVfUsage([a.NodeId], $"released {instanceId} on {a.NodeId}");
             return true;
         }
     }
@@ -303,27 +310,23 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
         Dictionary<string, string> excluded,
         out Plan? chosen)
     {
+        // Pass 1 decides without formatting any text; explanations are built afterwards only where they are shown.
         chosen = null;
         CapabilitySnapshot snapshot = _publisher.Current;
         IReadOnlyList<NodeHardware> nodes = _publisher.Inventory.Nodes;
-        List<UnmetRequirement> unmet = [];
-        Dictionary<string, List<UnmetRequirement>> unmetByNode = new(StringComparer.Ordinal);
+        List<int> failed = [];
+        List<UnmetRequirement> scratch = [];
         for (int order = 0; order < nodes.Count; order++)
         {
-            NodeHardware node = nodes[order];
-            List<UnmetRequirement> nodeUnmet = [];
-            if (excluded.TryGetValue(node.Id, out string? why))
+            scratch.Clear();
+            Plan? plan = excluded.ContainsKey(nodes[order].Id)
+                ? null
+                : Evaluate(request, kind, nodes[order], order, Published(snapshot, nodes[order], order), ledgers[nodes[order].Id], scratch, explain: false);
+            if (plan is null)
             {
-                nodeUnmet.Add(new UnmetRequirement(node.Id, "placement constraint", why));
+                failed.Add(order);
             }
-
-            Plan? plan = Evaluate(request, kind, node, order, snapshot.FindNode(node.Id)!, ledgers[node.Id], nodeUnmet);
-            if (nodeUnmet.Count > 0)
-            {
-                unmet.AddRange(nodeUnmet);
-                unmetByNode[node.Id] = nodeUnmet;
-            }
-            else if (plan is not null && (chosen is null || plan.CompareTo(chosen) < 0))
+            else if (chosen is null || plan.CompareTo(chosen) < 0)
             {
                 chosen = plan;
             }
@@ -331,16 +334,24 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
 
         if (chosen is null)
         {
+            List<UnmetRequirement> unmet = [];
+            for (int order = 0; order < nodes.Count; order++)
+            {
+                unmet.AddRange(Explain(request, kind, nodes[order], order, snapshot, ledgers, excluded));
+            }
+
             return new NegotiationResult(false, null, null, [], [], [], unmet, []);
         }
 
+        List<UnmetRequirement> ignored = [];
+        chosen = Evaluate(request, kind, chosen.Node, chosen.NodeOrder, Published(snapshot, chosen.Node, chosen.NodeOrder), ledgers[chosen.Node.Id], ignored, explain: true)!;
         List<LadderGrant> grants = [];
         foreach (LadderPlan lp in chosen.Ladders)
         {
             List<RungRefusal> refused = [];
             foreach (RungRefusal r in lp.Refused)
             {
-                string elsewhere = WhyNotElsewhere(r.Rung, request, chosen, ledgers, unmetByNode);
+                string elsewhere = WhyNotElsewhere(r.Rung, request, kind, snapshot, ledgers, excluded, failed);
                 refused.Add(elsewhere.Length == 0 ? r : r with { Reason = $"{r.Reason}; {elsewhere}" });
             }
 
@@ -351,42 +362,73 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
         return new NegotiationResult(true, chosen.Node.Id, numaId, grants, chosen.WishesMet, chosen.WishesUnmet, [], []);
     }
 
-    private string WhyNotElsewhere(string rung, NegotiationRequest request, Plan chosen, Dictionary<string, NodeLedger> ledgers, Dictionary<string, List<UnmetRequirement>> unmetByNode)
+    private static NodeCapabilities Published(CapabilitySnapshot snapshot, NodeHardware node, int order) =>
+        order < snapshot.Nodes.Count && snapshot.Nodes[order].Id == node.Id ? snapshot.Nodes[order] : snapshot.FindNode(node.Id)!;
+
+    private static List<UnmetRequirement> Explain(
+        NegotiationRequest request, WorkloadKind kind, NodeHardware node, int order, CapabilitySnapshot snapshot, Dictionary<string, NodeLedger> ledgers, Dictionary<string, string> excluded)
     {
-        List<string> others = [];
-        foreach (NodeHardware node in _publisher.Inventory.Nodes)
+        List<UnmetRequirement> unmet = [];
+        if (excluded.TryGetValue(node.Id, out string? why))
         {
-            if (node.Id == chosen.Node.Id || !unmetByNode.TryGetValue(node.Id, out List<UnmetRequirement>? nodeUnmet))
+            unmet.Add(new UnmetRequirement(node.Id, "placement constraint", why));
+        }
+
+        Evaluate(request, kind, node, order, Published(snapshot, node, order), ledgers[node.Id], unmet, explain: true);
+        return unmet;
+    }
+
+    /// <summary>Names up to three nodes that offer a refused rung but failed something else; the rest are counted.</summary>
+    private string WhyNotElsewhere(
+        string rung, NegotiationRequest request, WorkloadKind kind, CapabilitySnapshot snapshot, Dictionary<string, NodeLedger> ledgers, Dictionary<string, string> excluded, List<int> failed)
+    {
+        const int Named = 3;
+        List<string> others = [];
+        int more = 0;
+        IReadOnlyList<NodeHardware> nodes = _publisher.Inventory.Nodes;
+        foreach (int order in failed)
+        {
+            NodeHardware node = nodes[order];
+            if (!TryRung(rung, node, ledgers[node.Id], request, null, null, out _, out _, out _, explain: false))
             {
                 continue;
             }
 
-            if (TryRung(rung, node, ledgers[node.Id], request, null, new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase), out _, out _, out _))
+            if (others.Count == Named)
             {
-                others.Add($"{node.Id} offers it but fails {nodeUnmet[0].Requirement} ({nodeUnmet[0].Reason})");
+                more++;
+                continue;
             }
+
+            UnmetRequirement first = Explain(request, kind, node, order, snapshot, ledgers, excluded)[0];
+            others.Add($"{node.Id} offers it but fails {first.Requirement} ({first.Reason})");
         }
 
-        return others.Count == 0 ? string.Empty : string.Join("; ", others);
+        if (more > 0)
+        {
+            others.Add($"{more} more node(s) offer it but fail other requirements");
+        }
+
+        return string.Join("; ", others);
     }
 
-    private static Plan? Evaluate(NegotiationRequest r, WorkloadKind kind, NodeHardware node, int order, NodeCapabilities published, NodeLedger ledger, List<UnmetRequirement> unmet)
+    private static Plan? Evaluate(NegotiationRequest r, WorkloadKind kind, NodeHardware node, int order, NodeCapabilities published, NodeLedger ledger, List<UnmetRequirement> unmet, bool explain)
     {
         if (r.Profile is not null && node.Profile != r.Profile)
         {
-            unmet.Add(new UnmetRequirement(node.Id, "profile", $"node is {node.Profile}, {r.Profile} asked"));
+            unmet.Add(new UnmetRequirement(node.Id, "profile", explain ? $"node is {node.Profile}, {r.Profile} asked" : string.Empty));
         }
 
         if (r.Site is not null && node.Site != r.Site)
         {
-            unmet.Add(new UnmetRequirement(node.Id, "site", $"node stands in {node.Site}, {r.Site} asked"));
+            unmet.Add(new UnmetRequirement(node.Id, "site", explain ? $"node stands in {node.Site}, {r.Site} asked" : string.Empty));
         }
 
         foreach (string ext in r.Extensions ?? [])
         {
             if (!node.Extensions.Contains(ext, StringComparer.OrdinalIgnoreCase))
             {
-                unmet.Add(new UnmetRequirement(node.Id, $"extension {ext}", $"not carried (node carries: {(node.Extensions.Count == 0 ? "none" : string.Join(", ", node.Extensions))})"));
+                unmet.Add(new UnmetRequirement(node.Id, $"extension {ext}", explain ? $"not carried; node carries: {(node.Extensions.Count == 0 ? "none" : string.Join(", ", node.Extensions))}" : string.Empty));
             }
         }
 
@@ -394,7 +436,7 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
         {
             if (!published.Offers(cap))
             {
-                string said = published.Capabilities.TryGetValue(cap, out CapabilityValue? v) ? $"published '{v.Raw}' ({v.Source})" : "not published";
+                string said = !explain ? string.Empty : published.Capabilities.TryGetValue(cap, out CapabilityValue? v) ? $"published '{v.Raw}' ({v.Source})" : "not published";
                 unmet.Add(new UnmetRequirement(node.Id, cap, said));
             }
         }
@@ -410,10 +452,10 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
         for (int c = 0; c < candidates; c++)
         {
             int? numa = r.Resources.NumaAligned ? c : null;
-            string where = numa is null ? string.Empty : $"NUMA {node.Numa[c].Id}: ";
+            string where = numa is null || !explain ? string.Empty : $"NUMA {node.Numa[c].Id}: ";
             List<UnmetRequirement> local = [];
-            CheckResources(r, kind, node, ledger, numa, where, local);
-            Dictionary<string, int> vfDemand = new(StringComparer.OrdinalIgnoreCase);
+            CheckResources(r, kind, node, ledger, numa, where, local, explain);
+            Dictionary<string, int>? vfDemand = null;
             List<LadderPlan> ladders = [];
             foreach (PreferenceLadder ladder in r.Ladders)
             {
@@ -421,11 +463,12 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
                 LadderPlan? granted = null;
                 for (int i = 0; i < ladder.Rungs.Count && granted is null; i++)
                 {
-                    if (TryRung(ladder.Rungs[i], node, ledger, r, numa, vfDemand, out NicInfo? nic, out AcceleratorInfo? acc, out string reason))
+                    if (TryRung(ladder.Rungs[i], node, ledger, r, numa, vfDemand, out NicInfo? nic, out AcceleratorInfo? acc, out string reason, explain))
                     {
                         granted = new LadderPlan(ladder, i, ladder.Rungs[i], nic, acc, refused);
                         if (nic is not null && UsesVf(ladder.Rungs[i]))
                         {
+                            vfDemand ??= new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
                             vfDemand[nic.PciAddress] = vfDemand.GetValueOrDefault(nic.PciAddress) + 1;
                         }
                     }
@@ -437,7 +480,7 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
 
                 if (granted is null && ladder.Required)
                 {
-                    local.Add(new UnmetRequirement(node.Id, $"ladder {ladder.Name}", where + string.Join("; ", refused.Select(x => $"{x.Rung}: {x.Reason}"))));
+                    local.Add(new UnmetRequirement(node.Id, $"ladder {ladder.Name}", explain ? where + string.Join("; ", refused.Select(x => $"{x.Rung}: {x.Reason}")) : string.Empty));
                 }
 
                 ladders.Add(granted ?? new LadderPlan(ladder, -1, null, null, null, refused));
@@ -471,17 +514,17 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
         return unmet.Count == 0 ? best : null;
     }
 
-    private static void CheckResources(NegotiationRequest r, WorkloadKind kind, NodeHardware node, NodeLedger ledger, int? numa, string where, List<UnmetRequirement> unmet)
+    private static void CheckResources(NegotiationRequest r, WorkloadKind kind, NodeHardware node, NodeLedger ledger, int? numa, string where, List<UnmetRequirement> unmet, bool explain)
     {
         ResourceRequest res = r.Resources;
         if (res.DedicatedCores)
         {
             if (node.Cpu.PinningSupported)
             {
-                int free = NodeLayout.FreeCores(node, ledger, numa).Count;
+                int free = NodeLayout.FreeCoreCount(node, ledger, numa);
                 if (free < res.Cores)
                 {
-                    unmet.Add(new UnmetRequirement(node.Id, "cores", $"{where}{free} free dedicated cores, {res.Cores} requested"));
+                    unmet.Add(new UnmetRequirement(node.Id, "cores", explain ? $"{where}{free} free dedicated cores, {res.Cores} requested" : string.Empty));
                 }
             }
         }
@@ -490,23 +533,32 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
             int free = NodeLayout.FreeSharedVcpus(node, ledger);
             if (free < res.Cores)
             {
-                unmet.Add(new UnmetRequirement(node.Id, "vcpus", $"{free} free shared vCPUs, {res.Cores} requested"));
+                unmet.Add(new UnmetRequirement(node.Id, "vcpus", explain ? $"{free} free shared vCPUs, {res.Cores} requested" : string.Empty));
             }
         }
 
         long memory = res.MemoryMb + (kind == WorkloadKind.VirtualMachine ? VmOverheadMb : 0);
-        long freeMemory = numa is int n ? NodeLayout.FreeMemory(node, ledger, n) : Enumerable.Range(0, node.Numa.Count).Sum(i => NodeLayout.FreeMemory(node, ledger, i));
+        long freeMemory = 0;
+        long freeHuge = 0;
+        for (int i = 0; i < node.Numa.Count; i++)
+        {
+            if (numa is null || numa == i)
+            {
+                freeMemory += NodeLayout.FreeMemory(node, ledger, i);
+                freeHuge += NodeLayout.FreeHugepages(node, ledger, i);
+            }
+        }
+
         if (freeMemory < memory)
         {
-            unmet.Add(new UnmetRequirement(node.Id, "memory", $"{where}{freeMemory} MiB free, {memory} MiB requested{(kind == WorkloadKind.VirtualMachine ? $" ({VmOverheadMb} MiB VM overhead included)" : string.Empty)}"));
+            unmet.Add(new UnmetRequirement(node.Id, "memory", explain ? $"{where}{freeMemory} MiB free, {memory} MiB requested{(kind == WorkloadKind.VirtualMachine ? $" ({VmOverheadMb} MiB VM overhead included)" : string.Empty)}" : string.Empty));
         }
 
         if (res.HugepagesMb > 0)
         {
-            long freeHuge = numa is int h ? NodeLayout.FreeHugepages(node, ledger, h) : Enumerable.Range(0, node.Numa.Count).Sum(i => NodeLayout.FreeHugepages(node, ledger, i));
             if (freeHuge < res.HugepagesMb)
             {
-                unmet.Add(new UnmetRequirement(node.Id, "hugepages", $"{where}{freeHuge} MiB of huge pages free, {res.HugepagesMb} MiB requested"));
+                unmet.Add(new UnmetRequirement(node.Id, "hugepages", explain ? $"{where}{freeHuge} MiB of huge pages free, {res.HugepagesMb} MiB requested" : string.Empty));
             }
         }
     }
@@ -519,10 +571,11 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
         NodeLedger ledger,
         NegotiationRequest r,
         int? numa,
-        Dictionary<string, int> vfDemand,
+        Dictionary<string, int>? vfDemand,
         out NicInfo? nic,
         out AcceleratorInfo? accelerator,
-        out string reason)
+        out string reason,
+        bool explain)
     {
         nic = null;
         accelerator = null;
@@ -530,20 +583,20 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
         switch (rung)
         {
             case Rungs.SmartNicOffload:
-                return TryNic(node, n => n.SmartNic, "SmartNIC", needsVf: true, ledger, numaId, vfDemand, out nic, out reason);
+                return TryNic(node, n => n.SmartNic, "SmartNIC", needsVf: true, ledger, numaId, vfDemand, out nic, out reason, explain);
             case Rungs.SriovVf:
-                return TryNic(node, n => n.SriovTotalVfs > 0, "SR-IOV capable NIC", needsVf: true, ledger, numaId, vfDemand, out nic, out reason);
+                return TryNic(node, n => n.SriovTotalVfs > 0, "SR-IOV capable NIC", needsVf: true, ledger, numaId, vfDemand, out nic, out reason, explain);
             case Rungs.DpdkVhostUser:
                 if (r.Resources.HugepagesMb <= 0)
                 {
-                    reason = "vhost-user needs huge-page backed guest memory; the request asks 0 MiB of huge pages";
+                    reason = explain ? "vhost-user needs huge-page backed guest memory; the request asks 0 MiB of huge pages" : string.Empty;
                     return false;
                 }
 
-                return TryNic(node, n => n.DpdkBound, "DPDK-bound port", needsVf: false, ledger, numaId: numaId, vfDemand, out nic, out reason);
+                return TryNic(node, n => n.DpdkBound, "DPDK-bound port", needsVf: false, ledger, numaId: numaId, vfDemand, out nic, out reason, explain);
             case Rungs.KernelVirtio:
                 // The kernel path crosses NUMA nodes anyway, so alignment is not asked of it.
-                return TryNic(node, _ => true, "NIC", needsVf: false, ledger, numaId: null, vfDemand, out nic, out reason);
+                return TryNic(node, _ => true, "NIC", needsVf: false, ledger, numaId: null, vfDemand, out nic, out reason, explain);
             case Rungs.Software:
                 reason = string.Empty;
                 return true;
@@ -565,7 +618,7 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
                 }
 
                 AcceleratorInfo? far = node.Accelerators.FirstOrDefault(a => a.Kind == kind);
-                reason = far is null ? $"no {kind} accelerator on {node.Id}" : $"{kind} accelerator {far.Name} is on NUMA {far.NumaNode}, not NUMA {numaId}";
+                reason = !explain ? string.Empty : far is null ? $"no {kind} accelerator on {node.Id}" : $"{kind} accelerator {far.Name} is on NUMA {far.NumaNode}, not NUMA {numaId}";
                 return false;
         }
     }
@@ -577,36 +630,46 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
         bool needsVf,
         NodeLedger ledger,
         int? numaId,
-        Dictionary<string, int> vfDemand,
+        Dictionary<string, int>? vfDemand,
         out NicInfo? chosen,
-        out string reason)
+        out string reason,
+        bool explain)
     {
         chosen = null;
-        List<string> reasons = [];
+        List<string>? reasons = explain ? [] : null;
         // Plain SR-IOV prefers ordinary NICs, keeping SmartNIC VFs for offload.
-        foreach (NicInfo n in node.Nics.Where(kind).OrderBy(n => n.SmartNic && what != "SmartNIC" ? 1 : 0))
+        bool smartNicsLast = what != "SmartNIC";
+        for (int pass = 0; pass < (smartNicsLast ? 2 : 1); pass++)
         {
-            if (!n.LinkUp)
+            foreach (NicInfo n in node.Nics)
             {
-                reasons.Add($"{n.Name} link down");
-            }
-            else if (numaId is not null && n.NumaNode != numaId)
-            {
-                reasons.Add($"{n.Name} is on NUMA {n.NumaNode}, not NUMA {numaId}");
-            }
-            else if (needsVf && ledger.FreeVfs(n) - vfDemand.GetValueOrDefault(n.PciAddress) <= 0)
-            {
-                reasons.Add($"{n.Name} has no free VF ({ledger.UsedVfs(n)}/{n.SriovTotalVfs} used)");
-            }
-            else
-            {
-                chosen = n;
-                reason = string.Empty;
-                return true;
+                if (!kind(n) || (smartNicsLast && n.SmartNic != (pass == 1)))
+                {
+                    continue;
+                }
+
+                if (!n.LinkUp)
+                {
+                    reasons?.Add($"{n.Name} link down");
+                }
+                else if (numaId is not null && n.NumaNode != numaId)
+                {
+                    reasons?.Add($"{n.Name} is on NUMA {n.NumaNode}, not NUMA {numaId}");
+                }
+                else if (needsVf && ledger.FreeVfs(n) - (vfDemand?.GetValueOrDefault(n.PciAddress) ?? 0) <= 0)
+                {
+                    reasons?.Add($"{n.Name} has no free VF ({ledger.UsedVfs(n)}/{n.SriovTotalVfs} used)");
+                }
+                else
+                {
+                    chosen = n;
+                    reason = string.Empty;
+                    return true;
+                }
             }
         }
 
-        reason = reasons.Count == 0 ? $"no {what} on {node.Id}" : string.Join(", ", reasons);
+        reason = reasons is null ? string.Empty : reasons.Count == 0 ? $"no {what} on {node.Id}" : string.Join(", ", reasons);
         return false;
     }
 
@@ -621,7 +684,7 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
             pinned = NodeLayout.FreeCores(node, ledger, plan.NumaIndex).GetRange(0, res.Cores);
             foreach (int core in pinned)
             {
-                ledger.Pinned[core] = true;
+                ledger.Pin(core, true);
             }
         }
         else
@@ -707,7 +770,7 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
         return taken;
     }
 
-    private void PublishVfUsage(string reason)
+    private void PublishVfUsage(IReadOnlyCollection<string> touched, string reason)
     {
         _publisher.Update(
             inv =>
@@ -715,6 +778,11 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
                 HardwareInventory next = inv;
                 foreach (NodeHardware node in inv.Nodes)
                 {
+                    if (!touched.Contains(node.Id))
+                    {
+                        continue;
+                    }
+
                     NodeLedger ledger = _ledgers[node.Id];
                     bool changed = false;
                     NicInfo[] nics = [.. node.Nics];

@@ -30,6 +30,7 @@ internal sealed class NodeLedger
     private NodeLedger(NodeLedger other)
     {
         Pinned = (bool[])other.Pinned.Clone();
+        PinnedCount = other.PinnedCount;
         SharedVcpus = other.SharedVcpus;
         MemoryUsed = (long[])other.MemoryUsed.Clone();
         HugepagesUsed = (long[])other.HugepagesUsed.Clone();
@@ -37,6 +38,17 @@ internal sealed class NodeLedger
     }
 
     public bool[] Pinned { get; }
+
+    public int PinnedCount { get; private set; }
+
+    public void Pin(int core, bool pinned)
+    {
+        if (Pinned[core] != pinned)
+        {
+            Pinned[core] = pinned;
+            PinnedCount += pinned ? 1 : -1;
+        }
+    }
 
     public int SharedVcpus { get; set; }
 
@@ -49,9 +61,20 @@ internal sealed class NodeLedger
     public NodeLedger Clone() => new(this);
 
     public int FreeVfs(NicInfo nic) =>
-        nic.LinkUp && Vfs.TryGetValue(nic.PciAddress, out bool[]? vfs) ? vfs.Count(v => !v) : 0;
+        nic.LinkUp && Vfs.TryGetValue(nic.PciAddress, out bool[]? vfs) ? vfs.Length - CountUsed(vfs) : 0;
 
-    public int UsedVfs(NicInfo nic) => Vfs.TryGetValue(nic.PciAddress, out bool[]? vfs) ? vfs.Count(v => v) : 0;
+    public int UsedVfs(NicInfo nic) => Vfs.TryGetValue(nic.PciAddress, out bool[]? vfs) ? CountUsed(vfs) : 0;
+
+    private static int CountUsed(bool[] vfs)
+    {
+        int used = 0;
+        foreach (bool v in vfs)
+        {
+            used += v ? 1 : 0;
+        }
+
+        return used;
+    }
 }
 
 /// <summary>Core-id layout and capacity arithmetic of one node.</summary>
@@ -71,7 +94,39 @@ internal static class NodeLayout
         return first;
     }
 
-    public static int UsableCores(NodeHardware node) => node.Numa.Sum(n => n.Cores - node.Cpu.ReservedCoresPerNuma);
+    public static int UsableCores(NodeHardware node)
+    {
+        int usable = 0;
+        foreach (NumaNodeInfo n in node.Numa)
+        {
+            usable += n.Cores - node.Cpu.ReservedCoresPerNuma;
+        }
+
+        return usable;
+    }
+
+    /// <summary>The count <see cref="FreeCores"/> would return, without building the list.</summary>
+    public static int FreeCoreCount(NodeHardware node, NodeLedger ledger, int? numaIndex)
+    {
+        int free = 0;
+        for (int n = 0; n < node.Numa.Count; n++)
+        {
+            if (numaIndex is not null && numaIndex != n)
+            {
+                continue;
+            }
+
+            int first = FirstCore(node, n);
+            for (int c = first + node.Cpu.ReservedCoresPerNuma; c < first + node.Numa[n].Cores; c++)
+            {
+                free += ledger.Pinned[c] ? 0 : 1;
+            }
+        }
+
+        int sharedCores = (ledger.SharedVcpus + ShareRatio(node) - 1) / ShareRatio(node);
+        int spare = UsableCores(node) - ledger.PinnedCount - sharedCores;
+        return Math.Max(0, Math.Min(free, spare));
+    }
 
     /// <summary>Free cores for pinning on one NUMA node (or all when <paramref name="numaIndex"/> is null), after shared vCPUs take their share.</summary>
     public static List<int> FreeCores(NodeHardware node, NodeLedger ledger, int? numaIndex)
@@ -96,13 +151,13 @@ internal static class NodeLayout
 
         // Shared vCPUs float over the unpinned cores; keep enough of them back.
         int sharedCores = (ledger.SharedVcpus + ShareRatio(node) - 1) / ShareRatio(node);
-        int unpinnedNodeWide = UsableCores(node) - ledger.Pinned.Count(p => p);
+        int unpinnedNodeWide = UsableCores(node) - ledger.PinnedCount;
         int spare = unpinnedNodeWide - sharedCores;
         return free.Count > spare ? free.GetRange(0, Math.Max(0, spare)) : free;
     }
 
     public static int FreeSharedVcpus(NodeHardware node, NodeLedger ledger) =>
-        ((UsableCores(node) - ledger.Pinned.Count(p => p)) * ShareRatio(node)) - ledger.SharedVcpus;
+        ((UsableCores(node) - ledger.PinnedCount) * ShareRatio(node)) - ledger.SharedVcpus;
 
     public static long FreeMemory(NodeHardware node, NodeLedger ledger, int numaIndex) =>
         node.Numa[numaIndex].MemoryMb - node.Numa[numaIndex].HugepageMemoryMb - ledger.MemoryUsed[numaIndex];

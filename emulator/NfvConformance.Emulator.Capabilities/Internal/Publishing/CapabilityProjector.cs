@@ -24,12 +24,15 @@ internal sealed class CapabilityProjector
     public IReadOnlyList<string> TopicsOf(string uid) =>
         _byUid.TryGetValue(uid, out CapabilityDefinition? d) ? d.Topics : HardwareEvidence.DefaultTopics(uid);
 
-    public CapabilitySnapshot Project(long version, string profile, HardwareInventory inventory)
+    public CapabilitySnapshot Project(long version, string profile, HardwareInventory inventory, CapabilitySnapshot? previous = null)
     {
         List<NodeCapabilities> nodes = new(inventory.Nodes.Count);
-        foreach (NodeHardware node in inventory.Nodes)
+        for (int i = 0; i < inventory.Nodes.Count; i++)
         {
-            nodes.Add(ProjectNode(node));
+            NodeHardware node = inventory.Nodes[i];
+            // Inventory records are immutable: an unchanged node keeps its projection (placement changes one node at a time).
+            NodeCapabilities? before = previous is not null && i < previous.Nodes.Count ? previous.Nodes[i] : null;
+            nodes.Add(before is not null && ReferenceEquals(before.Hardware, node) ? before : ProjectNode(node));
         }
 
         return new CapabilitySnapshot(version, profile, nodes);

@@ -121,12 +121,12 @@ internal sealed class CapabilityPublisher : ICapabilityPublisher, IHardwareInven
             }
 
             _inventory = next;
-            CapabilitySnapshot candidate = _projector.Project(_current.Version + 1, _profile, next);
+            CapabilitySnapshot candidate = _projector.Project(_current.Version + 1, _profile, next, _current);
             List<CapabilityChange> changes = Diff(_current, candidate);
             if (changes.Count == 0)
             {
                 // Same picture: keep the version, but carry the new hardware facts (for example VFs in use).
-                Volatile.Write(ref _current, _projector.Project(_current.Version, _profile, next));
+                Volatile.Write(ref _current, new CapabilitySnapshot(_current.Version, _profile, candidate.Nodes));
                 return null;
             }
 
@@ -178,9 +178,15 @@ internal sealed class CapabilityPublisher : ICapabilityPublisher, IHardwareInven
     private static List<CapabilityChange> Diff(CapabilitySnapshot before, CapabilitySnapshot after)
     {
         List<CapabilityChange> changes = [];
-        foreach (NodeCapabilities a in after.Nodes)
+        for (int i = 0; i < after.Nodes.Count; i++)
         {
-            NodeCapabilities? b = before.FindNode(a.Id);
+            NodeCapabilities a = after.Nodes[i];
+            NodeCapabilities? b = i < before.Nodes.Count && before.Nodes[i].Id == a.Id ? before.Nodes[i] : before.FindNode(a.Id);
+            if (ReferenceEquals(a, b))
+            {
+                continue;
+            }
+
             foreach (KeyValuePair<string, CapabilityValue> kv in a.Capabilities)
             {
                 CapabilityValue? old = null;

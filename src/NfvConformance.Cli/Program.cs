@@ -14,7 +14,8 @@ foreach (Type type in typeof(ICliCommand).Assembly.GetTypes()
     root.Subcommands.Add(factory.Create());
 }
 
-ParseResult parse = root.Parse(args);
+// Tag expressions start with '@' ("@RM:e.cap.013"): never read them as response files.
+ParseResult parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 if (parse.Errors.Count > 0)
 {
     foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)

@@ -1,0 +1,111 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Text.Json;
+using System.Xml.Linq;
+
+namespace NfvConformance.Cli.Tests.Commands;
+
+[Parallelizable(ParallelScope.All)]
+public sealed class RunCommandTests
+{
+    [Test]
+    public void Run_UnknownTarget_ExitsTwoAndListsKnownTargets()
+    {
+        (int code, _, string stderr) = NfvcProcess.Run("run", "--target", "nosuch");
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("Unknown target 'nosuch'"));
+        Assert.That(stderr, Does.Contain("emulator"));
+    }
+
+    [Test]
+    public void Run_UnknownOption_ExitsTwo()
+    {
+        (int code, _, string stderr) = NfvcProcess.Run("run", "--bogus");
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("--bogus"));
+    }
+
+    [Test]
+    public void Run_TagsMatchingNothing_ExitsTwoAndSaysSo()
+    {
+        string outDir = NfvcProcess.NewTempDirectory();
+
+        (int code, _, string stderr) = NfvcProcess.Run("run", "--tags", "@no-such-tag", "--out", outDir);
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("No scenario matches --tags '@no-such-tag'"));
+    }
+
+    [Test]
+    public void Run_EmulatorBasic_ExitsZeroAndWritesSummaryJunitAndLiveResults()
+    {
+        string outDir = NfvcProcess.NewTempDirectory();
+
+        (int code, string stdout, string stderr) = NfvcProcess.Run("run", "--out", outDir, "--tags", "@area:discovery");
+
+        Assert.That(code, Is.EqualTo(0), stdout + stderr);
+        Assert.That(stdout, Does.Contain("Reports: " + outDir));
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        JsonElement root = summary.RootElement;
+        Assert.That(root.GetProperty("run").GetProperty("target").GetString(), Is.EqualTo("emulator"));
+        Assert.That(root.GetProperty("run").GetProperty("profile").GetString(), Is.EqualTo("basic"));
+        JsonElement totals = root.GetProperty("totals");
+        int total = totals.GetProperty("total").GetInt32();
+        Assert.That(total, Is.GreaterThanOrEqualTo(3));
+        Assert.That(totals.GetProperty("failed").GetInt32(), Is.Zero);
+        JsonElement[] scenarios = [.. root.GetProperty("scenarios").EnumerateArray()];
+        Assert.That(scenarios, Has.Length.EqualTo(total));
+        JsonElement sriov = scenarios.Single(s => s.GetProperty("name").GetString()!.StartsWith("SR-IOV", StringComparison.Ordinal));
+        Assert.That(sriov.GetProperty("status").GetString(), Is.EqualTo("not_applicable"), "basic does not publish SR-IOV (RM:e.cap.013 = No)");
+        Assert.That(sriov.GetProperty("reason").GetString(), Does.Contain("RM:e.cap.013"));
+        Assert.That(scenarios[0].GetProperty("requirements").EnumerateArray().Select(e => e.GetString()), Does.Contain("RM:e.cap.001"));
+        Assert.That(scenarios[0].GetProperty("location").GetString(), Does.Match(@"^Discovery/PublishedCapabilities\.feature:\d+$"));
+
+        XDocument junit = XDocument.Load(Path.Combine(outDir, "junit.xml"));
+        Assert.That(junit.Descendants("testcase").Count(), Is.EqualTo(total));
+        Assert.That(junit.Descendants("property").Any(p => (string?)p.Attribute("name") == "requirement" && (string?)p.Attribute("value") == "RM:e.cap.013"), Is.True);
+        Assert.That(File.ReadAllLines(Path.Combine(outDir, "results.ndjson")), Has.Length.EqualTo(total));
+    }
+
+    [Test]
+    public void Run_HighPerformanceProfile_SriovScenarioRunsAndPasses()
+    {
+        string outDir = NfvcProcess.NewTempDirectory();
+
+        (int code, string stdout, string stderr) = NfvcProcess.Run("run", "--profile", "high-performance", "--out", outDir, "--tags", "@RM:e.cap.013", "--quiet");
+
+        Assert.That(code, Is.EqualTo(0), stdout + stderr);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        JsonElement[] scenarios = [.. summary.RootElement.GetProperty("scenarios").EnumerateArray()];
+        Assert.That(scenarios.Select(s => s.GetProperty("status").GetString()), Is.All.EqualTo("passed"));
+    }
+
+    [Test]
+    public void Run_BrokenFeatureUnknownUidAndUndefinedStep_ReportsEachProblem()
+    {
+        string features = NfvcProcess.NewTempDirectory();
+        File.WriteAllText(Path.Combine(features, "Broken.feature"), "Feature: Broken\n  Scenario: a\n    Given x\n  bad line here\n");
+        string outDir = NfvcProcess.NewTempDirectory();
+
+        (int code, _, string stderr) = NfvcProcess.Run("run", "--features", features, "--out", outDir);
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("Broken.feature:4:"));
+
+        File.WriteAllText(Path.Combine(features, "Broken.feature"), "Feature: Unknown uid\n  @RM:e.cap.999\n  Scenario: a\n    Given the target has been discovered\n");
+        (code, _, stderr) = NfvcProcess.Run("run", "--features", features, "--out", outDir);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("Broken.feature:3: tag @RM:e.cap.999 names requirement 'RM:e.cap.999'"));
+
+        File.WriteAllText(Path.Combine(features, "Broken.feature"), "Feature: Undefined\n  Scenario: a\n    Given the target has been discovered\n    Then the moon is made of cheese\n");
+        (code, string stdout, stderr) = NfvcProcess.Run("run", "--features", features, "--out", outDir);
+        Assert.That(code, Is.EqualTo(1), stdout + stderr);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        JsonElement scenario = summary.RootElement.GetProperty("scenarios")[0];
+        Assert.That(scenario.GetProperty("status").GetString(), Is.EqualTo("undefined"));
+        JsonElement step = scenario.GetProperty("steps")[1];
+        Assert.That(step.GetProperty("status").GetString(), Is.EqualTo("undefined"));
+        Assert.That(step.GetProperty("snippet").GetString(), Does.Contain("the moon is made of cheese"));
+    }
+}

@@ -1,0 +1,59 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Diagnostics;
+
+namespace NfvConformance.Cli.Tests;
+
+/// <summary>Runs the real nfvc tool (the built nfvc.dll next to the tests) as a child process.</summary>
+internal static class NfvcProcess
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static (int ExitCode, string StdOut, string StdErr) Run(params string[] args) => RunIn(RepositoryRoot, args);
+
+    public static (int ExitCode, string StdOut, string StdErr) RunIn(string workingDirectory, params string[] args)
+    {
+        ProcessStartInfo start = new("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nfvc.dll"));
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"nfvc {string.Join(' ', args)} did not finish within 3 minutes");
+        }
+
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static string NewTempDirectory()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "nfvc-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    private static string FindRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NfvConformance.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("NfvConformance.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -5,7 +5,6 @@ namespace NfvConformance.Emulator.Chaining.VirtualTime;
 
 internal enum SimEventKind : byte
 {
-    Arrival,
     HopDone,
     Fault,
     Detect,
@@ -33,6 +32,9 @@ internal sealed class EventHeap
     private long _seq;
 
     public int Count { get; private set; }
+
+    /// <summary>Gets the time of the earliest event; only valid when <see cref="Count"/> is positive.</summary>
+    public long PeekTime => _items[0].Time;
 
     public void Push(SimEvent e)
     {

@@ -54,7 +54,7 @@ internal static class ChainThroughput
         CultureInfo c = CultureInfo.InvariantCulture;
         ChainBenchSetup rig = ChainBenchSetup.Create("fw,nat,router", flows);
         FaultSchedule faults = new(7, [new FaultEvent(TimeSpan.FromSeconds(20), FaultKind.LossRatio, "hop1") { Value = 0.001 }]);
-        foreach (double pps in new[] { 1_000.0, 10_000, 100_000, 1_000_000 })
+        foreach (double pps in new[] { 1_000.0, 10_000, 100_000 })
         {
             ChainTrialOptions options = new("bench") { Duration = TimeSpan.FromSeconds(60), OfferedLoadPps = pps, Flows = flows, Seed = 1, Faults = faults };
             rig.Engine.RunTrial(options with { Duration = TimeSpan.FromSeconds(1) });

@@ -68,11 +68,17 @@ public sealed class HtmlReportExporter : IReportExporter
         h.Append(CultureInfo.InvariantCulture, $"<title>nfvc report {E(run.Id)}: {(summary.Failed ? "FAILED" : "PASSED")}</title><style>{Css}</style></head><body>\n");
 
         Header(h, summary);
+        h.Append('\n');
         Failures(h, summary);
+        h.Append('\n');
         Matrix(h, summary);
+        h.Append('\n');
         Performance(h, summary);
+        h.Append('\n');
         Trends(h, summary);
+        h.Append('\n');
         Scenarios(h, summary);
+        h.Append('\n');
         Environment(h, summary);
         h.Append("</body></html>\n");
         return h.ToString();
@@ -158,7 +164,7 @@ public sealed class HtmlReportExporter : IReportExporter
                 h.Append(CultureInfo.InvariantCulture, $"<div><b>Hint:</b> {E(Text.Remediation(s))}</div>");
             }
 
-            h.Append("</div>");
+            h.Append("</div>\n");
         }
     }
 
@@ -170,11 +176,30 @@ public sealed class HtmlReportExporter : IReportExporter
             return;
         }
 
-        h.Append("<h2 id=\"traceability\">Requirement traceability</h2><div class=\"scroll\"><table><thead><tr><th>uid</th><th>title</th><th>strength</th><th>scenarios</th><th>verdict</th><th>evidence</th></tr></thead><tbody>");
-        foreach (RequirementTrace r in rows.OrderBy(r => r.Verdict switch { RequirementVerdict.Failed => 0, RequirementVerdict.Error => 1, RequirementVerdict.Waived => 2, _ => 3 }))
+        List<RequirementTrace> covered = [.. rows.Where(r => r.Verdict != RequirementVerdict.NotCovered).OrderBy(r => r.Verdict switch { RequirementVerdict.Failed => 0, RequirementVerdict.Error => 1, RequirementVerdict.Waived => 2, RequirementVerdict.Passed => 3, _ => 4 })];
+        List<RequirementTrace> uncovered = [.. rows.Where(r => r.Verdict == RequirementVerdict.NotCovered)];
+        h.Append(CultureInfo.InvariantCulture, $"<h2 id=\"traceability\">Requirement traceability</h2><p class=\"muted\">{covered.Count} requirement(s) verified by scenarios, {uncovered.Count} catalogue requirement(s) in scope that no scenario covers.</p>");
+        MatrixTable(h, covered);
+        if (uncovered.Count > 0)
+        {
+            h.Append(CultureInfo.InvariantCulture, $"<details><summary>{uncovered.Count} requirement(s) not covered by any scenario</summary>");
+            MatrixTable(h, uncovered);
+            h.Append("</details>");
+        }
+    }
+
+    private static void MatrixTable(StringBuilder h, List<RequirementTrace> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        h.Append("<div class=\"scroll\"><table><thead><tr><th>uid</th><th>title</th><th>strength</th><th>scenarios</th><th>verdict</th><th>evidence</th></tr></thead><tbody>");
+        foreach (RequirementTrace r in rows)
         {
             string scenarios = string.Join("<br>", r.Scenarios.Select(s => $"{E(s.Name)} <span class=\"s-{Text.StatusLabel(s)}\">({Text.StatusLabel(s)})</span>"));
-            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Uid)}</td><td>{E(r.Requirement?.Title)}</td><td>{E(r.Requirement?.Strength)}</td><td>{scenarios}</td><td class=\"s-{r.Verdict.ToWireName()}\">{r.Verdict.ToWireName()}</td><td>{E(r.Evidence)}</td></tr>");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Uid)}</td><td>{E(r.Requirement?.Title)}</td><td>{E(r.Requirement?.Strength)}</td><td>{scenarios}</td><td class=\"s-{r.Verdict.ToWireName()}\">{r.Verdict.ToWireName()}</td><td>{E(r.Evidence)}</td></tr>\n");
         }
 
         h.Append("</tbody></table></div>");
@@ -269,7 +294,7 @@ public sealed class HtmlReportExporter : IReportExporter
                     h.Append("</tbody></table></div>");
                 }
 
-                h.Append("</details>");
+                h.Append("</details>\n");
             }
         }
     }

@@ -37,6 +37,17 @@ internal static class Approvals
             line++;
         }
 
-        Assert.Fail($"{name}.{extension} differs from the approved snapshot at line {line + 1}:\n approved: {(line < a.Length ? a[line] : "<end>")}\n received: {(line < r.Length ? r[line] : "<end>")}\nReview {received}; rename it to {approved} to approve.");
+        string al = line < a.Length ? a[line] : "<end>";
+        string rl = line < r.Length ? r[line] : "<end>";
+        int col = 0;
+        while (col < al.Length && col < rl.Length && al[col] == rl[col])
+        {
+            col++;
+        }
+
+        int from = Math.Max(0, col - 60);
+        Assert.Fail($"{name}.{extension} differs from the approved snapshot at line {line + 1}, column {col + 1}:\n approved: …{Cut(al, from)}\n received: …{Cut(rl, from)}\nReview {received}; rename it to {approved} to approve.");
     }
+
+    private static string Cut(string text, int from) => from >= text.Length ? string.Empty : text.Substring(from, Math.Min(160, text.Length - from));
 }

@@ -24,12 +24,14 @@ public interface ICapabilityPublisher
 /// <param name="Profile">A node profile (<c>high-performance</c>).</param>
 /// <param name="NodeId">A node id.</param>
 /// <param name="OfferedOnly">When true, only values that state the capability is offered.</param>
+/// <param name="Site">A site (multi-site targets: each site publishes its own capabilities).</param>
 public sealed record CapabilityQuery(
     string? Uid = null,
     string? Topic = null,
     string? Profile = null,
     string? NodeId = null,
-    bool OfferedOnly = false);
+    bool OfferedOnly = false,
+    string? Site = null);
 
 /// <summary>One capability value of one node.</summary>
 /// <param name="NodeId">The node.</param>

@@ -135,6 +135,22 @@ public sealed class CapabilityPublisherTests
     }
 
     [Test]
+    public void Query_BySite_EachSitePublishesItsOwnCapabilities()
+    {
+        // Given
+        CapabilityPublisher publisher = Create(Profiles.HighPerformance);
+
+        // When
+        IReadOnlyList<CapabilityMatch> edge = publisher.Query(new CapabilityQuery(Uid: "RM:e.cap.013", Site: "edge-1"));
+        IReadOnlyList<CapabilityMatch> publicCloud = publisher.Query(new CapabilityQuery(Uid: "RM:e.cap.013", Site: "public-1"));
+
+        // Then
+        Assert.That(edge.Single().NodeId, Is.EqualTo("edge-h1"));
+        Assert.That(edge.Single().Value.IsOffered, Is.True);
+        Assert.That(publicCloud.Single().Value.IsOffered, Is.False);
+    }
+
+    [Test]
     public void SetLinkState_SmartNicFails_SubscribersToldAndVersionRises()
     {
         // Given

@@ -41,7 +41,8 @@ internal sealed class CapabilityPublisher : ICapabilityPublisher, IHardwareInven
         foreach (NodeCapabilities node in snapshot.Nodes)
         {
             if ((query.NodeId is not null && !string.Equals(node.Id, query.NodeId, StringComparison.Ordinal))
-                || (query.Profile is not null && !string.Equals(node.Profile, query.Profile, StringComparison.Ordinal)))
+                || (query.Profile is not null && !string.Equals(node.Profile, query.Profile, StringComparison.Ordinal))
+                || (query.Site is not null && !string.Equals(node.Site, query.Site, StringComparison.Ordinal)))
             {
                 continue;
             }

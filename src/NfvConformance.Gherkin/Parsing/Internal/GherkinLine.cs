@@ -9,34 +9,48 @@ internal readonly record struct LineSpan(int Column, string Text);
 /// <summary>One source line, with the indentation measured the way cucumber measures it.</summary>
 internal sealed class GherkinLine
 {
+    private readonly string _source;
+    private readonly int _start;
+    private readonly int _length;
     private readonly int _trimStart;
+    private string? _text;
     private string? _trimmedText;
 
     public GherkinLine(string text, int lineNumber)
+        : this(text, 0, text.Length, lineNumber)
     {
-        Text = text;
-        LineNumber = lineNumber;
-        int start = 0;
-        while (start < text.Length && IsSpace(text[start]))
-        {
-            start++;
-        }
-
-        _trimStart = start;
     }
 
-    public string Text { get; }
+    /// <summary>A line that is a slice of the whole document, so that no string is made for it until one is needed.</summary>
+    public GherkinLine(string source, int start, int length, int lineNumber)
+    {
+        _source = source;
+        _start = start;
+        _length = length;
+        LineNumber = lineNumber;
+        int trim = 0;
+        while (trim < length && IsSpace(source[start + trim]))
+        {
+            trim++;
+        }
+
+        _trimStart = trim;
+    }
+
+    public string Text => _text ??= _source.Substring(_start, _length);
+
+    public ReadOnlySpan<char> Span => _source.AsSpan(_start, _length);
 
     public int LineNumber { get; }
 
     /// <summary>Leading whitespace in characters (every whitespace character is in the BMP, so this is also code points).</summary>
     public int Indent => _trimStart;
 
-    public bool IsEmpty => _trimStart == Text.Length;
+    public bool IsEmpty => _trimStart == _length;
 
-    public ReadOnlySpan<char> TrimmedSpan => Text.AsSpan(_trimStart);
+    public ReadOnlySpan<char> TrimmedSpan => _source.AsSpan(_start + _trimStart, _length - _trimStart);
 
-    public string TrimmedText => _trimmedText ??= Text[_trimStart..];
+    public string TrimmedText => _trimmedText ??= _trimStart == 0 ? Text : _source.Substring(_start + _trimStart, _length - _trimStart);
 
     /// <summary>JavaScript's <c>\s</c>, which cucumber's reference implementation trims with.</summary>
     public static bool IsSpace(char c) => c == '\uFEFF' || (c != '\u0085' && char.IsWhiteSpace(c));
@@ -52,7 +66,9 @@ internal sealed class GherkinLine
     }
 
     public string GetLineText(int indentToRemove) =>
-        indentToRemove < 0 || indentToRemove > Indent ? TrimmedText : indentToRemove == 0 ? Text : Text[indentToRemove..];
+        indentToRemove < 0 || indentToRemove > Indent ? TrimmedText
+        : indentToRemove == 0 ? Text
+        : _source.Substring(_start + indentToRemove, _length - indentToRemove);
 
     public string GetRestTrimmed(int length) => Trim(TrimmedSpan[length..]);
 
@@ -75,8 +91,13 @@ internal sealed class GherkinLine
 
     public LineSpan[] GetTableCells()
     {
-        List<LineSpan> cells = [];
         ReadOnlySpan<char> line = TrimmedSpan;
+        if (!line.Contains('\\'))
+        {
+            return GetTableCellsWithoutEscapes(line);
+        }
+
+        List<LineSpan> cells = [];
         StringBuilder cell = new();
         int col = 0;
         int startCol = 1;
@@ -132,6 +153,43 @@ internal sealed class GherkinLine
         }
 
         return [.. cells];
+    }
+
+    // Most rows have no backslash: cells are then trimmed slices of the line, with no builder in between.
+    private LineSpan[] GetTableCellsWithoutEscapes(ReadOnlySpan<char> line)
+    {
+        int first = line.IndexOf('|');
+        int count = 0;
+        for (int i = first + 1; i < line.Length; i++)
+        {
+            if (line[i] == '|')
+            {
+                count++;
+            }
+        }
+
+        LineSpan[] cells = new LineSpan[count];
+        int start = first + 1;
+        for (int c = 0; c < count; c++)
+        {
+            int pipe = start + line[start..].IndexOf('|');
+            int from = start;
+            int to = pipe;
+            while (from < to && IsCellPadding(line[from]))
+            {
+                from++;
+            }
+
+            while (to > from && IsCellPadding(line[to - 1]))
+            {
+                to--;
+            }
+
+            cells[c] = new LineSpan(Indent + from + 1, from == to ? string.Empty : line[from..to].ToString());
+            start = pipe + 1;
+        }
+
+        return cells;
     }
 
     private static void AddCell(List<LineSpan> cells, StringBuilder cell, int column)

@@ -136,7 +136,7 @@ internal sealed partial class MarkdownTokenMatcher : ITokenMatcher
         GherkinLine line = token.Line!;
 
         // Gherkin tables are indented 2 to 5 spaces, which tells them from Markdown tables.
-        if (!TableRowPattern().IsMatch(line.Text))
+        if (!TableRowPattern().IsMatch(line.Span))
         {
             return false;
         }

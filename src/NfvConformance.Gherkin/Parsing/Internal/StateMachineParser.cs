@@ -17,7 +17,9 @@ internal sealed class StateMachineParser
     private readonly List<GherkinError> _errors = [];
     private readonly AstBuilder _builder;
     private readonly string _uri;
-    private readonly List<string> _lines;
+    private readonly string _text;
+    private readonly int _end;
+    private int _position;
     private int _nextLine;
 
     private StateMachineParser(string text, string uri, ITokenMatcher matcher)
@@ -25,7 +27,8 @@ internal sealed class StateMachineParser
         _matcher = matcher;
         _uri = uri;
         _builder = new AstBuilder(uri);
-        _lines = SplitLines(text);
+        _text = text;
+        _end = ContentEnd(text);
     }
 
     public static GherkinDocument Parse(string text, string uri, ITokenMatcher matcher, out IReadOnlyList<GherkinError> errors)
@@ -170,9 +173,17 @@ internal sealed class StateMachineParser
             return _queue.Dequeue();
         }
 
-        int number = _nextLine + 1;
-        Token token = _nextLine < _lines.Count ? new Token(new GherkinLine(_lines[_nextLine], number), number) : new Token(null, number);
-        _nextLine++;
+        int number = ++_nextLine;
+        if (_position > _end)
+        {
+            return new Token(null, number);
+        }
+
+        int newline = _text.IndexOf('\n', _position, _end - _position);
+        int lineEnd = newline < 0 ? _end : newline;
+        int contentEnd = lineEnd > _position && _text[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+        Token token = new(new GherkinLine(_text, _position, contentEnd - _position, number), number);
+        _position = lineEnd + 1;
         return token;
     }
 
@@ -207,30 +218,19 @@ internal sealed class StateMachineParser
         _errors.Add(new GherkinError(_uri, new Location(line, column), full));
     }
 
-    /// <summary>Splits on <c>\n</c> and <c>\r\n</c>; a last line that is only whitespace is dropped, as cucumber does.</summary>
-    private static List<string> SplitLines(string text)
+    /// <summary>
+    /// Where the lines end. Lines are split on <c>\n</c> and <c>\r\n</c>, and a last line that is only whitespace is
+    /// dropped, as cucumber does; -1 when there is no line at all.
+    /// </summary>
+    private static int ContentEnd(string text)
     {
-        List<string> lines = [];
-        int start = 0;
-        while (true)
+        int lastNewline = text.LastIndexOf('\n');
+        bool lastLineBlank = GherkinLine.Trim(text.AsSpan(lastNewline + 1)).Length == 0;
+        if (!lastLineBlank)
         {
-            int newline = text.IndexOf('\n', start);
-            if (newline < 0)
-            {
-                lines.Add(text[start..]);
-                break;
-            }
-
-            int end = newline > start && text[newline - 1] == '\r' ? newline - 1 : newline;
-            lines.Add(text[start..end]);
-            start = newline + 1;
+            return text.Length;
         }
 
-        if (lines.Count > 0 && GherkinLine.Trim(lines[^1]).Length == 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
-
-        return lines;
+        return lastNewline;
     }
 }

@@ -168,4 +168,20 @@ public sealed class NegotiationTests
         // Then
         Assert.That(second, Is.EqualTo(first));
     }
+
+    [Test]
+    public void Negotiate_OptionalLadderWithNoRung_GrantedWithoutIt()
+    {
+        // Given: no node has an FPGA; the ladder is optional
+        NegotiationRequest request = Request(null, new PreferenceLadder("data0", [Rungs.KernelVirtio]), new PreferenceLadder("fpga", [Rungs.Fpga], Required: false));
+
+        // When
+        NegotiationResult result = Hp().Negotiator.Negotiate(request);
+
+        // Then
+        Assert.That(result.Granted, Is.True);
+        Assert.That(result.Ladders[1].Rung, Is.Null);
+        Assert.That(result.Ladders[1].RungIndex, Is.EqualTo(-1));
+        Assert.That(result.Explain(), Does.Contain("fpga -> none"));
+    }
 }

@@ -198,4 +198,23 @@ public sealed class PlacementTests
         Assert.That(result.Problems, Has.Count.EqualTo(4), all);
         Assert.That(all, Does.Contain("cores = 0").And.Contain("instances = 0").And.Contain("set NearSite").And.Contain("unknown site 'mars'"));
     }
+
+    [TestCase(60, true)]
+    [TestCase(61, false)]
+    public void Place_SharedVcpusOnBasicNode_OvercommitFourToOne(int vcpus, bool fits)
+    {
+        // Given: pub-1 has 16 cores, 1 reserved, no pinning: 15 x 4 = 60 shared vCPUs
+        ControlPlane cp = Hp();
+        PlacementRequest request = new(new NegotiationRequest("web", new ResourceRequest(Cores: vcpus, MemoryMb: 1024), [new PreferenceLadder("eth0", [Rungs.KernelVirtio])], Profile: Profiles.Basic), WorkloadKind.Container);
+
+        // When
+        PlacementResult result = cp.Placement.Place(request);
+
+        // Then
+        Assert.That(result.Succeeded, Is.EqualTo(fits));
+        if (!fits)
+        {
+            Assert.That(result.Problems.Single().Message, Does.Contain("pub-1: vcpus: 60 free shared vCPUs, 61 requested"));
+        }
+    }
 }

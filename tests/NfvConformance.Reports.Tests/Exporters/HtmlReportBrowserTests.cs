@@ -80,6 +80,9 @@ public sealed class HtmlReportBrowserTests
             int ink = await Browser.CountInkPixelsAsync(_browser, await chart.ScreenshotAsync());
             Assert.That(ink, Is.GreaterThan(500), $"chart {i} ({await chart.GetAttributeAsync("aria-label")}) looks blank");
         }
+
+        string trend = await page.Locator(".trend").First.InnerTextAsync();
+        Assert.That(trend, Does.Contain("regression").And.Contain("confidence 100.00%").And.Contain("8 past runs"), "the verdict sits beside the trend chart");
     }
 
     [Test]

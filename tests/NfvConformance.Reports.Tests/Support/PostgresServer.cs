@@ -30,6 +30,13 @@ internal sealed class PostgresServer : IAsyncDisposable
         string initdb = FindPgTool("initdb");
         string pgCtl = FindPgTool("pg_ctl");
         bool asPostgres = Environment.UserName == "root";
+        if (asPostgres)
+        {
+            // initdb refuses to run as root: it runs as the postgres user, which the postgresql package creates.
+            Tools.RequireOnPath("runuser", "apt-get install -y util-linux");
+            Tools.RequireOnPath("chown", "apt-get install -y coreutils");
+        }
+
         string root = Path.Combine(Path.GetTempPath(), "nfvc-pg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
         string data = Path.Combine(root, "data");

@@ -23,20 +23,24 @@ public sealed class NdrPdrAccuracyTests
         LatencyPps = 0,
     };
 
-    [TestCase(NdrSearchMethod.Mlr)]
-    [TestCase(NdrSearchMethod.Bisection)]
-    [TestCase(NdrSearchMethod.Tst009)]
-    public async Task Search_SeededDevices_NdrAndPdrWithinTenthOfLineInAtLeast99Percent(NdrSearchMethod method)
+    [TestCase(NdrSearchMethod.Mlr, false)]
+    [TestCase(NdrSearchMethod.Mlr, true)]
+    [TestCase(NdrSearchMethod.Bisection, false)]
+    [TestCase(NdrSearchMethod.Tst009, false)]
+    [TestCase(NdrSearchMethod.Tst009, true)]
+    public async Task Search_SeededDevices_NdrAndPdrWithinTenthOfLineInAtLeast99Percent(NdrSearchMethod method, bool nearThreshold)
     {
-        // Given
+        // Given: background loss below half the NDR threshold, or from half to 0.95 of it (plain bisection
+        // misses there: docs/performance-traffic.md).
         NdrPdrOptions options = s_nfvbench with { Method = method };
+        double[] ratios = nearThreshold ? SeededDevices.NearThresholdRatios : SeededDevices.BackgroundRatios;
         int within = 0;
         List<string> misses = [];
 
         // When
         for (int seed = 1; seed <= Devices; seed++)
         {
-            (DeviceModel device, FrameSizeMix mix) = SeededDevices.Create(seed);
+            (DeviceModel device, FrameSizeMix mix) = SeededDevices.Create(seed, ratios);
             NdrPdrResult r = await NdrPdrSearch.RunAsync(new EmulatedDeviceGenerator(device), SeededDevices.Profile(mix), options);
             double ndrError = Math.Abs(r.NdrPps - device.TrueRateAtLoss(mix, options.NdrLossRatio)) / r.LineRatePps * 100;
             double pdrError = Math.Abs(r.PdrPps - device.TrueRateAtLoss(mix, options.PdrLossRatio)) / r.LineRatePps * 100;

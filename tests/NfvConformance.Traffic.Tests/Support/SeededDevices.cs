@@ -13,6 +13,9 @@ internal static class SeededDevices
     /// <summary>Background loss ratios drawn: all below half the NDR threshold of 1e-5.</summary>
     internal static readonly double[] BackgroundRatios = [0, 1e-9, 1e-8, 1e-7, 1e-6, 3e-6, 5e-6];
 
+    /// <summary>Background loss ratios from half to 0.95 of the NDR threshold, where single trials are noisy.</summary>
+    internal static readonly double[] NearThresholdRatios = [5e-6, 6e-6, 7e-6, 8e-6, 9e-6, 9.5e-6];
+
     public static (DeviceModel Device, FrameSizeMix Mix) Create(int seed, double[]? backgroundRatios = null)
     {
         Random rng = new(seed);

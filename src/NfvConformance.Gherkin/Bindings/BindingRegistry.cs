@@ -361,7 +361,7 @@ public sealed class BindingRegistry
             {
                 string hint = runLevel
                     ? attribute.Kind is HookKind.BeforeFeature or HookKind.AfterFeature ? "FeatureInfo or CancellationToken" : "CancellationToken"
-                    : "a class the scenario container can resolve (ScenarioInfo, StepInfo, a context class, or an instance registered by ConfigureScenario) or CancellationToken";
+                    : "a class the scenario container can resolve (ScenarioInfo, ScenarioContainer, a context class, or an instance registered by ConfigureScenario) or CancellationToken";
                 AddError(method, $"hook parameter '{parameter.Name}' of type {ValueConverter.Describe(type)} cannot be supplied; a [{attribute.Kind}] hook may take {hint}.");
                 return;
             }

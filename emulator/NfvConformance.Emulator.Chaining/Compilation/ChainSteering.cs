@@ -45,19 +45,19 @@ internal sealed class ChainSteering
         ref FlowEntry e = ref _flows.Lookup(key.Key0, key.Key1, hash, out _, out index);
         if (e.Generation != (int)_config.Generation)
         {
-            Resolve(ref e, in key);
+            Resolve(ref e, ref _flows.Pins(index), in key);
         }
 
         return ref e;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Resolve(ref FlowEntry e, in FlowKey key)
+    private void Resolve(ref FlowEntry e, ref FlowPins pins, in FlowKey key)
     {
         CompiledChains config = _config;
         int chain = Classify(config, in key);
-        HopSlots oldInstances = e.Instances;
-        HopSlots oldGroups = e.Groups;
+        HopSlots oldInstances = pins.Instances;
+        HopSlots oldGroups = pins.Groups;
         int oldHops = e.Generation < 0 || e.Chain < 0 ? 0 : ChainPathTable.Stride;
         e.Chain = (short)chain;
         e.Generation = (int)config.Generation;
@@ -98,17 +98,17 @@ internal sealed class ChainSteering
                 }
             }
 
-            e.Instances[j] = keep;
-            e.Groups[j] = (ushort)(hop.GroupId + 1);
+            pins.Instances[j] = keep;
+            pins.Groups[j] = (ushort)(hop.GroupId + 1);
         }
 
         for (int j = hops.Length; j < ChainPathTable.Stride; j++)
         {
-            e.Groups[j] = 0;
-            e.Instances[j] = 0;
+            pins.Groups[j] = 0;
+            pins.Instances[j] = 0;
         }
 
-        e.Path = _paths.Intern(chain, ((ReadOnlySpan<ushort>)e.Instances)[..hops.Length]);
+        e.Path = _paths.Intern(chain, ((ReadOnlySpan<ushort>)pins.Instances)[..hops.Length]);
     }
 
     internal static int Classify(CompiledChains config, in FlowKey key)

@@ -10,7 +10,7 @@ internal struct HopSlots
     private ushort _element0;
 }
 
-/// <summary>One flow's chain, path and per-hop instances, recorded at its first packet: 64 bytes, one cache line.</summary>
+/// <summary>One flow's key, chain and path under a generation: the 32 bytes every packet reads (two per cache line).</summary>
 internal struct FlowEntry
 {
     public ulong Key0;
@@ -20,6 +20,11 @@ internal struct FlowEntry
     public int Path;
     public short Chain;
     public bool Used;
+}
+
+/// <summary>A flow's per-hop instances and their groups: read only when the flow is (re)resolved after a swap.</summary>
+internal struct FlowPins
+{
     public HopSlots Instances;
     public HopSlots Groups;
 }
@@ -33,12 +38,14 @@ internal sealed class FlowAffinityTable
 {
     public const int ProbeLimit = 8;
     private readonly FlowEntry[] _entries;
+    private readonly FlowPins[] _pins;
     private readonly int _mask;
 
     public FlowAffinityTable(int capacity)
     {
         int size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity));
         _entries = new FlowEntry[size];
+        _pins = new FlowPins[size];
         _mask = size - 1;
     }
 
@@ -51,6 +58,9 @@ internal sealed class FlowAffinityTable
     /// <summary>Reads the first slot a hash probes, so a later <see cref="Lookup"/> finds it in cache; independent reads of a vector overlap.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Touch(uint hash) => _entries[(int)hash & _mask].Key0;
+
+    /// <summary>Gets the pins of the entry at an index <see cref="Lookup"/> returned.</summary>
+    public ref FlowPins Pins(int index) => ref _pins[index & _mask];
 
     /// <summary>Gets an entry by the index <see cref="Lookup"/> returned.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -73,6 +83,7 @@ internal sealed class FlowAffinityTable
 
             if (!e.Used)
             {
+                _pins[index] = default;
                 return ref Claim(ref e, key0, key1, hash, out isNew);
             }
         }
@@ -84,6 +95,7 @@ internal sealed class FlowAffinityTable
     public void Clear()
     {
         Array.Clear(_entries);
+        Array.Clear(_pins);
         Count = 0;
     }
 
@@ -105,6 +117,7 @@ internal sealed class FlowAffinityTable
     {
         Evictions++;
         Count--;
+        _pins[index] = default;
         return ref Claim(ref _entries[index], key0, key1, hash, out isNew);
     }
 }

@@ -68,7 +68,7 @@ internal sealed class ChainBenchSetup
             FunctionFactory = CreateFunction,
             KnownFunctions = new HashSet<string> { "firewall", "nat44", "router" },
             OutputFactory = name => new PortOutputNode(name, tx, TimeSpan.Zero),
-            FlowCapacity = Math.Max(16_384, flows * 2),
+            FlowCapacity = Math.Max(1_024, flows * 3 / 2),
             FailureDetection = null,
             MeasureNodeTime = measureNodes,
         });

@@ -20,6 +20,9 @@ internal sealed class RunCommand : ICliCommand
     /// <summary>Where run folders go when --out is not given, relative to the repository root (git-ignored).</summary>
     internal const string DefaultRunsDirectory = "runs";
 
+    /// <summary>The settings key that carries <c>--targets FILE</c> to the step drivers (RunContext.Options.Settings).</summary>
+    internal const string TargetsSettingKey = "nfvc.targets";
+
     public Command Create()
     {
         Option<string> target = new("--target") { Description = "What to run against: " + string.Join(", ", TargetRegistry.Default.Names) + ".", DefaultValueFactory = _ => "emulator" };
@@ -31,13 +34,14 @@ internal sealed class RunCommand : ICliCommand
         Option<int> seed = new("--seed") { Description = "Seed for everything random in the target.", DefaultValueFactory = _ => 1 };
         Option<int> workers = new("--workers") { Description = "Features run in parallel.", DefaultValueFactory = _ => 1 };
         Option<string?> history = new("--history") { Description = "Run history: an SQLite file or a PostgreSQL connection string (default: runs/history.db); 'none' stores nothing." };
+        Option<string?> targetsFile = new("--targets") { Description = "YAML of target figures overriding features/targets/<profile>.yaml." };
         Option<string?> waivers = new("--waivers") { Description = "YAML of waived requirement uids (reason, approver, expiry)." };
         Option<bool> quiet = new("--quiet", "-q") { Description = "Print only the totals and the report path." };
         Option<bool> verbose = new("--verbose", "-v") { Description = "Print every step of every scenario." };
 
         Command command = new("run", "Run the conformance suite against a target and write the reports (summary.json, junit.xml, ...).")
         {
-            target, profile, tags, features, output, catalog, seed, workers, history, waivers, quiet, verbose,
+            target, profile, tags, features, output, catalog, seed, workers, targetsFile, history, waivers, quiet, verbose,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -51,6 +55,7 @@ internal sealed class RunCommand : ICliCommand
                 parse.GetValue(catalog),
                 parse.GetValue(seed),
                 parse.GetValue(workers),
+                parse.GetValue(targetsFile),
                 parse.GetValue(history),
                 parse.GetValue(waivers),
                 mode,
@@ -60,7 +65,7 @@ internal sealed class RunCommand : ICliCommand
     }
 
     private static async Task<int> RunAsync(
-        string targetName, string profile, string? tags, string? featuresDir, string? outDir, string? catalogPath, int seed, int workers, string? history, string? waivers, OutputMode mode, CancellationToken cancellationToken)
+        string targetName, string profile, string? tags, string? featuresDir, string? outDir, string? catalogPath, int seed, int workers, string? targetsFile, string? history, string? waivers, OutputMode mode, CancellationToken cancellationToken)
     {
         if (workers < 1)
         {
@@ -74,6 +79,11 @@ internal sealed class RunCommand : ICliCommand
         string runId = NewRunId(factory.Name, profile);
         string runsRoot = Path.Combine(RepositoryPaths.FindUpwards(".git") is { } git ? Path.GetDirectoryName(git)! : Environment.CurrentDirectory, DefaultRunsDirectory);
         string output = outDir ?? Path.Combine(runsRoot, runId);
+        if (targetsFile is not null && !File.Exists(targetsFile))
+        {
+            throw new ConfigurationException($"--targets {targetsFile}: file not found.");
+        }
+
         if (waivers is not null && !File.Exists(waivers))
         {
             throw new ConfigurationException($"--waivers {waivers}: file not found.");
@@ -97,7 +107,13 @@ internal sealed class RunCommand : ICliCommand
         ConformanceRunner runner = new(new ConformanceRunOptions
         {
             TargetFactory = factory,
-            TargetOptions = new LabTargetOptions { Profile = profile, Seed = seed, Catalogue = catalog.Capabilities },
+            TargetOptions = new LabTargetOptions
+            {
+                Profile = profile,
+                Seed = seed,
+                Catalogue = catalog.Capabilities,
+                Settings = targetsFile is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [TargetsSettingKey] = Path.GetFullPath(targetsFile) },
+            },
             FeaturesDirectory = features,
             Tags = tags,
             OutputDirectory = output,

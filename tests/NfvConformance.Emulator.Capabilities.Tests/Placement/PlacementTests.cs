@@ -217,4 +217,23 @@ public sealed class PlacementTests
             Assert.That(result.Problems.Single().Message, Does.Contain("pub-1: vcpus: 60 free shared vCPUs, 61 requested"));
         }
     }
+
+    [Test]
+    public void PlaceAll_ChainSplitOverCoreAndEdge_ReportsWanLegs()
+    {
+        // Given: a firewall at the edge, a packet core in the core site, an analytics container in the public cloud
+        ControlPlane cp = Hp();
+        PlacementRequest At(string vnf, string site) => new(new NegotiationRequest(vnf, new ResourceRequest(Cores: 1, MemoryMb: 512), [new PreferenceLadder("eth0", [Rungs.KernelVirtio])], Site: site), WorkloadKind.Container);
+
+        // When
+        PlacementResult result = cp.Placement.PlaceAll([At("fw", "edge-1"), At("upf", "core-1"), At("analytics", "public-1")]);
+
+        // Then
+        Assert.That(result.Succeeded, Is.True, string.Join("\n", result.Problems));
+        Assert.That(result.Hops!.Select(h => (h.From, h.To, h.Path.LatencyMs, h.Path.BandwidthGbps)), Is.EqualTo(new[]
+        {
+            ("fw-1", "upf-2", 4.0, 40.0),
+            ("upf-2", "analytics-3", 12.0, 10.0),
+        }));
+    }
 }

@@ -137,8 +137,30 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
             _sequence = sequence;
             _interfaceSequence = interfaces;
             PublishVfUsage(cloned, $"placed {string.Join(", ", placed.Select(p => $"{p.Instance.InstanceId} on {p.Instance.NodeId}"))}");
-            return new PlacementResult(true, [.. placed.Select(p => p.Instance)], answers, []);
+            return new PlacementResult(true, [.. placed.Select(p => p.Instance)], answers, [], Hops(requests, placed));
         }
+    }
+
+    private List<ChainHop> Hops(IReadOnlyList<PlacementRequest> requests, List<(PlacedInstance Instance, Allocation Allocation)> placed)
+    {
+        List<ChainHop> hops = [];
+        List<PlacedInstance> heads = [];
+        int index = 0;
+        foreach (PlacementRequest request in requests)
+        {
+            heads.Add(placed[index].Instance);
+            index += request.Instances;
+        }
+
+        for (int i = 1; i < heads.Count; i++)
+        {
+            if (_sites.TryFindPath(heads[i - 1].Site, heads[i].Site, out SitePath? path))
+            {
+                hops.Add(new ChainHop(heads[i - 1].InstanceId, heads[i].InstanceId, path!));
+            }
+        }
+
+        return hops;
     }
 
     public bool Release(string instanceId)

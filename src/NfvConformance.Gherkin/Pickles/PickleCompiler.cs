@@ -75,7 +75,7 @@ public static class PickleCompiler
                 context.FeatureName,
                 ruleName,
                 steps,
-                PickleTags([.. inheritedTags, .. scenario.Tags]),
+                PickleTags(inheritedTags, scenario.Tags, []),
                 [scenario.Id]));
             return;
         }
@@ -105,7 +105,7 @@ public static class PickleCompiler
                     context.FeatureName,
                     ruleName,
                     steps,
-                    PickleTags([.. inheritedTags, .. scenario.Tags, .. examples.Tags]),
+                    PickleTags(inheritedTags, scenario.Tags, examples.Tags),
                     [scenario.Id, row.Id]));
             }
         }
@@ -118,7 +118,7 @@ public static class PickleCompiler
         string[] variables,
         TableRow? values)
     {
-        List<PickleStep> steps = [];
+        List<PickleStep> steps = new(backgroundSteps.Count + scenarioSteps.Count);
         StepKeywordType lastType = StepKeywordType.Unknown;
 
         // A scenario without steps gets no background steps either (cucumber's rule).
@@ -214,12 +214,16 @@ public static class PickleCompiler
         return text;
     }
 
-    private static PickleTag[] PickleTags(List<Tag> tags)
+    private static PickleTag[] PickleTags(IReadOnlyList<Tag> inherited, IReadOnlyList<Tag> scenario, IReadOnlyList<Tag> examples)
     {
-        PickleTag[] result = new PickleTag[tags.Count];
-        for (int i = 0; i < result.Length; i++)
+        PickleTag[] result = new PickleTag[inherited.Count + scenario.Count + examples.Count];
+        int n = 0;
+        foreach (IReadOnlyList<Tag> tags in (IReadOnlyList<Tag>[])[inherited, scenario, examples])
         {
-            result[i] = new PickleTag(tags[i].Name, tags[i].Id);
+            for (int i = 0; i < tags.Count; i++)
+            {
+                result[n++] = new PickleTag(tags[i].Name, tags[i].Id);
+            }
         }
 
         return result;

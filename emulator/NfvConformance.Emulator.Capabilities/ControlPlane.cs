@@ -108,6 +108,10 @@ public sealed class ControlPlane
             {
                 errors.Add(new ValidationError(true, "the inventory has no nodes; add at least one.", inv.Source));
             }
+            else if (Profiles.CatalogueKey(options.Profile) is not null && !inv.Nodes.Any(n => n.Profile == options.Profile))
+            {
+                errors.Add(new ValidationError(false, $"no node has the profile '{options.Profile}' the target presents (profiles here: {string.Join(", ", inv.Nodes.Select(n => n.Profile).Distinct())}); profile-specific checks will find nothing to test.", inv.Source));
+            }
         }
 
         return errors;

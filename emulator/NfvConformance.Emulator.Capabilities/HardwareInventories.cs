@@ -9,6 +9,13 @@ namespace NfvConformance.Emulator.Capabilities;
 /// <summary>Reads hardware inventories: the emulator's embedded default per profile, or a user's YAML file.</summary>
 public static class HardwareInventories
 {
+    // Inventory records are immutable, so each embedded default is parsed once and shared.
+    private static readonly Dictionary<string, Lazy<HardwareInventory>> s_defaults = new(StringComparer.Ordinal)
+    {
+        ["basic"] = new(() => ParseEmbedded("basic")),
+        ["high-performance"] = new(() => ParseEmbedded("high-performance")),
+    };
+
     /// <summary>Returns the embedded default inventory for a profile.</summary>
     /// <param name="profile"><c>basic</c>, <c>high-performance</c> or <c>network-intensive</c>; the last uses the
     /// high-performance hardware with its nodes labelled <c>network-intensive</c>, so the older catalogue values apply.</param>
@@ -22,11 +29,7 @@ public static class HardwareInventories
             Profiles.HighPerformance or Profiles.NetworkIntensive => "high-performance",
             _ => throw new ConfigurationException($"Unknown profile '{profile}'. Use one of: {string.Join(", ", Profiles.All)}."),
         };
-        string name = $"Inventories.{resource}.yaml";
-        using Stream stream = typeof(HardwareInventories).Assembly.GetManifestResourceStream(name)
-            ?? throw new NfvConformanceException($"The embedded inventory '{name}' is missing from {typeof(HardwareInventories).Assembly.GetName().Name}; rebuild the emulator.");
-        using StreamReader reader = new(stream);
-        HardwareInventory inventory = Parse(reader.ReadToEnd(), $"embedded:{resource}.yaml");
+        HardwareInventory inventory = s_defaults[resource].Value;
         if (profile == Profiles.NetworkIntensive)
         {
             inventory = inventory with
@@ -36,6 +39,15 @@ public static class HardwareInventories
         }
 
         return inventory;
+    }
+
+    private static HardwareInventory ParseEmbedded(string resource)
+    {
+        string name = $"Inventories.{resource}.yaml";
+        using Stream stream = typeof(HardwareInventories).Assembly.GetManifestResourceStream(name)
+            ?? throw new NfvConformanceException($"The embedded inventory '{name}' is missing from {typeof(HardwareInventories).Assembly.GetName().Name}; rebuild the emulator.");
+        using StreamReader reader = new(stream);
+        return Parse(reader.ReadToEnd(), $"embedded:{resource}.yaml");
     }
 
     /// <summary>Reads an inventory file.</summary>

@@ -106,7 +106,7 @@ public sealed class EmulatorBuilder
 
         ControlPlaneOptions candidate = new() { Profile = _profile, Seed = _seed, Catalogue = _catalogue, Inventory = inventory };
         errors.AddRange(ControlPlane.Validate(candidate));
-        if (errors.Count == 0)
+        if (!errors.Any(e => e.IsCritical))
         {
             options = candidate;
         }

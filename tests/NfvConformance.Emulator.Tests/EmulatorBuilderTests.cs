@@ -67,4 +67,21 @@ public sealed class EmulatorBuilderTests
         // Then
         Assert.That(errors.Single().ToString(), Is.EqualTo($"{path}:5: field 'nodes[0].cpu.sockets': expected a whole number >= 1, got 'two'."));
     }
+
+    [Test]
+    public void Validate_InventoryWithoutNodesOfTheProfile_WarnsWithoutFailing()
+    {
+        // Given
+        EmulatorBuilder builder = new EmulatorBuilder()
+            .WithProfile(Profiles.HighPerformance)
+            .WithInventory(HardwareInventories.Default(Profiles.Basic));
+
+        // When
+        IReadOnlyList<ValidationError> problems = builder.Validate();
+
+        // Then
+        Assert.That(problems.Single().IsCritical, Is.False);
+        Assert.That(problems.Single().Message, Does.Contain("no node has the profile 'high-performance'").And.Contain("profiles here: basic"));
+        Assert.DoesNotThrow(() => builder.Build());
+    }
 }

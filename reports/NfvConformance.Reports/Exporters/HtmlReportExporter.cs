@@ -30,7 +30,7 @@ public sealed class HtmlReportExporter : IReportExporter
         .totals{display:flex;flex-wrap:wrap;gap:6px;margin:8px 0}.totals span{background:#f6f8fa;border:1px solid #d0d7de;border-radius:12px;padding:2px 10px}
         .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
         table{border-collapse:collapse;width:100%;font-size:.92em} th,td{border:1px solid #d0d7de;padding:4px 6px;text-align:left;vertical-align:top}
-        th{background:#f6f8fa} td.num{text-align:right}
+        th{background:#f6f8fa} td.num{text-align:right} table.matrix{min-width:720px}
         .s-passed{color:var(--ok);font-weight:bold} .s-failed,.s-regression{color:var(--bad);font-weight:bold}
         .s-waived{color:var(--warn);font-weight:bold} .s-undefined,.s-pending,.s-ambiguous,.s-error{color:var(--bad)}
         .s-skipped,.s-not_applicable,.s-not_run,.s-not_covered,.s-insufficient_history{color:var(--na)} .s-improvement{color:var(--ok)}
@@ -195,14 +195,22 @@ public sealed class HtmlReportExporter : IReportExporter
             return;
         }
 
-        h.Append("<div class=\"scroll\"><table><thead><tr><th>uid</th><th>title</th><th>strength</th><th>scenarios</th><th>verdict</th><th>evidence</th></tr></thead><tbody>");
+        h.Append("<div class=\"scroll\"><table class=\"matrix\"><thead><tr><th>uid</th><th>title</th><th>strength</th><th>scenarios</th><th>verdict</th><th>evidence</th></tr></thead><tbody>");
         foreach (RequirementTrace r in rows)
         {
             string scenarios = string.Join("<br>", r.Scenarios.Select(s => $"{E(s.Name)} <span class=\"s-{Text.StatusLabel(s)}\">({Text.StatusLabel(s)})</span>"));
-            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Uid)}</td><td>{E(r.Requirement?.Title)}</td><td>{E(r.Requirement?.Strength)}</td><td>{scenarios}</td><td class=\"s-{r.Verdict.ToWireName()}\">{r.Verdict.ToWireName()}</td><td>{E(r.Evidence)}</td></tr>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Uid)}</td><td>{E(r.Requirement?.Title)}</td><td>{E(r.Requirement?.Strength)}</td><td>{scenarios}</td><td class=\"s-{r.Verdict.ToWireName()}\">{r.Verdict.ToWireName()}</td><td>{Evidence(r)}</td></tr>\n");
         }
 
         h.Append("</tbody></table></div>");
+    }
+
+    private static string Evidence(RequirementTrace r)
+    {
+        List<string> items = [.. r.EvidenceMeasurements.Select(m => E(Text.Measurement(m)))];
+        return items.Count <= 3
+            ? string.Join("<br>", items)
+            : string.Join("<br>", items.Take(2)) + string.Create(CultureInfo.InvariantCulture, $"<details><summary>{items.Count - 2} more</summary>{string.Join("<br>", items.Skip(2))}</details>");
     }
 
     private static void Performance(StringBuilder h, RunSummary summary)

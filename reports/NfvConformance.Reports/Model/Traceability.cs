@@ -1,6 +1,8 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Requirements;
 
+using NfvConformance.Abstractions.Measurements;
+
 namespace NfvConformance.Reports.Model;
 
 /// <summary>The verdict of one requirement, from the scenarios that verify it.</summary>
@@ -32,8 +34,22 @@ public enum RequirementVerdict
 /// <param name="Verdict">The verdict.</param>
 public sealed record RequirementTrace(string Uid, Requirement? Requirement, IReadOnlyList<ScenarioSummary> Scenarios, RequirementVerdict Verdict)
 {
-    /// <summary>Gets the evidence in one line: every measurement of the scenarios, with target and verdict.</summary>
-    public string Evidence => string.Join("; ", Scenarios.SelectMany(s => s.Measurements).Select(Internal.Text.Measurement));
+    /// <summary>
+    /// Gets the evidence: the measurements of the scenarios, with target and verdict. When some measurement names
+    /// contain the uid (for example <c>RM:e.cap.006@node-1</c>), only those; otherwise all of them.
+    /// </summary>
+    public IReadOnlyList<Measurement> EvidenceMeasurements
+    {
+        get
+        {
+            List<Measurement> all = [.. Scenarios.SelectMany(s => s.Measurements)];
+            List<Measurement> own = [.. all.Where(m => m.Name.Contains(Uid, StringComparison.Ordinal))];
+            return own.Count > 0 ? own : all;
+        }
+    }
+
+    /// <summary>Gets the evidence in one line (see <see cref="EvidenceMeasurements"/>).</summary>
+    public string Evidence => string.Join("; ", EvidenceMeasurements.Select(Internal.Text.Measurement));
 }
 
 /// <summary>Builds the requirement → scenarios → verdict matrix, including catalogue entries no scenario covers.</summary>

@@ -95,6 +95,7 @@ public static class DataplaneBench
             packets / seconds / 1e6,
             packets == 0 ? 0 : seconds * options.Cores * 1e9 / packets,
             packets == 0 ? 0 : (double)allocated / packets,
-            nodes);
+            nodes,
+            lanes.Sum(l => l.CpuSeconds));
     }
 }

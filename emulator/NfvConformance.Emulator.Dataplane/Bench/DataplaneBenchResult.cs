@@ -22,6 +22,7 @@ public sealed record DataplaneBenchNode(string Name, double NsPerPacket, long Pa
 /// <param name="NsPerPacket">Worker time per forwarded packet: seconds × cores × 10^9 / packets.</param>
 /// <param name="AllocatedBytesPerPacket">Bytes the workers allocated in the window (GC.GetAllocatedBytesForCurrentThread) per packet.</param>
 /// <param name="Nodes">Per node (for "io", per forwarding direction).</param>
+/// <param name="CpuSeconds">CPU time the workers got in the window (CLOCK_THREAD_CPUTIME_ID; NaN off Linux); not part of the JSON contract.</param>
 public sealed record DataplaneBenchResult(
     string Chain,
     int FrameSize,
@@ -32,8 +33,15 @@ public sealed record DataplaneBenchResult(
     double Mpps,
     double NsPerPacket,
     double AllocatedBytesPerPacket,
-    IReadOnlyList<DataplaneBenchNode> Nodes)
+    IReadOnlyList<DataplaneBenchNode> Nodes,
+    double CpuSeconds = double.NaN)
 {
+    /// <summary>Gets the workers' CPU nanoseconds per forwarded packet: the cost with other processes' turns taken out.</summary>
+    public double CpuNsPerPacket => Packets == 0 ? 0 : CpuSeconds * 1e9 / Packets;
+
+    /// <summary>Gets the share of the window's worker time the workers were on a CPU (1 on an idle machine).</summary>
+    public double CpuShare => Seconds <= 0 ? 0 : CpuSeconds / (Seconds * Cores);
+
     /// <summary>Writes the result as the <c>nfvc bench dataplane --json</c> contract: exactly these keys, in this order.</summary>
     /// <returns>One JSON object.</returns>
     public string ToJson()

@@ -54,7 +54,7 @@ internal sealed class BenchDataplaneCommand : IBenchSubcommand
         CultureInfo c = CultureInfo.InvariantCulture;
         List<string> lines =
         [
-            string.Create(c, $"chain {r.Chain}, {r.FrameSize} B, {r.Flows} flows, {r.Cores} core(s): {r.Mpps:F2} Mpps, {r.NsPerPacket:F1} ns/packet, {r.AllocatedBytesPerPacket:F4} B allocated/packet ({r.Packets} packets in {r.Seconds:F2} s)"),
+            string.Create(c, $"chain {r.Chain}, {r.FrameSize} B, {r.Flows} flows, {r.Cores} core(s): {r.Mpps:F2} Mpps, {r.NsPerPacket:F1} ns/packet, {r.AllocatedBytesPerPacket:F4} B allocated/packet ({r.Packets} packets in {r.Seconds:F2} s; workers on CPU {r.CpuShare:P0} of it, {r.CpuNsPerPacket:F1} CPU ns/packet)"),
         ];
         lines.AddRange(r.Nodes.Select(n => string.Create(c, $"  {n.Name,-16} {n.NsPerPacket,8:F1} ns/packet {n.Packets,14} packets {n.Drops,10} drops")));
         return string.Join(Environment.NewLine, lines);

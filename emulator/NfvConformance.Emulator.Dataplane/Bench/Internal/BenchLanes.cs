@@ -29,12 +29,15 @@ internal abstract class BenchLane
 {
     private long _startTimestamp;
     private long _startAllocated;
+    private double _startCpu;
 
     public long Packets { get; protected set; }
 
     public double WindowSeconds { get; private set; }
 
     public long AllocatedBytes { get; private set; }
+
+    public double CpuSeconds { get; private set; }
 
     public abstract IReadOnlyList<string> NodeNames { get; }
 
@@ -59,6 +62,7 @@ internal abstract class BenchLane
             if (phase == BenchControl.Measure)
             {
                 SnapshotStart();
+                _startCpu = ThreadCpuClock.Seconds();
                 _startTimestamp = Stopwatch.GetTimestamp();
                 // Read last, so the snapshot's own allocations fall outside the window.
                 _startAllocated = GC.GetAllocatedBytesForCurrentThread();
@@ -67,8 +71,10 @@ internal abstract class BenchLane
             {
                 long allocated = GC.GetAllocatedBytesForCurrentThread();
                 long end = Stopwatch.GetTimestamp();
+                double cpu = ThreadCpuClock.Seconds();
                 if (seen == BenchControl.Measure)
                 {
+                    CpuSeconds = cpu - _startCpu;
                     AllocatedBytes = allocated - _startAllocated;
                     WindowSeconds = (double)(end - _startTimestamp) / Stopwatch.Frequency;
                     SnapshotEnd();

@@ -21,13 +21,15 @@ public enum WorkloadKind
 /// <param name="AntiAffinity">True to put each instance of this VNF on a different node.</param>
 /// <param name="NearSite">With <paramref name="MaxLatencyMs"/>: only sites within that WAN latency of this site qualify.</param>
 /// <param name="MaxLatencyMs">The largest one-way WAN latency allowed from <paramref name="NearSite"/>.</param>
+/// <param name="AvoidNodes">Nodes not to use (for example the node a component is being healed away from).</param>
 public sealed record PlacementRequest(
     NegotiationRequest Negotiation,
     WorkloadKind Kind = WorkloadKind.VirtualMachine,
     int Instances = 1,
     bool AntiAffinity = false,
     string? NearSite = null,
-    double? MaxLatencyMs = null);
+    double? MaxLatencyMs = null,
+    IReadOnlyList<string>? AvoidNodes = null);
 
 /// <summary>One network interface given to a placed instance.</summary>
 /// <param name="Name">The connection point (ladder) name.</param>

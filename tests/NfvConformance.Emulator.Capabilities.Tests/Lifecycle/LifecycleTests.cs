@@ -315,4 +315,22 @@ public sealed class LifecycleTests
         Assert.That(seen, Is.Empty);
         Assert.That(cp.Hardware.Current.Nodes[0].Nics[0].SriovUsedVfs, Is.EqualTo(1));
     }
+
+    [Test]
+    public void Heal_WithoutAntiAffinity_StillLeavesTheFailedNode()
+    {
+        // Given: a unit without anti-affinity, whose first instance lands on hp-1
+        ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.HighPerformance });
+        cp.Lifecycle.Onboard(Vfw.Replace("anti_affinity: true", "anti_affinity: false", StringComparison.Ordinal), "vfw.yaml");
+        string id = cp.Lifecycle.Instantiate("vfw").VnfInstanceId!;
+        VnfcInfo failed = cp.Lifecycle.Get(id)!.Vnfcs[0];
+
+        // When
+        LifecycleResult result = cp.Lifecycle.Heal(id, failed.Id);
+
+        // Then
+        Assert.That(failed.Placement.NodeId, Is.EqualTo("hp-1"));
+        Assert.That(result.Succeeded, Is.True, string.Join("\n", result.Problems));
+        Assert.That(cp.Lifecycle.Get(id)!.Vnfcs.Last().Placement.NodeId, Is.Not.EqualTo("hp-1"));
+    }
 }

@@ -169,7 +169,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
             }
 
             DeploymentUnit unit = s!.Descriptor.DeploymentUnits.First(u => u.Name == vnfc!.DeploymentUnit);
-            PlacementResult replacement = _placement.Place(Request(s, s.Descriptor, unit, 1));
+            PlacementResult replacement = _placement.Place(Request(s, s.Descriptor, unit, 1) with { AvoidNodes = [vnfc!.Placement.NodeId] });
             if (!replacement.Succeeded)
             {
                 return Fail("heal", vnfInstanceId, replacement.Problems);

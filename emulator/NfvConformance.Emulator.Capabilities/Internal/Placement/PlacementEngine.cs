@@ -290,6 +290,11 @@ internal sealed class PlacementEngine : INegotiator, IPlacementService
             }
         }
 
+        foreach (string avoided in request.AvoidNodes ?? [])
+        {
+            excluded.TryAdd(avoided, "the request avoids this node");
+        }
+
         if (request.AntiAffinity)
         {
             foreach (PlacedInstance i in _instances.Concat(pending.Select(p => p.Instance)))

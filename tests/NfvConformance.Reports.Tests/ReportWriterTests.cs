@@ -78,6 +78,21 @@ public sealed class ReportWriterTests
         Assert.That(await File.ReadAllTextAsync(_dir.File("run/summary.json")), Does.Contain("\"waived\": 1"));
     }
 
+    [Test]
+    public async Task WriteAllAsync_OtherProfileInHistory_ReportShowsVerdictPerProfile()
+    {
+        string history = _dir.File("history.db");
+        RunSummary hp = SampleRuns.Throughput("hp", SampleRuns.Start.AddDays(-1), 1e6, profile: "high-performance");
+        await ReportWriter.WriteAllAsync(hp, _dir.File("hp"), new ReportOptions { HistoryStore = history, WriteBundle = false, Formats = ["json"] }, CancellationToken.None);
+        RunSummary basic = SampleRuns.Throughput("basic", SampleRuns.Start, 1e6) with { Environment = hp.Environment };
+
+        ReportWriteResult result = await ReportWriter.WriteAllAsync(basic, _dir.File("basic"), new ReportOptions { HistoryStore = history, WriteBundle = false, Formats = ["html"] }, CancellationToken.None);
+
+        string html = await File.ReadAllTextAsync(_dir.File("basic/report.html"));
+        Assert.That(result.Summary.OtherProfileVerdicts, Is.EqualTo(new Dictionary<string, bool> { ["high-performance"] = true }));
+        Assert.That(html, Does.Contain(">basic: PASSED<").And.Contain(">high-performance: PASSED (latest run)<"));
+    }
+
     private sealed class ThrowingExporter : IReportExporter
     {
         public string Name => "broken";

@@ -48,7 +48,9 @@ public sealed class ExternalToolTests
         Assert.That(Stat(stats, "broken"), Is.EqualTo(t.Undefined + t.Pending + t.Ambiguous));
         Assert.That(Stat(stats, "skipped"), Is.EqualTo(t.Skipped + t.NotApplicable + t.Waived));
         Assert.That(t.Waived, Is.EqualTo(1), "the sample has a waived failure");
-        Assert.That(Directory.GetFiles(Path.Combine(output, "data", "test-results")), Has.Length.EqualTo(t.Total));
+        string[] rendered = Directory.GetFiles(Path.Combine(output, "data", "test-results"));
+        Assert.That(rendered, Has.Length.EqualTo(t.Total));
+        Assert.That(rendered.Select(File.ReadAllText), Has.Some.Contains("\"RA2:net.thr.01\""), "requirement labels reach the rendered report");
     }
 
     [Test]

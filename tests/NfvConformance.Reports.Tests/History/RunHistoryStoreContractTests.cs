@@ -100,6 +100,19 @@ public abstract class RunHistoryStoreContractTests
     }
 
     [Test]
+    public async Task AttachTrends_InterruptedPastRun_NotUsedAsComparison()
+    {
+        await using IRunHistoryStore store = await RunHistoryStore.OpenAsync(await CreateStoreAsync());
+        await store.SaveAsync(SampleRuns.Throughput("ok", SampleRuns.Start, 2e6));
+        RunSummary cut = SampleRuns.Throughput("cut", SampleRuns.Start.AddHours(1), 0.1e6);
+        await store.SaveAsync(cut with { Run = cut.Run with { Interrupted = true } });
+
+        RunSummary run = await RegressionAnalyzer.AttachTrendsAsync(SampleRuns.Throughput("now", SampleRuns.Start.AddHours(2), 2e6), store, 10, 5);
+
+        Assert.That(run.Trends.Single(t => t.Measurement == "ndr_pps").History.Select(p => p.RunId), Is.EqualTo(new[] { "ok" }));
+    }
+
+    [Test]
     public async Task HistoryTrends_StoredSequenceWithDropAtEnd_LatestFlaggedFirst()
     {
         await using IRunHistoryStore store = await RunHistoryStore.OpenAsync(await CreateStoreAsync());

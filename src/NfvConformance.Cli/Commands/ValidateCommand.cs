@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Reflection;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Core.Requirements;
 using NfvConformance.Gherkin.Bindings;
 using NfvConformance.Gherkin.Runtime;
 
@@ -28,7 +29,7 @@ internal sealed class ValidateCommand : ICliCommand
         {
             string[] given = parseResult.GetValue(paths) is { Length: > 0 } p ? p : ["features"];
             BindingRegistry registry = BindingRegistry.Build([Assembly.Load(SuitesAssembly)]);
-            FeatureTreeValidation validation = new FeatureTreeValidator(registry).Validate(given);
+            FeatureTreeValidation validation = new FeatureTreeValidator(registry, [new RequirementUidValidator(RequirementCatalog.LoadDefault())]).Validate(given);
             foreach (ValidationError error in validation.Errors)
             {
                 Console.Out.WriteLine(error.ToString());

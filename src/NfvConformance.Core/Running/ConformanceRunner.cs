@@ -69,14 +69,12 @@ public sealed class ConformanceRunner
             }
         }
 
+        RequirementUidValidator uids = new(_options.Catalog);
         foreach (Pickle pickle in selected)
         {
-            foreach (PickleTag tag in pickle.Tags)
+            foreach (ValidationError error in uids.Validate(pickle))
             {
-                if (RequirementTags.ToUid(tag.Name) is { } uid && !_options.Catalog.TryGet(uid, out _))
-                {
-                    problems.Add($"{features.Relative(pickle.Uri)}:{pickle.Location.Line}: tag {tag.Name} names requirement '{uid}', which is not in {_options.Catalog.Path}. Fix the uid (uids look like RM:e.cap.013, RA1:inf.acc.03, RA2:ra2.ntw.008).");
-                }
+                problems.Add($"{features.Relative(pickle.Uri)}:{pickle.Location.Line}: {error.Message}");
             }
         }
 

@@ -116,8 +116,9 @@ internal sealed class AstBuilder
         {
             _comments.Add(new Comment(new Location(token.LineNumber, token.Column), token.MatchedText!));
         }
-        else
+        else if (token.MatchedType is not (TokenType.Empty or TokenType.EOF))
         {
+            // Blank lines and the end of file shape nothing in the tree; keeping them only costs memory.
             _stack.Peek().Add(token.MatchedType, token);
         }
     }

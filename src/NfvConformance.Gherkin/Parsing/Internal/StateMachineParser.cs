@@ -15,6 +15,7 @@ internal sealed class StateMachineParser
     private readonly ITokenMatcher _matcher;
     private readonly Queue<Token> _queue = new();
     private readonly List<GherkinError> _errors = [];
+    private readonly List<Token> _lookahead = [];
     private readonly AstBuilder _builder;
     private readonly string _uri;
     private readonly string _text;
@@ -143,7 +144,8 @@ internal sealed class StateMachineParser
     private bool LookAhead(Lookahead lookahead)
     {
         TokenType expected = lookahead == Lookahead.ScenarioLine ? TokenType.ScenarioLine : TokenType.ExamplesLine;
-        List<Token> read = [];
+        List<Token> read = _lookahead;
+        read.Clear();
         bool match = false;
         Token token;
         do

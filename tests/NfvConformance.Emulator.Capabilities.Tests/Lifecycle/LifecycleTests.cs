@@ -157,7 +157,7 @@ public sealed class LifecycleTests
         Assert.That(scaledOut.Succeeded, Is.True, string.Join("\n", scaledOut.Problems));
         Assert.That(scaledOut.Events.Single(e => e.Kind == "vnfc-starting").Detail, Does.Contain("on edge-h1"));
         Assert.That(tooFar.Succeeded, Is.False);
-        Assert.That(tooFar.Problems.Single().Message, Does.Contain("from 3 to 4 instances; allowed 1..3"));
+        Assert.That(tooFar.Problems.Single().Message, Does.Contain("from 3 to 4 instances, above max_instances 3 (allowed 1..3)"));
         Assert.That(scaledIn.Succeeded, Is.True);
         Assert.That(scaledIn.Duration, Is.EqualTo(TimeSpan.FromSeconds(2)));
         Assert.That(cp.Lifecycle.Get(id)!.Vnfcs.Select(v => v.Placement.NodeId), Is.EqualTo(new[] { "hp-1" }));
@@ -332,5 +332,20 @@ public sealed class LifecycleTests
         Assert.That(failed.Placement.NodeId, Is.EqualTo("hp-1"));
         Assert.That(result.Succeeded, Is.True, string.Join("\n", result.Problems));
         Assert.That(cp.Lifecycle.Get(id)!.Vnfcs.Last().Placement.NodeId, Is.Not.EqualTo("hp-1"));
+    }
+
+    [Test]
+    public void Scale_InBelowMinimum_RefusedNamingMinInstances()
+    {
+        // Given
+        (ControlPlane cp, string id) = Instantiated();
+
+        // When
+        LifecycleResult result = cp.Lifecycle.Scale(id, "fw-capacity", -2);
+
+        // Then
+        Assert.That(result.Succeeded, Is.False);
+        Assert.That(result.Problems.Single().Message, Does.Contain("from 2 to 0 instances, below min_instances 1"));
+        Assert.That(cp.Lifecycle.Get(id)!.Vnfcs, Has.Count.EqualTo(2));
     }
 }

@@ -129,7 +129,8 @@ internal sealed class LifecycleManager : IVnfLifecycle
             int target = a is null ? 0 : current + (steps * a.Step);
             if (unit is not null && steps != 0 && (target < unit.MinInstances || target > unit.MaxInstances))
             {
-                problems.Add(new ValidationError(true, $"scaling {steps:+#;-#} step(s) of {a!.Step} takes '{unit.Name}' from {current} to {target} instances; allowed {unit.MinInstances}..{unit.MaxInstances}.", $"{vnfInstanceId}.{aspect}"));
+                string limit = target > unit.MaxInstances ? $"above max_instances {unit.MaxInstances}" : $"below min_instances {unit.MinInstances}";
+                problems.Add(new ValidationError(true, $"scaling {steps:+#;-#} step(s) of {a!.Step} takes '{unit.Name}' from {current} to {target} instances, {limit} (allowed {unit.MinInstances}..{unit.MaxInstances}).", $"{vnfInstanceId}.{aspect}"));
             }
 
             if (problems.Count > 0)

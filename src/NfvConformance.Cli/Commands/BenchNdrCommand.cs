@@ -22,10 +22,11 @@ internal sealed class BenchNdrCommand : IBenchSubcommand
         Option<int> flows = new("--flows") { Description = "Number of flows.", DefaultValueFactory = _ => 1 };
         Option<double?> maxRate = new("--max-rate") { Description = "Highest rate to offer, packets/s per port (at most line rate)." };
         Option<int> maxTrials = new("--max-trials") { Description = "Stop the search after this many trials.", DefaultValueFactory = _ => 200 };
+        Option<bool> bidirectional = new("--bidirectional") { Description = "Send in both directions (rates per direction, loss over both, as NFVbench)." };
         Option<bool> json = new("--json") { Description = "Print the result as JSON." };
         Command command = new("ndr", "Find NDR and PDR of an emulated device (virtual time), with latency at 0/10/50/90/100 % of PDR.")
         {
-            dut, frameSize, method, ndr, pdr, resolution, duration, flows, maxRate, maxTrials, json,
+            dut, frameSize, method, ndr, pdr, resolution, duration, flows, maxRate, maxTrials, bidirectional, json,
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -36,6 +37,7 @@ internal sealed class BenchNdrCommand : IBenchSubcommand
                     DutFile = pr.GetValue(dut)!,
                     FrameSize = pr.GetValue(frameSize)!,
                     Flows = pr.GetValue(flows),
+                    Bidirectional = pr.GetValue(bidirectional),
                     MaxRatePps = pr.GetValue(maxRate),
                     Search = new NdrPdrOptions
                     {

@@ -21,6 +21,9 @@ public sealed record NdrBenchOptions
     /// <summary>Gets the number of flows (at least 1).</summary>
     public int Flows { get; init; } = 1;
 
+    /// <summary>Gets whether traffic runs in both directions (rates and capacity per direction; loss over both, as NFVbench).</summary>
+    public bool Bidirectional { get; init; }
+
     /// <summary>Gets the search settings (method, thresholds, resolution, durations, limits).</summary>
     public NdrPdrOptions Search { get; init; } = new();
 
@@ -111,7 +114,7 @@ public static class NdrBench
             TxPort = 0,
             RxPort = 1,
         };
-        TrafficProfile profile = new([stream]);
+        TrafficProfile profile = options.Bidirectional ? TrafficProfile.Bidirectional(stream) : new([stream]);
         EmulatedGeneratorOptions generatorOptions = new() { TimestampBiasNs = options.GeneratorBiasNs };
         EmulatedDeviceGenerator loopback = new(null, generatorOptions, device!.LineRateBitsPerSecond);
         LatencyBias bias = await LatencyCalibration.CalibrateAsync(loopback, profile, options.LatencyTrialDuration, cancellationToken).ConfigureAwait(false);

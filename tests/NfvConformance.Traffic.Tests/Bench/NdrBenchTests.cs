@@ -91,6 +91,20 @@ public sealed class NdrBenchTests
     }
 
     [Test]
+    public async Task RunAsync_Bidirectional_NdrPerDirectionAndBothPortsSend()
+    {
+        string file = Write("dut.yaml", Dut);
+
+        NdrBenchReport report = await NdrBench.RunAsync(new NdrBenchOptions { DutFile = file, Bidirectional = true, FrameSize = "IMIX" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Search.NdrPps, Is.EqualTo(3_000_000).Within(0.001 * report.Search.LineRatePps));
+            Assert.That(report.Search.Trials[0].TxPackets, Is.EqualTo(2 * 3_273_680 + 2_000).Within(2), "1 s at 100 % of IMIX line rate on two ports, plus two latency streams");
+        });
+    }
+
+    [Test]
     public void RunAsync_MaxRateAboveLine_Rejected()
     {
         string file = Write("dut.yaml", Dut);

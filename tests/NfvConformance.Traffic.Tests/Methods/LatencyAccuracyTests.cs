@@ -51,6 +51,7 @@ public sealed class LatencyAccuracyTests
             for (int i = 0; i < s_percentiles.Length; i++)
             {
                 double model = median * Math.Exp(sigma * NormalQuantile.Of(s_percentiles[i] / 100));
+                TestContext.Out.WriteLine($"sigma {sigma} load {utilisation}: p{s_percentiles[i]} measured {got[i]:F3} us, model {model:F3} us, error {(got[i] - model) / model * 100:F3} %");
                 Assert.That(got[i], Is.EqualTo(model).Within(1).Percent, $"p{s_percentiles[i]}");
             }
         });

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Gherkin.Bindings.Internal;
 using NfvConformance.Gherkin.Expressions;
 using NfvConformance.Gherkin.Pickles;
 using NfvConformance.Gherkin.Runtime;

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Reflection;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Gherkin.Bindings.Internal;
 using NfvConformance.Gherkin.Pickles;
 
 namespace NfvConformance.Gherkin.Bindings;

@@ -1,9 +1,11 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Gherkin.Bindings.Internal;
 using NfvConformance.Gherkin.Bindings;
 using NfvConformance.Gherkin.Parsing;
 using NfvConformance.Gherkin.Pickles;
+using NfvConformance.Gherkin.Runtime.Internal;
 
 namespace NfvConformance.Gherkin.Runtime;
 
@@ -105,7 +107,7 @@ public sealed class FeatureTreeValidator
             }
             catch (GherkinParseException ex)
             {
-                foreach (GherkinError error in ex.Errors)
+                foreach (GherkinError error in ex.Errors.OrderBy(e => e.Location.Line).ThenBy(e => e.Location.Column))
                 {
                     string text = error.ToString();
                     string subject = $"{error.Uri}:{error.Location.Line.ToString(CultureInfo.InvariantCulture)}:{error.Location.Column.ToString(CultureInfo.InvariantCulture)}";

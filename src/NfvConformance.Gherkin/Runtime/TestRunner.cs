@@ -1,8 +1,10 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Collections.Concurrent;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Gherkin.Bindings.Internal;
 using NfvConformance.Gherkin.Bindings;
 using NfvConformance.Gherkin.Pickles;
+using NfvConformance.Gherkin.Runtime.Internal;
 
 namespace NfvConformance.Gherkin.Runtime;
 
@@ -201,8 +203,26 @@ public sealed class TestRunner
     /// <param name="cancellationToken">Cancels the run.</param>
     internal async Task<ScenarioResult> RunScenarioAsync(Pickle pickle, Exception? setupError, ITestRunObserver? observer, CancellationToken cancellationToken)
     {
-        ScenarioExecution execution = new(pickle, _registry, _invoker, _options, observer, this, cancellationToken);
-        ScenarioResult result = await execution.RunAsync(setupError).ConfigureAwait(false);
+        ScenarioResult result;
+        try
+        {
+            ScenarioExecution execution = new(pickle, _registry, _invoker, _options, observer, this, cancellationToken);
+            result = await execution.RunAsync(setupError).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A defect in the runner itself still yields a result for the scenario.
+            result = new ScenarioResult
+            {
+                Pickle = pickle,
+                Status = ScenarioStatus.Failed,
+                Steps = pickle.Steps.Select(s => new StepResult { Step = s, Status = StepStatus.Skipped }).ToArray(),
+                ErrorMessage = $"The runner failed on this scenario: {ex.GetType().Name}: {ex.Message}",
+                Exception = ex,
+                Started = _options.TimeProvider.GetUtcNow(),
+            };
+        }
+
         Notify(() => observer?.ScenarioFinished(result));
         return result;
     }

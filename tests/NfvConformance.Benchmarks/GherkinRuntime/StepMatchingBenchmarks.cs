@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using BenchmarkDotNet.Attributes;
+using NfvConformance.Gherkin.Bindings.Internal;
 using NfvConformance.Gherkin.Bindings;
 using NfvConformance.Gherkin.Pickles;
 

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
 using System.Reflection;
+using NfvConformance.Gherkin.Bindings.Internal;
 using NfvConformance.Gherkin.Bindings;
 using NfvConformance.Gherkin.Expressions;
 using NfvConformance.Gherkin.Pickles;

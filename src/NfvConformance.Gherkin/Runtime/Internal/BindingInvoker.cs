@@ -1,11 +1,12 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Reflection;
 using System.Text.RegularExpressions;
+using NfvConformance.Gherkin.Bindings.Internal;
 using NfvConformance.Gherkin.Bindings;
 using NfvConformance.Gherkin.Expressions;
 using NfvConformance.Gherkin.Pickles;
 
-namespace NfvConformance.Gherkin.Runtime;
+namespace NfvConformance.Gherkin.Runtime.Internal;
 
 /// <summary>Calls binding methods: resolves their instance and arguments, converts step arguments, awaits async ones.</summary>
 internal sealed class BindingInvoker

@@ -7,7 +7,7 @@ using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 using System.Runtime.CompilerServices;
 
-namespace NfvConformance.Gherkin.Bindings;
+namespace NfvConformance.Gherkin.Bindings.Internal;
 
 /// <summary>Finds a method's source file and line in its assembly's portable PDB (beside the assembly or embedded).</summary>
 internal static class SourceLocator

@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Gherkin.Pickles;
 
-namespace NfvConformance.Gherkin.Bindings;
+namespace NfvConformance.Gherkin.Bindings.Internal;
 
 /// <summary>One binding that matches a step, with the matched text of each expression argument.</summary>
 internal readonly record struct StepMatch(StepBinding Binding, string?[] Arguments);

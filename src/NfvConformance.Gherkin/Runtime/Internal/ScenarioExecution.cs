@@ -1,9 +1,10 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
+using NfvConformance.Gherkin.Bindings.Internal;
 using NfvConformance.Gherkin.Bindings;
 using NfvConformance.Gherkin.Pickles;
 
-namespace NfvConformance.Gherkin.Runtime;
+namespace NfvConformance.Gherkin.Runtime.Internal;
 
 /// <summary>One run of one scenario: container, scenario hooks, steps with step hooks, after hooks, disposal.</summary>
 internal sealed class ScenarioExecution

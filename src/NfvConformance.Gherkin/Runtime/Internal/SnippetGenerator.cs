@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using NfvConformance.Gherkin.Pickles;
 
-namespace NfvConformance.Gherkin.Runtime;
+namespace NfvConformance.Gherkin.Runtime.Internal;
 
 /// <summary>Writes a ready-to-paste C# binding for an undefined step: numbers and quoted strings become parameters.</summary>
 internal static partial class SnippetGenerator

@@ -2,7 +2,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace NfvConformance.Gherkin.Bindings;
+namespace NfvConformance.Gherkin.Bindings.Internal;
 
 /// <summary>Converts text and numbers to the types step methods and table objects declare (invariant culture).</summary>
 internal static class ValueConverter

@@ -5,7 +5,7 @@ using NfvConformance.Gherkin.Expressions;
 using NfvConformance.Gherkin.Pickles;
 using NfvConformance.Gherkin.TagExpressions;
 
-namespace NfvConformance.Gherkin.Bindings;
+namespace NfvConformance.Gherkin.Bindings.Internal;
 
 /// <summary>A step definition: a method, the expression its steps match and the step kind it accepts.</summary>
 internal sealed class StepBinding

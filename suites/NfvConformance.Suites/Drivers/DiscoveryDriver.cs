@@ -107,6 +107,57 @@ public sealed class DiscoveryDriver
         Check.That(offering.Count == 0, $"'{capability}' is offered by {string.Join(", ", offering)} but must not be on profile '{_run.Target.Profile}'.");
     }
 
+    /// <summary>Checks that every node states exactly one profile, a profile of the catalogue.</summary>
+    public void CheckEveryNodeHasProfile()
+    {
+        List<string> bad = [.. Snapshot.Nodes.Where(n => Profiles.CatalogueKey(n.Profile) is null).Select(n => $"{n.Id} ('{n.Profile}')")];
+        Check.That(bad.Count == 0, $"Nodes without a catalogue profile: {string.Join(", ", bad)}; expected one of {string.Join(", ", Profiles.All)}.");
+        Check.That(Snapshot.Nodes.Any(n => n.Profile == _run.Target.Profile), $"No node of the run's profile '{_run.Target.Profile}'.");
+    }
+
+    /// <summary>Checks that querying the target for a capability returns, for every node, the value the snapshot shows.</summary>
+    /// <param name="uid">The capability uid.</param>
+    public void CheckQueryAgreesWithSnapshot(string uid)
+    {
+        ICapabilityPublisher publisher = TargetFacets.Require<ICapabilityPublisher>(_run);
+        IReadOnlyList<CapabilityMatch> matches = publisher.Query(new CapabilityQuery(Uid: uid));
+        _evidence.Record(new($"query_matches:{uid}", matches.Count, "nodes"));
+        foreach (NodeCapabilities node in Snapshot.Nodes)
+        {
+            node.Capabilities.TryGetValue(uid, out CapabilityValue? expected);
+            CapabilityMatch? got = matches.FirstOrDefault(m => m.NodeId == node.Id);
+            Check.That((expected is null) == (got is null), $"Query for {uid} on {node.Id}: snapshot has {expected?.Raw ?? "nothing"}, the query returned {got?.Value.Raw ?? "nothing"}.");
+            Check.That(expected is null || expected.Raw == got!.Value.Raw, $"Query for {uid} on {node.Id} returned '{got?.Value.Raw}', the snapshot shows '{expected?.Raw}'.");
+        }
+    }
+
+    /// <summary>Checks that a query for offered-only values of a capability names exactly the nodes that offer it.</summary>
+    /// <param name="uid">The capability uid.</param>
+    public void CheckOfferedQueryNamesOfferingNodes(string uid)
+    {
+        ICapabilityPublisher publisher = TargetFacets.Require<ICapabilityPublisher>(_run);
+        HashSet<string> queried = [.. publisher.Query(new CapabilityQuery(Uid: uid, OfferedOnly: true)).Select(m => m.NodeId)];
+        HashSet<string> offering = [.. Snapshot.Nodes.Where(n => n.Capabilities.TryGetValue(uid, out CapabilityValue? v) && v.IsOffered).Select(n => n.Id)];
+        _evidence.Record(new($"offering:{uid}", offering.Count, "nodes"));
+        Check.That(queried.SetEquals(offering), $"Query for offered {uid} names [{string.Join(", ", queried)}]; nodes offering it: [{string.Join(", ", offering)}].");
+    }
+
+    /// <summary>Checks that every published value carries provenance (where the value comes from).</summary>
+    public void CheckEveryValueHasProvenance()
+    {
+        List<string> bare = [.. Snapshot.Nodes.SelectMany(n => n.Capabilities.Where(c => string.IsNullOrWhiteSpace(c.Value.Source)).Select(c => $"{n.Id}/{c.Key}"))];
+        Check.That(bare.Count == 0, $"Published values without a source: {string.Join(", ", bare.Take(10))}.");
+    }
+
+    /// <summary>Checks that the nodes of the run's profile publish at least the given number of distinct profiles across the target.</summary>
+    /// <param name="count">The minimum number of distinct profiles.</param>
+    public void CheckDistinctProfiles(int count)
+    {
+        List<string> profiles = [.. Snapshot.Nodes.Select(n => n.Profile).Distinct(StringComparer.Ordinal)];
+        _evidence.Record(new("profiles_offered", profiles.Count, "profiles"));
+        Check.That(profiles.Count >= count, $"The target offers {profiles.Count} profile(s) ({string.Join(", ", profiles)}), expected at least {count}.");
+    }
+
     private void RequireKnown(string uid)
     {
         if (!_run.Catalog.TryGet(uid, out _))

@@ -42,5 +42,28 @@ public sealed class DiscoverySteps
     [Then("no node offers {string}")]
     public void ThenNoNodeOffers(string capability) => _driver.CheckNoNodeOffers(capability);
 
+    /// <summary>Every node states one catalogue profile, and some node has the run's profile.</summary>
+    [Then("every node states its profile")]
+    public void ThenEveryNodeStatesProfile() => _driver.CheckEveryNodeHasProfile();
+
+    /// <summary>The target offers nodes of at least this many profiles.</summary>
+    /// <param name="count">How many.</param>
+    [Then("the target offers nodes of at least {int} profiles")]
+    public void ThenDistinctProfiles(int count) => _driver.CheckDistinctProfiles(count);
+
+    /// <summary>A query for a capability agrees with the snapshot on every node.</summary>
+    /// <param name="uid">The capability uid.</param>
+    [Then("a query for {string} returns the value each node publishes")]
+    public void ThenQueryAgrees(string uid) => _driver.CheckQueryAgreesWithSnapshot(uid);
+
+    /// <summary>A query for offered values names exactly the nodes that offer the capability.</summary>
+    /// <param name="uid">The capability uid.</param>
+    [Then("a query for nodes offering {string} names exactly those nodes")]
+    public void ThenOfferedQuery(string uid) => _driver.CheckOfferedQueryNamesOfferingNodes(uid);
+
+    /// <summary>Every published value says where it comes from.</summary>
+    [Then("every published value states its source")]
+    public void ThenProvenance() => _driver.CheckEveryValueHasProvenance();
+
     private static IEnumerable<string> Column(DataTable table, string header) => table.Rows.Select(r => r[header]);
 }

@@ -1,0 +1,238 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.Capabilities;
+using NfvConformance.Abstractions.Inventory;
+using NfvConformance.Core.Evidence;
+using NfvConformance.Core.Running;
+
+namespace NfvConformance.Suites.Drivers;
+
+/// <summary>Checks the hardware a target found by itself (NICs, SR-IOV, offloads, accelerators, CPU, NUMA) against what it publishes.</summary>
+public sealed class HardwareDriver : IDisposable
+{
+    private readonly RunContext _run;
+    private readonly DiscoveryDriver _discovery;
+    private readonly ScenarioEvidence _evidence;
+    private readonly List<(string Node, string Nic)> _downed = [];
+
+    /// <summary>Creates the driver for one scenario.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="discovery">The scenario's discovery.</param>
+    /// <param name="evidence">The scenario's evidence.</param>
+    public HardwareDriver(RunContext run, DiscoveryDriver discovery, ScenarioEvidence evidence)
+    {
+        _run = run;
+        _discovery = discovery;
+        _evidence = evidence;
+    }
+
+    /// <summary>Gets the nodes of the run's profile with the hardware each reported.</summary>
+    /// <returns>The nodes.</returns>
+    public IReadOnlyList<(NodeCapabilities Node, NodeHardware Hardware)> ProfileNodes()
+    {
+        List<(NodeCapabilities, NodeHardware)> nodes = [];
+        foreach (NodeCapabilities node in _discovery.Snapshot.Nodes.Where(n => n.Profile == _run.Target.Profile))
+        {
+            Check.That(node.Hardware is not null, $"{node.Id} publishes capabilities but no hardware inventory: the NICs, CPU and accelerators must be found without manual steps.");
+            nodes.Add((node, node.Hardware));
+        }
+
+        Check.That(nodes.Count > 0, $"No node of profile '{_run.Target.Profile}' was discovered.");
+        return nodes;
+    }
+
+    /// <summary>Checks that every NIC of every node of the profile runs at least at the given speed.</summary>
+    /// <param name="minimumGbps">The minimum port speed.</param>
+    public void CheckEveryNicAtLeast(double minimumGbps)
+    {
+        List<string> slow = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in ProfileNodes())
+        {
+            foreach (NicInfo nic in hw.Nics)
+            {
+                _evidence.Record(new($"nic_speed:{node.Id}/{nic.Name}", nic.SpeedGbps, "Gbps", $">= {minimumGbps}", nic.SpeedGbps >= minimumGbps ? Abstractions.Measurements.MeasurementVerdict.Pass : Abstractions.Measurements.MeasurementVerdict.Fail));
+                if (nic.SpeedGbps < minimumGbps)
+                {
+                    slow.Add($"{node.Id}/{nic.Name} ({nic.PciAddress}) runs at {nic.SpeedGbps} Gbps");
+                }
+            }
+        }
+
+        Check.That(slow.Count == 0, $"Every NIC port must run at >= {minimumGbps} Gbps: {string.Join("; ", slow)}.");
+    }
+
+    /// <summary>Checks that every node of the profile has at least <paramref name="minimum"/> NIC ports with link up.</summary>
+    /// <param name="minimum">The minimum number of links.</param>
+    public void CheckEveryNodeHasLinks(int minimum)
+    {
+        List<string> few = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in ProfileNodes())
+        {
+            int up = hw.Nics.Count(n => n.LinkUp);
+            _evidence.Record(new($"links_up:{node.Id}", up, "links", $">= {minimum}", up >= minimum ? Abstractions.Measurements.MeasurementVerdict.Pass : Abstractions.Measurements.MeasurementVerdict.Fail));
+            if (up < minimum)
+            {
+                few.Add($"{node.Id} has {up} link(s) up ({string.Join(", ", hw.Nics.Select(n => n.Name))})");
+            }
+        }
+
+        Check.That(few.Count == 0, $"Every node needs >= {minimum} physical links up: {string.Join("; ", few)}.");
+    }
+
+    /// <summary>Returns the NICs of the profile's nodes that have a property.</summary>
+    /// <param name="property">One of <c>sr-iov virtual functions</c>, <c>a DPDK driver</c>, <c>SmartNIC offload</c>, or an offload name such as <c>xdp</c>.</param>
+    /// <returns>Matching (node, NIC) pairs.</returns>
+    public IReadOnlyList<(NodeCapabilities Node, NicInfo Nic)> NicsWith(string property)
+    {
+        Func<NicInfo, bool> test = property switch
+        {
+            "sr-iov virtual functions" => n => n.SriovTotalVfs > 0,
+            "a DPDK driver" => n => n.DpdkBound,
+            "SmartNIC offload" => n => n.SmartNic,
+            _ => n => n.HasOffload(property),
+        };
+        return [.. ProfileNodes().SelectMany(p => p.Hardware.Nics.Where(test).Select(n => (p.Node, n)))];
+    }
+
+    /// <summary>Checks that at least one node of the profile has a NIC with the property.</summary>
+    /// <param name="property">See <see cref="NicsWith"/>.</param>
+    public void CheckSomeNicHas(string property)
+    {
+        IReadOnlyList<(NodeCapabilities Node, NicInfo Nic)> found = NicsWith(property);
+        _evidence.Record(new($"nics_with:{property}", found.Count, "NICs"));
+        Check.That(found.Count > 0, $"No NIC of a {_run.Target.Profile} node has {property}: {Describe()}.");
+    }
+
+    /// <summary>Checks that every node that has a NIC with the property publishes the capability as offered.</summary>
+    /// <param name="property">See <see cref="NicsWith"/>.</param>
+    /// <param name="capability">A capability uid or feature.</param>
+    public void CheckNodesWithNicOffer(string property, string capability)
+    {
+        List<string> silent = [.. NicsWith(property).Select(p => p.Node).Distinct().Where(n => !n.Offers(capability)).Select(n => n.Id)];
+        Check.That(silent.Count == 0, $"{string.Join(", ", silent)} found a NIC with {property} but does not publish '{capability}' as offered.");
+    }
+
+    /// <summary>Checks that every node of the profile has a NIC with the property.</summary>
+    /// <param name="property">See <see cref="NicsWith"/>.</param>
+    public void CheckEveryNodeHasNic(string property)
+    {
+        HashSet<string> with = [.. NicsWith(property).Select(p => p.Node.Id)];
+        List<string> without = [.. ProfileNodes().Select(p => p.Node.Id).Where(id => !with.Contains(id))];
+        Check.That(without.Count == 0, $"Nodes of profile '{_run.Target.Profile}' without a NIC that has {property}: {string.Join(", ", without)} ({Describe()}).");
+    }
+
+    /// <summary>Checks that every NIC with SR-IOV has its virtual functions created and free to hand out.</summary>
+    public void CheckVirtualFunctionsPreCreated()
+    {
+        IReadOnlyList<(NodeCapabilities Node, NicInfo Nic)> nics = NicsWith("sr-iov virtual functions");
+        Check.That(nics.Count > 0, $"No SR-IOV NIC on the {_run.Target.Profile} nodes: {Describe()}.");
+        foreach ((NodeCapabilities node, NicInfo nic) in nics)
+        {
+            _evidence.Record(new($"free_vfs:{node.Id}/{nic.Name}", nic.SriovFreeVfs, "VFs"));
+            Check.That(nic.SriovFreeVfs > 0, $"{node.Id}/{nic.Name} reports {nic.SriovTotalVfs} VFs but none free ({nic.SriovUsedVfs} used, link up: {nic.LinkUp}).");
+        }
+    }
+
+    /// <summary>Checks that some node has an accelerator of a kind behind a given interface.</summary>
+    /// <param name="kind">The accelerator kind (crypto, compression, gpu, fpga).</param>
+    /// <param name="interfaceName">The interface (for example dpdk-cryptodev), or null for any.</param>
+    public void CheckSomeAccelerator(string kind, string? interfaceName)
+    {
+        List<string> found = [.. ProfileNodes().SelectMany(p => p.Hardware.Accelerators
+            .Where(a => string.Equals(a.Kind, kind, StringComparison.OrdinalIgnoreCase) && (interfaceName is null || string.Equals(a.Interface, interfaceName, StringComparison.OrdinalIgnoreCase)))
+            .Select(a => $"{p.Node.Id}/{a.Name}"))];
+        _evidence.Record(new($"accelerators:{kind}", found.Count, "devices"));
+        Check.That(found.Count > 0, $"No {kind} accelerator{(interfaceName is null ? string.Empty : $" behind {interfaceName}")} on the {_run.Target.Profile} nodes: {Describe()}.");
+    }
+
+    /// <summary>Checks that every node that has an accelerator of the kind publishes the capability as offered.</summary>
+    /// <param name="kind">The accelerator kind.</param>
+    /// <param name="capability">A capability uid, feature or extension.</param>
+    public void CheckNodesWithAcceleratorOffer(string kind, string capability)
+    {
+        List<string> silent = [.. ProfileNodes()
+            .Where(p => p.Hardware.Accelerators.Any(a => string.Equals(a.Kind, kind, StringComparison.OrdinalIgnoreCase)) && !p.Node.Offers(capability))
+            .Select(p => p.Node.Id)];
+        Check.That(silent.Count == 0, $"{string.Join(", ", silent)} has a {kind} accelerator but does not publish '{capability}' as offered.");
+    }
+
+    /// <summary>Checks that each node's published value of a capability equals its CPU architecture.</summary>
+    /// <param name="uid">The capability uid (for example RM:e.cap.020).</param>
+    public void CheckArchitecturePublished(string uid)
+    {
+        foreach ((NodeCapabilities node, NodeHardware hw) in ProfileNodes())
+        {
+            Check.That(node.Capabilities.TryGetValue(uid, out CapabilityValue? v), $"{node.Id} does not publish {uid}.");
+            Check.That(string.Equals(v.Raw.Trim(), hw.Cpu.Architecture, StringComparison.OrdinalIgnoreCase), $"{node.Id} publishes {uid} = '{v.Raw}' but its CPU is {hw.Cpu.Architecture} ({hw.Cpu.Model}).");
+        }
+    }
+
+    /// <summary>Checks that every node publishing a capability as offered has the hardware behind it.</summary>
+    /// <param name="uid">The capability uid.</param>
+    /// <param name="hardware">One of <c>CPU pinning</c>, <c>huge pages</c>, <c>several NUMA nodes</c>.</param>
+    public void CheckOfferBackedBy(string uid, string hardware)
+    {
+        Func<NodeHardware, bool> test = hardware switch
+        {
+            "CPU pinning" => h => h.Cpu.PinningSupported,
+            "huge pages" => h => h.Numa.Any(n => n.HugepageMemoryMb > 0),
+            "several NUMA nodes" => h => h.Numa.Count > 1,
+            _ => throw new ConformanceCheckException($"Unknown hardware '{hardware}': use CPU pinning, huge pages or several NUMA nodes."),
+        };
+        List<(NodeCapabilities Node, NodeHardware Hardware)> offering = [.. ProfileNodes().Where(p => p.Node.Offers(uid))];
+        Check.That(offering.Count > 0, $"No {_run.Target.Profile} node offers {uid}.");
+        List<string> hollow = [.. offering.Where(p => !test(p.Hardware)).Select(p => p.Node.Id)];
+        Check.That(hollow.Count == 0, $"{string.Join(", ", hollow)} offers {uid} but its hardware inventory shows no {hardware}.");
+    }
+
+    /// <summary>Takes a NIC's link down through the inventory facet (restored when the scenario ends).</summary>
+    /// <param name="nic">The NIC name.</param>
+    /// <param name="nodeId">The node.</param>
+    public void TakeLinkDown(string nic, string nodeId)
+    {
+        IHardwareInventory inventory = TargetFacets.Require<IHardwareInventory>(_run);
+        var problems = inventory.SetLinkState(nodeId, nic, false);
+        Check.That(problems.Count == 0, $"Could not take {nodeId}/{nic} down: {string.Join("; ", problems)}.");
+        _downed.Add((nodeId, nic));
+    }
+
+    /// <summary>Brings a NIC's link back up.</summary>
+    /// <param name="nic">The NIC name.</param>
+    /// <param name="nodeId">The node.</param>
+    public void BringLinkUp(string nic, string nodeId)
+    {
+        IHardwareInventory inventory = TargetFacets.Require<IHardwareInventory>(_run);
+        var problems = inventory.SetLinkState(nodeId, nic, true);
+        Check.That(problems.Count == 0, $"Could not bring {nodeId}/{nic} up: {string.Join("; ", problems)}.");
+        _downed.Remove((nodeId, nic));
+    }
+
+    /// <summary>Checks what a fresh discovery reports for a NIC.</summary>
+    /// <param name="nic">The NIC name.</param>
+    /// <param name="nodeId">The node.</param>
+    /// <param name="up">The expected link state.</param>
+    public void CheckLinkReported(string nic, string nodeId, bool up)
+    {
+        NodeCapabilities node = _discovery.Snapshot.FindNode(nodeId) ?? throw new ConformanceCheckException($"Node '{nodeId}' was not discovered.");
+        NicInfo found = node.Hardware?.Nics.FirstOrDefault(n => n.Name == nic) ?? throw new ConformanceCheckException($"{nodeId} reports no NIC '{nic}'.");
+        Check.That(found.LinkUp == up, $"{nodeId}/{nic}: link reported {(found.LinkUp ? "up" : "down")}, expected {(up ? "up" : "down")}.");
+        if (!up)
+        {
+            Check.That(found.SriovFreeVfs == 0, $"{nodeId}/{nic} is down but still reports {found.SriovFreeVfs} free VFs to hand out.");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        IHardwareInventory? inventory = _run.Target.GetFeature<IHardwareInventory>();
+        foreach ((string node, string nic) in _downed)
+        {
+            inventory?.SetLinkState(node, nic, true);
+        }
+
+        _downed.Clear();
+    }
+
+    private string Describe() => string.Join("; ", _discovery.Snapshot.Nodes.Where(n => n.Profile == _run.Target.Profile)
+        .Select(n => $"{n.Id}: {string.Join(", ", n.Hardware?.Nics.Select(x => $"{x.Name} {x.SpeedGbps}G vfs={x.SriovTotalVfs} dpdk={x.DpdkBound} smartnic={x.SmartNic}") ?? [])}"));
+}

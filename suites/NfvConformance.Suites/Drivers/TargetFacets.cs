@@ -1,0 +1,19 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Core.Running;
+using NfvConformance.Gherkin.Runtime;
+
+namespace NfvConformance.Suites.Drivers;
+
+/// <summary>Reaches a facet of the target; a target without it makes the scenario not applicable, never failed.</summary>
+internal static class TargetFacets
+{
+    /// <summary>Returns the facet, or marks the scenario not applicable.</summary>
+    /// <typeparam name="T">The facet interface.</typeparam>
+    /// <param name="run">The run.</param>
+    /// <returns>The facet.</returns>
+    /// <exception cref="ScenarioNotApplicableException">The target does not offer the facet.</exception>
+    public static T Require<T>(RunContext run)
+        where T : class =>
+        run.Target.GetFeature<T>()
+        ?? throw new ScenarioNotApplicableException($"target '{run.Target.Name}' does not offer {typeof(T).Name}");
+}

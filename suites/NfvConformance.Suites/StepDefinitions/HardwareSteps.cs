@@ -1,0 +1,112 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Gherkin.Bindings;
+using NfvConformance.Suites.Drivers;
+
+namespace NfvConformance.Suites.StepDefinitions;
+
+/// <summary>Steps about the hardware a target finds without manual steps: NICs, SR-IOV, offloads, accelerators, CPU, NUMA, links.</summary>
+[Binding]
+public sealed class HardwareSteps
+{
+    private readonly HardwareDriver _hardware;
+    private readonly FiguresDriver _figures;
+    private readonly DiscoveryDriver _discovery;
+
+    /// <summary>Creates the steps for one scenario.</summary>
+    /// <param name="hardware">The hardware driver.</param>
+    /// <param name="figures">The target figures.</param>
+    /// <param name="discovery">The discovery driver.</param>
+    public HardwareSteps(HardwareDriver hardware, FiguresDriver figures, DiscoveryDriver discovery)
+    {
+        _hardware = hardware;
+        _figures = figures;
+        _discovery = discovery;
+    }
+
+    /// <summary>Every NIC port of the profile's nodes runs at least at the speed of a target figure.</summary>
+    /// <param name="figure">The figure's key in features/targets/&lt;profile&gt;.yaml.</param>
+    [Then("every NIC port of the profile's nodes runs at least at {string}")]
+    public void ThenEveryNicAtLeast(string figure) => _hardware.CheckEveryNicAtLeast(_figures.Get(figure).Value);
+
+    /// <summary>Every node of the profile has at least as many links up as a target figure.</summary>
+    /// <param name="figure">The figure's key.</param>
+    [Then("every node of the profile has at least {string} physical links up")]
+    public void ThenEveryNodeHasLinks(string figure) => _hardware.CheckEveryNodeHasLinks((int)_figures.Get(figure).Value);
+
+    /// <summary>Some NIC of the profile's nodes has a property.</summary>
+    /// <param name="property"><c>sr-iov virtual functions</c>, <c>a DPDK driver</c>, <c>SmartNIC offload</c> or an offload name.</param>
+    [Then("some NIC of the profile's nodes has {string}")]
+    public void ThenSomeNicHas(string property) => _hardware.CheckSomeNicHas(property);
+
+    /// <summary>Every node of the profile has a NIC with a property.</summary>
+    /// <param name="property">See <see cref="ThenSomeNicHas"/>.</param>
+    [Then("every node of the profile has a NIC with {string}")]
+    public void ThenEveryNodeHasNic(string property) => _hardware.CheckEveryNodeHasNic(property);
+
+    /// <summary>Every node with a NIC of the property publishes a capability as offered.</summary>
+    /// <param name="property">See <see cref="ThenSomeNicHas"/>.</param>
+    /// <param name="capability">A capability uid, feature or extension.</param>
+    [Then("every node with a NIC that has {string} offers {string}")]
+    public void ThenNodesWithNicOffer(string property, string capability) => _hardware.CheckNodesWithNicOffer(property, capability);
+
+    /// <summary>The SR-IOV NICs have their virtual functions created and free.</summary>
+    [Then("the SR-IOV NICs have virtual functions created and free to assign")]
+    public void ThenVfsPreCreated() => _hardware.CheckVirtualFunctionsPreCreated();
+
+    /// <summary>Some node of the profile has an accelerator of a kind behind an interface.</summary>
+    /// <param name="kind">crypto, compression, gpu, fpga.</param>
+    /// <param name="interfaceName">The interface, for example dpdk-cryptodev.</param>
+    [Then("some node of the profile has a {string} accelerator behind the {string} interface")]
+    public void ThenSomeAccelerator(string kind, string interfaceName) => _hardware.CheckSomeAccelerator(kind, interfaceName);
+
+    /// <summary>Some node of the profile has an accelerator of a kind.</summary>
+    /// <param name="kind">crypto, compression, gpu, fpga.</param>
+    [Then("some node of the profile has a {string} accelerator")]
+    public void ThenSomeAcceleratorOfKind(string kind) => _hardware.CheckSomeAccelerator(kind, null);
+
+    /// <summary>Every node with an accelerator of a kind publishes a capability as offered.</summary>
+    /// <param name="kind">The accelerator kind.</param>
+    /// <param name="capability">A capability uid, feature or extension.</param>
+    [Then("every node with a {string} accelerator offers {string}")]
+    public void ThenNodesWithAcceleratorOffer(string kind, string capability) => _hardware.CheckNodesWithAcceleratorOffer(kind, capability);
+
+    /// <summary>Each node publishes its CPU architecture as the capability's value.</summary>
+    /// <param name="uid">The capability uid.</param>
+    [Then("every node of the profile publishes its CPU architecture as {string}")]
+    public void ThenArchitecturePublished(string uid) => _hardware.CheckArchitecturePublished(uid);
+
+    /// <summary>Every node offering a capability has the hardware behind it.</summary>
+    /// <param name="uid">The capability uid.</param>
+    /// <param name="hardware"><c>CPU pinning</c>, <c>huge pages</c> or <c>several NUMA nodes</c>.</param>
+    [Then("every node offering {string} shows {string} in its hardware inventory")]
+    public void ThenOfferBacked(string uid, string hardware) => _hardware.CheckOfferBackedBy(uid, hardware);
+
+    /// <summary>Takes a NIC's link down (restored when the scenario ends) and rediscovers.</summary>
+    /// <param name="nic">The NIC.</param>
+    /// <param name="node">The node.</param>
+    /// <returns>A task.</returns>
+    [When("the link of NIC {string} on node {string} goes down")]
+    public Task WhenLinkDown(string nic, string node)
+    {
+        _hardware.TakeLinkDown(nic, node);
+        return _discovery.DiscoverAsync();
+    }
+
+    /// <summary>Brings a NIC's link up and rediscovers.</summary>
+    /// <param name="nic">The NIC.</param>
+    /// <param name="node">The node.</param>
+    /// <returns>A task.</returns>
+    [When("the link of NIC {string} on node {string} comes back up")]
+    public Task WhenLinkUp(string nic, string node)
+    {
+        _hardware.BringLinkUp(nic, node);
+        return _discovery.DiscoverAsync();
+    }
+
+    /// <summary>Discovery reports a NIC's link state (and no free VFs on a link that is down).</summary>
+    /// <param name="nic">The NIC.</param>
+    /// <param name="node">The node.</param>
+    /// <param name="state"><c>up</c> or <c>down</c>.</param>
+    [Then("discovery reports NIC {string} on node {string} as {word}")]
+    public void ThenLinkReported(string nic, string node, string state) => _hardware.CheckLinkReported(nic, node, state == "up");
+}

@@ -66,6 +66,7 @@ internal sealed class ChainSimulator
     private readonly LatencyHistogram _latency = new();
     private readonly long _durationPs;
     private readonly double _meanGapPs;
+    private readonly int _burst;
     private long _nextArrival;
     private long _sent;
     private long _delivered;
@@ -85,6 +86,7 @@ internal sealed class ChainSimulator
         _pathRandom = new DeterministicRandom(~(long)options.Seed);
         _durationPs = options.Duration.Ticks * VirtualClock.PicosecondsPerTick;
         _meanGapPs = PsPerSecond / options.OfferedLoadPps;
+        _burst = options.BurstSize;
 
         int n = config.Instances.Length;
         _hopOf = new int[n];
@@ -188,6 +190,11 @@ internal sealed class ChainSimulator
             problems.Add($"offered load {options.OfferedLoadPps} pps must be positive");
         }
 
+        if (options.BurstSize is < 1 or > 4096)
+        {
+            problems.Add($"burst size {options.BurstSize} must lie within 1-4096");
+        }
+
         if (options.Flows < 1)
         {
             problems.Add($"flows = {options.Flows}; at least 1");
@@ -265,31 +272,41 @@ internal sealed class ChainSimulator
 
     private void OnArrival(long t)
     {
-        long id = ++_sent;
+        long id = _sent + 1;
+        int count = _burst;
+        _sent += count;
         int flow = _flowCount == 1 ? 0 : _traffic.Next(_flowCount);
-        long gap = _options.PoissonArrivals ? (long)Math.Max(1, _traffic.NextExponential(_meanGapPs)) : (long)Math.Max(1, Math.Round(_meanGapPs));
+        long gap = _options.PoissonArrivals ? (long)Math.Max(1, _traffic.NextExponential(_meanGapPs * count)) : (long)Math.Max(1, Math.Round(_meanGapPs * count));
         _nextArrival = t + gap;
-        ArriveAtHop(t, 0, flow, t, id);
+        ArriveAtHop(t, 0, flow, t, id, count, 0);
     }
 
-    private void ArriveAtHop(long t, int hop, int flow, long sendTime, long packetId)
+    /// <summary>
+    /// A train of <paramref name="count"/> packets of one flow reaches a hop, the first at <paramref name="t"/> and the
+    /// rest every <paramref name="spacing"/> ps (a train of one is a single packet, exact). Each packet is served in
+    /// FIFO order; the train goes on as one event.
+    /// </summary>
+    private void ArriveAtHop(long t, int hop, int flow, long sendTime, long packetId, int count, long spacing)
     {
         if (hop == _hops.Length)
         {
-            Deliver(t, flow, sendTime, packetId);
+            Deliver(t, flow, sendTime, packetId, count, spacing);
             return;
         }
 
         if (_hopLinkDown[hop])
         {
-            _lost[LinkDown]++;
+            _lost[LinkDown] += count;
             return;
         }
 
-        if (_hopLoss[hop] > 0 && _faultRandom.NextDouble() < _hopLoss[hop])
+        if (_hopLoss[hop] > 0)
         {
-            _lost[RandomLoss]++;
-            return;
+            count -= Lose(_hopLoss[hop], count);
+            if (count == 0)
+            {
+                return;
+            }
         }
 
         int slot = (flow * _hops.Length) + hop;
@@ -300,7 +317,7 @@ internal sealed class ChainSimulator
             instance = buckets[_flowKeys[flow].Hash(_hops[hop].LbFields) & (CompiledHop.BucketsLength - 1)];
             if (instance == CompiledHop.NoInstance || !_inService[instance])
             {
-                _lost[NoInstance]++;
+                _lost[NoInstance] += count;
                 return;
             }
 
@@ -309,10 +326,10 @@ internal sealed class ChainSimulator
 
         if (!_up[instance])
         {
-            _lost[InstanceDown]++;
+            _lost[InstanceDown] += count;
             if (_openCrash[instance] >= 0)
             {
-                _failovers[_openCrash[instance]].Lost++;
+                _failovers[_openCrash[instance]].Lost += count;
             }
 
             return;
@@ -320,44 +337,66 @@ internal sealed class ChainSimulator
 
         if (_linkDown[instance])
         {
-            _lost[LinkDown]++;
+            _lost[LinkDown] += count;
             return;
         }
 
-        if (_loss[instance] > 0 && _faultRandom.NextDouble() < _loss[instance])
+        if (_loss[instance] > 0)
         {
-            _lost[RandomLoss]++;
-            return;
+            count -= Lose(_loss[instance], count);
+            if (count == 0)
+            {
+                return;
+            }
         }
 
-        // FIFO occupancy at t: departures still in the future. Departures are monotonic, so the queue is a ring.
+        // FIFO occupancy: departures still in the future. Departures are monotonic, so the queue is a ring.
         long[] queue = _queue[instance];
-        while (_queueCount[instance] > 0 && queue[_queueHead[instance]] <= t)
+        long service = (long)(_servicePs[instance] / _cpuShare[instance]);
+        long first = -1;
+        int admitted = 0;
+        for (int k = 0; k < count; k++)
         {
-            _queueHead[instance] = (_queueHead[instance] + 1) % queue.Length;
-            _queueCount[instance]--;
+            long arrival = t + (k * spacing);
+            while (_queueCount[instance] > 0 && queue[_queueHead[instance]] <= arrival)
+            {
+                _queueHead[instance] = (_queueHead[instance] + 1) % queue.Length;
+                _queueCount[instance]--;
+            }
+
+            if (_queueCount[instance] == queue.Length)
+            {
+                _lost[QueueFull]++;
+                continue;
+            }
+
+            long departure = Math.Max(arrival, _lastDeparture[instance]) + service;
+            _lastDeparture[instance] = departure;
+            queue[(_queueHead[instance] + _queueCount[instance]) % queue.Length] = departure;
+            _queueCount[instance]++;
+            if (admitted++ == 0)
+            {
+                first = departure;
+            }
         }
 
-        if (_queueCount[instance] == queue.Length)
+        if (admitted == 0)
         {
-            _lost[QueueFull]++;
             return;
         }
 
-        long start = Math.Max(t, _lastDeparture[instance]);
-        long departure = start + (long)(_servicePs[instance] / _cpuShare[instance]);
-        _lastDeparture[instance] = departure;
-        queue[(_queueHead[instance] + _queueCount[instance]) % queue.Length] = departure;
-        _queueCount[instance]++;
-
+        // Behind a backlog the train leaves spaced by the service time; a train of one needs no spacing.
+        long outSpacing = admitted == 1 ? 0 : (_lastDeparture[instance] - first) / (admitted - 1);
         long latency = (long)(_latencyPs[instance] * (1 + (_model.LatencySpread * _pathRandom.NextDouble())));
         long jitter = _jitterPs[instance] + _hopJitterPs[hop];
         latency += _addedPs[instance] + _hopAddedPs[hop] + (jitter > 0 ? (long)(jitter * _faultRandom.NextDouble()) : 0);
         _heap.Push(new SimEvent
         {
-            Time = departure + latency,
+            Time = first + latency,
             Kind = SimEventKind.HopDone,
-            Departure = departure,
+            Departure = first,
+            Spacing = outSpacing,
+            Count = admitted,
             SendTime = sendTime,
             PacketId = packetId,
             Flow = flow,
@@ -367,35 +406,70 @@ internal sealed class ChainSimulator
         });
     }
 
-    private void OnHopDone(in SimEvent e)
+    private int Lose(double ratio, int count)
     {
-        // A crash ends the epoch: packets still queued (leaving after the crash) are lost; those already sent go on.
-        if (e.Epoch != _epoch[e.Instance] && e.Departure > _crashTimes[e.Instance][e.Epoch])
+        int lost = 0;
+        for (int k = 0; k < count; k++)
         {
-            _lost[InstanceDown]++;
-            int record = FailoverRecordAt(e.Instance, _crashTimes[e.Instance][e.Epoch]);
-            if (record >= 0)
+            if (_faultRandom.NextDouble() < ratio)
             {
-                _failovers[record].Lost++;
+                lost++;
             }
-
-            return;
         }
 
-        ArriveAtHop(e.Time, e.Hop + 1, e.Flow, e.SendTime, e.PacketId);
+        _lost[RandomLoss] += lost;
+        return lost;
     }
 
-    private void Deliver(long t, int flow, long sendTime, long packetId)
+    private void OnHopDone(in SimEvent e)
     {
-        _delivered++;
-        if (t <= _durationPs)
+        int count = e.Count;
+        long time = e.Time;
+
+        // A crash ends the epoch: packets still queued (leaving after the crash) are lost; those already sent go on.
+        if (e.Epoch != _epoch[e.Instance])
         {
-            _deliveredInWindow++;
+            long crash = _crashTimes[e.Instance][e.Epoch];
+            int gone = e.Departure > crash ? count
+                : e.Spacing == 0 ? 0
+                : (int)Math.Max(0, count - 1 - ((crash - e.Departure) / e.Spacing));
+            if (gone > 0)
+            {
+                _lost[InstanceDown] += gone;
+                int record = FailoverRecordAt(e.Instance, crash);
+                if (record >= 0)
+                {
+                    _failovers[record].Lost += gone;
+                }
+
+                count -= gone;
+                if (count == 0)
+                {
+                    return;
+                }
+            }
         }
 
-        _latency.Record((t - sendTime) / 1000);
+        ArriveAtHop(time, e.Hop + 1, e.Flow, e.SendTime, e.PacketId, count, e.Spacing);
+    }
+
+    private void Deliver(long t, int flow, long sendTime, long packetId, int count, long spacing)
+    {
+        _delivered += count;
+        for (int k = 0; k < count; k++)
+        {
+            long at = t + (k * spacing);
+            if (at <= _durationPs)
+            {
+                _deliveredInWindow++;
+            }
+
+            _latency.Record((at - sendTime) / 1000);
+        }
+
         _digest = (_digest ^ (ulong)packetId) * 1099511628211UL;
         _digest = (_digest ^ (ulong)t) * 1099511628211UL;
+        _digest = (_digest ^ (ulong)count) * 1099511628211UL;
         int record = _affectedBy[flow];
         if (record >= 0 && sendTime >= _failovers[record].CrashedAt)
         {

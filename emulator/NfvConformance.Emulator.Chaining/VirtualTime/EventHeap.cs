@@ -10,14 +10,16 @@ internal enum SimEventKind : byte
     Detect,
 }
 
-/// <summary>One discrete event. Packets live in their events: no per-packet objects.</summary>
+/// <summary>One discrete event. Packets (a train of <see cref="Count"/>, <see cref="Spacing"/> ps apart) live in their events: no per-packet objects.</summary>
 internal struct SimEvent
 {
     public long Time;
     public long Seq;
     public long SendTime;
     public long Departure;
+    public long Spacing;
     public long PacketId;
+    public int Count;
     public int Flow;
     public int Epoch;
     public ushort Instance;

@@ -55,15 +55,15 @@ internal static class ChainThroughput
         CultureInfo c = CultureInfo.InvariantCulture;
         ChainBenchSetup rig = ChainBenchSetup.Create("fw,nat,router", flows);
         FaultSchedule faults = new(7, [new FaultEvent(TimeSpan.FromSeconds(20), FaultKind.LossRatio, "hop1") { Value = 0.001 }]);
-        foreach (double pps in new[] { 1_000.0, 10_000, 100_000 })
+        foreach ((double pps, int burst) in new[] { (1_000.0, 1), (10_000, 1), (100_000, 1), (100_000, 32), (1_000_000, 32) })
         {
-            ChainTrialOptions options = new("bench") { Duration = TimeSpan.FromSeconds(60), OfferedLoadPps = pps, Flows = flows, Seed = 1, Faults = faults };
+            ChainTrialOptions options = new("bench") { Duration = TimeSpan.FromSeconds(60), OfferedLoadPps = pps, Flows = flows, Seed = 1, Faults = faults, BurstSize = burst };
             rig.Engine.RunTrial(options with { Duration = TimeSpan.FromSeconds(1) });
             long start = Stopwatch.GetTimestamp();
             ChainTrialResult r = rig.Engine.RunTrial(options);
             double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             ChainTrialResult again = rig.Engine.RunTrial(options);
-            Console.WriteLine(string.Create(c, $"virtual 60 s trial at {pps,9:F0} pps: {ms,8:F1} ms wall, {r.Events,10} events, {r.Events / ms / 1000,6:F2} M events/s, delivered {r.Delivered}, p99 {r.Latency.P99Ns / 1000:F1} us, repeat digest equal: {again.Digest == r.Digest}"));
+            Console.WriteLine(string.Create(c, $"virtual 60 s trial at {pps,9:F0} pps, burst {burst,2}: {ms,8:F1} ms wall, {r.Events,10} events, {r.Events / ms / 1000,6:F2} M events/s, delivered {r.Delivered}, p99 {r.Latency.P99Ns / 1000:F1} us, repeat digest equal: {again.Digest == r.Digest}"));
         }
     }
 

@@ -86,16 +86,27 @@ internal static class PacketBuilder
     public static void Restamp(Span<byte> frame, in FrameLayout layout, LatencyMark mark)
     {
         Span<byte> f = frame[..layout.Length];
-        mark.TryWriteTrailer(f);
         if (layout.L4 == L4Protocol.None)
         {
+            mark.TryWriteTrailer(f);
             return;
         }
 
+        // RFC 1624 incremental update, HC' = ~(~HC + ~m + m'), over the mark's bytes only: the mark ends the segment,
+        // and an odd start relative to the segment takes one unchanged byte in so the 16-bit words line up.
+        int start = layout.Length - LatencyMark.Size;
+        if (((start - layout.L4Offset) & 1) != 0)
+        {
+            start--;
+        }
+
         int at = layout.L4Offset + (layout.L4 == L4Protocol.Udp ? 6 : 16);
-        f[at] = 0;
-        f[at + 1] = 0;
-        ushort sum = Checksum.ComputeWithPseudoHeader(f.Slice(layout.AddressesOffset, layout.AddressesLength), layout.Protocol, f[layout.L4Offset..]);
+        ushort old = BinaryPrimitives.ReadUInt16BigEndian(f[at..]);
+        ushort before = Checksum.Compute(f[start..]);
+        mark.TryWriteTrailer(f);
+        ushort after = Checksum.Compute(f[start..]);
+        // Compute returns the complement of the folded sum: ~m = before, m' = ~after.
+        ushort sum = Checksum.Combine((ushort)~old, before, (ushort)~after);
         if (sum == 0 && layout.L4 == L4Protocol.Udp)
         {
             sum = 0xFFFF;
@@ -249,6 +260,9 @@ internal static class Checksum
 
     /// <summary>True when a header with its checksum field in place sums to 0xFFFF.</summary>
     public static bool Verify(ReadOnlySpan<byte> data) => Fold(Sum(data, 0)) == 0;
+
+    /// <summary>The complement of the ones-complement sum of three 16-bit values.</summary>
+    public static ushort Combine(ushort a, ushort b, ushort c) => Fold((ulong)a + b + c);
 
     public static bool VerifyWithPseudoHeader(ReadOnlySpan<byte> addresses, byte protocol, ReadOnlySpan<byte> segment) =>
         ComputeWithPseudoHeader(addresses, protocol, segment) == 0;

@@ -105,21 +105,39 @@ public sealed class PacketBuilderTests
         Assert.That(n, Is.Zero);
     }
 
-    [Test]
-    public void Restamp_NewMark_KeepsChecksumValid()
+    [TestCase(64, L3Protocol.IPv4, L4Protocol.Udp)]
+    [TestCase(65, L3Protocol.IPv4, L4Protocol.Udp)]
+    [TestCase(1518, L3Protocol.IPv4, L4Protocol.Tcp)]
+    [TestCase(99, L3Protocol.IPv6, L4Protocol.Tcp)]
+    [TestCase(9216, L3Protocol.IPv6, L4Protocol.Udp)]
+    public void Restamp_ManyMarks_ChecksumEqualsFullRebuild(int size, L3Protocol l3, L4Protocol l4)
     {
-        TrafficStream s = new() { Name = "s" };
-        byte[] frame = new byte[128];
-        FrameLayout layout = PacketBuilder.BuildWithLayout(frame, s, 100, 0, new LatencyMark(0, 1, 0, 0));
-
-        PacketBuilder.Restamp(frame, layout, new LatencyMark(0, 1, 77, 123_456_789));
-        PacketParser.TryParse(frame.AsSpan(0, layout.Length), out ParsedFrame p);
-
-        Assert.Multiple(() =>
+        // Given
+        TrafficStream s = new()
         {
-            Assert.That(p.ChecksumsValid, Is.True);
-            Assert.That(p.Mark!.Value.TimestampNs, Is.EqualTo(123_456_789));
-        });
+            Name = "s",
+            Headers = l3 == L3Protocol.IPv6
+                ? new HeaderStack { L3 = l3, L4 = l4, SourceIp = System.Net.IPAddress.Parse("2001:db8::1"), DestinationIp = System.Net.IPAddress.Parse("2001:db8::2") }
+                : new HeaderStack { L3 = l3, L4 = l4 },
+        };
+        byte[] frame = new byte[FrameSizeMix.MaxFrameSize];
+        byte[] reference = new byte[FrameSizeMix.MaxFrameSize];
+        FrameLayout layout = PacketBuilder.BuildWithLayout(frame, s, size, 0, new LatencyMark(0, 1, 0, 0));
+        Random rng = new(size);
+
+        for (int i = 0; i < 200; i++)
+        {
+            // When
+            LatencyMark mark = new((byte)rng.Next(256), (ushort)rng.Next(65536), (uint)rng.Next(), (ulong)rng.NextInt64());
+            PacketBuilder.Restamp(frame, layout, mark);
+            PacketBuilder.Build(reference, s, size, 0, mark);
+
+            // Then
+            Assert.That(frame.AsSpan(0, layout.Length).SequenceEqual(reference.AsSpan(0, layout.Length)), Is.True, $"mark {i}");
+        }
+
+        PacketParser.TryParse(frame.AsSpan(0, layout.Length), out ParsedFrame p);
+        Assert.That(p.ChecksumsValid, Is.True);
     }
 
     [Test]

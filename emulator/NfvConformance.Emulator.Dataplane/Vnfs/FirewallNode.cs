@@ -88,6 +88,12 @@ public sealed class FirewallNode : GraphNode
     private const byte StateClosing = 1;
     private const int SweepPerPoll = 16;
 
+    // Marks a packet between the two passes; never handed to the runtime.
+    private const ushort Pending = NextIndex.Drop - 1;
+
+    private readonly ParsedPacket[] _parsed = new ParsedPacket[NodeGraph.MaxVector];
+    private readonly FlowKey[] _keys = new FlowKey[NodeGraph.MaxVector];
+    private readonly uint[] _hashes = new uint[NodeGraph.MaxVector];
     private readonly CompiledRule[] _rules;
     private readonly bool _defaultPermit;
     private readonly bool _strictTcp;
@@ -145,27 +151,46 @@ public sealed class FirewallNode : GraphNode
         Span<ushort> nexts = ctx.Nexts;
         Span<long> counters = ctx.Counters;
         long now = ctx.Now;
+        ParsedPacket[] parsed = _parsed;
+        FlowKey[] keys = _keys;
+        uint[] hashes = _hashes;
+
+        // Pass 1: parse, hash and prefetch every packet's table slot.
         for (int i = 0; i < input.Length; i++)
         {
             nexts[i] = NextIndex.Drop;
-            if (PacketParser.Parse(pool.GetData(input[i]), out ParsedPacket p) != ParseResult.Ok)
+            if (PacketParser.Parse(pool.GetData(input[i]), out parsed[i]) != ParseResult.Ok)
             {
                 counters[ParseError]++;
                 continue;
             }
 
-            if (!p.IsIpv4)
+            if (!parsed[i].IsIpv4)
             {
                 counters[NonIpv4]++;
                 nexts[i] = 0;
                 continue;
             }
 
-            FlowKey key = FlowKey.From(p).Canonical(out _);
-            ref Connection c = ref _table.Find(key, out bool found);
+            keys[i] = FlowKey.From(parsed[i]).Canonical(out _);
+            hashes[i] = keys[i].Hash();
+            _table.Prefetch(hashes[i]);
+            nexts[i] = Pending;
+        }
+
+        // Pass 2: look up (the slots are in cache by now) and apply the ACL to new connections.
+        for (int i = 0; i < input.Length; i++)
+        {
+            if (nexts[i] != Pending)
+            {
+                continue;
+            }
+
+            ref ParsedPacket p = ref parsed[i];
+            ref Connection c = ref _table.Find(keys[i], hashes[i], out bool found);
             if (found && now - c.LastSeen > Timeout(c, p.IpProtocol))
             {
-                _table.Remove(key);
+                _table.Remove(keys[i]);
                 counters[Expired]++;
                 found = false;
             }
@@ -182,7 +207,7 @@ public sealed class FirewallNode : GraphNode
                 continue;
             }
 
-            nexts[i] = NewConnection(in p, key, now, counters);
+            nexts[i] = NewConnection(in p, keys[i], now, counters);
         }
 
         ctx.EnqueueToNext(input);

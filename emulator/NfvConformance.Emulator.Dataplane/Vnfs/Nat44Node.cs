@@ -76,6 +76,14 @@ public sealed class Nat44Node : GraphNode
 
     private const int SweepPerPoll = 16;
 
+    // Mark packets between the two passes; never handed to the runtime.
+    private const ushort PendingOutbound = NextIndex.Drop - 1;
+    private const ushort PendingInbound = NextIndex.Drop - 2;
+
+    private readonly ParsedPacket[] _parsed = new ParsedPacket[NodeGraph.MaxVector];
+    private readonly FlowKey[] _keys = new FlowKey[NodeGraph.MaxVector];
+    private readonly uint[] _hashes = new uint[NodeGraph.MaxVector];
+
     private readonly uint _insidePrefix;
     private readonly uint _insideMask;
     private readonly uint[] _external;
@@ -163,16 +171,21 @@ public sealed class Nat44Node : GraphNode
         Span<ushort> nexts = ctx.Nexts;
         Span<long> counters = ctx.Counters;
         long now = ctx.Now;
+        ParsedPacket[] parsed = _parsed;
+        FlowKey[] keys = _keys;
+        uint[] hashes = _hashes;
+
+        // Pass 1: parse, pick the direction, hash and prefetch the session-table slot.
         for (int i = 0; i < input.Length; i++)
         {
-            Span<byte> data = pool.GetData(input[i]);
             nexts[i] = NextIndex.Drop;
-            if (PacketParser.Parse(data, out ParsedPacket p) != ParseResult.Ok)
+            if (PacketParser.Parse(pool.GetData(input[i]), out parsed[i]) != ParseResult.Ok)
             {
                 counters[ParseError]++;
                 continue;
             }
 
+            ref ParsedPacket p = ref parsed[i];
             if (!p.IsIpv4)
             {
                 counters[Passed]++;
@@ -180,24 +193,51 @@ public sealed class Nat44Node : GraphNode
                 continue;
             }
 
-            if (IsExternal(p.DestinationIpv4))
-            {
-                if (Inbound(data, in p, now, counters))
-                {
-                    nexts[i] = 0;
-                }
-            }
-            else if ((p.SourceIpv4 & _insideMask) == _insidePrefix)
-            {
-                if (Outbound(data, in p, now, counters))
-                {
-                    nexts[i] = 0;
-                }
-            }
-            else
+            bool inbound = IsExternal(p.DestinationIpv4);
+            if (!inbound && (p.SourceIpv4 & _insideMask) != _insidePrefix)
             {
                 counters[Passed]++;
                 nexts[i] = 0;
+                continue;
+            }
+
+            if (p.L4Offset < 0 || !HasPorts(p.IpProtocol))
+            {
+                counters[inbound ? NoSession : Unsupported]++;
+                continue;
+            }
+
+            keys[i] = FlowKey.From(p);
+            hashes[i] = keys[i].Hash();
+            (inbound ? _outside : _inside).Prefetch(hashes[i]);
+            nexts[i] = inbound ? PendingInbound : PendingOutbound;
+        }
+
+        // Pass 2: the table slots are cached now; find each session and prefetch it too (a second, dependent miss).
+        for (int i = 0; i < input.Length; i++)
+        {
+            ushort state = nexts[i];
+            if (state is PendingOutbound or PendingInbound)
+            {
+                ref int index = ref (state == PendingOutbound ? _inside : _outside).Find(keys[i], hashes[i], out bool exists);
+                if (exists)
+                {
+                    PrefetchSession(index);
+                }
+            }
+        }
+
+        // Pass 3: translate.
+        for (int i = 0; i < input.Length; i++)
+        {
+            ushort state = nexts[i];
+            if (state is PendingOutbound or PendingInbound)
+            {
+                Span<byte> data = pool.GetData(input[i]);
+                bool ok = state == PendingOutbound
+                    ? Outbound(data, in parsed[i], keys[i], hashes[i], now, counters)
+                    : Inbound(data, in parsed[i], keys[i], hashes[i], now, counters);
+                nexts[i] = ok ? (ushort)0 : NextIndex.Drop;
             }
         }
 
@@ -232,16 +272,9 @@ public sealed class Nat44Node : GraphNode
         return 0;
     }
 
-    private bool Outbound(Span<byte> data, in ParsedPacket p, long now, Span<long> counters)
+    private bool Outbound(Span<byte> data, in ParsedPacket p, FlowKey key, uint hash, long now, Span<long> counters)
     {
-        if (p.L4Offset < 0 || !HasPorts(p.IpProtocol))
-        {
-            counters[Unsupported]++;
-            return false;
-        }
-
-        FlowKey key = FlowKey.From(p);
-        ref int found = ref _inside.Find(key, out bool exists);
+        ref int found = ref _inside.Find(key, hash, out bool exists);
         int index;
         if (exists && now - _sessions[found].LastSeen <= TimeoutFor(p.IpProtocol))
         {
@@ -268,15 +301,9 @@ public sealed class Nat44Node : GraphNode
         return true;
     }
 
-    private bool Inbound(Span<byte> data, in ParsedPacket p, long now, Span<long> counters)
+    private bool Inbound(Span<byte> data, in ParsedPacket p, FlowKey key, uint hash, long now, Span<long> counters)
     {
-        if (p.L4Offset < 0 || !HasPorts(p.IpProtocol))
-        {
-            counters[NoSession]++;
-            return false;
-        }
-
-        ref int found = ref _outside.Find(FlowKey.From(p), out bool exists);
+        ref int found = ref _outside.Find(key, hash, out bool exists);
         if (!exists)
         {
             counters[NoSession]++;
@@ -401,6 +428,15 @@ public sealed class Nat44Node : GraphNode
         else
         {
             ip.SetDestination(address);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe void PrefetchSession(int index)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref _sessions[index]));
         }
     }
 

@@ -129,7 +129,7 @@ internal sealed class GherkinSuite
         return files.Distinct(StringComparer.Ordinal);
     }
 
-    public async Task RunAsync(GherkinScenario scenario)
+    public async Task RunAsync(GherkinScenario scenario, Action<ScenarioContainer, Pickle> configure)
     {
         RunState run;
         Task<Exception?> runSetup;
@@ -149,7 +149,7 @@ internal sealed class GherkinSuite
         }
 
         Exception? setupError = await runSetup.ConfigureAwait(false) ?? await featureSetup.ConfigureAwait(false);
-        ScenarioResult result = await run.Runner.RunScenarioAsync(scenario.Pickle, setupError, null, TestContext.CurrentContext.CancellationToken).ConfigureAwait(false);
+        ScenarioResult result = await run.Runner.RunScenarioAsync(scenario.Pickle, setupError, null, TestContext.CurrentContext.CancellationToken, configure).ConfigureAwait(false);
         Report(result);
     }
 

@@ -201,12 +201,13 @@ public sealed class TestRunner
     /// <param name="setupError">A failed test-run or feature hook, which fails the scenario without running it.</param>
     /// <param name="observer">Receives progress, or null.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
-    internal async Task<ScenarioResult> RunScenarioAsync(Pickle pickle, Exception? setupError, ITestRunObserver? observer, CancellationToken cancellationToken)
+    /// <param name="configure">Registers more instances after <see cref="TestRunOptions.ConfigureScenario"/>, or null.</param>
+    internal async Task<ScenarioResult> RunScenarioAsync(Pickle pickle, Exception? setupError, ITestRunObserver? observer, CancellationToken cancellationToken, Action<ScenarioContainer, Pickle>? configure = null)
     {
         ScenarioResult result;
         try
         {
-            ScenarioExecution execution = new(pickle, _registry, _invoker, _options, observer, this, cancellationToken);
+            ScenarioExecution execution = new(pickle, _registry, _invoker, _options, observer, this, cancellationToken, configure);
             result = await execution.RunAsync(setupError).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -1,5 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Gherkin.NUnit;
+using NfvConformance.Gherkin.Pickles;
+using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Gherkin.Tests.ExampleSuite;
 
@@ -19,10 +21,27 @@ public sealed class ExampleFeatures : GherkinTestFixture
 [Explicit("Run by ExampleSuiteTests through NUnit's own runner: some scenarios fail on purpose.")]
 public sealed class ExampleOutcomeFeatures : GherkinTestFixture
 {
+    private ExampleLab? _lab;
+
+    // A fixture resource: started when the fixture runs, registered per scenario, released after the run's hooks.
+    [OneTimeSetUp]
+    public void StartLab()
+    {
+        _lab = new ExampleLab(["sriov", "dpdk"]);
+        ExampleLog.Add("lab started");
+    }
+
     protected override GherkinSuiteOptions CreateOptions() => new()
     {
         FeaturePaths = ["ExampleSuite/Features"],
         BindingAssemblies = [typeof(ExampleFeatures).Assembly],
-        ConfigureScenario = (container, _) => container.RegisterInstance(ExampleLab.Default),
     };
+
+    protected override void ConfigureScenario(ScenarioContainer container, Pickle pickle) => container.RegisterInstance(_lab!);
+
+    protected override ValueTask OnRunFinishedAsync()
+    {
+        ExampleLog.Add("lab stopped");
+        return ValueTask.CompletedTask;
+    }
 }

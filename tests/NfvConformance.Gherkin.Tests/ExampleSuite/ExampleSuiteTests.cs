@@ -133,8 +133,8 @@ public sealed class ExampleSuiteTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(s_log[0], Is.EqualTo("before-test-run"));
-            Assert.That(s_log[^1], Is.EqualTo("after-test-run"));
+            Assert.That(s_log.Take(2), Is.EqualTo(new[] { "lab started", "before-test-run" }));
+            Assert.That(s_log.TakeLast(2), Is.EqualTo(new[] { "after-test-run", "lab stopped" }));
             Assert.That(s_log.Where(e => e.StartsWith("before-feature", StringComparison.Ordinal)), Is.EqualTo(new[]
             {
                 "before-feature Capability discovery", "before-feature Service chains", "before-feature Outcomes",

@@ -16,6 +16,7 @@ internal sealed class ScenarioExecution
     private readonly ITestRunObserver? _observer;
     private readonly TestRunner _runner;
     private readonly CancellationToken _cancellationToken;
+    private readonly Action<ScenarioContainer, Pickle>? _configure;
     private readonly TimeProvider _time;
     private readonly List<StepResult> _steps = [];
     private ScenarioStatus? _explicitStatus;
@@ -25,8 +26,9 @@ internal sealed class ScenarioExecution
     private string? _pendingMessage;
     private bool _stopped;
 
-    public ScenarioExecution(Pickle pickle, BindingRegistry registry, BindingInvoker invoker, TestRunOptions options, ITestRunObserver? observer, TestRunner runner, CancellationToken cancellationToken)
+    public ScenarioExecution(Pickle pickle, BindingRegistry registry, BindingInvoker invoker, TestRunOptions options, ITestRunObserver? observer, TestRunner runner, CancellationToken cancellationToken, Action<ScenarioContainer, Pickle>? configure = null)
     {
+        _configure = configure;
         _pickle = pickle;
         _registry = registry;
         _invoker = invoker;
@@ -64,6 +66,15 @@ internal sealed class ScenarioExecution
             catch (Exception ex)
             {
                 Fail(ex, $"TestRunOptions.ConfigureScenario threw {ex.GetType().Name}: {ex.Message}");
+            }
+
+            try
+            {
+                _configure?.Invoke(container, _pickle);
+            }
+            catch (Exception ex)
+            {
+                Fail(ex, $"ConfigureScenario of the test fixture threw {ex.GetType().Name}: {ex.Message}");
             }
 
             if (!_stopped)

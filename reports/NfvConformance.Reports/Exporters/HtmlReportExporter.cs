@@ -40,7 +40,10 @@ public sealed class HtmlReportExporter : IReportExporter
         .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:10px}
         .chart{border:1px solid #d0d7de;border-radius:4px;max-width:100%;height:auto}
         .trend{display:grid;grid-template-columns:minmax(280px,2fr) minmax(200px,1fr);gap:10px;align-items:center;margin:10px 0}
-        @media (max-width:640px){.trend{grid-template-columns:1fr}body{padding:8px}h1{font-size:1.2em}}
+        @media (max-width:640px){.trend{grid-template-columns:1fr}body{padding:8px}h1{font-size:1.2em}
+          table.matrix{min-width:0} table.matrix thead{display:none} table.matrix,table.matrix tbody,table.matrix tr,table.matrix td{display:block}
+          table.matrix tr{border:1px solid #d0d7de;border-radius:6px;margin:6px 0} table.matrix td{border:0;padding:2px 8px}
+          table.matrix td[data-label]::before{content:attr(data-label) ": ";font-weight:bold;color:var(--muted)} table.matrix td:empty{display:none}}
         details{margin:4px 0} summary{cursor:pointer} .muted{color:var(--muted)}
         @media print{.scroll{overflow:visible} details{display:block}}
         """;
@@ -199,7 +202,7 @@ public sealed class HtmlReportExporter : IReportExporter
         foreach (RequirementTrace r in rows)
         {
             string scenarios = string.Join("<br>", r.Scenarios.Select(s => $"{E(s.Name)} <span class=\"s-{Text.StatusLabel(s)}\">({Text.StatusLabel(s)})</span>"));
-            h.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(r.Uid)}</td><td>{E(r.Requirement?.Title)}</td><td>{E(r.Requirement?.Strength)}</td><td>{scenarios}</td><td class=\"s-{r.Verdict.ToWireName()}\">{r.Verdict.ToWireName()}</td><td>{Evidence(r)}</td></tr>\n");
+            h.Append(CultureInfo.InvariantCulture, $"<tr><td><b>{E(r.Uid)}</b></td><td>{E(r.Requirement?.Title)}</td><td data-label=\"strength\">{E(r.Requirement?.Strength)}</td><td data-label=\"scenarios\">{scenarios}</td><td data-label=\"verdict\" class=\"s-{r.Verdict.ToWireName()}\">{r.Verdict.ToWireName()}</td><td data-label=\"evidence\">{Evidence(r)}</td></tr>\n");
         }
 
         h.Append("</tbody></table></div>");

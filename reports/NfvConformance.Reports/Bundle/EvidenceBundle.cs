@@ -61,12 +61,22 @@ public static class EvidenceBundle
             using ZipArchive zip = new(zipStream, ZipArchiveMode.Create);
             foreach ((string entryName, string file) in inputs)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                byte[] bytes = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
-                manifest.Append(Convert.ToHexStringLower(SHA256.HashData(bytes))).Append("  ").Append(entryName).Append('\n');
+                // Streamed: raw captures can be far larger than memory; the hash is taken from the bytes as they are zipped.
                 ZipArchiveEntry entry = zip.CreateEntry(entryName, CompressionLevel.Optimal);
-                await using Stream es = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
-                await es.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                using IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                await using (FileStream input = File.OpenRead(file))
+                await using (Stream es = await entry.OpenAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    byte[] buffer = new byte[81920];
+                    int read;
+                    while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        hash.AppendData(buffer, 0, read);
+                        await es.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                manifest.Append(Convert.ToHexStringLower(hash.GetHashAndReset())).Append("  ").Append(entryName).Append('\n');
             }
 
             byte[] manifestBytes = Encoding.UTF8.GetBytes(manifest.ToString());
@@ -164,7 +174,8 @@ public static class EvidenceBundle
                 string actual;
                 try
                 {
-                    actual = Convert.ToHexStringLower(SHA256.HashData(await ReadAllAsync(entry, cancellationToken).ConfigureAwait(false)));
+                    await using Stream es = await entry.OpenAsync(cancellationToken).ConfigureAwait(false);
+                    actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(es, cancellationToken).ConfigureAwait(false));
                 }
                 catch (InvalidDataException ex)
                 {

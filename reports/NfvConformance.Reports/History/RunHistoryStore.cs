@@ -132,14 +132,13 @@ internal sealed class SqlRunHistoryStore : IRunHistoryStore
     public async Task CreateSchemaAsync(CancellationToken ct)
     {
         string real = _postgres ? "DOUBLE PRECISION" : "REAL";
-        string integer = _postgres ? "INTEGER" : "INTEGER";
         await ExecuteAsync(
             $"""
             CREATE TABLE IF NOT EXISTS nfvc_runs (
                 id TEXT PRIMARY KEY, started TEXT NOT NULL, finished TEXT NOT NULL, target TEXT NOT NULL, profile TEXT NOT NULL,
-                fingerprint TEXT NOT NULL, tool_version TEXT NOT NULL, passed {integer} NOT NULL, failed {integer} NOT NULL,
-                waived {integer} NOT NULL, skipped {integer} NOT NULL, not_applicable {integer} NOT NULL, undefined {integer} NOT NULL,
-                pending {integer} NOT NULL, ambiguous {integer} NOT NULL, run_failed {integer} NOT NULL, interrupted {integer} NOT NULL)
+                fingerprint TEXT NOT NULL, tool_version TEXT NOT NULL, passed INTEGER NOT NULL, failed INTEGER NOT NULL,
+                waived INTEGER NOT NULL, skipped INTEGER NOT NULL, not_applicable INTEGER NOT NULL, undefined INTEGER NOT NULL,
+                pending INTEGER NOT NULL, ambiguous INTEGER NOT NULL, run_failed INTEGER NOT NULL, interrupted INTEGER NOT NULL)
             """,
             [],
             ct).ConfigureAwait(false);

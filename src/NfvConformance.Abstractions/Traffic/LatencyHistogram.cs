@@ -153,6 +153,49 @@ public sealed class LatencyHistogram
         return _max;
     }
 
+    /// <summary>Several percentiles in one pass over the buckets, with the same rule as <see cref="ValueAtPercentile"/>.</summary>
+    /// <param name="percentiles">Percentiles in ascending order, each 0..100.</param>
+    /// <param name="values">Receives one value per percentile (0 when empty).</param>
+    /// <exception cref="ArgumentException">The spans differ in length or the percentiles are not ascending within 0..100.</exception>
+    public void ValuesAtPercentiles(ReadOnlySpan<double> percentiles, Span<double> values)
+    {
+        if (values.Length != percentiles.Length)
+        {
+            throw new ArgumentException($"values has {values.Length} slots for {percentiles.Length} percentiles.", nameof(values));
+        }
+
+        for (int k = 0; k < percentiles.Length; k++)
+        {
+            if (!(percentiles[k] >= 0 && percentiles[k] <= 100) || (k > 0 && percentiles[k] < percentiles[k - 1]))
+            {
+                throw new ArgumentException($"percentiles must ascend within 0..100; got {percentiles[k]} at {k}.", nameof(percentiles));
+            }
+        }
+
+        values.Clear();
+        if (_count == 0)
+        {
+            return;
+        }
+
+        int next = 0;
+        long seen = 0;
+        for (int i = 0; i < _counts.Length && next < percentiles.Length; i++)
+        {
+            seen += _counts[i];
+            while (next < percentiles.Length && seen >= Math.Max(1, (long)Math.Ceiling(percentiles[next] / 100.0 * _count)))
+            {
+                (long low, long width) = BucketOf(i);
+                values[next++] = Math.Clamp(low + ((width - 1) / 2.0), _min, _max);
+            }
+        }
+
+        for (; next < percentiles.Length; next++)
+        {
+            values[next] = _max;
+        }
+    }
+
     /// <summary>Adds every count of another histogram of the same layout to this one.</summary>
     /// <param name="other">The other histogram.</param>
     /// <exception cref="ArgumentException">The layouts differ (digits or highest trackable value).</exception>
@@ -192,16 +235,9 @@ public sealed class LatencyHistogram
             return LatencySummary.Empty;
         }
 
-        return new LatencySummary(
-            Count,
-            Min / Us,
-            Mean / Us,
-            Max / Us,
-            ValueAtPercentile(50) / Us,
-            ValueAtPercentile(90) / Us,
-            ValueAtPercentile(99) / Us,
-            ValueAtPercentile(99.9) / Us,
-            ValueAtPercentile(99.99) / Us);
+        Span<double> p = stackalloc double[5];
+        ValuesAtPercentiles([50, 90, 99, 99.9, 99.99], p);
+        return new LatencySummary(Count, Min / Us, Mean / Us, Max / Us, p[0] / Us, p[1] / Us, p[2] / Us, p[3] / Us, p[4] / Us);
     }
 
     /// <summary>Serializes to bytes: a header, then (index gap, count) pairs as LEB128 varints for the non-empty buckets.</summary>

@@ -28,6 +28,9 @@ public sealed record EmulatedGeneratorOptions
     /// <summary>Gets the trial indices (0-based, in call order) that a disturbance hits, for testing measurement quality.</summary>
     public IReadOnlySet<int> DisturbedTrials { get; init; } = new HashSet<int>();
 
+    /// <summary>Gets the trial indices at which the environment fails (a link goes down): the trial throws <see cref="TrafficEnvironmentException"/>.</summary>
+    public IReadOnlySet<int> EnvironmentFailureTrials { get; init; } = new HashSet<int>();
+
     /// <summary>Gets the virtual pause after each trial (NFVbench waits 2 s).</summary>
     public TimeSpan PauseBetweenTrials { get; init; } = TimeSpan.Zero;
 }
@@ -73,6 +76,11 @@ public sealed class EmulatedDeviceGenerator : ITrafficGenerator
         TrialRequestValidator.EnsureValid(request, Info);
         cancellationToken.ThrowIfCancellationRequested();
         int index = _trialIndex++;
+        if (_options.EnvironmentFailureTrials.Contains(index))
+        {
+            throw new TrafficEnvironmentException($"{Name}: link down on port 1 during trial {index} (injected); check the cabling or the generator, then run again.");
+        }
+
         Random rng = new(unchecked(((_device?.Seed ?? 0) * 1_000_003) + index));
         bool disturbed = _options.DisturbedTrials.Contains(index);
 

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Abstractions.Traffic;
 
 namespace NfvConformance.Traffic.Methods;
@@ -156,4 +157,28 @@ public sealed record NdrPdrResult
 
     /// <summary>Gets whether the result can be trusted for a pass or a fail (otherwise the verdict is inconclusive).</summary>
     public bool IsConclusive => (Flags & (MeasurementFlags.OfferedLoadNotReached | MeasurementFlags.Disturbed | MeasurementFlags.LimitReached)) == 0;
+
+    /// <summary>The figures as evidence for a report: NDR and PDR in pps and % of line, each compared with its target.</summary>
+    /// <param name="ndrTargetPps">The NDR the device must reach, or null for evidence only.</param>
+    /// <param name="pdrTargetPps">The PDR the device must reach, or null for evidence only.</param>
+    /// <returns>The measurements; an inconclusive search gives <see cref="MeasurementVerdict.Inconclusive"/>, never <see cref="MeasurementVerdict.Fail"/>.</returns>
+    public IReadOnlyList<Measurement> ToMeasurements(double? ndrTargetPps = null, double? pdrTargetPps = null) =>
+    [
+        Compare("ndr_pps", NdrPps, ndrTargetPps),
+        Compare("pdr_pps", PdrPps, pdrTargetPps),
+        new("ndr_pct_line", NdrPercentOfLine, "%"),
+        new("pdr_pct_line", PdrPercentOfLine, "%"),
+        new("trial_seconds_total", TrialTimeTotal.TotalSeconds, "s"),
+    ];
+
+    private Measurement Compare(string name, double value, double? target)
+    {
+        if (target is not double t)
+        {
+            return new Measurement(name, value, "pps", Verdict: IsConclusive ? MeasurementVerdict.None : MeasurementVerdict.Inconclusive);
+        }
+
+        MeasurementVerdict verdict = !IsConclusive ? MeasurementVerdict.Inconclusive : value >= t ? MeasurementVerdict.Pass : MeasurementVerdict.Fail;
+        return new Measurement(name, value, "pps", ">= " + t.ToString("F0", CultureInfo.InvariantCulture), verdict);
+    }
 }

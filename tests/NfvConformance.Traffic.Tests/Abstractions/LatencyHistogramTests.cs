@@ -65,6 +65,29 @@ public sealed class LatencyHistogramTests
     }
 
     [Test]
+    public void ValuesAtPercentiles_OnePass_EqualsOneByOne()
+    {
+        LatencyHistogram h = new(3);
+        Random rng = new(9);
+        for (int i = 0; i < 50_000; i++)
+        {
+            h.Record((long)(1_000 * Math.Exp(rng.NextDouble() * 8)));
+        }
+
+        double[] ps = [0, 1, 50, 90, 99, 99.9, 99.99, 100];
+        double[] values = new double[ps.Length];
+        h.ValuesAtPercentiles(ps, values);
+
+        Assert.That(values, Is.EqualTo(ps.Select(h.ValueAtPercentile).ToArray()));
+    }
+
+    [Test]
+    public void ValuesAtPercentiles_NotAscending_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new LatencyHistogram().ValuesAtPercentiles([90, 50], new double[2]));
+    }
+
+    [Test]
     public void Merge_TwoHalves_EqualsOneWhole()
     {
         LatencyHistogram whole = new();

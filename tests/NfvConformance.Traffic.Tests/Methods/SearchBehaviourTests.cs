@@ -192,6 +192,46 @@ public sealed class SearchBehaviourTests
     }
 
     [Test]
+    public void Search_LinkDownMidSearch_EnvironmentErrorNotDeviceFailure()
+    {
+        EmulatedDeviceGenerator generator = new(Device(3_000_000), new EmulatedGeneratorOptions { EnvironmentFailureTrials = new HashSet<int> { 2 } });
+
+        TrafficEnvironmentException? ex = Assert.ThrowsAsync<TrafficEnvironmentException>(() => NdrPdrSearch.RunAsync(generator, s_profile, new NdrPdrOptions { LatencyPps = 0 }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Severity, Is.EqualTo(Severity.Configuration), "exit code 2, not a device failure");
+            Assert.That(ex.Message, Does.Contain("link down"));
+        });
+    }
+
+    [Test]
+    public async Task ToMeasurements_InconclusiveSearchBelowTarget_InconclusiveNotFail()
+    {
+        EmulatedDeviceGenerator generator = new(Device(12_000_000), new EmulatedGeneratorOptions { MaxPpsPerPort = 5_000_000 });
+        NdrPdrResult r = await NdrPdrSearch.RunAsync(generator, s_profile, new NdrPdrOptions { LatencyPps = 0 });
+
+        IReadOnlyList<NfvConformance.Abstractions.Measurements.Measurement> m = r.ToMeasurements(ndrTargetPps: 10_000_000);
+
+        Assert.That(m[0].Verdict, Is.EqualTo(NfvConformance.Abstractions.Measurements.MeasurementVerdict.Inconclusive));
+    }
+
+    [TestCase(2_000_000, "Pass")]
+    [TestCase(4_000_000, "Fail")]
+    public async Task ToMeasurements_ConclusiveSearch_ComparesWithTarget(double target, string verdict)
+    {
+        NdrPdrResult r = await NdrPdrSearch.RunAsync(new EmulatedDeviceGenerator(Device(3_000_000)), s_profile, new NdrPdrOptions { LatencyPps = 0 });
+
+        IReadOnlyList<NfvConformance.Abstractions.Measurements.Measurement> m = r.ToMeasurements(ndrTargetPps: target);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(m[0].Verdict.ToString(), Is.EqualTo(verdict));
+            Assert.That(m[0].Target, Is.EqualTo(">= " + target));
+        });
+    }
+
+    [Test]
     public async Task Mlr_DeviceFasterThanLine_ReportsLineRate()
     {
         NdrPdrResult r = await NdrPdrSearch.RunAsync(new EmulatedDeviceGenerator(Device(20_000_000)), s_profile, new NdrPdrOptions { LatencyPps = 0 });

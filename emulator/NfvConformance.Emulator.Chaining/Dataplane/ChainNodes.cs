@@ -106,6 +106,7 @@ internal sealed class ChainClassifyNode : ChainNodeBase
     /// <summary>Gets the xor of the slots read ahead; kept so the JIT cannot drop the reads.</summary>
     internal ulong ReadAhead => _sink;
 
+    // Cost: 73-247 ns/pkt wall at vector 32, 10,000 flows, beside pass-through hops on a loaded 2-vCPU VM (docs/chaining.md).
     // Two passes: parse and hash the whole vector while reading each flow's first table slot (the reads overlap,
     // as VPP's prefetching loops do), then steer with the lines already in cache.
     public override int Process(ref NodeContext ctx, ReadOnlySpan<PacketHandle> input)
@@ -167,6 +168,7 @@ internal sealed class ChainClassifyNode : ChainNodeBase
 /// <summary>The service function forwarder: a packet back from hop k goes to hop k + 1 of its path, or out after the last.</summary>
 internal sealed class ChainForwardNode : ChainNodeBase
 {
+    // Cost: 15-46 ns/pkt wall per pass at vector 32, 10,000 flows, on a loaded 2-vCPU VM (docs/chaining.md).
     public ChainForwardNode(string name, IReadOnlyList<string> nextNodes, ChainRuntime runtime, CompiledChains config, ushort[] nextOfInstance)
         : base(name, nextNodes, runtime, config, nextOfInstance)
     {

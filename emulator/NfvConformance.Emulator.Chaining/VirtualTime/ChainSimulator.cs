@@ -126,7 +126,7 @@ internal sealed class ChainSimulator
                 _cpuShare[id] = 1.0;
                 _crashTimes[id] = [];
                 _openCrash[id] = -1;
-                _queue[id] = new long[model.QueueDepth];
+                _queue[id] = new long[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, model.QueueDepth))];
             }
         }
 
@@ -173,6 +173,11 @@ internal sealed class ChainSimulator
         }
 
         CheckOptions(options);
+        if (model.QueueDepth < 1 || model.CpuHz <= 0)
+        {
+            ThrowHelper.ThrowConfiguration($"chain model: queue depth {model.QueueDepth} must be at least 1 and CPU clock {model.CpuHz} Hz positive.");
+        }
+
         ChainSimulator sim = new(config, config.Chains[chainIndex], options, model, clock ?? new VirtualClock());
         return sim.Execute(cancellationToken);
     }
@@ -352,6 +357,8 @@ internal sealed class ChainSimulator
 
         // FIFO occupancy: departures still in the future. Departures are monotonic, so the queue is a ring.
         long[] queue = _queue[instance];
+        int mask = queue.Length - 1;
+        int depth = _model.QueueDepth;
         long service = (long)(_servicePs[instance] / _cpuShare[instance]);
         long first = -1;
         int admitted = 0;
@@ -360,11 +367,11 @@ internal sealed class ChainSimulator
             long arrival = t + (k * spacing);
             while (_queueCount[instance] > 0 && queue[_queueHead[instance]] <= arrival)
             {
-                _queueHead[instance] = (_queueHead[instance] + 1) % queue.Length;
+                _queueHead[instance] = (_queueHead[instance] + 1) & mask;
                 _queueCount[instance]--;
             }
 
-            if (_queueCount[instance] == queue.Length)
+            if (_queueCount[instance] == depth)
             {
                 _lost[QueueFull]++;
                 continue;
@@ -372,7 +379,7 @@ internal sealed class ChainSimulator
 
             long departure = Math.Max(arrival, _lastDeparture[instance]) + service;
             _lastDeparture[instance] = departure;
-            queue[(_queueHead[instance] + _queueCount[instance]) % queue.Length] = departure;
+            queue[(_queueHead[instance] + _queueCount[instance]) & mask] = departure;
             _queueCount[instance]++;
             if (admitted++ == 0)
             {

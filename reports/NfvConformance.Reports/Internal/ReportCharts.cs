@@ -74,12 +74,19 @@ internal static class ReportCharts
             return string.Empty;
         }
 
-        List<SearchTrial> trials = [.. e.SearchTrace];
-        ChartSeries offered = new("offered rate (green: loss within tolerance, red: above)", Grey, [.. trials.Select(t => ((double)t.Iteration, t.OfferedPps))])
+        // One line per frame size (trials restart at each size); point colour = pass (green) or fail (red).
+        string[] lineColours = [Grey, Blue, Orange, "#8250df", "#bf3989"];
+        List<ChartSeries> series = [];
+        foreach (IGrouping<int, SearchTrial> size in e.SearchTrace.GroupBy(t => t.FrameSize))
         {
-            PointColours = [.. trials.Select(t => t.Passed ? Green : Red)],
-        };
-        return SvgChart.Line("Rate search trace", "trial", "offered packets per second", [offered]);
+            List<SearchTrial> trials = [.. size];
+            series.Add(new ChartSeries($"{size.Key} B", lineColours[series.Count % lineColours.Length], [.. trials.Select((t, i) => ((double)i + 1, t.OfferedPps))])
+            {
+                PointColours = [.. trials.Select(t => t.Passed ? Green : Red)],
+            });
+        }
+
+        return SvgChart.Line("Rate search trace (green: loss within tolerance, red: above)", "trial", "offered packets per second", series);
     }
 
     public static string Trend(MeasurementTrend t)

@@ -1,5 +1,24 @@
 // Licensed under the Apache License, Version 2.0.
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using NfvConformance.Benchmarks.Chaining;
+using NfvConformance.Benchmarks.Gherkin;
+using NfvConformance.Benchmarks.GherkinRuntime;
 
-// Every benchmark class in this assembly; each area keeps its benchmarks in its own folder.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Stopwatch harnesses that measure several variants side by side in one process (figures in docs/), by name;
+// anything else goes to BenchmarkDotNet, which finds every benchmark class in this assembly.
+int Rounds(string[] a) => a.Length > 1 ? int.Parse(a[1], CultureInfo.InvariantCulture) : 20;
+
+return args switch
+{
+    ["gherkin-throughput", ..] => GherkinParseThroughput.Run(Rounds(args)),
+    ["step-matching", ..] => StepMatchingThroughput.Run(Rounds(args)),
+    ["chain-throughput", .. var rest] => ChainThroughput.Run(rest),
+    _ => RunBenchmarkDotNet(args),
+};
+
+static int RunBenchmarkDotNet(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(ChainThroughput).Assembly).Run(args);
+    return 0;
+}

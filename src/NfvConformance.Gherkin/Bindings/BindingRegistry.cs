@@ -277,9 +277,10 @@ public sealed class BindingRegistry
         StepBinding binding = new(method, keyword, attribute.StepType, expression, SourceLocator.Find(method));
         ParameterInfo[] parameters = binding.Parameters;
         int expected = expression.Parameters.Count;
-        if (parameters.Length != expected && parameters.Length != expected + 1)
+        int taken = binding.ValueParameterCount;
+        if (taken != expected && taken != expected + 1)
         {
-            AddError(method, $"\"{attribute.Expression}\" has {expected} parameter(s) but the method takes {parameters.Length}; it must take {expected}, or {expected + 1} with a last DataTable or doc string parameter.");
+            AddError(method, $"\"{attribute.Expression}\" has {expected} parameter(s) but the method takes {taken}; it must take {expected}, or {expected + 1} with a last DataTable or doc string parameter (a trailing CancellationToken does not count).");
             _broken[binding] = _errors[^1].Message;
             return;
         }
@@ -299,11 +300,11 @@ public sealed class BindingRegistry
 
         if (binding.TakesArgument)
         {
-            Type last = parameters[^1].ParameterType;
+            Type last = binding.ArgumentParameter.ParameterType;
             if (last != typeof(DataTable) && last != typeof(PickleDocString) && !HasTableTransformation(last)
                 && !ValueConverter.CanConvertFromString(last) && !HasTextTransformation(last))
             {
-                AddError(method, $"the last parameter '{parameters[^1].Name}' ({ValueConverter.Describe(last)}) has no matching expression parameter, so it must receive the step's data table or doc string: make it DataTable, string or PickleDocString, or add a [StepArgumentTransformation] from DataTable to {ValueConverter.Describe(last)}.");
+                AddError(method, $"the last parameter '{binding.ArgumentParameter.Name}' ({ValueConverter.Describe(last)}) has no matching expression parameter, so it must receive the step's data table or doc string: make it DataTable, string or PickleDocString, or add a [StepArgumentTransformation] from DataTable to {ValueConverter.Describe(last)}.");
                 ok = false;
             }
         }

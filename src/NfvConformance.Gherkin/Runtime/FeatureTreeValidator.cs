@@ -186,12 +186,12 @@ public sealed class FeatureTreeValidator
             return $"the step has {(argument.DataTable is not null ? "a data table" : "a doc string")} but {binding.Describe()} has no parameter for it.";
         }
 
-        if (binding.TakesArgument && argument!.DataTable is not null && binding.Parameters[^1].ParameterType == typeof(PickleDocString))
+        if (binding.TakesArgument && argument!.DataTable is not null && binding.ArgumentParameter.ParameterType == typeof(PickleDocString))
         {
             return $"the step has a data table but {binding.Describe()} expects a doc string.";
         }
 
-        if (binding.TakesArgument && argument!.DataTable is null && binding.Parameters[^1].ParameterType == typeof(Bindings.DataTable))
+        if (binding.TakesArgument && argument!.DataTable is null && binding.ArgumentParameter.ParameterType == typeof(Bindings.DataTable))
         {
             return $"the step has a doc string but {binding.Describe()} expects a data table.";
         }

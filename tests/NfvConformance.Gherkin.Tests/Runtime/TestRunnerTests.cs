@@ -334,6 +334,33 @@ public sealed class TestRunnerTests
         Assert.That(results[0].Status, Is.EqualTo(ScenarioStatus.Passed));
     }
 
+    [Test]
+    public async Task RunAsync_StepWithTrailingCancellationToken_ReceivesTheRunsToken()
+    {
+        using CancellationTokenSource cts = new();
+        Pickle pickle = TestPickles.Scenario("token", [], TestPickles.Step("Given 3 probes run:", TestPickles.Table(["probe"], ["icmp"])));
+
+        (IReadOnlyList<ScenarioResult> results, Log log, _) = await RunAsync(
+            [typeof(TokenSteps)], [pickle],
+            new TestRunOptions { ConfigureScenario = (c, _) => c.RegisterInstance(cts) }, cancellationToken: cts.Token);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(results[0].Status, Is.EqualTo(ScenarioStatus.Passed), results[0].ErrorMessage);
+            Assert.That(log.Entries, Is.EqualTo(new[] { "probes=3 rows=1 same-token=True" }));
+        });
+    }
+
+    internal sealed class TokenSteps(Log log, CancellationTokenSource source)
+    {
+        [Given("{int} probes run:")]
+        public async Task ProbesAsync(int probes, DataTable table, CancellationToken cancellationToken)
+        {
+            await Task.Delay(0, cancellationToken);
+            log.Add($"probes={probes} rows={table.RowCount} same-token={cancellationToken == source.Token}");
+        }
+    }
+
     internal sealed class Log
     {
         private readonly ConcurrentQueue<string> _entries = new();

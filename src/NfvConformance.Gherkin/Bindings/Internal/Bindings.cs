@@ -18,7 +18,9 @@ internal sealed class StepBinding
         Expression = expression;
         Location = location;
         Parameters = method.GetParameters();
-        TakesArgument = Parameters.Length == expression.Parameters.Count + 1;
+        TakesCancellationToken = Parameters.Length > 0 && Parameters[^1].ParameterType == typeof(CancellationToken);
+        ValueParameterCount = Parameters.Length - (TakesCancellationToken ? 1 : 0);
+        TakesArgument = ValueParameterCount == expression.Parameters.Count + 1;
     }
 
     public MethodInfo Method { get; }
@@ -35,6 +37,15 @@ internal sealed class StepBinding
 
     /// <summary>Gets whether the method's last parameter receives the step's data table or doc string.</summary>
     public bool TakesArgument { get; }
+
+    /// <summary>Gets whether the method's last parameter is a <see cref="CancellationToken"/> that receives the run's token.</summary>
+    public bool TakesCancellationToken { get; }
+
+    /// <summary>Gets the number of parameters before any trailing <see cref="CancellationToken"/>.</summary>
+    public int ValueParameterCount { get; }
+
+    /// <summary>Gets the parameter that receives the data table or doc string (valid when <see cref="TakesArgument"/>).</summary>
+    public ParameterInfo ArgumentParameter => Parameters[ValueParameterCount - 1];
 
     public bool Accepts(PickleStepType type) => StepType is null || type == PickleStepType.Unknown || StepType == type;
 

@@ -42,15 +42,20 @@ internal sealed class BindingInvoker
         {
             if (argument is null)
             {
-                throw new StepArgumentException($"{MethodNames.Display(binding.Method)} takes a data table or doc string as its last parameter '{parameters[^1].Name}', but the step has neither: add one to the step or remove the parameter.");
+                throw new StepArgumentException($"{MethodNames.Display(binding.Method)} takes a data table or doc string as its last parameter '{binding.ArgumentParameter.Name}', but the step has neither: add one to the step or remove the parameter.");
             }
 
-            arguments[^1] = ConvertStepArgument(argument, parameters[^1].ParameterType, container);
+            arguments[binding.ValueParameterCount - 1] = ConvertStepArgument(argument, binding.ArgumentParameter.ParameterType, container);
         }
         else if (argument is not null)
         {
             string what = argument.DataTable is not null ? "a data table" : "a doc string";
             throw new StepArgumentException($"The step has {what} but {MethodNames.Display(binding.Method)} has no parameter for it: add a last DataTable or string parameter.");
+        }
+
+        if (binding.TakesCancellationToken)
+        {
+            arguments[^1] = container.CancellationToken;
         }
 
         object? target = binding.Method.IsStatic ? null : container.Resolve(binding.Method.DeclaringType!);

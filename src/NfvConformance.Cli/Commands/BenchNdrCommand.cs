@@ -24,7 +24,7 @@ internal sealed class BenchNdrCommand : IBenchSubcommand
         Option<int> maxTrials = new("--max-trials") { Description = "Stop the search after this many trials.", DefaultValueFactory = _ => 200 };
         Option<bool> bidirectional = new("--bidirectional") { Description = "Send in both directions (rates per direction, loss over both, as NFVbench)." };
         Option<bool> json = new("--json") { Description = "Print the result as JSON." };
-        Command command = new("ndr", "Find NDR and PDR of an emulated device (virtual time), with latency at 0/10/50/90/100 % of PDR.")
+        Command command = new("ndr", "Find NDR and PDR of an emulated device (virtual time), with latency at the NDR and at 0/10/50/90 % of PDR.")
         {
             dut, frameSize, method, ndr, pdr, resolution, duration, flows, maxRate, maxTrials, bidirectional, json,
         };
@@ -80,5 +80,5 @@ internal sealed class BenchNdrCommand : IBenchSubcommand
         double.IsFinite(s) && s > 0 && s <= 86_400 ? TimeSpan.FromSeconds(s) : throw new ConfigurationException($"--duration {s.ToString(CultureInfo.InvariantCulture)} s must be within (0, 86400].");
 
     private static string Text(NdrBenchReport r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Device.Name} {r.FrameSizes} B, {r.Search.Method}: NDR {r.Search.NdrPps:F0} pps ({r.Search.NdrPercentOfLine:F3} % of line), PDR {r.Search.PdrPps:F0} pps ({r.Search.PdrPercentOfLine:F3} %), {r.Search.Trials.Count} trials, {r.Search.TrialTimeTotal.TotalSeconds:F0} s of trials; latency at PDR p50 {r.LatencyAtPdr.Latency.P50Us:F2} us, p99 {r.LatencyAtPdr.Latency.P99Us:F2} us (generator bias {r.Bias.BiasNs / 1000:F2} us removed).");
+        $"{r.Device.Name} {r.FrameSizes} B, {r.Search.Method}: NDR {r.Search.NdrPps:F0} pps ({r.Search.NdrPercentOfLine:F3} % of line), PDR {r.Search.PdrPps:F0} pps ({r.Search.PdrPercentOfLine:F3} %), {r.Search.Trials.Count} trials, {r.Search.TrialTimeTotal.TotalSeconds:F0} s of trials; latency at NDR p50 {r.LatencyAtNdr.Latency.P50Us:F2} us, p99 {r.LatencyAtNdr.Latency.P99Us:F2} us (generator bias {r.Bias.BiasNs / 1000:F2} us removed).");
 }

@@ -30,7 +30,7 @@ public sealed record NdrBenchOptions
     /// <summary>Gets the highest rate the search may offer, packets per second per port (null: the search's maximum load).</summary>
     public double? MaxRatePps { get; init; }
 
-    /// <summary>Gets the duration of each latency trial at 0, 10, 50, 90 and 100 % of PDR.</summary>
+    /// <summary>Gets the duration of each latency trial (at the NDR, and at 0, 10, 50 and 90 % of PDR).</summary>
     public TimeSpan LatencyTrialDuration { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets the virtual generator's own timestamping latency, which loopback calibration measures and removes.</summary>
@@ -52,8 +52,8 @@ public sealed record NdrBenchReport
     /// <summary>Gets the calibrated generator bias.</summary>
     public required LatencyBias Bias { get; init; }
 
-    /// <summary>Gets the latency at the PDR (RFC 2544 section 26.2: latency at the found throughput).</summary>
-    public required LatencyAtLoad LatencyAtPdr { get; init; }
+    /// <summary>Gets the latency at the NDR (RFC 2544 section 26.2: latency at the throughput, the no-drop rate).</summary>
+    public required LatencyAtLoad LatencyAtNdr { get; init; }
 
     /// <summary>Gets the latency at 0, 10, 50 and 90 % of PDR.</summary>
     public required IReadOnlyList<LatencyAtLoad> LatencyAtLoads { get; init; }
@@ -122,15 +122,17 @@ public static class NdrBench
         EmulatedDeviceGenerator generator = new(device, generatorOptions);
         NdrPdrResult result = await NdrPdrSearch.RunAsync(generator, profile, search, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<LatencyAtLoad> atLoads = await LatencyProfile.MeasureAsync(
-            generator, profile, result.PdrPps, [.. LatencyProfile.CsitLoads, 100], options.LatencyTrialDuration, search.LatencyPps, bias, cancellationToken).ConfigureAwait(false);
+            generator, profile, result.PdrPps, LatencyProfile.CsitLoads, options.LatencyTrialDuration, search.LatencyPps, bias, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<LatencyAtLoad> atNdr = await LatencyProfile.MeasureAsync(
+            generator, profile, result.NdrPps, [100], options.LatencyTrialDuration, search.LatencyPps, bias, cancellationToken).ConfigureAwait(false);
         return new NdrBenchReport
         {
             Device = device,
             FrameSizes = mix!,
             Search = result,
             Bias = bias,
-            LatencyAtPdr = atLoads[^1],
-            LatencyAtLoads = [.. atLoads.Take(atLoads.Count - 1)],
+            LatencyAtNdr = atNdr[0],
+            LatencyAtLoads = atLoads,
             WallTime = wall.Elapsed,
         };
     }

@@ -37,9 +37,10 @@ internal static class NdrBenchJson
             w.WriteStartObject("latency");
             w.WriteString("unit", "us");
             w.WriteNumber("generator_bias_us", Round(report.Bias.BiasNs / 1000.0, 3));
-            w.WriteNumber("measured_at_pps", Round(report.LatencyAtPdr.RatePps, 1));
-            WriteSummary(w, report.LatencyAtPdr.Latency);
-            WriteVariation(w, report.LatencyAtPdr.DelayVariation);
+            w.WriteString("measured_at", "ndr");
+            w.WriteNumber("measured_at_pps", Round(report.LatencyAtNdr.RatePps, 1));
+            WriteSummary(w, report.LatencyAtNdr.Latency);
+            WriteVariation(w, report.LatencyAtNdr.DelayVariation);
             w.WriteStartObject("at_pct_pdr");
             foreach (LatencyAtLoad l in report.LatencyAtLoads)
             {

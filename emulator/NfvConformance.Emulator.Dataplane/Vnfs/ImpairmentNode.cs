@@ -86,7 +86,7 @@ public sealed class ImpairmentNode : GraphNode
     /// <inheritdoc />
     public override bool IsPolled => true;
 
-    // Cost: see docs/performance-dataplane.md (ImpairmentNode row).
+    // Cost: 15 ns/packet wall at vector 32 with no loss or delay, on a host at load 44 (11 % CPU share) ≈ 2 CPU ns (nfvc bench dataplane).
 
     /// <inheritdoc />
     public override int Process(ref NodeContext ctx, ReadOnlySpan<PacketHandle> input)

@@ -2,7 +2,7 @@
 # Licensed under the Apache License, Version 2.0.
 # Side-by-side: DPDK testpmd io forwarding over net_null, then `nfvc bench dataplane`, alternately, ROUNDS times.
 # For each run it prints forwarded Mpps (wall clock) and CPU ns per packet of the forwarding thread (utime+stime of
-# testpmd's lcore-worker thread; CLOCK_THREAD_CPUTIME_ID of nfvc's worker), which stays meaningful on a loaded host.
+# testpmd's rte-worker thread; CLOCK_THREAD_CPUTIME_ID of nfvc's worker), which stays meaningful on a loaded host.
 # Usage (repository root, after `dotnet build -c Release src/NfvConformance.Cli`):
 #   ROUNDS=3 SECONDS_PER_RUN=5 tests/NfvConformance.Benchmarks/Dataplane/compare-testpmd.sh
 set -euo pipefail
@@ -33,11 +33,11 @@ testpmd_round() {
   exec 3> "$fifo"
   sleep 2
   echo "show port stats all" >&3
-  local c0; c0=$(thread_ticks "$pid" lcore-worker)
+  local c0; c0=$(thread_ticks "$pid" rte-worker)
   local t0; t0=$(date +%s.%N)
   sleep "$RUN_SECONDS"
   echo "show port stats all" >&3
-  local c1; c1=$(thread_ticks "$pid" lcore-worker)
+  local c1; c1=$(thread_ticks "$pid" rte-worker)
   local t1; t1=$(date +%s.%N)
   sleep 0.5
   echo "stop" >&3; echo "quit" >&3; exec 3>&-

@@ -4,7 +4,8 @@ Feature: Capability queries
   (RA1 vim.03 and int.api.08: discover and manage infrastructure resources through the Placement-like API).
   Checks: a query by capability returns, node by node, the value the discovery snapshot shows, and a query for
   offered values names exactly the nodes that offer it (RA1:vim.03, RA1:int.api.08); every node states the one
-  profile it serves, so workloads can be steered to it (RA2:ra2.k8s.011); the published values of the
+  profile it serves, so workloads can be steered to it (RA2:ra2.k8s.011); a high-performance target also serves the
+  basic profile, on other hardware and CPU types (RA1:inf.com.07, RA1:inf.com.04); the published values of the
   acceleration and networking capabilities meet the catalogue's values for the run's profile (RM Table 4-2 and
   4-13 entries listed in the scenario).
 
@@ -15,9 +16,10 @@ Feature: Capability queries
   Scenario: Every node states the profile it serves
     Then every node states its profile
 
-  @RA1:inf.com.07 @profile:high-performance
-  Scenario: A high-performance target also offers basic-profile nodes
+  @RA1:inf.com.07 @RA1:inf.com.04 @profile:high-performance
+  Scenario: A high-performance target also offers basic-profile nodes, on other CPU types
     Then the target offers nodes of at least 2 profiles
+    And the nodes of different profiles run different CPU types
 
   @RA1:vim.03 @RA1:int.api.08
   Scenario Outline: A query for <uid> agrees with what every node publishes

@@ -11,7 +11,10 @@ Feature: NICs, offloads, SR-IOV and accelerators found without manual steps
   (RM:infra.hw.nac.cfg.003), GPU (RM:infra.hw.cac.cfg.001), AF_XDP-capable NICs (RA2:infra.net.acc.cfg.005,
   RM:e.cap.025); the published architecture equals the CPU found (RM:e.cap.020, RM:infra.hw.001); offered pinning,
   huge pages and NUMA are backed by the hardware (RM:e.cap.006, RM:e.cap.023, RM:infra.com.cfg.004, RM:e.cap.007);
-  every hardware feature found is published as a node feature label (RA2:ra2.ch.018).
+  every hardware feature found is published as a node feature label (RA2:ra2.ch.018); crypto and compression
+  accelerators are reached through open standard interfaces (RA1:int.acc.01); SR-IOV VFs are advertised as
+  allocatable devices and accounted when assigned (RA2:ra2.k8s.007, RA2:ra2.ntw.008); a link fault is notified to
+  subscribers with what changed (RM:e.man.009).
 
   Background:
     Given the target has been discovered
@@ -100,3 +103,28 @@ Feature: NICs, offloads, SR-IOV and accelerators found without manual steps
       | crypto      | crypto      |
       | compression | compression |
       | gpu         | gpu         |
+
+  @RA1:int.acc.01 @profile:high-performance
+  Scenario Outline: Every <kind> accelerator is reached through an open, standard interface
+    Then every "<kind>" accelerator is reached through one of "dpdk-cryptodev, dpdk-compressdev, dpdk-bbdev, virtio-crypto, o-ran-aal"
+
+    Examples:
+      | kind        |
+      | crypto      |
+      | compression |
+
+  @RA2:ra2.k8s.007 @RA2:ra2.ntw.008 @profile:high-performance
+  Scenario: SR-IOV virtual functions are advertised as allocatable devices and accounted when assigned
+    Given the free virtual functions advertised are counted
+    And a workload "upf" asking for 1 cores and 1024 MiB of memory
+    And it prefers for "data0" the ladder "sriov-vf"
+    When the target places 3 containers of the request
+    Then 3 instances are placed
+    And every interface uses "sriov-vf"
+    And the free virtual functions advertised dropped by those handed out
+
+  @RM:e.man.009 @profile:high-performance
+  Scenario: A link fault is notified to subscribers with what changed
+    Given the scenario subscribes to capability changes
+    When the link of NIC "eno1" on node "edge-h1" goes down
+    Then a capability change on node "edge-h1" is notified

@@ -1,12 +1,14 @@
 @area:lifecycle
 Feature: VNF upgrade and descriptor checks
   A new version of a VNF replaces the running one make-before-break, and a descriptor with errors is refused with
-  the problem named, so a vendor can fix it. These scenarios check behaviour the issue asks for; no catalogue
-  requirement states it, so they carry no requirement uid.
+  the problem named, so a vendor can fix it. The upgrade moves every component to the new version's image
+  (RM:e.man.005: workload software images are managed); the descriptor check is behaviour the issue asks for, with no
+  catalogue requirement, so it carries no uid.
 
   Background:
     Given the target has been discovered
 
+  @RM:e.man.005
   Scenario: An upgrade replaces the components make-before-break within its figure
     Given the VNF descriptor is onboarded:
       """
@@ -41,6 +43,7 @@ Feature: VNF upgrade and descriptor checks
     Then the operation succeeds within "lifecycle.upgrade_max_s"
     And new components started before old ones stopped
     And the VNF runs version "2.0"
+    And every "fw" component runs image "vfw-2.0.qcow2"
     And "fw" runs 2 components
 
   Scenario: A descriptor with a wrong field is refused with the field named

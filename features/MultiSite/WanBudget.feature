@@ -5,7 +5,8 @@ Feature: Sites and the WAN budget
   No catalogue requirement sets a WAN figure: the RM names the edge extensions (low-latency-edge and the like)
   without numbers, and the multicloud entries of the catalogue are gaps. These scenarios therefore carry no
   requirement uid; the budget is a target figure (features/targets/<profile>.yaml, multisite.*) whose origin says
-  it is an engineering choice.
+  it is an engineering choice. One scenario checks that every node names its site and the target lists the sites,
+  the emulator's availability zones (RM:e.man.010).
 
   Background:
     Given the target has been discovered
@@ -40,3 +41,7 @@ Feature: Sites and the WAN budget
     When the target places 1 VM of the request
     Then 1 instance is placed
     And every instance stands at site "edge-1"
+
+  @RM:e.man.010
+  Scenario: Every node names the site it stands in, and the sites are listed
+    Then every node names the site it stands in

@@ -8,7 +8,8 @@ Feature: Placing VMs and containers
   vCPUs get cores of their own outside the infrastructure's reserved cores (RM:e.cap.006); NUMA-aligned requests
   get cores and NICs on one NUMA node (RM:e.cap.007); huge pages are allocated as asked (RM:e.cap.023); SR-IOV
   interfaces are VFs of a NIC of the node (RM:e.cap.013); a pod gets five extra connection points besides the default
-  one (RA2:ra2.ntw.003, RM:e.cap.004).
+  one (RA2:ra2.ntw.003, RM:e.cap.004); each connection point states its I/O virtualisation type
+  (RM:infra.net.cfg.001).
 
   Background:
     Given the target has been discovered
@@ -91,7 +92,8 @@ Feature: Placing VMs and containers
     And every instance has the default interface plus "placement.extra_connection_points" extra ones
     And every interface has a MAC, an IP and a port that no other interface of the target has
 
-  Scenario Outline: A <kind> with the kernel interface is placed on every profile
+  @RM:infra.net.cfg.001
+  Scenario Outline: A <kind> with the kernel interface is placed on every profile, its I/O virtualisation type stated
     Given a workload "any" asking for 1 cores and 512 MiB of memory
     And it prefers for "data0" the ladder "kernel-virtio"
     When the target places 1 <kind> of the request

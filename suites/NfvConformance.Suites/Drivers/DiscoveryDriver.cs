@@ -158,6 +158,21 @@ public sealed class DiscoveryDriver
         Check.That(profiles.Count >= count, $"The target offers {profiles.Count} profile(s) ({string.Join(", ", profiles)}), expected at least {count}.");
     }
 
+    /// <summary>Checks that nodes of different profiles run different CPU models (several CPU types serve the profiles).</summary>
+    public void CheckProfilesDifferInCpu()
+    {
+        Dictionary<string, HashSet<string>> models = Snapshot.Nodes.Where(n => n.Hardware is not null)
+            .GroupBy(n => n.Profile).ToDictionary(g => g.Key, g => g.Select(n => n.Hardware!.Cpu.Model).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        Check.That(models.Count > 1, $"Only profile(s) {string.Join(", ", models.Keys)} have nodes with hardware.");
+        foreach (string a in models.Keys)
+        {
+            foreach (string b in models.Keys.Where(b => string.CompareOrdinal(a, b) < 0))
+            {
+                Check.That(!models[a].SetEquals(models[b]), $"Profiles {a} and {b} run the same CPU models ({string.Join(", ", models[a])}).");
+            }
+        }
+    }
+
     private void RequireKnown(string uid)
     {
         if (!_run.Catalog.TryGet(uid, out _))

@@ -13,6 +13,9 @@ public sealed class HardwareDriver : IDisposable
     private readonly DiscoveryDriver _discovery;
     private readonly ScenarioEvidence _evidence;
     private readonly List<(string Node, string Nic)> _downed = [];
+    private readonly List<CapabilityChangeSet> _notified = [];
+    private IDisposable? _subscription;
+    private int? _freeVfsBefore;
 
     /// <summary>Creates the driver for one scenario.</summary>
     /// <param name="run">The run.</param>
@@ -144,6 +147,25 @@ public sealed class HardwareDriver : IDisposable
         Check.That(found.Count > 0, $"No {kind} accelerator{(interfaceName is null ? string.Empty : $" behind {interfaceName}")} on the {_run.Target.Profile} nodes: {Describe()}.");
     }
 
+    /// <summary>Checks that every accelerator of a kind is reached through one of the given interfaces.</summary>
+    /// <param name="kind">The accelerator kind.</param>
+    /// <param name="interfaces">Accepted interface names, comma-separated.</param>
+    public void CheckAcceleratorInterfaces(string kind, string interfaces)
+    {
+        HashSet<string> accepted = new(interfaces.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), StringComparer.OrdinalIgnoreCase);
+        List<string> found = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in ProfileNodes())
+        {
+            foreach (AcceleratorInfo a in hw.Accelerators.Where(a => string.Equals(a.Kind, kind, StringComparison.OrdinalIgnoreCase)))
+            {
+                found.Add($"{node.Id}/{a.Name}");
+                Check.That(a.Interface is not null && accepted.Contains(a.Interface), $"{node.Id}/{a.Name} ({kind}) is reached through '{a.Interface ?? "nothing"}', not one of: {interfaces}.");
+            }
+        }
+
+        Check.That(found.Count > 0, $"No {kind} accelerator on the {_run.Target.Profile} nodes.");
+    }
+
     /// <summary>Checks that every node that has an accelerator of the kind publishes the capability as offered.</summary>
     /// <param name="kind">The accelerator kind.</param>
     /// <param name="capability">A capability uid, feature or extension.</param>
@@ -221,9 +243,63 @@ public sealed class HardwareDriver : IDisposable
         }
     }
 
+    /// <summary>Subscribes to the target's capability change notifications for the rest of the scenario.</summary>
+    public void Subscribe()
+    {
+        ICapabilityPublisher publisher = TargetFacets.Require<ICapabilityPublisher>(_run);
+        _subscription = publisher.Subscribe(change =>
+        {
+            lock (_notified)
+            {
+                _notified.Add(change);
+            }
+        });
+    }
+
+    /// <summary>Checks that a notification named a node and said what changed on it.</summary>
+    /// <param name="nodeId">The node.</param>
+    public void CheckNotified(string nodeId)
+    {
+        Check.That(_subscription is not null, "The scenario did not subscribe to capability changes.");
+        List<CapabilityChange> changes;
+        lock (_notified)
+        {
+            changes = [.. _notified.SelectMany(n => n.Changes).Where(c => c.NodeId == nodeId)];
+        }
+
+        _evidence.Record(new($"changes_notified:{nodeId}", changes.Count, "changes"));
+        Check.That(changes.Count > 0, $"No capability change was notified for {nodeId} ({_notified.Count} notification(s) in all).");
+        Check.That(changes.All(c => c.Uid.Length > 0 && c.Before != c.After), $"Notified changes for {nodeId} do not say what changed: {string.Join(", ", changes.Select(c => $"{c.Uid}: {c.Before} -> {c.After}"))}.");
+    }
+
+    /// <summary>Counts the free virtual functions the target advertises now (fresh discovery).</summary>
+    /// <returns>A task.</returns>
+    public async Task CountFreeVirtualFunctionsAsync()
+    {
+        await _discovery.DiscoverAsync().ConfigureAwait(false);
+        _freeVfsBefore = FreeVirtualFunctions();
+        _evidence.Record(new("free_vfs_before", _freeVfsBefore.Value, "VFs"));
+    }
+
+    /// <summary>Checks that the advertised free virtual functions dropped by exactly the number handed out.</summary>
+    /// <param name="handedOut">VFs handed out since the count.</param>
+    /// <returns>A task.</returns>
+    public async Task CheckFreeVirtualFunctionsDroppedByAsync(int handedOut)
+    {
+        Check.That(_freeVfsBefore is not null, "The free virtual functions were not counted before.");
+        Check.That(handedOut > 0, "No virtual function was handed out, so the count proves nothing.");
+        await _discovery.DiscoverAsync().ConfigureAwait(false);
+        int now = FreeVirtualFunctions();
+        _evidence.Record(new("free_vfs_after", now, "VFs"));
+        Check.That(_freeVfsBefore.Value - now == handedOut, $"The target advertised {_freeVfsBefore} free VFs, now {now}, after handing out {handedOut}.");
+    }
+
+    private int FreeVirtualFunctions() => _discovery.Snapshot.Nodes.Sum(n => n.Hardware?.Nics.Sum(x => x.SriovFreeVfs) ?? 0);
+
     /// <inheritdoc />
     public void Dispose()
     {
+        _subscription?.Dispose();
         IHardwareInventory? inventory = _run.Target.GetFeature<IHardwareInventory>();
         foreach ((string node, string nic) in _downed)
         {

@@ -186,6 +186,15 @@ public sealed class LifecycleDriver : IDisposable
         Check.That(info.Configuration.TryGetValue(key, out string? v) && v == value, $"Configuration '{key}' reads back '{(info.Configuration.TryGetValue(key, out string? x) ? x : "(absent)")}', expected '{value}'.");
     }
 
+    /// <summary>Checks the image every component of a unit runs.</summary>
+    /// <param name="unit">The unit.</param>
+    /// <param name="image">The expected image.</param>
+    public void CheckImage(string unit, string image)
+    {
+        List<string> other = [.. ReadBack().Vnfcs.Where(v => v.DeploymentUnit == unit && v.Image != image).Select(v => $"{v.Id} runs {v.Image}")];
+        Check.That(other.Count == 0, $"Components of '{unit}' not on image {image}: {string.Join(", ", other)}.");
+    }
+
     /// <summary>Checks the instance's version.</summary>
     /// <param name="version">The expected version.</param>
     public void CheckVersion(string version) =>

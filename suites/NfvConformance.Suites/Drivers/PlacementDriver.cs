@@ -265,6 +265,10 @@ public sealed class PlacementDriver : IDisposable
         _evidence.Record(new($"sharing:{devices[0]}", devices.Count, "instances"));
     }
 
+    /// <summary>Returns how many VF-backed interfaces the last placement handed out.</summary>
+    /// <returns>The count.</returns>
+    public int VirtualFunctionsHandedOut() => Result.Instances.Sum(i => i.Interfaces.Count(a => a.VfIndex is not null));
+
     /// <summary>Releases the scenario's instances and checks the target no longer holds them.</summary>
     public void ReleaseAndCheck()
     {

@@ -39,6 +39,15 @@ public sealed class SitesDriver
         Check.That(empty.Count == 0, $"Sites without any discovered node: {string.Join(", ", empty)}.");
     }
 
+    /// <summary>Checks that every node names the site (availability zone) it stands in, and that the target lists that site.</summary>
+    public void CheckEveryNodeNamesItsSite()
+    {
+        HashSet<string> sites = [.. Topology.Sites.Select(s => s.Name)];
+        List<string> bad = [.. _run.Capabilities.Nodes.Where(n => string.IsNullOrWhiteSpace(n.Site) || !sites.Contains(n.Site)).Select(n => $"{n.Id} ('{n.Site}')")];
+        Check.That(bad.Count == 0, $"Nodes naming no listed site: {string.Join(", ", bad)}; sites: {string.Join(", ", sites)}.");
+        Check.That(sites.Count > 1, $"The target lists {sites.Count} site(s): one zone separates no failure.");
+    }
+
     /// <summary>Finds the WAN path between two sites.</summary>
     /// <param name="from">A site.</param>
     /// <param name="to">Another site.</param>

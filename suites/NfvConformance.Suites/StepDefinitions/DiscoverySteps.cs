@@ -65,5 +65,9 @@ public sealed class DiscoverySteps
     [Then("every published value states its source")]
     public void ThenProvenance() => _driver.CheckEveryValueHasProvenance();
 
+    /// <summary>Nodes of different profiles run different CPU models.</summary>
+    [Then("the nodes of different profiles run different CPU types")]
+    public void ThenCpuTypesDiffer() => _driver.CheckProfilesDifferInCpu();
+
     private static IEnumerable<string> Column(DataTable table, string header) => table.Rows.Select(r => r[header]);
 }

@@ -64,6 +64,12 @@ public sealed class HardwareSteps
     [Then("some node of the profile has a {string} accelerator")]
     public void ThenSomeAcceleratorOfKind(string kind) => _hardware.CheckSomeAccelerator(kind, null);
 
+    /// <summary>Every accelerator of a kind is reached through one of the listed interfaces.</summary>
+    /// <param name="kind">The accelerator kind.</param>
+    /// <param name="interfaces">Accepted interfaces, comma-separated.</param>
+    [Then("every {string} accelerator is reached through one of {string}")]
+    public void ThenAcceleratorInterfaces(string kind, string interfaces) => _hardware.CheckAcceleratorInterfaces(kind, interfaces);
+
     /// <summary>Every node with an accelerator of a kind publishes a capability as offered.</summary>
     /// <param name="kind">The accelerator kind.</param>
     /// <param name="capability">A capability uid, feature or extension.</param>
@@ -102,6 +108,20 @@ public sealed class HardwareSteps
         _hardware.BringLinkUp(nic, node);
         return _discovery.DiscoverAsync();
     }
+
+    /// <summary>Subscribes to capability change notifications for the rest of the scenario.</summary>
+    [Given("the scenario subscribes to capability changes")]
+    public void GivenSubscribed() => _hardware.Subscribe();
+
+    /// <summary>A change on a node was notified, saying what changed.</summary>
+    /// <param name="node">The node.</param>
+    [Then("a capability change on node {string} is notified")]
+    public void ThenNotified(string node) => _hardware.CheckNotified(node);
+
+    /// <summary>Counts the free VFs the target advertises.</summary>
+    /// <returns>A task.</returns>
+    [Given("the free virtual functions advertised are counted")]
+    public Task GivenVfsCounted() => _hardware.CountFreeVirtualFunctionsAsync();
 
     /// <summary>Discovery reports a NIC's link state (and no free VFs on a link that is down).</summary>
     /// <param name="nic">The NIC.</param>

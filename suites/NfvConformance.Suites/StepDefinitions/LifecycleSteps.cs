@@ -141,6 +141,12 @@ public sealed class LifecycleSteps
     [Then("the configuration {string} reads back {string}")]
     public void ThenConfiguration(string key, string value) => _driver.CheckConfiguration(key, value);
 
+    /// <summary>Every component of a unit runs an image.</summary>
+    /// <param name="unit">The unit.</param>
+    /// <param name="image">The image.</param>
+    [Then("every {string} component runs image {string}")]
+    public void ThenImage(string unit, string image) => _driver.CheckImage(unit, image);
+
     /// <summary>The VNF runs a version.</summary>
     /// <param name="version">The version.</param>
     [Then("the VNF runs version {string}")]

@@ -10,14 +10,17 @@ public sealed class PlacementSteps
 {
     private readonly PlacementDriver _driver;
     private readonly FiguresDriver _figures;
+    private readonly HardwareDriver _hardware;
 
     /// <summary>Creates the steps for one scenario.</summary>
     /// <param name="driver">The placement driver.</param>
     /// <param name="figures">The target figures.</param>
-    public PlacementSteps(PlacementDriver driver, FiguresDriver figures)
+    /// <param name="hardware">The hardware driver.</param>
+    public PlacementSteps(PlacementDriver driver, FiguresDriver figures, HardwareDriver hardware)
     {
         _driver = driver;
         _figures = figures;
+        _hardware = hardware;
     }
 
     /// <summary>Adds a workload to the set placed together (1 core, 1 GiB, one interface).</summary>
@@ -124,6 +127,11 @@ public sealed class PlacementSteps
     /// <param name="ladder">The ladder.</param>
     [Then("every instance shares one hardware device for {string}")]
     public void ThenShared(string ladder) => _driver.CheckAcceleratorShared(ladder);
+
+    /// <summary>The advertised free VFs dropped by exactly the VFs the placement handed out.</summary>
+    /// <returns>A task.</returns>
+    [Then("the free virtual functions advertised dropped by those handed out")]
+    public Task ThenVfsDropped() => _hardware.CheckFreeVirtualFunctionsDroppedByAsync(_driver.VirtualFunctionsHandedOut());
 
     /// <summary>Releases the scenario's instances and checks the target let them go.</summary>
     [Then("releasing the instances frees them on the target")]

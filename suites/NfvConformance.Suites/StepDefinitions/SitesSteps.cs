@@ -35,6 +35,10 @@ public sealed class SitesSteps
     [Then("every site hosts at least one node")]
     public void ThenSitesHostNodes() => _driver.CheckEverySiteHostsNodes();
 
+    /// <summary>Every node names the site it stands in, and the target lists the sites.</summary>
+    [Then("every node names the site it stands in")]
+    public void ThenNodesNameSites() => _driver.CheckEveryNodeNamesItsSite();
+
     /// <summary>The WAN path between two sites stays within a latency figure.</summary>
     /// <param name="from">A site.</param>
     /// <param name="to">Another site.</param>

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Emulator.Dataplane.Buffers;
 using NfvConformance.Emulator.Dataplane.Ports;
+using NfvConformance.Emulator.Dataplane.Rings;
 
 namespace NfvConformance.Emulator.Dataplane.Tests.Ports;
 
@@ -95,5 +96,22 @@ public sealed class PortTests
         Assert.That(sent, Is.EqualTo(16));
         Assert.That(a.Stats.TxFull, Is.EqualTo(4));
         Assert.That(burst.Skip(16).All(pool.IsAllocated), Is.True);
+    }
+
+    [Test]
+    public void RingPortTransmitBurst_DropNewestRing_FreesAndCountsOverflow()
+    {
+        PacketPool pool = Pool();
+        PacketRing tx = new(new PacketRingOptions { Capacity = 8, FullMode = RingFullMode.DropNewest, DropPool = pool });
+        RingPort port = new("p", pool, new PacketRing(new PacketRingOptions { Capacity = 8 }), tx);
+        PacketHandle[] burst = new PacketHandle[12];
+        pool.AllocBurst(burst);
+
+        int taken = port.TransmitBurst(burst);
+
+        Assert.That(taken, Is.EqualTo(12));
+        Assert.That(tx.FullDrops, Is.EqualTo(4));
+        Assert.That(pool.Available, Is.EqualTo(64 - 8));
+        Assert.That(port.Stats.TxPackets, Is.EqualTo(8));
     }
 }

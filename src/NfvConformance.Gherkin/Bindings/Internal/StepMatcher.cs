@@ -10,7 +10,7 @@ internal readonly record struct StepMatch(StepBinding Binding, string?[] Argumen
 /// Finds every binding whose expression matches a step's text. Bindings are indexed in a character trie on the
 /// literal text their expression starts with, and under each prefix in a trie on the literal text it ends with,
 /// so a step only tries bindings whose literal prefix and suffix it carries; a literal from the middle of the
-/// expression is checked before the regex runs. Measured: 0.6 µs per step against 500 bindings (docs/gherkin-runtime.md).
+/// expression is checked before the regex runs. Measured: 0.47 µs of CPU per step against 500 bindings, about half of it the matching regex (docs/gherkin-runtime.md).
 /// </summary>
 internal sealed class StepMatcher
 {

@@ -233,9 +233,10 @@ public sealed class TrafficProfile
                 errors.Add(new(true, $"rate share {s.RateShare} must be > 0.", subject));
             }
 
-            if (s.FrameSizes.Entries[0].Size - 4 < s.Headers.HeaderLength + (s.LatencyMarked ? LatencyMark.Size : 0))
+            int smallest = s.FrameSizes.Entries.Min(e => e.Size);
+            if (smallest - TrafficRate.FcsBytes < s.Headers.HeaderLength + (s.LatencyMarked ? LatencyMark.Size : 0))
             {
-                errors.Add(new(true, $"frame size {s.FrameSizes.Entries[0].Size} B cannot hold {s.Headers.HeaderLength} B of headers" + (s.LatencyMarked ? $" and the {LatencyMark.Size}-byte latency mark" : string.Empty) + ".", subject));
+                errors.Add(new(true, $"frame size {smallest} B cannot hold {s.Headers.HeaderLength} B of headers" + (s.LatencyMarked ? $" and the {LatencyMark.Size}-byte latency mark" : string.Empty) + " plus the FCS.", subject));
             }
 
             errors.AddRange(s.Headers.Validate(subject));

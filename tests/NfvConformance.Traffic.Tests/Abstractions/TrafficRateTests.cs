@@ -110,6 +110,21 @@ public sealed class TrafficRateTests
     }
 
     [Test]
+    public void TrafficProfile_VxlanVlanMarkedIn64ByteMix_RejectsSmallestSize()
+    {
+        TrafficStream s = new()
+        {
+            Name = "vx",
+            FrameSizes = FrameSizeMix.Parse("128:1,64:3"),
+            Headers = new HeaderStack { VxlanVni = 7, VlanId = 10 },
+        };
+
+        ConfigurationException? ex = Assert.Throws<ConfigurationException>(() => _ = new TrafficProfile([s]));
+
+        Assert.That(ex!.Message, Does.Contain("frame size 64 B cannot hold 96 B of headers"));
+    }
+
+    [Test]
     public void Bidirectional_Stream_ReverseSwapsPortsAndAddresses()
     {
         TrafficStream fwd = new() { Name = "f", TxPort = 0, RxPort = 1 };

@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Measurements;
+using NfvConformance.Reports.Model;
 
 namespace NfvConformance.Core.Evidence;
 
@@ -10,6 +11,10 @@ namespace NfvConformance.Core.Evidence;
 public sealed class ScenarioEvidence
 {
     private readonly List<Measurement> _measurements = [];
+    private readonly List<ThroughputPoint> _throughput = [];
+    private readonly List<LatencyPercentile> _percentiles = [];
+    private readonly List<CdfPoint> _cdf = [];
+    private readonly List<SearchTrial> _trials = [];
     private readonly Lock _lock = new();
 
     /// <summary>Gets what was recorded so far, in order.</summary>
@@ -21,6 +26,63 @@ public sealed class ScenarioEvidence
             {
                 return [.. _measurements];
             }
+        }
+    }
+
+    /// <summary>Gets the chart data recorded so far (throughput per frame size, latency, search trace), or null when there is none.</summary>
+    public PerformanceEvidence? Performance
+    {
+        get
+        {
+            lock (_lock)
+            {
+                PerformanceEvidence evidence = new()
+                {
+                    Throughput = [.. _throughput],
+                    LatencyPercentiles = [.. _percentiles],
+                    LatencyCdf = [.. _cdf],
+                    SearchTrace = [.. _trials],
+                };
+                return evidence.IsEmpty ? null : evidence;
+            }
+        }
+    }
+
+    /// <summary>Records the NDR and PDR found at one frame size (the report's throughput chart).</summary>
+    /// <param name="point">Frame size, NDR, PDR and line rate in packets per second.</param>
+    public void RecordThroughput(ThroughputPoint point)
+    {
+        ArgumentNullException.ThrowIfNull(point);
+        lock (_lock)
+        {
+            _throughput.Add(point);
+        }
+    }
+
+    /// <summary>Records a latency distribution (the report's percentile and CDF charts).</summary>
+    /// <param name="percentiles">Percentiles in microseconds.</param>
+    /// <param name="cdf">Points of the cumulative distribution, if any.</param>
+    public void RecordLatency(IEnumerable<LatencyPercentile> percentiles, IEnumerable<CdfPoint>? cdf = null)
+    {
+        ArgumentNullException.ThrowIfNull(percentiles);
+        lock (_lock)
+        {
+            _percentiles.AddRange(percentiles);
+            if (cdf is not null)
+            {
+                _cdf.AddRange(cdf);
+            }
+        }
+    }
+
+    /// <summary>Records the trials of a throughput search, in order (the report's search-trace chart).</summary>
+    /// <param name="trials">The trials.</param>
+    public void RecordSearchTrace(IEnumerable<SearchTrial> trials)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        lock (_lock)
+        {
+            _trials.AddRange(trials);
         }
     }
 

@@ -257,6 +257,7 @@ public sealed class ConformanceRunner
                 Location = $"{file}:{s.Step.Location.Line}",
             })],
             Measurements = evidence?.Measurements ?? [],
+            Evidence = evidence?.Performance,
         };
     }
 

@@ -77,8 +77,8 @@ public sealed record NdrPdrOptions
             }
         }
 
-        Check(NdrLossRatio is >= 0 and < 1, "ndr", F($"NDR loss ratio {NdrLossRatio} must be within [0, 1) (0.001 % is 1e-5)."));
-        Check(PdrLossRatio is >= 0 and < 1, "pdr", F($"PDR loss ratio {PdrLossRatio} must be within [0, 1)."));
+        Check(NdrLossRatio is >= 0 and < 1, "ndr", F($"NDR loss ratio {NdrLossRatio} ({NdrLossRatio * 100} %) must be within [0, 1), i.e. below 100 % (NFVbench: 0.001 % = 1e-5)."));
+        Check(PdrLossRatio is >= 0 and < 1, "pdr", F($"PDR loss ratio {PdrLossRatio} ({PdrLossRatio * 100} %) must be within [0, 1), i.e. below 100 % (NFVbench: 0.1 % = 1e-3)."));
         Check(PdrLossRatio >= NdrLossRatio, "pdr", F($"PDR loss ratio {PdrLossRatio} must be >= NDR loss ratio {NdrLossRatio}."));
         Check(ResolutionPercent is > 0 and <= 50, "resolution", F($"resolution {ResolutionPercent} % of line rate must be within (0, 50]."));
         Check(MaxLoadPercent is > 0 and <= 100, "max-load", F($"maximum load {MaxLoadPercent} % must be within (0, 100]; a rate above line rate cannot be offered."));

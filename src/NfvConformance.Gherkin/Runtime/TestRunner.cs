@@ -76,7 +76,9 @@ public sealed class TestRunner
             await Parallel.ForEachAsync(features, parallel, async (indexes, _) =>
             {
                 FeatureRun feature = CreateFeature(indexes.Select(i => pickles[i]).ToList());
-                Exception? setupError = runSetupError ?? await BeforeFeatureAsync(feature, cancellationToken).ConfigureAwait(false);
+                // A feature reached after cancellation runs no hooks: its scenarios are all skipped anyway.
+                Exception? setupError = runSetupError
+                    ?? (cancellationToken.IsCancellationRequested ? null : await BeforeFeatureAsync(feature, cancellationToken).ConfigureAwait(false));
                 try
                 {
                     foreach (int i in indexes)

@@ -351,6 +351,39 @@ public sealed class TestRunnerTests
         });
     }
 
+    [Test]
+    public async Task RunAsync_CancelledBeforeStart_SkipsEveryScenarioWithoutFeatureHooks()
+    {
+        using CancellationTokenSource cts = new();
+        await cts.CancelAsync();
+        FeatureHookSteps.Calls.Clear();
+        Pickle a = TestPickles.Scenario("features/A.feature", "A", "a", [], TestPickles.Step("Given a feature step"));
+        Pickle b = TestPickles.Scenario("features/B.feature", "B", "b", [], TestPickles.Step("Given a feature step"));
+
+        (IReadOnlyList<ScenarioResult> results, _, _) = await RunAsync([typeof(FeatureHookSteps)], [a, b], cancellationToken: cts.Token);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(results.Select(r => r.Status), Is.EqualTo(new[] { ScenarioStatus.Skipped, ScenarioStatus.Skipped }));
+            Assert.That(results.Select(r => r.Steps[0].Status), Has.All.EqualTo(StepStatus.Skipped));
+            Assert.That(FeatureHookSteps.Calls, Is.Empty);
+        });
+    }
+
+    internal static class FeatureHookSteps
+    {
+        public static ConcurrentQueue<string> Calls { get; } = new();
+
+        [BeforeFeature]
+        public static void Before(FeatureInfo feature) => Calls.Enqueue("before " + feature.Name);
+
+        [AfterFeature]
+        public static void After(FeatureInfo feature) => Calls.Enqueue("after " + feature.Name);
+
+        [Given("a feature step")]
+        public static void Step() => Calls.Enqueue("step");
+    }
+
     internal sealed class TokenSteps(Log log, CancellationTokenSource source)
     {
         [Given("{int} probes run:")]

@@ -18,15 +18,17 @@ public sealed class EmulatorBuilder
     private readonly IReadOnlyList<CapabilityDefinition> _catalogue;
     private readonly HardwareInventory? _inventory;
     private readonly string? _inventoryFile;
+    private readonly TrafficClock _traffic;
 
     /// <summary>Creates a builder for the basic profile, seed 1, an empty catalogue and the embedded inventory.</summary>
     public EmulatorBuilder()
-        : this(Profiles.Basic, 1, [], null, null)
+        : this(Profiles.Basic, 1, [], null, null, TrafficClock.Virtual)
     {
     }
 
-    private EmulatorBuilder(string profile, int seed, IReadOnlyList<CapabilityDefinition> catalogue, HardwareInventory? inventory, string? inventoryFile)
+    private EmulatorBuilder(string profile, int seed, IReadOnlyList<CapabilityDefinition> catalogue, HardwareInventory? inventory, string? inventoryFile, TrafficClock traffic)
     {
+        _traffic = traffic;
         _profile = profile;
         _seed = seed;
         _catalogue = catalogue;
@@ -40,30 +42,38 @@ public sealed class EmulatorBuilder
     /// <summary>Returns a builder presenting another profile.</summary>
     /// <param name="profile"><c>basic</c>, <c>high-performance</c> or <c>network-intensive</c>.</param>
     /// <returns>A new builder.</returns>
-    public EmulatorBuilder WithProfile(string profile) => new(profile, _seed, _catalogue, _inventory, _inventoryFile);
+    public EmulatorBuilder WithProfile(string profile) => new(profile, _seed, _catalogue, _inventory, _inventoryFile, _traffic);
 
     /// <summary>Returns a builder with another seed.</summary>
     /// <param name="seed">The seed.</param>
     /// <returns>A new builder.</returns>
-    public EmulatorBuilder WithSeed(int seed) => new(_profile, seed, _catalogue, _inventory, _inventoryFile);
+    public EmulatorBuilder WithSeed(int seed) => new(_profile, seed, _catalogue, _inventory, _inventoryFile, _traffic);
 
     /// <summary>Returns a builder using these capability definitions (from the requirement catalogue).</summary>
     /// <param name="catalogue">The definitions with their per-profile values.</param>
     /// <returns>A new builder.</returns>
     public EmulatorBuilder WithCatalogue(IReadOnlyList<CapabilityDefinition> catalogue) =>
-        new(_profile, _seed, catalogue ?? throw new ArgumentNullException(nameof(catalogue)), _inventory, _inventoryFile);
+        new(_profile, _seed, catalogue ?? throw new ArgumentNullException(nameof(catalogue)), _inventory, _inventoryFile, _traffic);
 
     /// <summary>Returns a builder using this hardware inventory instead of the embedded default.</summary>
     /// <param name="inventory">The inventory.</param>
     /// <returns>A new builder.</returns>
     public EmulatorBuilder WithInventory(HardwareInventory inventory) =>
-        new(_profile, _seed, _catalogue, inventory ?? throw new ArgumentNullException(nameof(inventory)), null);
+        new(_profile, _seed, _catalogue, inventory ?? throw new ArgumentNullException(nameof(inventory)), null, _traffic);
 
     /// <summary>Returns a builder reading its hardware inventory from a YAML file when built.</summary>
     /// <param name="path">The inventory file.</param>
     /// <returns>A new builder.</returns>
     public EmulatorBuilder WithInventoryFile(string path) =>
-        new(_profile, _seed, _catalogue, null, path ?? throw new ArgumentNullException(nameof(path)));
+        new(_profile, _seed, _catalogue, null, path ?? throw new ArgumentNullException(nameof(path)), _traffic);
+
+    /// <summary>Gets which traffic generator the emulator offers.</summary>
+    public TrafficClock Traffic => _traffic;
+
+    /// <summary>Returns a builder whose <c>ITrafficGenerator</c> facet runs on another clock.</summary>
+    /// <param name="traffic">Virtual time (the chain model; the default) or real time (the in-process generator).</param>
+    /// <returns>A new builder.</returns>
+    public EmulatorBuilder WithTrafficClock(TrafficClock traffic) => new(_profile, _seed, _catalogue, _inventory, _inventoryFile, traffic);
 
     /// <summary>Checks the configuration and returns every problem.</summary>
     /// <returns>Every problem; empty when the configuration is usable.</returns>
@@ -83,7 +93,7 @@ public sealed class EmulatorBuilder
                 $"The emulator cannot be built ({errors.Count} problem(s)):{Environment.NewLine}{string.Join(Environment.NewLine, errors.Select(e => $"  {e}"))}");
         }
 
-        return new EmulatorInstance(ControlPlane.Create(options));
+        return new EmulatorInstance(ControlPlane.Create(options), _seed, _traffic);
     }
 
     private List<ValidationError> Prepare(out ControlPlaneOptions? options)

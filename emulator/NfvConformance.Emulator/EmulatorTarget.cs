@@ -35,7 +35,10 @@ internal sealed class EmulatorTarget : ILabTarget
         if (_instance is null)
         {
             EmulatorInstance built = _builder!.BuildInstance();
-            Interlocked.CompareExchange(ref _instance, built, null);
+            if (Interlocked.CompareExchange(ref _instance, built, null) is not null)
+            {
+                built.Dispose();
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -50,7 +53,11 @@ internal sealed class EmulatorTarget : ILabTarget
     public TFeature? GetFeature<TFeature>()
         where TFeature : class => _instance?.GetFeature<TFeature>();
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        Interlocked.Exchange(ref _instance, null)?.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private EmulatorInstance Started() =>
         _instance ?? throw new NfvConformanceException("The emulator target is not started; call StartAsync before DiscoverAsync.", Severity.Configuration);

@@ -14,7 +14,10 @@ public sealed class EmulatorTargetFactory : ILabTargetFactory
     /// <summary>The setting naming a hardware inventory YAML file that replaces the embedded default.</summary>
     public const string InventorySetting = "inventory";
 
-    private static readonly string[] s_knownSettings = [InventorySetting];
+    /// <summary>The setting choosing the traffic generator: <c>virtual</c> (the default) or <c>real-time</c>.</summary>
+    public const string TrafficSetting = "traffic";
+
+    private static readonly string[] s_knownSettings = [InventorySetting, TrafficSetting];
 
     /// <inheritdoc />
     public string Name => TargetName;
@@ -33,6 +36,11 @@ public sealed class EmulatorTargetFactory : ILabTargetFactory
             {
                 errors.Add(new ValidationError(true, $"unknown emulator setting '{key}'; known settings: {string.Join(", ", s_knownSettings)}.", $"settings.{key}"));
             }
+        }
+
+        if (options.Settings.TryGetValue(TrafficSetting, out string? traffic) && ParseTraffic(traffic) is null)
+        {
+            errors.Add(new ValidationError(true, $"emulator setting traffic = '{traffic}' is not understood; use 'virtual' (virtual-time chain model) or 'real-time' (in-process generator).", $"settings.{TrafficSetting}"));
         }
 
         if (options.Catalogue.Count == 0)
@@ -57,6 +65,18 @@ public sealed class EmulatorTargetFactory : ILabTargetFactory
             .WithProfile(options.Profile)
             .WithSeed(options.Seed)
             .WithCatalogue(options.Catalogue);
+        if (options.Settings.TryGetValue(TrafficSetting, out string? traffic) && ParseTraffic(traffic) is TrafficClock clock)
+        {
+            builder = builder.WithTrafficClock(clock);
+        }
+
         return options.Settings.TryGetValue(InventorySetting, out string? path) ? builder.WithInventoryFile(path) : builder;
     }
+
+    private static TrafficClock? ParseTraffic(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "virtual" or "virtual-time" => TrafficClock.Virtual,
+        "real-time" or "realtime" => TrafficClock.RealTime,
+        _ => null,
+    };
 }

@@ -155,7 +155,7 @@ public sealed class Nat44Node : GraphNode
     /// <inheritdoc />
     public override bool IsPolled => true;
 
-    // Cost: 514 ns/packet wall at vector 32, 10,000 flows, on a host at load 44 (11 % CPU share) ≈ 54 CPU ns (nfvc bench dataplane, docs/performance-dataplane.md).
+    // Cost: 74.9 ns/packet wall ≈ 38 CPU ns at vector 32, 10,000 flows (nfvc bench dataplane, host load 13, 51 % CPU share).
 
     /// <inheritdoc />
     public override int Process(ref NodeContext ctx, ReadOnlySpan<PacketHandle> input)

@@ -5,6 +5,8 @@ using NfvConformance.Core;
 using NfvConformance.Core.Requirements;
 using NfvConformance.Core.Running;
 using NfvConformance.Gherkin.NUnit;
+using NfvConformance.Gherkin.Pickles;
+using NfvConformance.Gherkin.Runtime;
 using NfvConformance.Suites.Support;
 
 namespace NfvConformance.Suites.NUnit;
@@ -22,30 +24,29 @@ public abstract class ConformanceFeatures : GherkinTestFixture
     /// <summary>Gets the profile the emulator presents to this fixture's scenarios.</summary>
     protected abstract string Profile { get; }
 
-    [OneTimeTearDown]
-    public async Task StopTargetAsync()
-    {
-        if (_session is not null)
-        {
-            await _session.DisposeAsync();
-        }
-    }
-
-    /// <inheritdoc />
-    protected override GherkinSuiteOptions CreateOptions()
-    {
-        string features = RepositoryPaths.FindUpwards("features") ?? throw new InvalidOperationException("features/ not found above " + AppContext.BaseDirectory);
-        RunSession session = _session ??= RunSession.StartAsync(
+    /// <summary>Starts the emulator once for the fixture; scenarios share it as a run does.</summary>
+    /// <returns>A task.</returns>
+    [OneTimeSetUp]
+    public async Task StartTargetAsync() =>
+        _session = await RunSession.StartAsync(
             TargetRegistry.Default.Get("emulator"),
             new LabTargetOptions { Profile = Profile, Seed = 1, Catalogue = s_catalog.Value.Capabilities },
-            s_catalog.Value).GetAwaiter().GetResult();
-        return new GherkinSuiteOptions
-        {
-            FeaturePaths = [features],
-            BindingAssemblies = [typeof(TargetRegistry).Assembly],
-            ConfigureScenario = session.Configure,
-        };
-    }
+            s_catalog.Value);
+
+    /// <inheritdoc />
+    protected override GherkinSuiteOptions CreateOptions() => new()
+    {
+        // Called at discovery on an instance of its own: no side effects here.
+        FeaturePaths = [RepositoryPaths.FindUpwards("features") ?? throw new InvalidOperationException("features/ not found above " + AppContext.BaseDirectory)],
+        BindingAssemblies = [typeof(TargetRegistry).Assembly],
+    };
+
+    /// <inheritdoc />
+    protected override void ConfigureScenario(ScenarioContainer container, Pickle pickle) =>
+        (_session ?? throw new InvalidOperationException("The emulator did not start; see the one-time set-up failure.")).Configure(container, pickle);
+
+    /// <inheritdoc />
+    protected override ValueTask OnRunFinishedAsync() => _session?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
 
 /// <summary>The suite on the basic profile.</summary>

@@ -133,7 +133,7 @@ internal sealed class RunCommand : ICliCommand
             return ExitCodes.Failure;
         }
 
-        return result.Summary.Failed ? ExitCodes.Failure : ExitCodes.Success;
+        return result.Failed ? ExitCodes.Failure : ExitCodes.Success;
     }
 
     private static string NewRunId(string target, string profile) =>

@@ -140,7 +140,12 @@ internal sealed class RunConsole : IRunProgress, IDisposable
             string totals = string.Create(
                 CultureInfo.InvariantCulture,
                 $"{t.Total} scenarios: {t.Passed} passed, {t.Failed} failed, {t.NotApplicable} not applicable, {t.Skipped} skipped, {t.Undefined} undefined, {t.Pending} pending, {t.Ambiguous} ambiguous ({_elapsed.Elapsed.TotalSeconds:0.00} s)");
-            WriteLine(totals, result.Summary.Failed || result.Summary.Run.Interrupted ? "red" : "green");
+            WriteLine(totals, result.Failed || result.Summary.Run.Interrupted ? "red" : "green");
+            foreach (string error in result.RunErrors)
+            {
+                WriteLine($"run error: {error}", "red");
+            }
+
             foreach (string error in result.ExportErrors)
             {
                 WriteLine($"report writer failed: {error}", "red");

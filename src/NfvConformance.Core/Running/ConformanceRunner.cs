@@ -24,7 +24,14 @@ namespace NfvConformance.Core.Running;
 /// <param name="OutputDirectory">The run folder.</param>
 /// <param name="Files">Every file written.</param>
 /// <param name="ExportErrors">Exporters that failed (the others still wrote their files).</param>
-public sealed record ConformanceRunResult(RunSummary Summary, string OutputDirectory, IReadOnlyList<string> Files, IReadOnlyList<string> ExportErrors);
+public sealed record ConformanceRunResult(RunSummary Summary, string OutputDirectory, IReadOnlyList<string> Files, IReadOnlyList<string> ExportErrors)
+{
+    /// <summary>Gets failures that belong to no scenario: after-feature and after-run hooks, observers.</summary>
+    public IReadOnlyList<string> RunErrors { get; init; } = [];
+
+    /// <summary>Gets a value indicating whether the run fails: a scenario failed, or a run-level hook failed.</summary>
+    public bool Failed => Summary.Failed || RunErrors.Count > 0;
+}
 
 /// <summary>
 /// Runs a conformance suite: validates everything first (target options, feature files, requirement tags, bindings)
@@ -123,9 +130,10 @@ public sealed class ConformanceRunner
         progress?.RunStarted(selected.Count, outDir);
         Observer observer = new(features, session, finished, live.Writer, progress);
         bool interrupted = false;
+        TestRunner testRunner = new(bindings, runOptions);
         try
         {
-            await new TestRunner(bindings, runOptions).RunAsync(selected, observer, cancellationToken).ConfigureAwait(false);
+            await testRunner.RunAsync(selected, observer, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -178,7 +186,11 @@ public sealed class ConformanceRunner
             written.Summary,
             outDir,
             [Path.Combine(outDir, LiveResultsFile), .. written.Paths],
-            [.. written.Errors.Select(e => $"{e.Exporter}: {e.Message}")]);
+            [.. written.Errors.Select(e => $"{e.Exporter}: {e.Message}")])
+        {
+            // After-feature/after-run hooks and observers that failed: no scenario owns them, but they are never lost.
+            RunErrors = testRunner.RunErrors,
+        };
     }
 
     private static async Task WriteLiveResultsAsync(ChannelReader<ScenarioSummary> reader, string path)

@@ -5,7 +5,9 @@ Feature: Preference ladders, fallbacks and explained refusals
   Checks: each profile serves a network attachment from its own set of networking options, kernel virtio on basic,
   SmartNIC offload on high performance (RA1:inf.nw.15, RA2:inf.ntw.06; RA1:inf.acc.02 and RM:e.cap.015 for the
   offload); a request for pinned cores or SR-IOV on basic is refused with the reason on every node (RM:e.cap.006,
-  RM:e.cap.013: basic must not offer them); a request naming a profile extension lands on a node that carries it
+  RM:e.cap.013: basic must not offer them), and so is a request requiring any capability the basic profile sets to
+  No (RM:e.cap.006, 007, 013, 015, 019, 023), while high performance grants each on a node that offers it (those and
+  RM:e.cap.008, 009, 025); a request naming a profile extension lands on a node that carries it
   (RA2:ra2.app.010: workloads express needed node features by label; RM:infra.com.acc.cfg.004 for the GPU
   extension, RM:infra.com.acc.cfg.001 for the fixed-function crypto extension); a request naming a profile is
   served by a node of that profile (RA2:ra2.k8s.011).
@@ -43,13 +45,96 @@ Feature: Preference ladders, fallbacks and explained refusals
     Then the request is refused
     And the refusal explains "pinning" for every node
 
-  @RM:e.cap.013 @profile:basic
-  Scenario: SR-IOV is refused on basic, with the reason on every node
-    Given it requires "RM:e.cap.013"
+  @profile:basic
+  Scenario Outline: A requirement for <uid> is refused on basic, with the reason on every node
+    Given it requires "<uid>"
     And it prefers for "data0" the ladder "kernel-virtio"
     When the target negotiates the request
     Then the request is refused
-    And the refusal explains "RM:e.cap.013" for every node
+    And the refusal explains "<uid>" for every node
+
+    @RM:e.cap.006
+    Examples: CPU pinning
+      | uid          |
+      | RM:e.cap.006 |
+
+    @RM:e.cap.007
+    Examples: NUMA alignment
+      | uid          |
+      | RM:e.cap.007 |
+
+    @RM:e.cap.013
+    Examples: SR-IOV
+      | uid          |
+      | RM:e.cap.013 |
+
+    @RM:e.cap.015
+    Examples: SmartNIC offload
+      | uid          |
+      | RM:e.cap.015 |
+
+    @RM:e.cap.019
+    Examples: accelerated vSwitch
+      | uid          |
+      | RM:e.cap.019 |
+
+    @RM:e.cap.023
+    Examples: huge pages
+      | uid          |
+      | RM:e.cap.023 |
+
+  @profile:high-performance
+  Scenario Outline: A requirement for <uid> is granted on high performance on a node that offers it
+    Given it requires "<uid>"
+    And it prefers for "data0" the ladder "kernel-virtio"
+    When the target negotiates the request
+    Then the request is granted
+    And the granted node has capability "<uid>"
+
+    @RM:e.cap.006
+    Examples: CPU pinning
+      | uid          |
+      | RM:e.cap.006 |
+
+    @RM:e.cap.007
+    Examples: NUMA alignment
+      | uid          |
+      | RM:e.cap.007 |
+
+    @RM:e.cap.008
+    Examples: IPsec offload
+      | uid          |
+      | RM:e.cap.008 |
+
+    @RM:e.cap.009
+    Examples: crypto offload
+      | uid          |
+      | RM:e.cap.009 |
+
+    @RM:e.cap.013
+    Examples: SR-IOV
+      | uid          |
+      | RM:e.cap.013 |
+
+    @RM:e.cap.015
+    Examples: SmartNIC offload
+      | uid          |
+      | RM:e.cap.015 |
+
+    @RM:e.cap.019
+    Examples: accelerated vSwitch
+      | uid          |
+      | RM:e.cap.019 |
+
+    @RM:e.cap.023
+    Examples: huge pages
+      | uid          |
+      | RM:e.cap.023 |
+
+    @RM:e.cap.025
+    Examples: AF_XDP
+      | uid          |
+      | RM:e.cap.025 |
 
   Scenario: A request naming an unknown rung is rejected as invalid
     Given it prefers for "data0" the ladder "warp-drive > kernel-virtio"

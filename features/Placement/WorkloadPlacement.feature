@@ -105,3 +105,37 @@ Feature: Placing VMs and containers
       | kind      |
       | VM        |
       | container |
+
+  @profile:high-performance
+  Scenario Outline: A <kind> asking only for <rung> is placed with it
+    Given a workload "io" asking for 2 cores and 2048 MiB of memory
+    And it asks for 1024 MiB of huge pages
+    And it prefers for "data0" the ladder "<rung>"
+    When the target places 1 <kind> of the request
+    Then 1 instance is placed
+    And every interface uses "<rung>"
+    And every interface has a MAC, an IP and a port that no other interface of the target has
+
+    @RM:e.cap.013
+    Examples: SR-IOV
+      | kind      | rung     |
+      | VM        | sriov-vf |
+      | container | sriov-vf |
+
+    @RM:e.cap.019
+    Examples: DPDK vhost-user
+      | kind      | rung            |
+      | VM        | dpdk-vhost-user |
+      | container | dpdk-vhost-user |
+
+    @RM:e.cap.015
+    Examples: SmartNIC offload
+      | kind      | rung             |
+      | VM        | smartnic-offload |
+      | container | smartnic-offload |
+
+    @RM:infra.net.cfg.001
+    Examples: kernel virtio
+      | kind      | rung          |
+      | VM        | kernel-virtio |
+      | container | kernel-virtio |

@@ -131,7 +131,7 @@ public sealed class NegotiationDriver
     }
 
     /// <summary>Checks that the granted node has a property.</summary>
-    /// <param name="what">One of: <c>profile X</c>, <c>extension X</c>, <c>site X</c>.</param>
+    /// <param name="what">One of: <c>profile</c>, <c>extension</c>, <c>site</c>, <c>capability</c> (the node offers it).</param>
     /// <param name="value">The value.</param>
     public void CheckGrantedNode(string what, string value)
     {
@@ -142,7 +142,8 @@ public sealed class NegotiationDriver
             "profile" => node.Profile == value,
             "extension" => node.Extensions.Contains(value, StringComparer.OrdinalIgnoreCase),
             "site" => node.Site == value,
-            _ => throw new ConformanceCheckException($"Unknown node property '{what}': use profile, extension or site."),
+            "capability" => node.Offers(value),
+            _ => throw new ConformanceCheckException($"Unknown node property '{what}': use profile, extension, site or capability."),
         };
         Check.That(ok, $"Granted on {node.Id} (profile {node.Profile}, site {node.Site}, extensions [{string.Join(", ", node.Extensions)}]); expected {what} '{value}'.");
     }

@@ -17,6 +17,8 @@ public sealed class EmulatorTargetFactory : ILabTargetFactory
     /// <summary>The setting choosing the traffic generator: <c>virtual</c> (the default) or <c>real-time</c>.</summary>
     public const string TrafficSetting = "traffic";
 
+    private const string RunnerSettingPrefix = "nfvc.";
+
     private static readonly string[] s_knownSettings = [InventorySetting, TrafficSetting];
 
     /// <inheritdoc />
@@ -32,7 +34,8 @@ public sealed class EmulatorTargetFactory : ILabTargetFactory
         List<ValidationError> errors = [];
         foreach (string key in options.Settings.Keys.Order(StringComparer.Ordinal))
         {
-            if (Array.IndexOf(s_knownSettings, key) < 0)
+            // Keys under "nfvc." are the runner's own settings (for example nfvc.targets), passed to every target.
+            if (Array.IndexOf(s_knownSettings, key) < 0 && !key.StartsWith(RunnerSettingPrefix, StringComparison.Ordinal))
             {
                 errors.Add(new ValidationError(true, $"unknown emulator setting '{key}'; known settings: {string.Join(", ", s_knownSettings)}.", $"settings.{key}"));
             }

@@ -82,6 +82,19 @@ public sealed class DataplaneFacetTests
     }
 
     [Test]
+    public void Validate_RunnerSettings_AreNotEmulatorErrors()
+    {
+        // Given
+        LabTargetOptions options = new() { Settings = new Dictionary<string, string> { ["nfvc.targets"] = "figures.yaml" } };
+
+        // When
+        IReadOnlyList<ValidationError> errors = new EmulatorTargetFactory().Validate(options);
+
+        // Then
+        Assert.That(errors.Where(e => e.IsCritical), Is.Empty);
+    }
+
+    [Test]
     public async Task ProbeAsync_ThreeHopChainAppliedThroughFacet_ShowsExactPathWithSpiAndSi()
     {
         // Given

@@ -149,7 +149,7 @@ public sealed class ConformanceRunner
         List<ScenarioSummary> scenarios = [];
         foreach (Pickle pickle in selected)
         {
-            scenarios.Add(finished.TryGetValue(pickle.Id, out ScenarioSummary? s)
+            scenarios.Add(finished.TryGetValue(RunSession.KeyOf(pickle), out ScenarioSummary? s)
                 ? s
                 : NotRun(features, pickle, interrupted ? "the run was interrupted before this scenario ran" : "not run"));
         }
@@ -288,8 +288,8 @@ public sealed class ConformanceRunner
 
         public void ScenarioFinished(ScenarioResult result)
         {
-            ScenarioSummary summary = ToSummary(features, result, session.EvidenceOf(result.Pickle.Id));
-            finished[result.Pickle.Id] = summary;
+            ScenarioSummary summary = ToSummary(features, result, session.EvidenceOf(result.Pickle));
+            finished[RunSession.KeyOf(result.Pickle)] = summary;
             live.TryWrite(summary);
             progress?.ScenarioFinished(summary);
         }

@@ -60,13 +60,25 @@ public sealed class RunSession : IAsyncDisposable
         container.RegisterInstance(Context.Target);
         container.RegisterInstance(Context.Capabilities);
         container.RegisterInstance(Context.Catalog);
-        container.RegisterInstance(_evidence.GetOrAdd(pickle.Id, _ => new ScenarioEvidence()));
+        container.RegisterInstance(_evidence.GetOrAdd(KeyOf(pickle), _ => new ScenarioEvidence()));
     }
 
     /// <summary>Returns the evidence a scenario recorded, if it ran.</summary>
-    /// <param name="pickleId">The scenario's pickle id.</param>
+    /// <param name="pickle">The scenario.</param>
     /// <returns>The evidence, or null.</returns>
-    public ScenarioEvidence? EvidenceOf(string pickleId) => _evidence.TryGetValue(pickleId, out ScenarioEvidence? e) ? e : null;
+    public ScenarioEvidence? EvidenceOf(Pickle pickle) => _evidence.TryGetValue(KeyOf(pickle), out ScenarioEvidence? e) ? e : null;
+
+    /// <summary>
+    /// A key that is unique within a run: pickle ids are unique only within their feature file (as cucumber numbers
+    /// them per document), so two files' scenarios can share an id.
+    /// </summary>
+    /// <param name="pickle">The scenario.</param>
+    /// <returns>Its file and id.</returns>
+    public static string KeyOf(Pickle pickle)
+    {
+        ArgumentNullException.ThrowIfNull(pickle);
+        return pickle.Uri + "#" + pickle.Id;
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Context.Target.DisposeAsync();

@@ -45,6 +45,9 @@ public static class NdrPdrSearch
             runner.LimitReached(ex.Message);
         }
 
+        // A load that held the NDR's loss ratio for the full duration also meets the looser PDR goal, so it is a lower
+        // bound for the PDR too: a search whose own PDR trials ended lower (an unlucky confirm trial) keeps the NDR.
+        found[0] = Math.Max(found[0], found[1]);
         return runner.ToResult(found[1], found[0]);
     }
 }

@@ -255,4 +255,28 @@ public sealed class SearchBehaviourTests
             Assert.That(r.IsConclusive, Is.True);
         });
     }
+
+    [TestCase(NdrSearchMethod.Bisection)]
+    [TestCase(NdrSearchMethod.Tst009)]
+    [TestCase(NdrSearchMethod.Mlr)]
+    public async Task Search_BackgroundLossNearTheThresholds_PdrNeverBelowNdr(NdrSearchMethod method)
+    {
+        // A load confirmed with at most the NDR's loss also meets the looser PDR goal, so PDR >= NDR always
+        // (seen broken on an emulated chain: PDR 473,670 pps below NDR 481,854 pps).
+        NdrPdrOptions options = new() { Method = method, LatencyPps = 0 };
+        List<string> violations = [];
+        for (int seed = 1; seed <= 40; seed++)
+        {
+            foreach (double background in new[] { 5e-6, 9e-6, 5e-4, 9e-4 })
+            {
+                NdrPdrResult r = await NdrPdrSearch.RunAsync(new EmulatedDeviceGenerator(Device(3_000_000, background, seed)), s_profile, options);
+                if (r.PdrPps < r.NdrPps)
+                {
+                    violations.Add($"seed {seed}, background {background}: PDR {r.PdrPps:0} < NDR {r.NdrPps:0}");
+                }
+            }
+        }
+
+        Assert.That(violations, Is.Empty);
+    }
 }

@@ -29,7 +29,13 @@ if (parse.Errors.Count > 0)
 
 try
 {
-    return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+    return await parse.InvokeAsync(new InvocationConfiguration
+    {
+        EnableDefaultExceptionHandler = false,
+
+        // Ctrl+C cancels the run; give it time to finish the scenario in flight and write every report with the results so far.
+        ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
+    }).ConfigureAwait(false);
 }
 catch (NfvConformanceException ex)
 {

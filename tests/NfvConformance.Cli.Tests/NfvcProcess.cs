@@ -37,6 +37,24 @@ internal static class NfvcProcess
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>Starts nfvc in the repository root without waiting; output is discarded.</summary>
+    public static Process Start(params string[] args)
+    {
+        ProcessStartInfo start = new("dotnet") { WorkingDirectory = RepositoryRoot, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nfvc.dll"));
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        Process process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static string NewTempDirectory()
     {
         string dir = Path.Combine(Path.GetTempPath(), "nfvc-tests", Guid.NewGuid().ToString("N"));

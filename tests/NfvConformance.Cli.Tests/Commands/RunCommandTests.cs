@@ -133,4 +133,28 @@ public sealed class RunCommandTests
         string[] rows = [.. summary.RootElement.GetProperty("scenarios").EnumerateArray().Select(s => $"{s.GetProperty("name").GetString()}={s.GetProperty("status").GetString()}")];
         Assert.That(rows, Is.EquivalentTo(new[] { "passes in A=passed", "undefined in B=undefined" }));
     }
+
+    [Test]
+    public void Run_InterruptedWithSigint_KeepsEveryResultAndWritesTheReports()
+    {
+        string outDir = NfvcProcess.NewTempDirectory();
+        string live = Path.Combine(outDir, "results.ndjson");
+        using System.Diagnostics.Process nfvc = NfvcProcess.Start("run", "--profile", "high-performance", "--out", outDir, "--history", "none", "--quiet");
+
+        // Interrupt once the first results are on disk, as a user pressing Ctrl+C would.
+        SpinWait.SpinUntil(() => File.Exists(live) && new FileInfo(live).Length > 0, TimeSpan.FromMinutes(2));
+        using (System.Diagnostics.Process kill = System.Diagnostics.Process.Start("kill", ["-INT", nfvc.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            kill.WaitForExit();
+        }
+
+        Assert.That(nfvc.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "nfvc did not stop after SIGINT");
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        JsonElement root = summary.RootElement;
+        int total = root.GetProperty("totals").GetProperty("total").GetInt32();
+        Assert.That(root.GetProperty("run").GetProperty("interrupted").GetBoolean(), Is.True);
+        Assert.That(File.ReadAllLines(live), Has.Length.EqualTo(total), "every scenario has a line: the ones that ran and the ones skipped by the interruption");
+        Assert.That(root.GetProperty("totals").GetProperty("passed").GetInt32(), Is.Positive, "the results that ran are kept");
+        Assert.That(nfvc.ExitCode, Is.EqualTo(1), "an interrupted run is not a pass");
+    }
 }

@@ -3,7 +3,8 @@ Feature: Chains change while traffic flows, without losing packets or moving flo
   Inserting a hop, removing a hop and adding an instance to a group must take effect atomically: flows probed
   before the update are still delivered after it, keep the instance they were pinned to, and no instance drops a
   packet; new flows take the new path exactly. Checks RM infra.net.cfg.005 and RA1 inf.nw.04 (chains can be
-  managed, not only created). Not checked here: loss of a continuous real-time stream across the swap (the
+  managed, not only created); scaling a group out while its flows stay put also checks RM pas.lb.001 and its RA2
+  mirror ra2.plat.004 (the load balancer scales with the workload's resources). Not checked here: loss of a continuous real-time stream across the swap (the
   chaining facet offers probes and virtual-time trials, not a real-time stream through the chain).
 
   Background:
@@ -43,7 +44,7 @@ Feature: Chains change while traffic flows, without losing packets or moving flo
       | spi | si  | group | instance |
       | 5   | 255 | fw    | *        |
 
-  @RM:infra.net.cfg.005 @RA1:inf.nw.04 @RM:pas.lb.001
+  @RM:infra.net.cfg.005 @RA1:inf.nw.04 @RM:pas.lb.001 @RA2:ra2.plat.004
   Scenario: Adding an instance to a group scales it out without moving existing flows
     When the service function instances are added:
       | instance | function | group |

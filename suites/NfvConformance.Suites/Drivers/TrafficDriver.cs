@@ -36,6 +36,12 @@ public sealed class TrafficDriver
 
     private ITrafficGenerator Generator => TargetFacets.Require<ITrafficGenerator>(_run);
 
+    /// <summary>Gets the NDR of the last search in packets per second.</summary>
+    public double NdrPps => Search.NdrPps;
+
+    /// <summary>Gets the mean frame size of the last search in bytes.</summary>
+    public int FrameSize => FrameSizeOf(_frames ?? throw new InvalidOperationException("no throughput search has run in this scenario; add a step that searches NDR and PDR."));
+
     private NdrPdrResult Search => _search ?? throw new InvalidOperationException("no throughput search has run in this scenario; add a step that searches NDR and PDR.");
 
     /// <summary>Searches NDR and PDR for a flow set from a source address, at a frame size or mix, by a method.</summary>

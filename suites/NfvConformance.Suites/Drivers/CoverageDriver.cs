@@ -1,0 +1,193 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Globalization;
+using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.Measurements;
+using NfvConformance.Core.Evidence;
+using NfvConformance.Core.Running;
+
+namespace NfvConformance.Suites.Drivers;
+
+/// <summary>
+/// Checks that need more than one facet call per step: flow symmetry through a symmetric chain, per-instance interface
+/// counters against the probes that crossed them, and frame delay variation at the NDR. Reaches the target only
+/// through <see cref="IServiceChainingFeature"/>; the chain itself is built and applied by <see cref="ChainingDriver"/>.
+/// </summary>
+public sealed class CoverageDriver
+{
+    private readonly RunContext _run;
+    private readonly ScenarioEvidence _evidence;
+    private readonly FiguresDriver _figures;
+    private readonly Dictionary<string, ChainHopCounters> _before = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _crossed = new(StringComparer.Ordinal);
+    private int _probes;
+
+    /// <summary>Creates the driver for one scenario.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="evidence">The scenario's evidence.</param>
+    /// <param name="figures">The target figures.</param>
+    public CoverageDriver(RunContext run, ScenarioEvidence evidence, FiguresDriver figures)
+    {
+        _run = run;
+        _evidence = evidence;
+        _figures = figures;
+    }
+
+    private IServiceChainingFeature Chaining => TargetFacets.Require<IServiceChainingFeature>(_run);
+
+    /// <summary>
+    /// Probes flows forward and then their replies, and checks each reply crossed the same instances as its request,
+    /// in reverse order; the flows must have been spread over at least two instances of the group, or symmetry would be
+    /// trivial.
+    /// </summary>
+    /// <param name="flows">The number of flows (source port varies).</param>
+    /// <param name="protocol">tcp or udp.</param>
+    /// <param name="source">Source address.</param>
+    /// <param name="destination">Destination address.</param>
+    /// <param name="port">Destination port.</param>
+    /// <param name="group">The group with several instances.</param>
+    /// <returns>A task.</returns>
+    public async Task CheckRepliesSymmetricAsync(int flows, string protocol, string source, string destination, int port, string group)
+    {
+        IServiceChainingFeature chaining = Chaining;
+        ClassifierProtocol proto = ParseProtocol(protocol);
+        HashSet<string> used = new(StringComparer.Ordinal);
+        List<string> asymmetric = [];
+        for (int i = 0; i < flows; i++)
+        {
+            int sourcePort = 20_000 + i;
+            ChainPathTrace forward = await chaining.ProbeAsync(new ChainProbe(source, destination, proto, sourcePort, port));
+            ChainPathTrace reply = await chaining.ProbeAsync(new ChainProbe(source, destination, proto, sourcePort, port) { Reverse = true });
+            Check.That(forward.Delivered && reply.Delivered, $"Flow {source}:{sourcePort} -> {destination}:{port}: request delivered {forward.Delivered} ({forward.DropReason}), reply delivered {reply.Delivered} ({reply.DropReason}).");
+            Check.That(forward.Hops.Count > 0, $"Flow {source}:{sourcePort} -> {destination}:{port} entered no chain; the classifier must match it.");
+            string there = string.Join(" -> ", forward.Hops.Select(h => $"{h.PortPairGroup}/{h.PortPair}"));
+            string back = string.Join(" -> ", reply.Hops.Reverse().Select(h => $"{h.PortPairGroup}/{h.PortPair}"));
+            if (there != back)
+            {
+                asymmetric.Add($"{sourcePort}: request {there}, reply (reversed) {back}");
+            }
+
+            if (forward.Hops.FirstOrDefault(h => h.PortPairGroup == group) is { } hop)
+            {
+                used.Add(hop.PortPair);
+            }
+        }
+
+        _evidence.Record(new Measurement("asymmetric_flows", asymmetric.Count, "flows"));
+        _evidence.Record(new Measurement($"instances_used:{group}", used.Count, "instances"));
+        Check.That(used.Count >= 2, $"All {flows} flows took {string.Join(", ", used)} at group '{group}': spread them over several instances, or symmetry is not tested.");
+        Check.That(asymmetric.Count == 0, $"{asymmetric.Count} of {flows} replies did not cross the request's instances in reverse: {string.Join("; ", asymmetric.Take(5))}.");
+    }
+
+    /// <summary>Reads every instance's counters, to compare with later.</summary>
+    public void SnapshotCounters()
+    {
+        _before.Clear();
+        foreach (ChainHopCounters c in Chaining.ReadCounters())
+        {
+            _before.TryAdd(c.PortPair, c);
+        }
+    }
+
+    /// <summary>Probes flows and counts, from each probe's own trace, how many packets crossed each instance.</summary>
+    /// <param name="flows">The number of flows (source port varies).</param>
+    /// <param name="protocol">tcp or udp.</param>
+    /// <param name="source">Source address.</param>
+    /// <param name="destination">Destination address.</param>
+    /// <param name="port">Destination port.</param>
+    /// <returns>A task.</returns>
+    public async Task ProbeAndTallyAsync(int flows, string protocol, string source, string destination, int port)
+    {
+        IServiceChainingFeature chaining = Chaining;
+        ClassifierProtocol proto = ParseProtocol(protocol);
+        _crossed.Clear();
+        for (int i = 0; i < flows; i++)
+        {
+            ChainPathTrace trace = await chaining.ProbeAsync(new ChainProbe(source, destination, proto, 30_000 + i, port));
+            Check.That(trace.Delivered, $"Probe {i + 1} was dropped ({trace.DropReason}).");
+            foreach (HopTraversal hop in trace.Hops)
+            {
+                _crossed[hop.PortPair] = _crossed.GetValueOrDefault(hop.PortPair) + 1;
+            }
+        }
+
+        _probes = flows;
+    }
+
+    /// <summary>
+    /// Checks each instance's packet counter grew by exactly the packets the traces saw cross it, its byte counter by
+    /// that many frames of one size no smaller than the headers sent, and its discard counter not at all.
+    /// </summary>
+    /// <param name="minFrameBytes">The smallest frame the probe can be (Ethernet, IPv4 and L4 headers).</param>
+    public void CheckCountersMatchTally(int minFrameBytes)
+    {
+        Check.That(_probes > 0, "No probes were tallied; probe flows first.");
+        Dictionary<string, ChainHopCounters> after = new(StringComparer.Ordinal);
+        foreach (ChainHopCounters c in Chaining.ReadCounters())
+        {
+            after.TryAdd(c.PortPair, c);
+        }
+
+        foreach (string instance in _crossed.Keys)
+        {
+            Check.That(after.ContainsKey(instance), $"Instance {instance} was crossed by probes but has no counters.");
+        }
+
+        long frameSize = -1;
+        foreach ((string instance, ChainHopCounters now) in after)
+        {
+            ChainHopCounters? then = _before.GetValueOrDefault(instance);
+            long packets = now.Packets - (then?.Packets ?? 0);
+            long bytes = now.Bytes - (then?.Bytes ?? 0);
+            long drops = now.Drops - (then?.Drops ?? 0);
+            long expected = _crossed.GetValueOrDefault(instance);
+            _evidence.Record(new Measurement($"if_packets:{instance}", packets, "packets"));
+            _evidence.Record(new Measurement($"if_octets:{instance}", bytes, "bytes"));
+            _evidence.Record(new Measurement($"if_discards:{instance}", drops, "packets"));
+            Check.That(packets == expected, $"Instance {instance} counted {packets} packets; the probe traces crossed it {expected} times.");
+            Check.That(drops == 0, $"Instance {instance} counted {drops} discards, but every probe was delivered.");
+            if (packets == 0)
+            {
+                Check.That(bytes == 0, $"Instance {instance} counted {bytes} bytes for no packet.");
+                continue;
+            }
+
+            Check.That(bytes % packets == 0, $"Instance {instance} counted {bytes} bytes for {packets} identical probe frames: not a whole number of frames.");
+            long size = bytes / packets;
+            Check.That(size >= minFrameBytes, $"Instance {instance} counted {size} bytes per frame, less than the {minFrameBytes} bytes of headers the probe carries.");
+            Check.That(frameSize < 0 || frameSize == size, $"Instance {instance} counted {size} bytes per probe frame, another instance {frameSize}: the same frame was counted differently.");
+            frameSize = size;
+        }
+
+        Check.That(_crossed.Values.Sum() > 0, "No probe crossed any instance; the counters were not exercised.");
+        _evidence.Record(new Measurement("probe_frame_bytes", frameSize, "bytes"));
+    }
+
+    /// <summary>
+    /// Runs a virtual-time chain trial at a rate and checks the packet delay variation (RFC 5481 PDV: delay minus the
+    /// minimum delay) at the 99th percentile against a figure.
+    /// </summary>
+    /// <param name="chaining">The driver that applied the chain.</param>
+    /// <param name="chain">The chain.</param>
+    /// <param name="pps">The offered load.</param>
+    /// <param name="frameSize">The frame size.</param>
+    /// <param name="key">The figure bounding the PDV in µs.</param>
+    /// <returns>A task.</returns>
+    public async Task CheckDelayVariationAsync(ChainingDriver chaining, string chain, double pps, int frameSize, string key)
+    {
+        ChainTrialResult trial = await chaining.RunTrialAsync(chain, pps, frameSize, TimeSpan.FromMilliseconds(200));
+        ChainLatency l = trial.Latency;
+        _evidence.Record(new Measurement("dv_trial_pps", Math.Round(pps), "pps"));
+        _evidence.Record(new Measurement("dv_trial_delivered", trial.Delivered, "packets"));
+        Check.That(trial.Delivered > 1000, string.Create(CultureInfo.InvariantCulture, $"The trial at {pps:F0} pps delivered {trial.Delivered} packets, too few to measure delay variation."));
+        Check.That(l.MinNs > 0 && l.MinNs <= l.P99Ns && l.P99Ns <= l.MaxNs, $"Latency figures are not ordered or absent: {l}.");
+        _evidence.Record(new Measurement("pdv_max_us", Math.Round((l.MaxNs - l.MinNs) / 1000.0, 3), "us"));
+        _figures.CheckAtMost("pdv_p99_us", Math.Round((l.P99Ns - l.MinNs) / 1000.0, 3), key);
+    }
+
+    private static ClassifierProtocol ParseProtocol(string text) => text.ToLowerInvariant() switch
+    {
+        "tcp" => ClassifierProtocol.Tcp,
+        "udp" => ClassifierProtocol.Udp,
+        _ => throw new ArgumentException($"protocol '{text}' is not tcp or udp.", nameof(text)),
+    };
+}

@@ -1,0 +1,66 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Gherkin.Bindings;
+using NfvConformance.Suites.Drivers;
+
+namespace NfvConformance.Suites.StepDefinitions;
+
+/// <summary>Steps for flow symmetry, interface counters and frame delay variation.</summary>
+[Binding]
+public sealed class CoverageSteps
+{
+    private readonly CoverageDriver _driver;
+    private readonly ChainingDriver _chaining;
+    private readonly TrafficDriver _traffic;
+
+    /// <summary>Creates the steps for one scenario.</summary>
+    /// <param name="driver">The coverage driver.</param>
+    /// <param name="chaining">The chaining driver.</param>
+    /// <param name="traffic">The traffic driver.</param>
+    public CoverageSteps(CoverageDriver driver, ChainingDriver chaining, TrafficDriver traffic)
+    {
+        _driver = driver;
+        _chaining = chaining;
+        _traffic = traffic;
+    }
+
+    /// <summary>Probes flows and their replies and checks each reply crossed the request's instances in reverse.</summary>
+    /// <param name="flows">Flows.</param>
+    /// <param name="protocol">tcp or udp.</param>
+    /// <param name="source">Source address.</param>
+    /// <param name="destination">Destination address.</param>
+    /// <param name="port">Destination port.</param>
+    /// <param name="group">The group whose instances must be shared out.</param>
+    /// <returns>A task.</returns>
+    [Then("the replies of {int} {word} flows from {string} to {string} port {int} cross the same instances in reverse, spread over group {string}")]
+    public Task ThenSymmetric(int flows, string protocol, string source, string destination, int port, string group) =>
+        _driver.CheckRepliesSymmetricAsync(flows, protocol, source, destination, port, group);
+
+    /// <summary>Reads every chained instance's interface counters.</summary>
+    [Given("the chained instances' interface counters were read")]
+    public void GivenCountersRead() => _driver.SnapshotCounters();
+
+    /// <summary>Probes flows and tallies the instances each probe crossed.</summary>
+    /// <param name="flows">Flows.</param>
+    /// <param name="protocol">tcp or udp.</param>
+    /// <param name="source">Source address.</param>
+    /// <param name="destination">Destination address.</param>
+    /// <param name="port">Destination port.</param>
+    /// <returns>A task.</returns>
+    [When("{int} {word} probes go from {string} to {string} port {int}, each traced")]
+    public Task WhenTallied(int flows, string protocol, string source, string destination, int port) =>
+        _driver.ProbeAndTallyAsync(flows, protocol, source, destination, port);
+
+    /// <summary>Checks the counters against the traces.</summary>
+    /// <param name="minBytes">The smallest frame the probes can be.</param>
+    [Then("each instance's packet, octet and discard counters grew by exactly the traced probes of at least {int} bytes")]
+    public void ThenCounters(int minBytes) => _driver.CheckCountersMatchTally(minBytes);
+
+    /// <summary>Runs a chain trial at a share of the NDR found and checks the 99th-percentile delay variation.</summary>
+    /// <param name="chain">The chain.</param>
+    /// <param name="percent">The load in percent of the NDR.</param>
+    /// <param name="key">The figure bounding the delay variation in µs.</param>
+    /// <returns>A task.</returns>
+    [Then("chain {string} at {int} % of the NDR has a 99th-percentile frame delay variation within {string}")]
+    public Task ThenDelayVariation(string chain, int percent, string key) =>
+        _driver.CheckDelayVariationAsync(_chaining, chain, _traffic.NdrPps * percent / 100.0, _traffic.FrameSize, key);
+}

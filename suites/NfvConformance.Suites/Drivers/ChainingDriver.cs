@@ -82,6 +82,15 @@ public sealed class ChainingDriver
     public void DefineGraph(string name, IEnumerable<(string From, string To)> links) =>
         _spec = _spec.WithServiceGraph(new ServiceGraph(name, links.ToDictionary(l => l.From, l => (IReadOnlyList<string>)Split(l.To), StringComparer.Ordinal)));
 
+    /// <summary>Makes a group passive (networking-sfc <c>tap_enabled</c>): its instance gets a copy of each packet and the original goes on.</summary>
+    /// <param name="group">The group.</param>
+    public void EnableTap(string group)
+    {
+        ChainSpec spec = Spec();
+        Check.That(spec.PortPairGroups.Any(g => g.Name == group), $"No group '{group}' is declared; groups: {string.Join(", ", spec.PortPairGroups.Select(g => g.Name))}.");
+        _spec = ChainSpecBuilder.From(spec with { PortPairGroups = [.. spec.PortPairGroups.Select(g => g.Name == group ? g with { TapEnabled = true } : g)] });
+    }
+
     /// <summary>Applies the spec built so far and checks the target took it.</summary>
     /// <returns>A task.</returns>
     public async Task ApplyAsync()

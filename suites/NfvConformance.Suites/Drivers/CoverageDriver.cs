@@ -163,6 +163,33 @@ public sealed class CoverageDriver
     }
 
     /// <summary>
+    /// Checks a passive (tap) instance saw a copy of every probe, byte for byte as an instance on the path saw it, while
+    /// no probe's path went through it (so it could neither change nor drop the traffic it observed).
+    /// </summary>
+    /// <param name="tap">The tap instance.</param>
+    /// <param name="onPath">An instance every probe crossed.</param>
+    public void CheckTapObservedAll(string tap, string onPath)
+    {
+        Check.That(_probes > 0, "No probes were tallied; probe flows first.");
+        Check.That(!_crossed.ContainsKey(tap), $"{_crossed.GetValueOrDefault(tap)} probes went through tap instance {tap} instead of passing it by.");
+        Check.That(_crossed.GetValueOrDefault(onPath) == _probes, $"Only {_crossed.GetValueOrDefault(onPath)} of {_probes} probes crossed {onPath}.");
+        Dictionary<string, ChainHopCounters> after = new(StringComparer.Ordinal);
+        foreach (ChainHopCounters c in Chaining.ReadCounters())
+        {
+            after.TryAdd(c.PortPair, c);
+        }
+
+        Check.That(after.ContainsKey(tap) && after.ContainsKey(onPath), $"No counters for {tap} or {onPath}; instances: {string.Join(", ", after.Keys)}.");
+        long tapPackets = after[tap].Packets - (_before.GetValueOrDefault(tap)?.Packets ?? 0);
+        long tapBytes = after[tap].Bytes - (_before.GetValueOrDefault(tap)?.Bytes ?? 0);
+        long pathBytes = after[onPath].Bytes - (_before.GetValueOrDefault(onPath)?.Bytes ?? 0);
+        _evidence.Record(new Measurement($"tap_packets:{tap}", tapPackets, "packets"));
+        _evidence.Record(new Measurement($"tap_octets:{tap}", tapBytes, "bytes"));
+        Check.That(tapPackets == _probes, $"Tap instance {tap} observed {tapPackets} of {_probes} probes.");
+        Check.That(tapBytes == pathBytes && tapBytes > 0, $"Tap instance {tap} observed {tapBytes} bytes; {onPath} on the path carried {pathBytes}.");
+    }
+
+    /// <summary>
     /// Runs a virtual-time chain trial at a rate and checks the packet delay variation (RFC 5481 PDV: delay minus the
     /// minimum delay) at the 99th percentile against a figure.
     /// </summary>

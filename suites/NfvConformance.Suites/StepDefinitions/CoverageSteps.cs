@@ -55,6 +55,17 @@ public sealed class CoverageSteps
     [Then("each instance's packet, octet and discard counters grew by exactly the traced probes of at least {int} bytes")]
     public void ThenCounters(int minBytes) => _driver.CheckCountersMatchTally(minBytes);
 
+    /// <summary>Makes a group passive: it gets copies of the traffic and the original goes on.</summary>
+    /// <param name="group">The group.</param>
+    [Given("group {string} only taps the traffic")]
+    public void GivenTap(string group) => _chaining.EnableTap(group);
+
+    /// <summary>Checks a tap instance observed every probe without being on its path.</summary>
+    /// <param name="tap">The tap instance.</param>
+    /// <param name="onPath">An instance on the path.</param>
+    [Then("tap instance {string} observed every probe byte for byte as {string} carried it, without being on its path")]
+    public void ThenTap(string tap, string onPath) => _driver.CheckTapObservedAll(tap, onPath);
+
     /// <summary>Runs a chain trial at a share of the NDR found and checks the 99th-percentile delay variation.</summary>
     /// <param name="chain">The chain.</param>
     /// <param name="percent">The load in percent of the NDR.</param>

@@ -8,7 +8,9 @@ Feature: Throughput (NDR/PDR) per frame size and latency through a one-hop chain
   hardware (SR-IOV on high-performance; a fallback on basic), so the figures differ by profile. Checks RC1
   vnf.nfvi.perf.001 (throughput per vNIC), vnf.nfvi.perf.002 (frame transfer time at that throughput) and
   vnf.nfvi.perf.003 (frame delay variation at that throughput: the 99th percentile of RFC 5481 PDV, delay minus the
-  minimum delay, in a trial at the NDR, within RC1's indicative 1 ms); on
+  minimum delay, in a trial at the NDR, within RC1's indicative 1 ms) and vnf.nfvi.perf.004 (concurrent L3/L4
+  flows per vNIC before new ones drop: RC1's indicative 500k distinct flows, one probe each, all delivered through
+  the router's vNIC, and the oldest ones, probed again, still on their first path); on
   high-performance also RA1 inf.nw.03 (latency-sensitive, high-bandwidth traffic) and inf.acc.03 (SR-IOV
   accelerates the workload). On the emulator the generator runs in virtual time over the chain's cost model.
 
@@ -58,3 +60,7 @@ Feature: Throughput (NDR/PDR) per frame size and latency through a one-hop chain
   Scenario: The frame delay variation at the 64-byte NDR stays within RC1's figure
     When NDR and PDR are searched by MLR with 64 frames from "10.0.0.1"
     Then chain "perf" at 100 % of the NDR has a 99th-percentile frame delay variation within "performance.delay_variation_p99_max_us"
+
+  @RC1:vnf.nfvi.perf.004
+  Scenario: Half a million concurrent UDP flows cross one vNIC, and the oldest are still carried on their first path
+    Then "performance.concurrent_flows_per_vnic_min" concurrent udp flows from "10.20.0.1" to "198.51.100.20" port 53 all cross instance "rt-1", and the oldest 5000 still take their first path

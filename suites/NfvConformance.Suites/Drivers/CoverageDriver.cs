@@ -190,6 +190,64 @@ public sealed class CoverageDriver
     }
 
     /// <summary>
+    /// Opens as many distinct flows as a figure asks (one probe each; source address and port vary), all through one
+    /// instance's interface, and checks every one was delivered through it; then probes the oldest flows again and
+    /// checks each is still delivered through the instances it first took (it is still active, not dropped or moved).
+    /// </summary>
+    /// <param name="key">The figure giving the number of concurrent flows.</param>
+    /// <param name="protocol">tcp or udp.</param>
+    /// <param name="sourceBase">The first source address; each block of 60000 flows uses the next one.</param>
+    /// <param name="destination">Destination address.</param>
+    /// <param name="port">Destination port.</param>
+    /// <param name="instance">The instance whose interface every flow must cross.</param>
+    /// <param name="again">How many of the oldest flows to probe again.</param>
+    /// <returns>A task.</returns>
+    public async Task CheckConcurrentFlowsAsync(string key, string protocol, string sourceBase, string destination, int port, string instance, int again)
+    {
+        IServiceChainingFeature chaining = Chaining;
+        ClassifierProtocol proto = ParseProtocol(protocol);
+        int flows = checked((int)_figures.Get(key).Value);
+        uint first = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(System.Net.IPAddress.Parse(sourceBase).GetAddressBytes());
+        string[] paths = new string[Math.Min(again, flows)];
+        long delivered = 0;
+        string? firstFailure = null;
+        for (int i = 0; i < flows; i++)
+        {
+            ChainProbe probe = FlowProbe(first, i, proto, destination, port);
+            ChainPathTrace trace = await chaining.ProbeAsync(probe);
+            if (trace.Delivered && trace.Hops.Any(h => h.PortPair == instance))
+            {
+                delivered++;
+            }
+            else
+            {
+                firstFailure ??= $"flow {i + 1} ({probe.SourceIp}:{probe.SourcePort}) delivered {trace.Delivered} ({trace.DropReason}) through {string.Join(" -> ", trace.Hops.Select(h => h.PortPair))}";
+            }
+
+            if (i < paths.Length)
+            {
+                paths[i] = string.Join(" -> ", trace.Hops.Select(h => h.PortPair));
+            }
+        }
+
+        _figures.CheckAtLeast($"concurrent_flows:{instance}", delivered, key);
+        Check.That(firstFailure is null, $"{flows - delivered} of {flows} flows were not delivered through {instance}; first: {firstFailure}.");
+        List<string> changed = [];
+        for (int i = 0; i < paths.Length; i++)
+        {
+            ChainPathTrace trace = await chaining.ProbeAsync(FlowProbe(first, i, proto, destination, port));
+            string path = string.Join(" -> ", trace.Hops.Select(h => h.PortPair));
+            if (!trace.Delivered || path != paths[i])
+            {
+                changed.Add($"flow {i + 1}: {paths[i]} then {(trace.Delivered ? path : "dropped (" + trace.DropReason + ")")}");
+            }
+        }
+
+        _evidence.Record(new Measurement("oldest_flows_changed", changed.Count, "flows"));
+        Check.That(changed.Count == 0, $"{changed.Count} of the {paths.Length} oldest flows were dropped or moved after {flows} flows were opened: {string.Join("; ", changed.Take(5))}.");
+    }
+
+    /// <summary>
     /// Runs a virtual-time chain trial at a rate and checks the packet delay variation (RFC 5481 PDV: delay minus the
     /// minimum delay) at the 99th percentile against a figure.
     /// </summary>
@@ -209,6 +267,13 @@ public sealed class CoverageDriver
         Check.That(l.MinNs > 0 && l.MinNs <= l.P99Ns && l.P99Ns <= l.MaxNs, $"Latency figures are not ordered or absent: {l}.");
         _evidence.Record(new Measurement("pdv_max_us", Math.Round((l.MaxNs - l.MinNs) / 1000.0, 3), "us"));
         _figures.CheckAtMost("pdv_p99_us", Math.Round((l.P99Ns - l.MinNs) / 1000.0, 3), key);
+    }
+
+    private static ChainProbe FlowProbe(uint first, int i, ClassifierProtocol protocol, string destination, int port)
+    {
+        uint address = first + (uint)(i / 60_000);
+        string source = string.Create(CultureInfo.InvariantCulture, $"{address >> 24}.{(address >> 16) & 0xFF}.{(address >> 8) & 0xFF}.{address & 0xFF}");
+        return new ChainProbe(source, destination, protocol, 1024 + (i % 60_000), port);
     }
 
     private static ClassifierProtocol ParseProtocol(string text) => text.ToLowerInvariant() switch

@@ -66,6 +66,19 @@ public sealed class CoverageSteps
     [Then("tap instance {string} observed every probe byte for byte as {string} carried it, without being on its path")]
     public void ThenTap(string tap, string onPath) => _driver.CheckTapObservedAll(tap, onPath);
 
+    /// <summary>Opens the figure's number of flows through one instance and checks all were carried and the oldest still are.</summary>
+    /// <param name="key">The figure.</param>
+    /// <param name="protocol">tcp or udp.</param>
+    /// <param name="source">The first source address.</param>
+    /// <param name="destination">Destination address.</param>
+    /// <param name="port">Destination port.</param>
+    /// <param name="instance">The instance every flow crosses.</param>
+    /// <param name="again">How many of the oldest flows are probed again.</param>
+    /// <returns>A task.</returns>
+    [Then("{string} concurrent {word} flows from {string} to {string} port {int} all cross instance {string}, and the oldest {int} still take their first path")]
+    public Task ThenConcurrentFlows(string key, string protocol, string source, string destination, int port, string instance, int again) =>
+        _driver.CheckConcurrentFlowsAsync(key, protocol, source, destination, port, instance, again);
+
     /// <summary>Runs a chain trial at a share of the NDR found and checks the 99th-percentile delay variation.</summary>
     /// <param name="chain">The chain.</param>
     /// <param name="percent">The load in percent of the NDR.</param>

@@ -8,7 +8,7 @@ Feature: Instances of one VNF share its traffic, keep each flow, and take over f
   finds missing. Shares and stickiness are measured with real probe packets; the crash runs in the target's
   virtual-time chain trial, which counts each lost packet and the time to recover. RA2 repeats these RM rows for a
   load balancer the platform offers (ra2.plat.007 L3/L4, ra2.plat.008 round-robin, ra2.plat.010 endpoint monitoring,
-  ra2.plat.012 stateful TCP, ra2.plat.013 UDP; RA2 notes that by content they match pas.lb.004-010), so each
+  ra2.plat.012 stateful TCP, ra2.plat.013 UDP; the catalogue relates each to its RM row, pas.lb.004-010), so each
   scenario carries the RA2 uid of the RM row it checks.
 
   Background:

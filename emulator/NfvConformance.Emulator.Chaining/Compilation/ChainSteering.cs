@@ -91,7 +91,7 @@ internal sealed class ChainSteering
 
             if (keep == ushort.MaxValue)
             {
-                keep = hop.Buckets[key.Hash(hop.LbFields) & (CompiledHop.BucketsLength - 1)];
+                keep = hop.Buckets[key.InstanceHash(hop.LbFields) & (CompiledHop.BucketsLength - 1)];
                 if (hadOne)
                 {
                     FlowsMoved++;

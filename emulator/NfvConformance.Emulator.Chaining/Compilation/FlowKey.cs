@@ -66,6 +66,43 @@ internal struct FlowKey
         return Mix(a, b);
     }
 
+    /// <summary>
+    /// The hash that picks a flow's instance in a group. When the fields are symmetric (none given, or each kind with
+    /// both its source and destination), the endpoints are put in a fixed order first, so a flow and its reply pick the
+    /// same instance of every group: stateful functions (firewall, NAT) see both directions (RM infra.net.cfg.006).
+    /// Fields of one direction only (for example <c>ip_src</c> alone) keep their meaning.
+    /// </summary>
+    /// <param name="fields">The group's load-balancing fields.</param>
+    /// <returns>The hash.</returns>
+    public readonly uint InstanceHash(LoadBalanceFields fields)
+    {
+        if (!IsSymmetric(fields) || !IsReversedOrder())
+        {
+            return Hash(fields);
+        }
+
+        FlowKey reversed = this;
+        reversed.Source = Destination;
+        reversed.Destination = Source;
+        reversed.SourcePort = DestinationPort;
+        reversed.DestinationPort = SourcePort;
+        reversed.SourceMac = DestinationMac;
+        reversed.DestinationMac = SourceMac;
+        return reversed.Hash(fields);
+    }
+
+    private static bool IsSymmetric(LoadBalanceFields f) =>
+        Both(f, LoadBalanceFields.IpSrc, LoadBalanceFields.IpDst)
+        && Both(f, LoadBalanceFields.TcpSrc, LoadBalanceFields.TcpDst)
+        && Both(f, LoadBalanceFields.UdpSrc, LoadBalanceFields.UdpDst)
+        && Both(f, LoadBalanceFields.EthSrc, LoadBalanceFields.EthDst);
+
+    private static bool Both(LoadBalanceFields f, LoadBalanceFields a, LoadBalanceFields b) => ((f & a) != 0) == ((f & b) != 0);
+
+    // The canonical order puts the lower (address, port) endpoint first; a reply has the endpoints swapped.
+    private readonly bool IsReversedOrder() =>
+        Source > Destination || (Source == Destination && SourcePort > DestinationPort);
+
     // A murmur3-style finaliser over the two key words: cheap, and every input bit reaches the low bits the buckets use.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint Mix(ulong a, ulong b)

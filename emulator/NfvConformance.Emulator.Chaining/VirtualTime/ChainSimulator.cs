@@ -319,7 +319,7 @@ internal sealed class ChainSimulator
         if (instance == Unpinned || !_inService[instance])
         {
             ushort[] buckets = _buckets[hop];
-            instance = buckets[_flowKeys[flow].Hash(_hops[hop].LbFields) & (CompiledHop.BucketsLength - 1)];
+            instance = buckets[_flowKeys[flow].InstanceHash(_hops[hop].LbFields) & (CompiledHop.BucketsLength - 1)];
             if (instance == CompiledHop.NoInstance || !_inService[instance])
             {
                 _lost[NoInstance] += count;

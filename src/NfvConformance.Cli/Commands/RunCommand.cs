@@ -8,6 +8,7 @@ using NfvConformance.Cli.Output;
 using NfvConformance.Core;
 using NfvConformance.Core.Requirements;
 using NfvConformance.Core.Running;
+using NfvConformance.Core.Targets;
 using NfvConformance.Reports;
 using NfvConformance.Reports.Model;
 using NfvConformance.Suites.Support;
@@ -20,8 +21,6 @@ internal sealed class RunCommand : ICliCommand
     /// <summary>Where run folders go when --out is not given, relative to the repository root (git-ignored).</summary>
     internal const string DefaultRunsDirectory = "runs";
 
-    /// <summary>The settings key that carries <c>--targets FILE</c> to the step drivers (RunContext.Options.Settings).</summary>
-    internal const string TargetsSettingKey = "nfvc.targets";
 
     public Command Create()
     {
@@ -112,7 +111,7 @@ internal sealed class RunCommand : ICliCommand
                 Profile = profile,
                 Seed = seed,
                 Catalogue = catalog.Capabilities,
-                Settings = targetsFile is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [TargetsSettingKey] = Path.GetFullPath(targetsFile) },
+                Settings = targetsFile is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [TargetFigures.SettingKey] = Path.GetFullPath(targetsFile) },
             },
             FeaturesDirectory = features,
             Tags = tags,

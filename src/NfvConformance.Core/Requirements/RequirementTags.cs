@@ -19,9 +19,4 @@ public static class RequirementTags
         IReadOnlyList<string> uids = ScenarioInfo.RequirementUidsOf([tag.StartsWith('@') ? tag : "@" + tag]);
         return uids.Count == 0 ? null : uids[0];
     }
-
-    /// <summary>Returns the uids named by a set of tags, in order, without duplicates.</summary>
-    /// <param name="tags">The tags, with their <c>@</c>.</param>
-    /// <returns>The uids.</returns>
-    public static IReadOnlyList<string> Extract(IEnumerable<string> tags) => ScenarioInfo.RequirementUidsOf(tags);
 }

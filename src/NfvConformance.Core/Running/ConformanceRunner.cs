@@ -151,9 +151,10 @@ public sealed class ConformanceRunner
         {
             scenarios.Add(finished.TryGetValue(RunSession.KeyOf(pickle), out ScenarioSummary? s)
                 ? s
-                : NotRun(features, pickle, interrupted ? "the run was interrupted before this scenario ran" : "not run"));
+                : Describe(features, pickle, interrupted ? "the run was interrupted before this scenario ran" : "not run"));
         }
 
+        HashSet<string> traced = [.. scenarios.SelectMany(s => s.Requirements)];
         RunSummary summary = new()
         {
             Run = new RunInfo
@@ -171,7 +172,7 @@ public sealed class ConformanceRunner
             },
             Scenarios = scenarios,
             Capabilities = snapshot,
-            Requirements = [.. _options.Catalog.Entries.Where(r => RequirementCatalog.IsInScope(r) || scenarios.Any(s => s.Requirements.Contains(r.Uid, StringComparer.Ordinal)))],
+            Requirements = [.. _options.Catalog.Entries.Where(r => RequirementCatalog.IsInScope(r) || traced.Contains(r.Uid))],
         };
 
         ReportOptions reportOptions = (_options.Reports ?? new ReportOptions()) with
@@ -213,21 +214,26 @@ public sealed class ConformanceRunner
         }
     }
 
-    private static ScenarioSummary NotRun(FeatureSet features, Pickle pickle, string reason) => new()
+    // What a report says of a scenario before it knows how it went: names, place, tags, requirements, steps not run.
+    private static ScenarioSummary Describe(FeatureSet features, Pickle pickle, string reason)
     {
-        Id = Location(features, pickle),
-        Feature = pickle.FeatureName,
-        FeatureFile = features.Relative(pickle.Uri),
-        Name = pickle.Name,
-        Location = Location(features, pickle),
-        Tags = [.. pickle.Tags.Select(t => t.Name)],
-        Requirements = RequirementTags.Extract(pickle.Tags.Select(t => t.Name)),
-        Status = ReportStatus.Skipped,
-        Reason = reason,
-        Steps = [.. pickle.Steps.Select(s => new StepSummary { Keyword = s.Keyword, Text = s.Text, Status = "skipped", Location = $"{features.Relative(pickle.Uri)}:{s.Location.Line}" })],
-    };
-
-    private static string Location(FeatureSet features, Pickle pickle) => $"{features.Relative(pickle.Uri)}:{pickle.Location.Line}";
+        string file = features.Relative(pickle.Uri);
+        string location = $"{file}:{pickle.Location.Line}";
+        IReadOnlyList<string> tags = [.. pickle.Tags.Select(t => t.Name)];
+        return new ScenarioSummary
+        {
+            Id = location,
+            Feature = pickle.FeatureName,
+            FeatureFile = file,
+            Name = pickle.Name,
+            Location = location,
+            Tags = tags,
+            Requirements = ScenarioInfo.RequirementUidsOf(tags),
+            Status = ReportStatus.Skipped,
+            Reason = reason,
+            Steps = [.. pickle.Steps.Select(s => new StepSummary { Keyword = s.Keyword, Text = s.Text, Status = "skipped", Location = $"{file}:{s.Location.Line}" })],
+        };
+    }
 
     private static ReportStatus Map(GherkinStatus status) => status switch
     {
@@ -243,17 +249,10 @@ public sealed class ConformanceRunner
 
     internal static ScenarioSummary ToSummary(FeatureSet features, ScenarioResult result, ScenarioEvidence? evidence)
     {
-        Pickle pickle = result.Pickle;
-        string file = features.Relative(pickle.Uri);
-        return new ScenarioSummary
+        ScenarioSummary described = Describe(features, result.Pickle, reason: string.Empty);
+        string file = described.FeatureFile;
+        return described with
         {
-            Id = Location(features, pickle),
-            Feature = pickle.FeatureName,
-            FeatureFile = file,
-            Name = pickle.Name,
-            Location = Location(features, pickle),
-            Tags = [.. pickle.Tags.Select(t => t.Name)],
-            Requirements = RequirementTags.Extract(pickle.Tags.Select(t => t.Name)),
             Status = Map(result.Status),
             DurationMs = result.Duration.TotalMilliseconds,
             Error = result.ErrorMessage,

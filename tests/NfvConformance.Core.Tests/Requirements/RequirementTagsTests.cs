@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Core.Requirements;
+using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Core.Tests.Requirements;
 
@@ -19,9 +20,9 @@ public sealed class RequirementTagsTests
     }
 
     [Test]
-    public void Extract_DuplicatesAndOtherTags_KeepsOrderedUniqueUids()
+    public void RequirementUidsOf_DuplicatesAndOtherTags_KeepsOrderedUniqueUids()
     {
-        IReadOnlyList<string> uids = RequirementTags.Extract(["@area:discovery", "@RM:e.cap.002", "@RM:e.cap.001", "@req:RM:e.cap.002", "@requires:sriov"]);
+        IReadOnlyList<string> uids = ScenarioInfo.RequirementUidsOf(["@area:discovery", "@RM:e.cap.002", "@RM:e.cap.001", "@req:RM:e.cap.002", "@requires:sriov"]);
 
         Assert.That(uids, Is.EqualTo(new[] { "RM:e.cap.002", "RM:e.cap.001" }));
     }

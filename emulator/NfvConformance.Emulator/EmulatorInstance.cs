@@ -12,7 +12,7 @@ namespace NfvConformance.Emulator;
 /// One built emulator: its control plane, its dataplane (service-chain engine on a worker thread) and the facets
 /// they offer: the control plane's, <see cref="IServiceChainingFeature"/> and one <see cref="ITrafficGenerator"/>.
 /// </summary>
-internal sealed class EmulatorInstance : IDisposable
+internal sealed partial class EmulatorInstance : IDisposable
 {
     /// <summary>The nominal line rate of the emulator's generator ports.</summary>
     public const double LineRateBitsPerSecond = 10e9;
@@ -30,7 +30,25 @@ internal sealed class EmulatorInstance : IDisposable
         _facets[typeof(ITrafficGenerator)] = traffic == TrafficClock.RealTime
             ? new InProcessTrafficGenerator(new InProcessTrafficGeneratorOptions { LineRateBitsPerSecond = LineRateBitsPerSecond })
             : new ChainTrafficGenerator(Dataplane.Engine, seed, LineRateBitsPerSecond);
+
+        // Each further area registers its facets from its own file (EmulatorInstance.<Area>.cs).
+        AddContainerPlatformFacets(_facets, seed);
+        AddVirtualNetworkingFacets(_facets, seed);
+        AddLoadBalancerFacets(_facets, seed);
+        AddPlatformServiceFacets(_facets, seed);
     }
+
+    /// <summary>Registers the container-platform facets (pods, CNI, services); implemented in EmulatorInstance.Containers.cs.</summary>
+    partial void AddContainerPlatformFacets(Dictionary<Type, object> facets, int seed);
+
+    /// <summary>Registers the tenant virtual-networking facets; implemented in EmulatorInstance.Networking.cs.</summary>
+    partial void AddVirtualNetworkingFacets(Dictionary<Type, object> facets, int seed);
+
+    /// <summary>Registers the load-balancer platform-service facets; implemented in EmulatorInstance.LoadBalancing.cs.</summary>
+    partial void AddLoadBalancerFacets(Dictionary<Type, object> facets, int seed);
+
+    /// <summary>Registers platform facets such as telemetry; implemented in EmulatorInstance.Platform.cs.</summary>
+    partial void AddPlatformServiceFacets(Dictionary<Type, object> facets, int seed);
 
     public ControlPlane ControlPlane { get; }
 

@@ -33,6 +33,7 @@ internal sealed partial class EmulatorInstance : IDisposable
 
         // Each further area registers its facets from its own file (EmulatorInstance.<Area>.cs).
         AddContainerPlatformFacets(_facets, seed);
+        AddServiceExposureFacets(_facets, seed);
         AddVirtualNetworkingFacets(_facets, seed);
         AddLoadBalancerFacets(_facets, seed);
         AddPlatformServiceFacets(_facets, seed);
@@ -40,6 +41,9 @@ internal sealed partial class EmulatorInstance : IDisposable
 
     /// <summary>Registers the container-platform facets (pods, CNI, services); implemented in EmulatorInstance.Containers.cs.</summary>
     partial void AddContainerPlatformFacets(Dictionary<Type, object> facets, int seed);
+
+    /// <summary>Registers the service-exposure facets (Services, ingress, egress); implemented in EmulatorInstance.ServiceExposure.cs.</summary>
+    partial void AddServiceExposureFacets(Dictionary<Type, object> facets, int seed);
 
     /// <summary>Registers the tenant virtual-networking facets; implemented in EmulatorInstance.Networking.cs.</summary>
     partial void AddVirtualNetworkingFacets(Dictionary<Type, object> facets, int seed);

@@ -148,7 +148,15 @@ public sealed record ContainerStatusView(string Name, string State, string? Reas
 /// <param name="NetworkNamespace">The network namespace's identity (<c>readlink /proc/self/ns/net</c>, e.g. <c>net:[4026532801]</c>).</param>
 /// <param name="Interfaces">The interfaces in that namespace, loopback excluded.</param>
 /// <param name="Environment">The environment (device plugins add variables such as <c>PCIDEVICE_INTEL_COM_SRIOV_NETDEVICE</c>).</param>
-public sealed record ContainerView(string Container, string NetworkNamespace, IReadOnlyList<PodInterface> Interfaces, IReadOnlyDictionary<string, string> Environment);
+/// <param name="Routes">The routing table of the namespace (<c>ip -j route</c> and <c>ip -j -6 route</c>).</param>
+public sealed record ContainerView(string Container, string NetworkNamespace, IReadOnlyList<PodInterface> Interfaces, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<PodRoute> Routes);
+
+/// <summary>One route inside a pod.</summary>
+/// <param name="Destination">The destination prefix (<c>default</c> for the default route of a family, or <c>10.244.0.0/16</c>).</param>
+/// <param name="Gateway">The next hop, or null for a directly connected prefix.</param>
+/// <param name="Interface">The outgoing interface.</param>
+/// <param name="Family"><c>IPv4</c> or <c>IPv6</c>.</param>
+public sealed record PodRoute(string Destination, string? Gateway, string Interface, string Family);
 
 /// <summary>A network interface inside a pod.</summary>
 /// <param name="Name">The name (<c>eth0</c>, <c>net1</c>).</param>
@@ -165,7 +173,8 @@ public sealed record PodInterface(string Name, string Mac, int Mtu, IReadOnlyLis
 /// <param name="Up">True when administratively and operationally up.</param>
 /// <param name="Addresses">Addresses with prefix length.</param>
 /// <param name="PeerNetworkNamespace">For a veth, the network namespace holding its peer (from <c>link-netnsid</c>), else null.</param>
-public sealed record HostInterface(string Name, string Kind, string Mac, int Mtu, bool Up, IReadOnlyList<string> Addresses, string? PeerNetworkNamespace);
+/// <param name="PciAddress">The PCI address of a physical function or virtual function (<c>ethtool -i</c>), else null.</param>
+public sealed record HostInterface(string Name, string Kind, string Mac, int Mtu, bool Up, IReadOnlyList<string> Addresses, string? PeerNetworkNamespace, string? PciAddress);
 
 /// <summary>One CNI network configuration file.</summary>
 /// <param name="Path">The file's path (<c>/etc/cni/net.d/10-emu.conflist</c>).</param>

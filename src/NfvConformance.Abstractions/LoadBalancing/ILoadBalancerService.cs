@@ -260,10 +260,10 @@ public sealed record LbExchange(string? Instance, IReadOnlyList<LbForwardedFrame
 public sealed record LbForwardedFrame(string Member, string Pool, string Instance, byte[] Frame);
 
 /// <summary>A frame as the client received it.</summary>
-/// <param name="Member">The member that answered.</param>
+/// <param name="Member">The member that answered, or null when the load balancer answered itself (a proxy's side of the TCP handshake).</param>
 /// <param name="ViaInstance">The load-balancer instance it crossed, or null when it went straight to the client.</param>
 /// <param name="Frame">The frame, from its Ethernet header.</param>
-public sealed record LbReplyFrame(string Member, string? ViaInstance, byte[] Frame);
+public sealed record LbReplyFrame(string? Member, string? ViaInstance, byte[] Frame);
 
 /// <summary>One entry of the event log.</summary>
 /// <param name="Sequence">Its position in the log (1, 2, ...).</param>

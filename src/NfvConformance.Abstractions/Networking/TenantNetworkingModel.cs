@@ -332,6 +332,12 @@ public enum ObservationPoint
     /// <summary>On the external network.</summary>
     ExternalNetwork = 2,
 
+    /// <summary>
+    /// The tunnel packet as the receiving node's tunnel endpoint decapsulates it, after any underlay decryption
+    /// (on a Linux node: the capture after the IPsec transform); equal to the underlay frame when it is not protected.
+    /// </summary>
+    TunnelEndpoint = 4,
+
     /// <summary>Arriving at the destination port (as the workload receives it).</summary>
     DestinationPort = 3,
 }

@@ -1,0 +1,12 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.LoadBalancing;
+using NfvConformance.Emulator.LoadBalancing;
+
+namespace NfvConformance.Emulator;
+
+/// <summary>Registers the load-balancer platform service.</summary>
+internal sealed partial class EmulatorInstance
+{
+    partial void AddLoadBalancerFacets(Dictionary<Type, object> facets, int seed) =>
+        facets[typeof(ILoadBalancerService)] = new LoadBalancerService(new LoadBalancerEmulationOptions(), seed, ControlPlane.Clock);
+}

@@ -60,7 +60,7 @@ internal sealed partial class EmulatedLoadBalancer
 
         for (int i = 0; i < spec.Instances; i++)
         {
-            AddInstance(replacing: null);
+            AddInstance(replacing: null, initial: true);
         }
 
         Log(LbSeverity.Notice, "config-change", spec.Name, $"load balancer created with {spec.Instances} instances, {spec.Listeners.Count} listeners and {_members.Count} members in {string.Join(",", spec.Zones)}");
@@ -290,16 +290,18 @@ internal sealed partial class EmulatedLoadBalancer
         _events.Add(new LbEvent(_events.Count + 1, time, logged, kind, subject, message, syslog));
     }
 
-    private Instance AddInstance(string? replacing)
+    private Instance AddInstance(string? replacing, bool initial = false)
     {
-        // Place on the least-loaded zone: of the load balancer's local environment, or (non-conformant) of the platform.
-        IEnumerable<string> candidates = _options.StayInLocalEnvironment ? _spec.Zones : _options.PlatformZones.Keys;
+        // Place on the least-loaded zone: of the load balancer's local environment, or (non-conformant, when scaling or
+        // recovering) of the platform.
+        bool local = initial || _options.StayInLocalEnvironment;
+        IEnumerable<string> candidates = local ? _spec.Zones : _options.PlatformZones.Keys;
         string zone = candidates
             .Where(z => z != replacing)
             .OrderBy(z => _instances.Count(i => i.Up && i.Zone == z))
-            .ThenBy(z => _options.StayInLocalEnvironment ? 0 : -_options.PlatformZones.Keys.ToList().IndexOf(z))
+            .ThenBy(z => local ? 0 : -_options.PlatformZones.Keys.ToList().IndexOf(z))
             .First();
-        string subnet = _options.StayInLocalEnvironment ? _spec.Subnet : _options.PlatformZones[zone];
+        string subnet = local ? _spec.Subnet : _options.PlatformZones[zone];
         (IPAddress network, _) = Frames.Cidr(subnet, "subnet");
         byte[] a = network.GetAddressBytes();
         a[3] = (byte)(200 + _addressCounter++);

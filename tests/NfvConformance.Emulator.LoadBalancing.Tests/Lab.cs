@@ -1,0 +1,111 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Buffers.Binary;
+using System.Net;
+using NfvConformance.Abstractions.LoadBalancing;
+using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Emulator.LoadBalancing;
+using NfvConformance.Emulator.LoadBalancing.Protocols;
+
+namespace NfvConformance.Emulator.LoadBalancing.Tests;
+
+/// <summary>A load balancer with three members and client-side frame builders.</summary>
+internal sealed class Lab
+{
+    public static readonly byte[] ClientMac = [0x02, 0xc1, 0, 0, 0, 9];
+
+    public Lab(LoadBalancerEmulationOptions? options = null, LbForwardingMode mode = LbForwardingMode.Nat, params LbListenerSpec[] listeners)
+    {
+        Service = new LoadBalancerService(options ?? new LoadBalancerEmulationOptions(), 7, TimeProvider.System);
+        LbListenerSpec[] ls = listeners.Length > 0 ? listeners : [new LbListenerSpec("tcp", LbProtocol.Tcp, 80, "web")];
+        Spec = new LoadBalancerSpec(
+            "lb",
+            "10.1.0.10",
+            "tenant-a",
+            "10.1.0.0/24",
+            ["az-1", "az-2"],
+            2,
+            mode,
+            ls,
+            [
+                new LbPoolSpec("web", [
+                    new LbMemberSpec("m1", "10.1.0.21", "az-1", "10.1.0.0/24") { Address6 = "2001:db8::21" },
+                    new LbMemberSpec("m2", "10.1.0.22", "az-2", "10.1.0.0/24") { Address6 = "2001:db8::22" },
+                    new LbMemberSpec("m3", "10.1.0.23", "az-2", "10.1.0.0/24") { Address6 = "2001:db8::23" },
+                ]),
+                new LbPoolSpec("api", [new LbMemberSpec("a1", "10.1.0.31", "az-1", "10.1.0.0/24")]),
+            ])
+        { Vip6 = "2001:db8::10" };
+        View = Service.Create(Spec);
+        VipMac = Convert.FromHexString(View.VipMac.Replace(":", string.Empty));
+    }
+
+    public LoadBalancerService Service { get; }
+
+    public LoadBalancerSpec Spec { get; }
+
+    public LoadBalancerView View { get; }
+
+    public byte[] VipMac { get; }
+
+    public IPAddress Vip => IPAddress.Parse("10.1.0.10");
+
+    public IPAddress Vip6 => IPAddress.Parse("2001:db8::10");
+
+    public LbExchange Send(byte[] frame) => Service.Send("lb", frame);
+
+    public byte[] Tcp(string src, ushort sport, ushort dport, byte flags, byte[]? options = null, byte[]? payload = null, uint seq = 1000) =>
+        Frames.Ip(VipMac, ClientMac, IPAddress.Parse(src), Vip, IpProtocols.Tcp, MemberHost.TcpSegment(sport, dport, seq, 0, flags, options ?? [], payload ?? []));
+
+    public byte[] Udp(string src, ushort sport, ushort dport, byte[] payload)
+    {
+        IPAddress s = IPAddress.Parse(src);
+        byte[] udp = new byte[8 + payload.Length];
+        FrameBuilder.WriteUdp(udp, sport, dport, payload.Length);
+        payload.CopyTo(udp.AsSpan(8));
+        return Frames.Ip(VipMac, ClientMac, s, s.AddressFamily == Vip6.AddressFamily ? Vip6 : Vip, IpProtocols.Udp, udp);
+    }
+
+    public byte[] Sctp(string src, ushort sport, ushort dport, uint tag, params SctpChunk[] chunks) =>
+        Frames.Ip(VipMac, ClientMac, IPAddress.Parse(src), Vip, Frames.Sctp, SctpPacket.Build(sport, dport, tag, chunks));
+
+    /// <summary>Splits a UDP datagram into IPv4 or IPv6 fragments carrying <paramref name="chunk"/> bytes each (a multiple of 8).</summary>
+    public List<byte[]> Fragments(string src, ushort sport, ushort dport, byte[] payload, uint id, int chunk)
+    {
+        byte[] whole = Udp(src, sport, dport, payload);
+        bool v6 = IPAddress.Parse(src).AddressFamily == Vip6.AddressFamily;
+        int l4 = 14 + (v6 ? 40 : 20);
+        byte[] datagram = whole[l4..];
+        List<byte[]> frames = [];
+        for (int offset = 0; offset < datagram.Length; offset += chunk)
+        {
+            int length = Math.Min(chunk, datagram.Length - offset);
+            bool more = offset + length < datagram.Length;
+            byte[] f;
+            if (v6)
+            {
+                f = new byte[14 + 40 + 8 + length];
+                whole.AsSpan(0, 54).CopyTo(f);
+                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(18), (ushort)(8 + length));
+                f[20] = 44;
+                f[54] = IpProtocols.Udp;
+                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(56), (ushort)(offset | (more ? 1 : 0)));
+                BinaryPrimitives.WriteUInt32BigEndian(f.AsSpan(58), id);
+                datagram.AsSpan(offset, length).CopyTo(f.AsSpan(62));
+            }
+            else
+            {
+                f = new byte[14 + 20 + length];
+                whole.AsSpan(0, 34).CopyTo(f);
+                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(16), (ushort)(20 + length));
+                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(18), (ushort)id);
+                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(20), (ushort)((offset / 8) | (more ? 0x2000 : 0)));
+                new Ipv4View(f.AsSpan(14)).UpdateChecksum();
+                datagram.AsSpan(offset, length).CopyTo(f.AsSpan(34));
+            }
+
+            frames.Add(f);
+        }
+
+        return frames;
+    }
+}

@@ -1,0 +1,358 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Security;
+using System.Text;
+using NfvConformance.Abstractions.LoadBalancing;
+using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Emulator.LoadBalancing.Protocols;
+
+namespace NfvConformance.Emulator.LoadBalancing.Tests;
+
+public sealed class LoadBalancerServiceTests
+{
+    private static readonly LbFailoverTrial Trial = new(200, 20_000, TimeSpan.FromMilliseconds(500), "lb-lb1", TimeSpan.FromMilliseconds(100), 50);
+
+    [Test]
+    public void WithStateSyncTheCrashedInstancesConnectionsKeepTheirMember()
+    {
+        Lab lab = new();
+        LbFailoverResult r = lab.Service.RunFailoverTrial("lb", Trial);
+        Assert.That(r.ConnectionsOnCrashedInstance, Is.GreaterThan(0));
+        Assert.That(r.ConnectionsKeptMember, Is.EqualTo(r.ConnectionsOnCrashedInstance));
+        Assert.That(r.ConnectionsMovedMember, Is.Zero);
+        Assert.That(r.PacketsLost, Is.GreaterThan(0));
+        Assert.That(r.RecoveryTime, Is.LessThanOrEqualTo(TimeSpan.FromMilliseconds(150)).And.GreaterThan(TimeSpan.FromMilliseconds(100)));
+        Assert.That(r.NewConnectionsServed, Is.EqualTo(r.NewConnections));
+    }
+
+    [Test]
+    public void WithoutStateSyncConnectionsMoveToOtherMembers()
+    {
+        Lab lab = new(new LoadBalancerEmulationOptions { StateSync = false });
+        LbFailoverResult r = lab.Service.RunFailoverTrial("lb", Trial);
+        Assert.That(r.ConnectionsMovedMember, Is.GreaterThan(0));
+        Assert.That(r.ConnectionsKeptMember, Is.LessThan(r.ConnectionsOnCrashedInstance));
+    }
+
+    [Test]
+    public void TheTrialRepeatsWithTheSameSeed()
+    {
+        LbFailoverResult a = new Lab().Service.RunFailoverTrial("lb", Trial);
+        LbFailoverResult b = new Lab().Service.RunFailoverTrial("lb", Trial);
+        Assert.That(b, Is.EqualTo(a));
+    }
+
+    [Test]
+    public void ScaleOutAndZoneRecoveryStayInTheLocalEnvironment()
+    {
+        Lab lab = new();
+        LoadBalancerView v = lab.Service.ScaleOut("lb", 2);
+        Assert.That(v.Instances.Select(i => i.Zone), Is.All.AnyOf("az-1", "az-2"));
+        Assert.That(v.Instances.Select(i => i.Subnet), Is.All.EqualTo("10.1.0.0/24"));
+        LbZoneRecovery z = lab.Service.FailZone("lb", "az-1");
+        Assert.That(z.LostInstances, Is.Not.Empty);
+        Assert.That(z.Replacements.Select(i => i.Zone), Is.All.EqualTo("az-2"));
+        Assert.That(z.LostMembers, Is.EquivalentTo(new[] { "m1", "a1" }));
+        Assert.That(lab.Service.Describe("lb").Members.Single(m => m.Name == "m1").Healthy, Is.False);
+    }
+
+    [Test]
+    public void WithoutLocalPlacementReplacementsLandInAnotherZone()
+    {
+        Lab lab = new(new LoadBalancerEmulationOptions { StayInLocalEnvironment = false });
+        LbZoneRecovery z = lab.Service.FailZone("lb", "az-1");
+        Assert.That(z.Replacements.Select(i => i.Zone), Has.Some.EqualTo("az-3"));
+    }
+
+    [Test]
+    public void EventsCarryRfc5424Severities()
+    {
+        Lab lab = new();
+        lab.Service.SetMemberServing("lb", "m2", false);
+        lab.Service.RunHealthMonitor("lb");
+        lab.Service.SetMemberServing("lb", "m2", true);
+        lab.Service.RunHealthMonitor("lb");
+        lab.Service.CrashInstance("lb", "lb-lb2");
+        IReadOnlyList<LbEvent> events = lab.Service.ReadEvents("lb");
+        Assert.That(events.Single(e => e.Kind == "member-down").Severity, Is.EqualTo(LbSeverity.Error));
+        Assert.That(events.Single(e => e.Kind == "member-up").Severity, Is.EqualTo(LbSeverity.Notice));
+        Assert.That(events.Single(e => e.Kind == "instance-failover").Severity, Is.EqualTo(LbSeverity.Warning));
+        Assert.That(events.Single(e => e.Kind == "member-down").Syslog, Does.StartWith("<131>1 "));
+        Assert.That(events.Select(e => e.Time), Is.Ordered);
+    }
+
+    [Test]
+    public void WithoutSeverityLevelsEveryEventIsInformational()
+    {
+        Lab lab = new(new LoadBalancerEmulationOptions { SeverityLevels = false });
+        lab.Service.CrashInstance("lb", "lb-lb2");
+        Assert.That(lab.Service.ReadEvents("lb").Select(e => e.Severity), Is.All.EqualTo(LbSeverity.Informational));
+    }
+
+    [Test]
+    public void DsrRewritesOnlyTheMacAndTheReplyBypassesTheBalancer()
+    {
+        Lab lab = new(mode: LbForwardingMode.DirectServerReturn);
+        byte[] syn = lab.Tcp("198.51.100.7", 40001, 80, TcpFields.Syn);
+        LbExchange x = lab.Send(syn);
+        byte[] atMember = x.Forwarded.Single().Frame;
+        Assert.That(atMember.AsSpan(14).ToArray(), Is.EqualTo(syn.AsSpan(14).ToArray()), "IP and TCP untouched");
+        Assert.That(atMember.AsSpan(0, 6).ToArray(), Is.Not.EqualTo(syn.AsSpan(0, 6).ToArray()));
+        LbReplyFrame reply = x.Replies.Single();
+        Assert.That(reply.ViaInstance, Is.Null);
+        Assert.That(new IPAddress(reply.Frame.AsSpan(26, 4)), Is.EqualTo(lab.Vip));
+    }
+
+    [Test]
+    public void DsrThatTranslatesIsCaught()
+    {
+        Lab lab = new(new LoadBalancerEmulationOptions { DsrRewritesOnlyMac = false }, LbForwardingMode.DirectServerReturn);
+        LbExchange x = lab.Send(lab.Tcp("198.51.100.7", 40001, 80, TcpFields.Syn));
+        Assert.That(new IPAddress(x.Forwarded.Single().Frame.AsSpan(30, 4)), Is.Not.EqualTo(lab.Vip));
+        Assert.That(new IPAddress(x.Replies.Single().Frame.AsSpan(26, 4)), Is.Not.EqualTo(lab.Vip));
+    }
+
+    [Test]
+    public void NatRepliesCrossTheBalancerFromTheVip()
+    {
+        Lab lab = new();
+        LbExchange x = lab.Send(lab.Tcp("198.51.100.7", 40001, 80, TcpFields.Syn));
+        Assert.That(new IPAddress(x.Forwarded.Single().Frame.AsSpan(30, 4)).ToString(), Does.StartWith("10.1.0.2"));
+        Assert.That(x.Replies.Single().ViaInstance, Is.EqualTo(x.Instance));
+        Assert.That(new IPAddress(x.Replies.Single().Frame.AsSpan(26, 4)), Is.EqualTo(lab.Vip));
+        Assert.That(PacketParser.Parse(x.Replies.Single().Frame, out ParsedPacket p), Is.EqualTo(ParseResult.Ok));
+        Assert.That(Frames.VerifyL4(false, x.Replies.Single().Frame.AsSpan(26, 4), x.Replies.Single().Frame.AsSpan(30, 4), IpProtocols.Tcp, x.Replies.Single().Frame.AsSpan(p.L4Offset)), Is.True);
+    }
+
+    [TestCase("198.51.100.7")]
+    [TestCase("2001:db8:1::7")]
+    public void OutOfOrderFragmentsReachOneMemberThatReassemblesThem(string client)
+    {
+        Lab lab = new(null, LbForwardingMode.Nat, new LbListenerSpec("udp", LbProtocol.Udp, 53, "web"));
+        for (uint id = 1; id <= 12; id++)
+        {
+            List<byte[]> f = lab.Fragments(client, (ushort)(5000 + id), 53, new byte[3000], id, 1200);
+            List<LbExchange> xs = [.. new[] { f[2], f[0], f[1] }.Select(lab.Send)];
+            Assert.That(xs[0].Held, Is.True);
+            List<LbForwardedFrame> all = [.. xs.SelectMany(x => x.Forwarded)];
+            Assert.That(all, Has.Count.EqualTo(3));
+            Assert.That(all.Select(a => a.Member).Distinct().Count(), Is.EqualTo(1));
+            Assert.That(xs.SelectMany(x => x.Replies).Single().Frame, Is.Not.Empty, "the member reassembled a datagram whose checksum verified, and answered");
+        }
+    }
+
+    [Test]
+    public void NaiveFragmentHashingSplitsDatagrams()
+    {
+        Lab lab = new(new LoadBalancerEmulationOptions { FragmentAware = false }, LbForwardingMode.Nat, new LbListenerSpec("udp", LbProtocol.Udp, 53, "web"));
+        int split = 0;
+        for (uint id = 1; id <= 12; id++)
+        {
+            List<byte[]> f = lab.Fragments("198.51.100.7", (ushort)(5000 + id), 53, new byte[3000], id, 1200);
+            split += f.Select(lab.Send).SelectMany(x => x.Forwarded).Select(a => a.Member).Distinct().Count() > 1 ? 1 : 0;
+        }
+
+        Assert.That(split, Is.GreaterThan(0));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void SctpAssociationStaysOnOneMemberAcrossPaths(bool aware)
+    {
+        Lab lab = new(new LoadBalancerEmulationOptions { SctpAware = aware }, LbForwardingMode.Nat, new LbListenerSpec("sctp", LbProtocol.Sctp, 3868, "web"));
+        int kept = 0;
+        for (int a = 0; a < 6; a++)
+        {
+            string primary = $"198.51.100.{10 + a}";
+            string secondary = $"203.0.113.{10 + a}";
+            LbExchange init = lab.Send(lab.Sctp(primary, 3868, 3868, 0, new SctpChunk(SctpPacket.Init, 0, SctpPacket.InitValue((uint)(0x1000 + a), 1, [IPAddress.Parse(primary), IPAddress.Parse(secondary)], null))));
+            byte[] ack = init.Replies.Single().Frame;
+            SctpPacket.TryParse(ack.AsSpan(34), out SctpPacket? initAck);
+            uint serverTag = initAck!.InitiateTag!.Value;
+            byte[] data = new byte[16];
+            LbExchange second = lab.Send(lab.Sctp(secondary, 3868, 3868, serverTag, new SctpChunk(SctpPacket.Data, 3, data)));
+            SctpPacket.TryParse(second.Replies.Single().Frame.AsSpan(34), out SctpPacket? answer);
+            kept += second.Forwarded.Single().Member == init.Forwarded.Single().Member && answer!.Chunks[0].Type == SctpPacket.Sack ? 1 : 0;
+        }
+
+        Assert.That(kept, aware ? Is.EqualTo(6) : Is.LessThan(6));
+    }
+
+    [Test]
+    public void SctpWithABadChecksumIsDropped()
+    {
+        Lab lab = new(null, LbForwardingMode.Nat, new LbListenerSpec("sctp", LbProtocol.Sctp, 3868, "web"));
+        byte[] f = lab.Sctp("198.51.100.9", 3868, 3868, 0, new SctpChunk(SctpPacket.Init, 0, SctpPacket.InitValue(9, 1, [], null)));
+        f[^1] ^= 0xFF;
+        Assert.That(lab.Send(f).DropReason, Is.EqualTo("bad_sctp_checksum"));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void MptcpJoinReachesTheMemberThatHoldsTheKey(bool aware)
+    {
+        Lab lab = new(new LoadBalancerEmulationOptions { MptcpAware = aware }, LbForwardingMode.Nat, new LbListenerSpec("mptcp", LbProtocol.MptcpTcp, 443, "web"));
+        int verified = 0;
+        for (int c = 0; c < 6; c++)
+        {
+            ulong keyA = 0x1111_0000_0000_0000UL + (ulong)c;
+            string first = $"198.51.100.{20 + c}";
+            LbExchange syn = lab.Send(lab.Tcp(first, 50000, 443, TcpFields.Syn, MptcpOption.Capable(null, null)));
+            byte[] synAck = syn.Replies.Single().Frame;
+            ulong keyB = MptcpOption.Find(synAck.AsSpan(34))!.SenderKey!.Value;
+            lab.Send(lab.Tcp(first, 50000, 443, TcpFields.Ack, MptcpOption.Capable(keyA, keyB)));
+            byte[] join = new byte[12];
+            join[0] = 30;
+            join[1] = 12;
+            join[2] = 0x10;
+            BinaryPrimitives.WriteUInt32BigEndian(join.AsSpan(4), MptcpOption.Token(keyB));
+            BinaryPrimitives.WriteUInt32BigEndian(join.AsSpan(8), 0xABCD);
+            LbExchange j = lab.Send(lab.Tcp($"203.0.113.{20 + c}", 50001, 443, TcpFields.Syn, join));
+            MptcpOption? answer = MptcpOption.Find(j.Replies.Single().Frame.AsSpan(34));
+            bool ok = answer is { JoinTruncatedHmac: { } hmac, JoinRandom: { } rb } && hmac == MptcpOption.JoinHmac(keyB, keyA, rb, 0xABCD);
+            verified += ok && j.Forwarded.Single().Member == syn.Forwarded.Single().Member ? 1 : 0;
+        }
+
+        Assert.That(verified, aware ? Is.EqualTo(6) : Is.LessThan(6));
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public void QuicConnectionKeepsItsMemberWhenTheClientMigrates(bool byCid)
+    {
+        Lab lab = new(new LoadBalancerEmulationOptions { QuicConnectionIdRouting = byCid }, LbForwardingMode.Nat, new LbListenerSpec("quic", LbProtocol.Quic, 443, "web"));
+        int kept = 0;
+        for (int c = 0; c < 6; c++)
+        {
+            byte[] dcid = [0xC3, 1, 2, 3, 4, 5, 6, (byte)c];
+            byte[] scid = [0xEE, 0, 0, (byte)c];
+            byte[] initial = [0xC0, 0, 0, 0, 1, 8, .. dcid, 4, .. scid, 0, 0x44, 0xB0, .. new byte[1180]];
+            LbExchange first = lab.Send(lab.Udp($"198.51.100.{30 + c}", 51000, 443, initial));
+            QuicHeader.TryParse(first.Replies.Single().Frame.AsSpan(42), 8, out QuicHeader? serverHello);
+            byte[] shortHeader = [0x41, .. serverHello!.SourceConnectionId, 1, 2, 3, 4];
+            LbExchange migrated = lab.Send(lab.Udp($"203.0.113.{30 + c}", 62000, 443, shortHeader));
+            kept += migrated.Forwarded.Count == 1 && migrated.Forwarded[0].Member == first.Forwarded.Single().Member && migrated.Replies.Count == 1 ? 1 : 0;
+        }
+
+        Assert.That(kept, byCid ? Is.EqualTo(6) : Is.LessThan(6));
+    }
+
+    [Test]
+    public void HttpRequestsAreRoutedByHostAndPath()
+    {
+        Lab lab = new(null, LbForwardingMode.Nat, new LbListenerSpec("http", LbProtocol.Http, 80, "web") { Rules = [new LbRouteRule("api", "shop.example", "/api/")] });
+        lab.Send(lab.Tcp("198.51.100.40", 41000, 80, TcpFields.Syn));
+        LbExchange api = lab.Send(lab.Tcp("198.51.100.40", 41000, 80, TcpFields.Ack | 0x08, payload: Encoding.ASCII.GetBytes("GET /api/v1 HTTP/1.1\r\nHost: shop.example\r\n\r\nGET /img HTTP/1.1\r\nHost: shop.example\r\n\r\n")));
+        Assert.That(api.Forwarded.Select(f => f.Pool), Is.EqualTo(new[] { "api", "web" }));
+        Assert.That(Encoding.ASCII.GetString(api.Forwarded[0].Frame.AsSpan(54)), Does.Contain("X-Forwarded-For: 198.51.100.40"));
+    }
+
+    [Test]
+    public async Task HttpsIsRoutedByTheSniOfARealClientHello()
+    {
+        Lab lab = new(null, LbForwardingMode.Nat, new LbListenerSpec("https", LbProtocol.Https, 443, "web") { Rules = [new LbRouteRule("api", "api.example", null)] });
+        byte[] hello = await ClientHello("api.example");
+        lab.Send(lab.Tcp("198.51.100.41", 41001, 443, TcpFields.Syn));
+        LbExchange x = lab.Send(lab.Tcp("198.51.100.41", 41001, 443, TcpFields.Ack | 0x08, payload: hello));
+        Assert.That(x.Forwarded.Single().Pool, Is.EqualTo("api"));
+        Assert.That(x.Forwarded.Single().Frame.AsSpan(54).ToArray(), Is.EqualTo(hello));
+    }
+
+    [Test]
+    public void Http2StreamsOfOneConnectionGoToDifferentPools()
+    {
+        Lab lab = new(null, LbForwardingMode.Nat, new LbListenerSpec("h2", LbProtocol.Http2, 443, "web") { Rules = [new LbRouteRule("api", null, "/api/")] });
+        lab.Send(lab.Tcp("198.51.100.42", 41002, 443, TcpFields.Syn));
+
+        // Stream 1: GET, https, :path literal, :authority literal with incremental indexing (enters the dynamic table as 62).
+        byte[] block1 = [0x82, 0x87, 0x04, 6, .. "/api/x"u8, 0x41, 9, .. "a.example"u8];
+
+        // Stream 3: GET, :path / (static 4), :authority from the dynamic table (62), https.
+        byte[] block3 = [0x82, 0x84, 0xBE, 0x87];
+        List<byte> bytes = [.. Http2ConnectionReader.Preface, 0, 0, 0, 4, 0, 0, 0, 0, 0];
+        bytes.AddRange([0, 0, (byte)block1.Length, 1, 5, 0, 0, 0, 1, .. block1]);
+        bytes.AddRange([0, 0, (byte)block3.Length, 1, 5, 0, 0, 0, 3, .. block3]);
+        LbExchange x = lab.Send(lab.Tcp("198.51.100.42", 41002, 443, TcpFields.Ack | 0x08, payload: [.. bytes]));
+        Assert.That(x.Forwarded.Select(f => f.Pool), Is.EqualTo(new[] { "api", "web" }));
+        Http2ConnectionReader member = new();
+        Http2Request upstream = member.Feed(x.Forwarded[1].Frame.AsSpan(54)).Single();
+        Assert.That((upstream.Authority, upstream.Path), Is.EqualTo(("a.example", "/")));
+    }
+
+    [Test]
+    public void Http2IndexOutsideTheTablesIsAProtocolError()
+    {
+        Lab lab = new(null, LbForwardingMode.Nat, new LbListenerSpec("h2", LbProtocol.Http2, 443, "web"));
+        lab.Send(lab.Tcp("198.51.100.43", 41003, 443, TcpFields.Syn));
+        List<byte> bytes = [.. Http2ConnectionReader.Preface, 0, 0, 4, 1, 5, 0, 0, 0, 1, 0x82, 0x84, 0xBE, 0x87];
+        LbExchange x = lab.Send(lab.Tcp("198.51.100.43", 41003, 443, TcpFields.Ack | 0x08, payload: [.. bytes]));
+        Assert.That(x.DropReason, Does.Contain("index 62"));
+    }
+
+    [Test]
+    public void InvalidSpecsNameEveryProblem()
+    {
+        LoadBalancerService s = new(new LoadBalancerEmulationOptions(), 1, TimeProvider.System);
+        LoadBalancerSpec bad = new("x", "10.9.0.1", "n", "10.1.0.0/24", ["az-9"], 0, LbForwardingMode.DirectServerReturn,
+            [new LbListenerSpec("h", LbProtocol.Http, 80, "nope")],
+            [new LbPoolSpec("p", [new LbMemberSpec("m", "10.2.0.1", "az-1", "10.2.0.0/24")])]);
+        Assert.That(() => s.Create(bad), Throws.ArgumentException
+            .With.Message.Contains("outside the subnet")
+            .And.Message.Contains("az-9")
+            .And.Message.Contains("instances: 0")
+            .And.Message.Contains("default pool 'nope'")
+            .And.Message.Contains("cannot use direct server return")
+            .And.Message.Contains("must be on the load balancer's subnet"));
+    }
+
+    private static async Task<byte[]> ClientHello(string host)
+    {
+        CaptureStream capture = new();
+        using SslStream ssl = new(capture);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host });
+        }
+        catch (IOException)
+        {
+        }
+
+        return capture.Written.ToArray();
+    }
+
+    private sealed class CaptureStream : Stream
+    {
+        public MemoryStream Written { get; } = new();
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("capture only");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromException<int>(new IOException("capture only"));
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Written.Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -493,14 +493,14 @@ public sealed partial class ContainerPlatformEmulator
                     master.Mtu = 9000;
                 }
 
-                attachment = new Attachment { NetworkName = $"{nad.Namespace}/{nad.Name}", Interface = ifName, Plugin = type, Mac = requestedMac ?? RandomMac(), Mtu = mtu, Segment = $"{master.Name}/vlan{plugin.Long("vlan") ?? 0}" };
+                attachment = new Attachment { NetworkName = $"{nad.Namespace}/{nad.Name}", Interface = ifName, Plugin = type, Mac = requestedMac ?? RandomMac(), Mtu = mtu, Segment = Segment(node, master.Name, plugin.Long("vlan") ?? 0) };
                 break;
             }
 
             case "ipvlan":
             {
                 HostLink master = Master();
-                attachment = new Attachment { NetworkName = $"{nad.Namespace}/{nad.Name}", Interface = ifName, Plugin = type, Mac = master.Mac, Mtu = (int?)plugin.Long("mtu") ?? master.Mtu, Segment = $"{master.Name}/vlan0" };
+                attachment = new Attachment { NetworkName = $"{nad.Namespace}/{nad.Name}", Interface = ifName, Plugin = type, Mac = master.Mac, Mtu = (int?)plugin.Long("mtu") ?? master.Mtu, Segment = Segment(node, master.Name, 0) };
                 break;
             }
 
@@ -516,7 +516,7 @@ public sealed partial class ContainerPlatformEmulator
                 usedDevices.Add(device);
                 VirtualFunction vf = node.VirtualFunctions.First(v => v.PciAddress == device);
                 node.Links.Remove(vf.NetdevName);
-                attachment = new Attachment { NetworkName = $"{nad.Namespace}/{nad.Name}", Interface = ifName, Plugin = type, Mac = requestedMac ?? vf.Mac, Mtu = 1500, Segment = $"{vf.PhysicalFunction}/vlan{plugin.Long("vlan") ?? 0}", PciAddress = device };
+                attachment = new Attachment { NetworkName = $"{nad.Namespace}/{nad.Name}", Interface = ifName, Plugin = type, Mac = requestedMac ?? vf.Mac, Mtu = 1500, Segment = Segment(node, vf.PhysicalFunction, plugin.Long("vlan") ?? 0), PciAddress = device };
                 break;
             }
 
@@ -540,6 +540,16 @@ public sealed partial class ContainerPlatformEmulator
         }
 
         return attachment;
+    }
+
+    /// <summary>
+    /// The L2 segment an interface of a node is cabled to: port N of every node is on physical network N (the uplinks
+    /// share one), and a VLAN splits it further.
+    /// </summary>
+    private static string Segment(ClusterNode node, string nic, long vlan)
+    {
+        int index = node.Hardware.Nics.ToList().FindIndex(n => n.Name == nic);
+        return $"physnet{Math.Max(0, index)}/vlan{vlan}";
     }
 
     private JsonArray NetworkStatus(PodRecord pod)

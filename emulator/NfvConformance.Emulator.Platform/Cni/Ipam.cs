@@ -112,14 +112,14 @@ internal sealed class IpamPlugins
                 case "whereabouts":
                     foreach (JsonObject range in WhereaboutsRanges(ipam))
                     {
-                        leases.Add(LeaseRange(range, "range", _options.ClusterWideIpam ? "whereabouts" : $"whereabouts@{node}", "range_start", "range_end", gatewayKey: "gateway"));
+                        leases.Add(LeaseRange(range, "range", _options.ClusterWideIpam ? "whereabouts" : $"whereabouts@{node}", "range_start", "range_end", gatewayKey: "gateway", ipam));
                     }
 
                     break;
                 case "host-local":
                     foreach (JsonObject range in HostLocalRanges(ipam))
                     {
-                        leases.Add(LeaseRange(range, "subnet", $"host-local@{node}", "rangeStart", "rangeEnd", gatewayKey: "gateway"));
+                        leases.Add(LeaseRange(range, "subnet", $"host-local@{node}", "rangeStart", "rangeEnd", gatewayKey: "gateway", ipam));
                     }
 
                     break;
@@ -200,7 +200,7 @@ internal sealed class IpamPlugins
         return new IPNetwork(Addresses.FromInteger(Addresses.ToInteger(a) >> ((a.AddressFamily == AddressFamily.InterNetwork ? 32 : 128) - prefix) << ((a.AddressFamily == AddressFamily.InterNetwork ? 32 : 128) - prefix), a.AddressFamily), prefix);
     }
 
-    private IpamLease LeaseRange(JsonObject range, string cidrKey, string storePrefix, string startKey, string endKey, string gatewayKey)
+    private IpamLease LeaseRange(JsonObject range, string cidrKey, string storePrefix, string startKey, string endKey, string gatewayKey, JsonObject ipam)
     {
         string text = range.Str(cidrKey) ?? throw new CniException(7, $"ipam: a range has no \"{cidrKey}\".");
 
@@ -214,7 +214,7 @@ internal sealed class IpamPlugins
         bool v4 = network.BaseAddress.AddressFamily == AddressFamily.InterNetwork;
         IPAddress first = range.Str(startKey) is { } s ? IPAddress.Parse(s) : Addresses.Nth(network, 1);
         IPAddress last = range.Str(endKey) is { } e ? IPAddress.Parse(e) : Addresses.Nth(network, v4 ? size - 2 : Math.Min((ulong)(size - 1), 65_535UL));
-        IPAddress? gateway = range.Str(gatewayKey) is { } g ? IPAddress.Parse(g) : null;
+        IPAddress? gateway = (range.Str(gatewayKey) ?? ipam.Str(gatewayKey)) is { } g && IPAddress.TryParse(g, out IPAddress? gw) && network.Contains(gw) ? gw : null;
         List<IPNetwork> excluded = range.Arr("exclude").Select(x => Addresses.ParseCidr(x is JsonValue v ? JsonRead.Text(v) : string.Empty, "ipam exclude")).ToList();
         if (gateway is not null)
         {

@@ -444,6 +444,30 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     });
 
     /// <inheritdoc />
+    public TimedOperation<string> DeleteRouter(string projectId, string routerId) => Timed(() =>
+    {
+        RouterState router = OwnRouter(projectId, routerId);
+        foreach (FloatingIpState f in _floatingIps.Values.Where(f => f.Router == router).ToList())
+        {
+            RemoveFloatingIp(f);
+        }
+
+        foreach (SubnetState s in router.Interfaces.ToList())
+        {
+            UnprogramRouterInterface(router, s);
+        }
+
+        if (router.External is { } external && router.GatewayIp is { } gateway)
+        {
+            external.Subnets.First(s => s.IpVersion == 4).Used.Remove(gateway);
+        }
+
+        _routers.Remove(router.Id);
+        Emit(projectId, "router", router.Id, "router.delete.end", "DELETED");
+        return routerId;
+    });
+
+    /// <inheritdoc />
     public TimedOperation<FloatingIp> CreateFloatingIp(string projectId, string externalNetworkId, string portId) => Timed(() =>
     {
         NetworkState external = UsableNetwork(projectId, externalNetworkId);

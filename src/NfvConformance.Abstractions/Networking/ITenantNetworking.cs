@@ -95,6 +95,12 @@ public interface ITenantNetworking
     /// <returns>The router and the time until every node routes for the subnet.</returns>
     TimedOperation<TenantRouter> AddRouterInterface(string projectId, string routerId, string subnetId);
 
+    /// <summary>Deletes a router with its interfaces and the floating IPs that use it.</summary>
+    /// <param name="projectId">The calling project.</param>
+    /// <param name="routerId">The router.</param>
+    /// <returns>The router id and the time until no node routes for it.</returns>
+    TimedOperation<string> DeleteRouter(string projectId, string routerId);
+
     /// <summary>Allocates a floating IP on an external network and associates it with a port (destination NAT).</summary>
     /// <param name="projectId">The calling project.</param>
     /// <param name="externalNetworkId">The external network.</param>

@@ -81,7 +81,10 @@ internal sealed partial class EmulatedLoadBalancer
         _spec.Zones,
         _spec.Mode,
         [.. _instances.Select(i => new LbInstanceView(i.Name, i.Zone, i.Network, i.Subnet, i.Address.ToString(), Frames.Mac(i.Mac), i.Up))],
-        [.. _members.Select(m => new LbMemberView(m.Name, m.Pool, m.Address.ToString(), Frames.Mac(m.Mac), m.Zone, m.Subnet, m.Healthy))]);
+        [.. _members.Select(m => new LbMemberView(m.Name, m.Pool, m.Address.ToString(), Frames.Mac(m.Mac), m.Zone, m.Subnet, m.Healthy))])
+    {
+        Vip6 = _spec.Vip6,
+    };
 
     public IReadOnlyList<LbEvent> Events => [.. _events];
 

@@ -222,7 +222,11 @@ public sealed record LoadBalancerView(
     IReadOnlyList<string> Zones,
     LbForwardingMode Mode,
     IReadOnlyList<LbInstanceView> Instances,
-    IReadOnlyList<LbMemberView> Members);
+    IReadOnlyList<LbMemberView> Members)
+{
+    /// <summary>Gets the IPv6 VIP, or null.</summary>
+    public string? Vip6 { get; init; }
+}
 
 /// <summary>One load-balancer instance.</summary>
 /// <param name="Name">Its name.</param>

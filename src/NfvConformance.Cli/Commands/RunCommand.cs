@@ -9,6 +9,7 @@ using NfvConformance.Core;
 using NfvConformance.Core.Requirements;
 using NfvConformance.Core.Running;
 using NfvConformance.Core.Targets;
+using NfvConformance.Core.Workloads;
 using NfvConformance.Reports;
 using NfvConformance.Reports.Model;
 using NfvConformance.Suites.Support;
@@ -35,12 +36,14 @@ internal sealed class RunCommand : ICliCommand
         Option<string?> history = new("--history") { Description = "Run history: an SQLite file or a PostgreSQL connection string (default: runs/history.db); 'none' stores nothing." };
         Option<string?> targetsFile = new("--targets") { Description = "YAML of target figures overriding features/targets/<profile>.yaml." };
         Option<string?> waivers = new("--waivers") { Description = "YAML of waived requirement uids (reason, approver, expiry)." };
+        Option<string?> package = new("--package") { Description = "Folder of the CNF's Kubernetes manifests that the workload-package scenarios check (default: the example package under features/WorkloadPackages/packages/)." };
+        Option<string[]> set = new("--set") { Description = "A target setting KEY=VALUE, repeatable (emulator: inventory=FILE, traffic=virtual|real-time).", AllowMultipleArgumentsPerToken = false };
         Option<bool> quiet = new("--quiet", "-q") { Description = "Print only the totals and the report path." };
         Option<bool> verbose = new("--verbose", "-v") { Description = "Print every step of every scenario." };
 
         Command command = new("run", "Run the conformance suite against a target and write the reports (summary.json, junit.xml, ...).")
         {
-            target, profile, tags, features, output, catalog, seed, workers, targetsFile, history, waivers, quiet, verbose,
+            target, profile, tags, features, output, catalog, seed, workers, targetsFile, history, waivers, package, set, quiet, verbose,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -57,14 +60,48 @@ internal sealed class RunCommand : ICliCommand
                 parse.GetValue(targetsFile),
                 parse.GetValue(history),
                 parse.GetValue(waivers),
+                Settings(parse.GetValue(targetsFile), parse.GetValue(package), parse.GetValue(set) ?? []),
                 mode,
                 cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
+    // --set KEY=VALUE pairs, then the settings of the runner's own options (--targets, --package), which win.
+    private static Dictionary<string, string> Settings(string? targetsFile, string? package, string[] pairs)
+    {
+        Dictionary<string, string> settings = new(StringComparer.Ordinal);
+        foreach (string pair in pairs)
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new ConfigurationException($"--set {pair}: write it as KEY=VALUE, for example --set traffic=real-time.");
+            }
+
+            settings[pair[..eq].Trim()] = pair[(eq + 1)..].Trim();
+        }
+
+        if (targetsFile is not null)
+        {
+            settings[TargetFigures.SettingKey] = Path.GetFullPath(targetsFile);
+        }
+
+        if (package is not null)
+        {
+            if (!Directory.Exists(package))
+            {
+                throw new ConfigurationException($"--package {package}: folder not found; give the folder of the CNF's Kubernetes manifests (rendered Helm output works).");
+            }
+
+            settings[CnfPackage.SettingKey] = Path.GetFullPath(package);
+        }
+
+        return settings;
+    }
+
     private static async Task<int> RunAsync(
-        string targetName, string profile, string? tags, string? featuresDir, string? outDir, string? catalogPath, int seed, int workers, string? targetsFile, string? history, string? waivers, OutputMode mode, CancellationToken cancellationToken)
+        string targetName, string profile, string? tags, string? featuresDir, string? outDir, string? catalogPath, int seed, int workers, string? targetsFile, string? history, string? waivers, Dictionary<string, string> settings, OutputMode mode, CancellationToken cancellationToken)
     {
         if (workers < 1)
         {
@@ -111,7 +148,7 @@ internal sealed class RunCommand : ICliCommand
                 Profile = profile,
                 Seed = seed,
                 Catalogue = catalog.Capabilities,
-                Settings = targetsFile is null ? new Dictionary<string, string>() : new Dictionary<string, string> { [TargetFigures.SettingKey] = Path.GetFullPath(targetsFile) },
+                Settings = settings,
             },
             FeaturesDirectory = features,
             Tags = tags,

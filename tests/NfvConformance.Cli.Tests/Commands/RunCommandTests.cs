@@ -25,6 +25,27 @@ public sealed class RunCommandTests
         Assert.That(stderr, Does.Contain("emulator"));
     }
 
+    [TestCase("nokey", "--set nokey: write it as KEY=VALUE")]
+    [TestCase("bogus=1", "unknown emulator setting 'bogus'")]
+    public void Run_BadTargetSetting_ExitsTwoAndSaysWhatToWrite(string setting, string message)
+    {
+        (int code, _, string stderr) = NfvcProcess.Run("run", "--set", setting, "--out", NfvcProcess.NewTempDirectory(), "--history", "none");
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain(message));
+    }
+
+    [Test]
+    public void Run_PackageFolderMissing_ExitsTwoAndNamesIt()
+    {
+        string missing = Path.Combine(NfvcProcess.NewTempDirectory(), "no-such-package");
+
+        (int code, _, string stderr) = NfvcProcess.Run("run", "--package", missing, "--history", "none");
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain($"--package {missing}: folder not found"));
+    }
+
     [Test]
     public void Run_UnknownOption_ExitsTwo()
     {

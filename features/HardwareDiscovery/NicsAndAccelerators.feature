@@ -15,6 +15,15 @@ Feature: NICs, offloads, SR-IOV and accelerators found without manual steps
   accelerators are reached through open standard interfaces (RA1:int.acc.01); SR-IOV VFs are advertised as
   allocatable devices and accounted when assigned (RA2:ra2.k8s.007, RA2:ra2.ntw.008); a link fault is notified to
   subscribers with what changed (RM:e.man.009).
+  Host facts read the way a real discovery reads them (lspci/dmidecode, ethtool, os-release, uname): at least four
+  NIC ports per host (RM:infra.hw.nic.cfg.001, RA2:ra2.ch.013, figure from RM Table 5-17); at least eight PCIe
+  slots of Gen 3 or later with eight lanes or more, every NIC and accelerator sitting in a reported slot
+  (RM:infra.hw.pci.cfg.001/002/003, RA2:ra2.ch.016, RM Table 5-18); both huge-page sizes exposed as hugepages-2Mi
+  and hugepages-1Gi and backed by configured pages (RA2:ra2.ch.001); the host OS and the virtualisation layer
+  published as concrete, versioned values equal to what the host reports, never the catalogue placeholder
+  (RM:e.cap.021/022, RM:infra.sw.001/002); where AF_XDP is offered, every worker has a netdev whose driver
+  advertises xsk-zerocopy and is one of the kernel drivers that implement it (RA2:ra2.ch.019; N/A on basic, which
+  offers no AF_XDP).
 
   Background:
     Given the target has been discovered
@@ -27,9 +36,7 @@ Feature: NICs, offloads, SR-IOV and accelerators found without manual steps
   Scenario: High-performance nodes have NIC ports of at least the high-performance speed
     Then every NIC port of the profile's nodes runs at least at "hardware.nic_speed_min_gbps"
 
-  # On basic the emulator's edge node edge-b1 has a single NIC, so RA2:inf.ntw.02 fails there; the scenario runs on
-  # high performance until the basic inventory gives edge-b1 a second link (see docs/conformance-content.md).
-  @RA2:inf.ntw.02 @profile:high-performance
+  @RA2:inf.ntw.02
   Scenario: Every node has redundant physical links
     Then every node of the profile has at least "hardware.physical_links_min" physical links up
 
@@ -128,3 +135,37 @@ Feature: NICs, offloads, SR-IOV and accelerators found without manual steps
     Given the scenario subscribes to capability changes
     When the link of NIC "eno1" on node "edge-h1" goes down
     Then a capability change on node "edge-h1" is notified
+
+  @RM:infra.hw.nic.cfg.001 @RA2:ra2.ch.013
+  Scenario: Every host has at least four NIC ports
+    Then every node of the profile has at least "hardware.nic_ports_min" NIC ports
+
+  @RM:infra.hw.pci.cfg.001 @RM:infra.hw.pci.cfg.002 @RM:infra.hw.pci.cfg.003 @RA2:ra2.ch.016
+  Scenario: Every host has eight PCIe Gen 3 slots of eight lanes, holding the devices found
+    Then every node of the profile has at least "hardware.pci_slots_min" PCIe slots of generation "hardware.pci_generation_min" with "hardware.pci_lanes_min" lanes
+
+  @RA2:ra2.ch.001 @profile:high-performance
+  Scenario: High-performance nodes expose both 2 MiB and 1 GiB huge pages
+    Then every node of the profile exposes 2 MiB and 1 GiB huge pages
+
+  @RM:e.cap.021 @RM:infra.sw.001
+  Scenario Outline: The host operating system is published as the node reports it (<uid>)
+    Then every node of the profile publishes "<uid>" as the "host operating system" the host reports
+
+    Examples:
+      | uid             |
+      | RM:e.cap.021    |
+      | RM:infra.sw.001 |
+
+  @RM:e.cap.022 @RM:infra.sw.002
+  Scenario Outline: The virtualisation layer is published as the node reports it (<uid>)
+    Then every node of the profile publishes "<uid>" as the "virtualisation layer" the host reports
+
+    Examples:
+      | uid             |
+      | RM:e.cap.022    |
+      | RM:infra.sw.002 |
+
+  @RA2:ra2.ch.019 @requires:RM:e.cap.025
+  Scenario: Where AF_XDP is offered, worker nodes have zero-copy-capable netdevs
+    Then every node of the profile has a netdev with AF_XDP zero-copy

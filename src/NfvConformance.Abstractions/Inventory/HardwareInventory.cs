@@ -35,6 +35,18 @@ public sealed record NicInfo(
     /// <param name="offload">The offload name, compared without case.</param>
     /// <returns>True when listed.</returns>
     public bool HasOffload(string offload) => Offloads.Contains(offload, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets the XDP features the driver advertises through the kernel's netdev netlink family (<c>basic</c>,
+    /// <c>redirect</c>, <c>ndo-xmit</c>, <c>xsk-zerocopy</c>); empty when the driver has no XDP support.
+    /// </summary>
+    public IReadOnlyList<string> XdpFeatures { get; init; } = [];
+
+    /// <summary>Gets the hardware time-stamping and SyncE support (<c>ethtool -T</c>), or null when not reported.</summary>
+    public NicTimestamping? Timestamping { get; init; }
+
+    /// <summary>Gets a value telling whether the driver advertises AF_XDP zero-copy (<c>xsk-zerocopy</c>).</summary>
+    public bool XskZeroCopy => XdpFeatures.Contains("xsk-zerocopy", StringComparer.Ordinal);
 }
 
 /// <summary>A hardware accelerator as hardware discovery reports it.</summary>
@@ -102,6 +114,15 @@ public sealed record NodeHardware(
 
     /// <summary>Gets the total memory of the node in MiB.</summary>
     public long TotalMemoryMb => Numa.Sum(n => n.MemoryMb);
+
+    /// <summary>Gets the PCI Express slots of the host (empty when the inventory does not report the PCI topology).</summary>
+    public IReadOnlyList<PciSlotInfo> PciSlots { get; init; } = [];
+
+    /// <summary>Gets the software the host reports (OS, kernel, virtualisation layers), or null when not reported.</summary>
+    public HostSoftware? Software { get; init; }
+
+    /// <summary>Gets the BIOS settings the host's management controller reports (for example <c>c_states</c> = <c>C1</c>); empty when not reported.</summary>
+    public IReadOnlyDictionary<string, string> Bios { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 }
 
 /// <summary>A hardware inventory: sites, the WAN links between them and every node.</summary>

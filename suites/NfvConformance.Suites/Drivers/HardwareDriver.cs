@@ -206,6 +206,186 @@ public sealed class HardwareDriver : IDisposable
         Check.That(hollow.Count == 0, $"{string.Join(", ", hollow)} offers {uid} but its hardware inventory shows no {hardware}.");
     }
 
+    /// <summary>
+    /// Kernel drivers that implement AF_XDP zero-copy (XSK buffer pools via <c>ndo_xsk_wakeup</c>) in mainline Linux
+    /// (Documentation/networking/af_xdp.rst; drivers/net/ethernet/*: i40e, ice, ixgbe, igb, igc, mlx5, stmmac, gve).
+    /// </summary>
+    public static readonly IReadOnlySet<string> XskZeroCopyDrivers = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "i40e", "ice", "ixgbe", "igb", "igc", "mlx5_core", "stmmac", "gve",
+    };
+
+    /// <summary>Checks that every node of the profile reports at least <paramref name="minimum"/> physical NIC ports (whatever their link state).</summary>
+    /// <param name="minimum">The minimum number of ports.</param>
+    public void CheckEveryNodeHasNicPorts(int minimum)
+    {
+        List<string> few = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in ProfileNodes())
+        {
+            // A port is a physical function with its own PCI address; VFs are not listed as NICs.
+            int ports = hw.Nics.Select(n => n.PciAddress).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+            _evidence.Record(new($"nic_ports:{node.Id}", ports, "ports", $">= {minimum}", ports >= minimum ? Abstractions.Measurements.MeasurementVerdict.Pass : Abstractions.Measurements.MeasurementVerdict.Fail));
+            if (ports < minimum)
+            {
+                few.Add($"{node.Id} has {ports} ({string.Join(", ", hw.Nics.Select(n => $"{n.Name} {n.PciAddress}"))})");
+            }
+        }
+
+        Check.That(few.Count == 0, $"Every host needs >= {minimum} NIC ports: {string.Join("; ", few)}.");
+    }
+
+    /// <summary>
+    /// Checks the PCIe topology each node reports: at least <paramref name="slots"/> slots of generation
+    /// <paramref name="generation"/> or later with at least <paramref name="lanes"/> lanes, and every NIC and
+    /// accelerator found sitting in one of the reported slots (so the topology is the real one, not a list apart).
+    /// </summary>
+    /// <param name="slots">The minimum number of qualifying slots.</param>
+    /// <param name="generation">The minimum PCIe generation of a slot.</param>
+    /// <param name="lanes">The minimum lanes of a slot.</param>
+    public void CheckPciSlots(int slots, int generation, int lanes)
+    {
+        List<string> problems = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in ProfileNodes())
+        {
+            int qualifying = hw.PciSlots.Count(s => s.Generation >= generation && s.Lanes >= lanes);
+            _evidence.Record(new($"pcie_slots:{node.Id}", qualifying, "slots", $">= {slots} of Gen {generation} x{lanes}", qualifying >= slots ? Abstractions.Measurements.MeasurementVerdict.Pass : Abstractions.Measurements.MeasurementVerdict.Fail));
+            if (hw.PciSlots.Count > 0)
+            {
+                _evidence.Record(new($"pcie_min_generation:{node.Id}", hw.PciSlots.Min(s => s.Generation), "generation"));
+                _evidence.Record(new($"pcie_min_lanes:{node.Id}", hw.PciSlots.Min(s => s.Lanes), "lanes"));
+            }
+
+            if (qualifying < slots)
+            {
+                IEnumerable<string> weak = hw.PciSlots.Where(s => s.Generation < generation || s.Lanes < lanes).Select(s => $"{s.Designation} Gen {s.Generation} x{s.Lanes}");
+                problems.Add(hw.PciSlots.Count == 0
+                    ? $"{node.Id} reports no PCIe slots"
+                    : $"{node.Id} has {qualifying} of {hw.PciSlots.Count} slots at Gen {generation} x{lanes} or better (below: {string.Join(", ", weak)})");
+            }
+
+            foreach (string device in hw.Nics.Select(n => $"{n.Name} {n.PciAddress}").Concat(hw.Accelerators.Select(a => $"{a.Name} {a.PciAddress}")))
+            {
+                string address = device[(device.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+                if (hw.PciSlots.Count > 0 && !hw.PciSlots.Any(s => s.Holds(address)))
+                {
+                    problems.Add($"{node.Id}: {device} sits in no reported slot");
+                }
+            }
+        }
+
+        Check.That(problems.Count == 0, $"PCIe topology below RM Table 5-18 ({slots} slots, Gen {generation}, x{lanes}): {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>
+    /// Checks that every node of the profile exposes both huge-page sizes as resources (<c>hugepages-2Mi</c>,
+    /// <c>hugepages-1Gi</c>, as Kubernetes names them) and that each exposed size is backed by pages configured.
+    /// </summary>
+    public void CheckHugepageSizesExposed()
+    {
+        List<string> problems = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in ProfileNodes())
+        {
+            foreach ((string resource, Func<NumaNodeInfo, long> pages, int sizeMb) in new (string, Func<NumaNodeInfo, long>, int)[] { ("hugepages-2Mi", n => n.Hugepages2M, 2), ("hugepages-1Gi", n => n.Hugepages1G, 1024) })
+            {
+                long mb = hw.Numa.Sum(pages) * sizeMb;
+                _evidence.Record(new($"{resource}:{node.Id}", mb, "MiB"));
+                if (!node.Offers(resource))
+                {
+                    problems.Add($"{node.Id} does not expose {resource}");
+                }
+
+                if (mb == 0)
+                {
+                    problems.Add($"{node.Id} has no {resource} pages configured ({string.Join(", ", hw.Numa.Select(n => $"NUMA {n.Id}: {n.Hugepages1G}x1G {n.Hugepages2M}x2M"))})");
+                }
+            }
+        }
+
+        Check.That(problems.Count == 0, $"High-performance nodes must offer 2 MiB and 1 GiB huge pages: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>
+    /// Checks that every node of the profile publishes a software fact as a concrete value: not a catalogue
+    /// placeholder, with a version number, taken from the host (not the catalogue) and equal to what the node reports.
+    /// </summary>
+    /// <param name="uid">The capability uid (RM:e.cap.021, RM:infra.sw.001 for the OS; RM:e.cap.022, RM:infra.sw.002 for the virtualisation layer).</param>
+    /// <param name="fact"><c>host operating system</c> or <c>virtualisation layer</c>.</param>
+    public void CheckSoftwarePublished(string uid, string fact)
+    {
+        Func<HostSoftware, string> reported = fact switch
+        {
+            "host operating system" => sw => sw.OperatingSystem,
+            "virtualisation layer" => sw => sw.VirtualisationDescription,
+            _ => throw new ConformanceCheckException($"Unknown software fact '{fact}': use 'host operating system' or 'virtualisation layer'."),
+        };
+        List<string> problems = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in ProfileNodes())
+        {
+            if (!node.Capabilities.TryGetValue(uid, out CapabilityValue? v))
+            {
+                problems.Add($"{node.Id} does not publish {uid}");
+                continue;
+            }
+
+            string raw = v.Raw.Trim();
+            if (raw.Length == 0 || raw.Contains('<', StringComparison.Ordinal) || raw.Contains('>', StringComparison.Ordinal))
+            {
+                problems.Add($"{node.Id} publishes {uid} as the placeholder '{v.Raw}' (source {v.Source})");
+                continue;
+            }
+
+            if (!raw.Any(char.IsAsciiDigit))
+            {
+                problems.Add($"{node.Id} publishes {uid} = '{raw}' without a version");
+            }
+
+            if (v.Source.StartsWith("catalogue", StringComparison.Ordinal))
+            {
+                problems.Add($"{node.Id} publishes {uid} = '{raw}' from {v.Source}, not from the host");
+            }
+
+            if (hw.Software is not { } sw)
+            {
+                problems.Add($"{node.Id} publishes {uid} = '{raw}' but reports no {fact} of its own");
+            }
+            else if (!string.Equals(raw, reported(sw), StringComparison.Ordinal))
+            {
+                problems.Add($"{node.Id} publishes {uid} = '{raw}' but the host reports '{reported(sw)}'");
+            }
+        }
+
+        Check.That(problems.Count == 0, $"The {fact} must be published as the node reports it: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>
+    /// Checks, when a node of the profile offers AF_XDP (RM:e.cap.025), that every node of the profile has a netdev
+    /// with link up whose driver advertises XDP socket zero-copy (<c>xsk-zerocopy</c>) and is a driver that
+    /// implements it (<see cref="XskZeroCopyDrivers"/>); a driver claiming zero-copy outside that list is reported.
+    /// </summary>
+    public void CheckAfXdpZeroCopy()
+    {
+        IReadOnlyList<(NodeCapabilities Node, NodeHardware Hardware)> nodes = ProfileNodes();
+        Check.That(nodes.Any(p => p.Node.Offers("RM:e.cap.025")), $"No {_run.Target.Profile} node offers AF_XDP (RM:e.cap.025), so there is nothing to check.");
+        List<string> problems = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in nodes)
+        {
+            List<NicInfo> zc = [.. hw.Nics.Where(n => n.LinkUp && n.XskZeroCopy)];
+            foreach (NicInfo nic in zc.Where(n => !XskZeroCopyDrivers.Contains(n.Driver)))
+            {
+                problems.Add($"{node.Id}/{nic.Name} claims xsk-zerocopy with driver {nic.Driver}, which does not implement it");
+            }
+
+            int good = zc.Count(n => XskZeroCopyDrivers.Contains(n.Driver));
+            _evidence.Record(new($"xsk_zerocopy_netdevs:{node.Id}", good, "netdevs", ">= 1", good > 0 ? Abstractions.Measurements.MeasurementVerdict.Pass : Abstractions.Measurements.MeasurementVerdict.Fail));
+            if (good == 0)
+            {
+                problems.Add($"{node.Id} has no zero-copy-capable netdev ({string.Join(", ", hw.Nics.Select(n => $"{n.Name} {n.Driver} xdp=[{string.Join(" ", n.XdpFeatures)}]"))})");
+            }
+        }
+
+        Check.That(problems.Count == 0, $"AF_XDP is offered, so worker nodes need zero-copy-capable netdevs: {string.Join("; ", problems)}.");
+    }
+
     /// <summary>Takes a NIC's link down through the inventory facet (restored when the scenario ends).</summary>
     /// <param name="nic">The NIC name.</param>
     /// <param name="nodeId">The node.</param>

@@ -33,6 +33,33 @@ public sealed class HardwareSteps
     [Then("every node of the profile has at least {string} physical links up")]
     public void ThenEveryNodeHasLinks(string figure) => _hardware.CheckEveryNodeHasLinks((int)_figures.Get(figure).Value);
 
+    /// <summary>Every node of the profile reports at least as many physical NIC ports as a target figure.</summary>
+    /// <param name="figure">The figure's key.</param>
+    [Then("every node of the profile has at least {string} NIC ports")]
+    public void ThenEveryNodeHasNicPorts(string figure) => _hardware.CheckEveryNodeHasNicPorts((int)_figures.Get(figure).Value);
+
+    /// <summary>Every node's PCIe topology has enough slots of the generation and width of three target figures, holding every device found.</summary>
+    /// <param name="slots">The figure for the number of slots.</param>
+    /// <param name="generation">The figure for the minimum generation.</param>
+    /// <param name="lanes">The figure for the minimum lanes per slot.</param>
+    [Then("every node of the profile has at least {string} PCIe slots of generation {string} with {string} lanes")]
+    public void ThenPciSlots(string slots, string generation, string lanes) =>
+        _hardware.CheckPciSlots((int)_figures.Get(slots).Value, (int)_figures.Get(generation).Value, (int)_figures.Get(lanes).Value);
+
+    /// <summary>Every node of the profile exposes hugepages-2Mi and hugepages-1Gi, each backed by configured pages.</summary>
+    [Then("every node of the profile exposes 2 MiB and 1 GiB huge pages")]
+    public void ThenHugepageSizes() => _hardware.CheckHugepageSizesExposed();
+
+    /// <summary>Every node of the profile publishes a software fact as the concrete value the host reports.</summary>
+    /// <param name="uid">The capability uid.</param>
+    /// <param name="fact"><c>host operating system</c> or <c>virtualisation layer</c>.</param>
+    [Then("every node of the profile publishes {string} as the {string} the host reports")]
+    public void ThenSoftwarePublished(string uid, string fact) => _hardware.CheckSoftwarePublished(uid, fact);
+
+    /// <summary>Where AF_XDP is offered, every node of the profile has a netdev whose driver does XDP socket zero-copy.</summary>
+    [Then("every node of the profile has a netdev with AF_XDP zero-copy")]
+    public void ThenAfXdpZeroCopy() => _hardware.CheckAfXdpZeroCopy();
+
     /// <summary>Some NIC of the profile's nodes has a property.</summary>
     /// <param name="property"><c>sr-iov virtual functions</c>, <c>a DPDK driver</c>, <c>SmartNIC offload</c> or an offload name.</param>
     [Then("some NIC of the profile's nodes has {string}")]

@@ -168,9 +168,9 @@ public sealed class PlacementTests
     [Test]
     public void Place_HugepagesLargerThanOneNumaNode_OnlyUnalignedSucceeds()
     {
-        // Given: 64 GiB of huge pages per NUMA node on hp-1/hp-2
+        // Given: 64 GiB of 1 GiB pages and 8 GiB of 2 MiB pages per NUMA node on hp-1/hp-2
         ControlPlane cp = Hp();
-        NegotiationRequest big(bool aligned) => new("bigmem", new ResourceRequest(Cores: 2, MemoryMb: 1024, HugepagesMb: 70_000, DedicatedCores: true, NumaAligned: aligned), [new PreferenceLadder("eth0", [Rungs.KernelVirtio])]);
+        NegotiationRequest big(bool aligned) => new("bigmem", new ResourceRequest(Cores: 2, MemoryMb: 1024, HugepagesMb: 80_000, DedicatedCores: true, NumaAligned: aligned), [new PreferenceLadder("eth0", [Rungs.KernelVirtio])]);
 
         // When
         PlacementResult alignedResult = cp.Placement.Place(new(big(true)));
@@ -178,7 +178,7 @@ public sealed class PlacementTests
 
         // Then
         Assert.That(alignedResult.Succeeded, Is.False);
-        Assert.That(alignedResult.Problems.Single().Message, Does.Contain("hp-1: hugepages: NUMA 0: 65536 MiB of huge pages free, 70000 MiB requested"));
+        Assert.That(alignedResult.Problems.Single().Message, Does.Contain("hp-1: hugepages: NUMA 0: 73728 MiB of huge pages free, 80000 MiB requested"));
         Assert.That(spread.Succeeded, Is.True);
         Assert.That(spread.Instances.Single().NumaNode, Is.Null);
     }

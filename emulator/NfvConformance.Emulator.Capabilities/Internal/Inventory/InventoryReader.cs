@@ -12,6 +12,11 @@ namespace NfvConformance.Emulator.Capabilities.Internal.Inventory;
 internal static class InventoryReader
 {
     internal static readonly string[] AcceleratorKinds = ["crypto", "compression", "fpga", "gpu", "transcoding"];
+    internal static readonly string[] XdpFeatureNames = ["basic", "redirect", "ndo-xmit", "xsk-zerocopy", "rx-sg", "ndo-xmit-sg"];
+    internal static readonly string[] TimestampingCapabilities =
+        ["hardware-transmit", "hardware-receive", "hardware-raw-clock", "software-transmit", "software-receive", "software-system-clock"];
+
+    private static readonly double[] s_pcieSpeeds = [2.5, 5, 8, 16, 32, 64];
     private static readonly string[] s_siteKinds = ["core", "edge"];
     private static readonly string[] s_cloudKinds = ["private", "public"];
 
@@ -76,7 +81,7 @@ internal static class InventoryReader
 
     private static NodeHardware ReadNode(YamlFieldReader r, YamlMappingNode node, string path, HashSet<string> siteNames)
     {
-        r.CheckKnownFields(node, path, "id", "site", "profile", "extensions", "cpu", "numa", "nics", "accelerators");
+        r.CheckKnownFields(node, path, "id", "site", "profile", "extensions", "cpu", "numa", "nics", "accelerators", "pci_slots", "software", "bios");
         string id = r.String(node, "id", path) ?? "?";
         string site = r.String(node, "site", path) ?? "?";
         if (site != "?" && !siteNames.Contains(site))
@@ -127,7 +132,7 @@ internal static class InventoryReader
         List<NicInfo> nics = [];
         foreach ((YamlMappingNode n, string p) in r.Mappings(node, "nics", path, required: false))
         {
-            r.CheckKnownFields(n, p, "name", "pci", "speed_gbps", "driver", "numa", "offloads", "rss_queues", "sriov", "dpdk_bound", "smartnic", "link_up");
+            r.CheckKnownFields(n, p, "name", "pci", "speed_gbps", "driver", "numa", "offloads", "rss_queues", "sriov", "dpdk_bound", "smartnic", "link_up", "xdp_features", "timestamping");
             int totalVfs = 0;
             int usedVfs = 0;
             YamlMappingNode? sriov = r.Mapping(n, "sriov", p, required: false);
@@ -154,7 +159,11 @@ internal static class InventoryReader
                 usedVfs,
                 r.Bool(n, "dpdk_bound", p, false),
                 r.Bool(n, "smartnic", p, false),
-                r.Bool(n, "link_up", p, true));
+                r.Bool(n, "link_up", p, true))
+            {
+                XdpFeatures = ReadXdpFeatures(r, n, p),
+                Timestamping = ReadTimestamping(r, n, p),
+            };
             CheckNuma(r, YamlFieldReader.Find(n, "numa") ?? n, $"{p}.numa", nic.NumaNode, numaIds);
             if (nic.PciAddress != "?" && !pcis.Add(nic.PciAddress))
             {
@@ -183,7 +192,107 @@ internal static class InventoryReader
             accelerators.Add(acc);
         }
 
-        return new NodeHardware(id, site, profile, extensions, cpu, numa, nics, accelerators, r.Where(node));
+        List<PciSlotInfo> slots = [];
+        foreach ((YamlMappingNode n, string p) in r.Mappings(node, "pci_slots", path, required: false))
+        {
+            r.CheckKnownFields(n, p, "designation", "speed_gts", "lanes", "device");
+            PciSlotInfo slot = new(r.String(n, "designation", p) ?? "?", r.Double(n, "speed_gts", p), r.Int(n, "lanes", p, min: 1), r.String(n, "device", p, required: false));
+            if (Array.IndexOf(s_pcieSpeeds, slot.MaxSpeedGts) < 0)
+            {
+                r.Error(YamlFieldReader.Find(n, "speed_gts") ?? n, $"{p}.speed_gts", $"{slot.MaxSpeedGts} GT/s is not a PCIe link speed; use 2.5, 5, 8, 16, 32 or 64.");
+            }
+
+            if (slot.Lanes is not (1 or 2 or 4 or 8 or 16 or 32))
+            {
+                r.Error(YamlFieldReader.Find(n, "lanes") ?? n, $"{p}.lanes", $"x{slot.Lanes} is not a PCIe link width; use 1, 2, 4, 8, 16 or 32.");
+            }
+
+            slots.Add(slot);
+        }
+
+        HostSoftware? software = null;
+        YamlMappingNode? sw = r.Mapping(node, "software", path, required: false);
+        if (sw is not null)
+        {
+            string p = $"{path}.software";
+            r.CheckKnownFields(sw, p, "os_name", "os_version", "kernel_release", "kernel_version", "cmdline", "virtualisation");
+            List<VirtualisationLayer> layers = [];
+            foreach ((YamlMappingNode v, string vp) in r.Mappings(sw, "virtualisation", p, required: true))
+            {
+                r.CheckKnownFields(v, vp, "technology", "version");
+                layers.Add(new VirtualisationLayer(r.String(v, "technology", vp) ?? "?", r.String(v, "version", vp) ?? "?"));
+            }
+
+            software = new HostSoftware(
+                r.String(sw, "os_name", p) ?? "?",
+                r.String(sw, "os_version", p) ?? "?",
+                r.String(sw, "kernel_release", p) ?? "?",
+                r.String(sw, "kernel_version", p) ?? "?",
+                r.String(sw, "cmdline", p, required: false, fallback: string.Empty)!,
+                layers);
+        }
+
+        Dictionary<string, string> bios = new(StringComparer.Ordinal);
+        YamlMappingNode? biosNode = r.Mapping(node, "bios", path, required: false);
+        if (biosNode is not null)
+        {
+            foreach (KeyValuePair<YamlNode, YamlNode> kv in biosNode.Children)
+            {
+                string key = ((YamlScalarNode)kv.Key).Value ?? string.Empty;
+                if (kv.Value is YamlScalarNode { Value: { } value })
+                {
+                    bios[key] = value;
+                }
+                else
+                {
+                    r.Error(kv.Value, $"{path}.bios.{key}", "expected a scalar BIOS setting value (for example c_states: C1).");
+                }
+            }
+        }
+
+        return new NodeHardware(id, site, profile, extensions, cpu, numa, nics, accelerators, r.Where(node))
+        {
+            PciSlots = slots,
+            Software = software,
+            Bios = bios,
+        };
+    }
+
+    private static IReadOnlyList<string> ReadXdpFeatures(YamlFieldReader r, YamlMappingNode n, string p)
+    {
+        IReadOnlyList<string> features = r.Strings(n, "xdp_features", p);
+        foreach (string f in features)
+        {
+            if (Array.IndexOf(XdpFeatureNames, f) < 0)
+            {
+                r.Error(YamlFieldReader.Find(n, "xdp_features") ?? n, $"{p}.xdp_features", $"'{f}' is not a netdev XDP feature; use {string.Join(", ", XdpFeatureNames)}.");
+            }
+        }
+
+        return features;
+    }
+
+    private static NicTimestamping? ReadTimestamping(YamlFieldReader r, YamlMappingNode n, string p)
+    {
+        YamlMappingNode? ts = r.Mapping(n, "timestamping", p, required: false);
+        if (ts is null)
+        {
+            return null;
+        }
+
+        string tp = $"{p}.timestamping";
+        r.CheckKnownFields(ts, tp, "capabilities", "ptp_clock", "synce");
+        IReadOnlyList<string> caps = r.Strings(ts, "capabilities", tp);
+        foreach (string c in caps)
+        {
+            if (Array.IndexOf(TimestampingCapabilities, c) < 0)
+            {
+                r.Error(YamlFieldReader.Find(ts, "capabilities") ?? ts, $"{tp}.capabilities", $"'{c}' is not an ethtool -T capability; use {string.Join(", ", TimestampingCapabilities)}.");
+            }
+        }
+
+        int? clock = YamlFieldReader.Find(ts, "ptp_clock") is null ? null : r.Int(ts, "ptp_clock", tp);
+        return new NicTimestamping(caps, clock, r.Bool(ts, "synce", tp, false));
     }
 
     private static void CheckNuma(YamlFieldReader r, YamlNode n, string path, int numaNode, HashSet<int> numaIds)

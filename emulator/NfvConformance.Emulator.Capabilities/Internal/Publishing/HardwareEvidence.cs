@@ -13,7 +13,7 @@ internal readonly record struct HardwareClaim(string Raw, string Source, string 
 /// </summary>
 internal static class HardwareEvidence
 {
-    private sealed record Rule(string Uid, string? Unit, string[] Topics, Func<NodeHardware, HardwareClaim> Read);
+    private sealed record Rule(string Uid, string? Unit, string[] Topics, Func<NodeHardware, HardwareClaim?> Read);
 
     private static readonly Rule[] s_rules =
     [
@@ -23,16 +23,22 @@ internal static class HardwareEvidence
         new("RM:e.cap.009", "Yes/No", ["acceleration", "crypto"], n => Accelerator(n, "crypto")),
         new("RM:e.cap.010", "Yes/No", ["acceleration"], n => Accelerator(n, "transcoding")),
         new("RM:e.cap.011", "Yes/No", ["acceleration"], n => Accelerator(n, "fpga")),
-        new("RM:e.cap.013", "Yes/No", ["networking", "sriov"], Sriov),
+        new("RM:e.cap.013", "Yes/No", ["networking", "sriov"], n => Sriov(n)),
         new("RM:e.cap.014", "Yes/No", ["acceleration"], n => Accelerator(n, "gpu")),
         new("RM:e.cap.015", "Yes/No", ["networking", "smartnic"], n => Nic(n, nic => nic.SmartNic, "SmartNIC")),
         new("RM:e.cap.016", "Yes/No", ["acceleration"], n => Accelerator(n, "fpga")),
         new("RM:e.cap.018", "Yes/No/Optional", ["compute"], n => new(YesNo(n.Cpu.Smt), "cpu", n.Cpu.Smt ? "SMT on" : "SMT off")),
         new("RM:e.cap.019", "Yes/No", ["networking", "dpdk"], n => Nic(n, nic => nic.DpdkBound, "DPDK-bound port")),
         new("RM:e.cap.020", "<value>", ["compute"], n => new(n.Cpu.Architecture, "cpu", n.Cpu.Model)),
-        new("RM:e.cap.023", "Yes/No", ["compute", "dpdk"], Hugepages),
+        new("RM:e.cap.021", "<value>", ["compute", "capability-exposure"], HostOs),
+        new("RM:e.cap.022", "<value>", ["compute", "capability-exposure"], VirtualisationLayers),
+        new("RM:e.cap.023", "Yes/No", ["compute", "dpdk"], n => Hugepages(n)),
+        new("RM:e.cap.026", "Yes/No", ["compute", "timing", "edge"], RealTime),
+        new("RM:e.cap.027", "Yes/No", ["networking", "timing", "edge"], n => TimeSensitiveNetworking(n)),
+        new("RM:infra.sw.001", "<value>", ["compute", "capability-exposure"], HostOs),
+        new("RM:infra.sw.002", "<value>", ["compute", "capability-exposure"], VirtualisationLayers),
         new("RM:e.cap.025", "Yes/No", ["networking", "acceleration"], n => Nic(n, nic => nic.HasOffload("xdp"), "AF_XDP-capable port")),
-        new("RM:i.cap.018", "Yes/No", ["compute"], Hugepages),
+        new("RM:i.cap.018", "Yes/No", ["compute"], n => Hugepages(n)),
         new("RM:i.cap.019", "GHz", ["compute"], n => new(n.Cpu.ClockGhz.ToString("0.0##", CultureInfo.InvariantCulture), "cpu", n.Cpu.Model)),
     ];
 
@@ -42,9 +48,9 @@ internal static class HardwareEvidence
 
     public static bool TryRead(string uid, NodeHardware node, out HardwareClaim claim)
     {
-        if (s_byUid.TryGetValue(uid, out Rule? rule))
+        if (s_byUid.TryGetValue(uid, out Rule? rule) && rule.Read(node) is { } read)
         {
-            claim = rule.Read(node);
+            claim = read;
             return true;
         }
 
@@ -64,6 +70,10 @@ internal static class HardwareEvidence
         AddIf(f, "numa", n.Cpu.PinningSupported);
         AddIf(f, "smt", n.Cpu.Smt);
         AddIf(f, "hugepages", n.Numa.Any(x => x.HugepageMemoryMb > 0));
+        AddIf(f, "hugepages-2Mi", n.Numa.Any(x => x.Hugepages2M > 0));
+        AddIf(f, "hugepages-1Gi", n.Numa.Any(x => x.Hugepages1G > 0));
+        AddIf(f, "ptp", n.Nics.Any(x => x.LinkUp && x.Timestamping is { PtpHardwareClock: true }));
+        AddIf(f, "synce", n.Nics.Any(x => x.LinkUp && x.Timestamping is { SyncE: true }));
         AddIf(f, "sriov", n.Nics.Any(x => x.SriovFreeVfs > 0));
         AddIf(f, "dpdk", n.Nics.Any(x => x.LinkUp && x.DpdkBound));
         AddIf(f, "smartnic", n.Nics.Any(x => x.LinkUp && x.SmartNic));
@@ -140,6 +150,57 @@ internal static class HardwareEvidence
             : new("No", $"nic:{exhausted.PciAddress}", exhausted.LinkUp
                 ? $"{exhausted.Name}: VF pool exhausted ({exhausted.SriovUsedVfs}/{exhausted.SriovTotalVfs} used)"
                 : $"{exhausted.Name}: link down");
+    }
+
+    private static HardwareClaim? HostOs(NodeHardware n) =>
+        n.Software is { } sw ? new(sw.OperatingSystem, "os-release", $"kernel {sw.KernelRelease}") : null;
+
+    private static HardwareClaim? VirtualisationLayers(NodeHardware n) =>
+        n.Software is { Virtualisation.Count: > 0 } sw ? new(sw.VirtualisationDescription, "host", $"{sw.Virtualisation.Count} layer(s) on {sw.OperatingSystem}") : null;
+
+    /// <summary>
+    /// Real time (RA2 ra2.ch.020): a PREEMPT_RT kernel, isolated and tickless workload cores, and a BIOS that keeps
+    /// the cores out of deep C-states and frequency scaling. Every missing piece is named.
+    /// </summary>
+    private static HardwareClaim? RealTime(NodeHardware n)
+    {
+        if (n.Software is not { } sw)
+        {
+            return null;
+        }
+
+        List<string> missing = [];
+        if (!sw.PreemptRt)
+        {
+            missing.Add($"kernel is not PREEMPT_RT ({sw.KernelVersion})");
+        }
+
+        if (string.IsNullOrEmpty(sw.CmdlineParameter("isolcpus")) || string.IsNullOrEmpty(sw.CmdlineParameter("nohz_full")))
+        {
+            missing.Add("no isolcpus/nohz_full on the kernel command line");
+        }
+
+        if (!n.Bios.TryGetValue("c_states", out string? cstates) || cstates is not ("C0" or "C1"))
+        {
+            missing.Add($"BIOS C-states {(cstates ?? "not reported")}, C1 at most needed");
+        }
+
+        return missing.Count == 0
+            ? new("Yes", "host", $"{sw.KernelRelease} PREEMPT_RT, isolcpus={sw.CmdlineParameter("isolcpus")}, C-states {cstates}")
+            : new("No", "host", string.Join("; ", missing));
+    }
+
+    private static HardwareClaim TimeSensitiveNetworking(NodeHardware n)
+    {
+        foreach (NicInfo nic in n.Nics)
+        {
+            if (nic.LinkUp && nic.Timestamping is { PtpHardwareClock: true, SyncE: true } ts)
+            {
+                return new("Yes", $"nic:{nic.PciAddress}", $"{nic.Name}: PTP hardware clock ptp{ts.PtpClockIndex}, SyncE");
+            }
+        }
+
+        return new("No", "inventory", "no port with a PTP hardware clock, hardware time-stamping and SyncE");
     }
 
     private static HardwareClaim Hugepages(NodeHardware n)

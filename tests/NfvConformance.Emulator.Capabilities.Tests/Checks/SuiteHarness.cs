@@ -1,0 +1,61 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.Inventory;
+using NfvConformance.Abstractions.Targets;
+using NfvConformance.Core.Evidence;
+using NfvConformance.Core.Requirements;
+using NfvConformance.Core.Running;
+using NfvConformance.Suites.Drivers;
+
+namespace NfvConformance.Emulator.Capabilities.Tests.Checks;
+
+/// <summary>
+/// Starts an emulator (the reference inventory or one given) and hands out the suite's drivers on it, so a test can
+/// run a scenario's Then step against a conformant and a non-conformant NFVI.
+/// </summary>
+internal sealed class SuiteHarness : IAsyncDisposable
+{
+    private static readonly Lazy<RequirementCatalog> s_catalog = new(RequirementCatalog.LoadDefault);
+
+    private SuiteHarness(ILabTarget target, RunContext run)
+    {
+        Target = target;
+        Run = run;
+        Evidence = new ScenarioEvidence();
+        Discovery = new DiscoveryDriver(run, Evidence);
+    }
+
+    public ILabTarget Target { get; }
+
+    public RunContext Run { get; }
+
+    public ScenarioEvidence Evidence { get; }
+
+    public DiscoveryDriver Discovery { get; }
+
+    public static async Task<SuiteHarness> StartAsync(string profile, HardwareInventory? inventory = null)
+    {
+        EmulatorBuilder builder = new EmulatorBuilder().WithProfile(profile).WithCatalogue(s_catalog.Value.Capabilities);
+        if (inventory is not null)
+        {
+            builder = builder.WithInventory(inventory);
+        }
+
+        ILabTarget target = builder.Build();
+        await target.StartAsync();
+        RunContext run = new(target, await target.DiscoverAsync(), s_catalog.Value, new LabTargetOptions { Profile = profile });
+        SuiteHarness harness = new(target, run);
+        await harness.Discovery.DiscoverAsync();
+        return harness;
+    }
+
+    /// <summary>Returns the reference inventory of a profile with one node replaced.</summary>
+    public static HardwareInventory WithNode(string profile, string nodeId, Func<NodeHardware, NodeHardware> change)
+    {
+        HardwareInventory inv = HardwareInventories.Default(profile);
+        return inv with { Nodes = [.. inv.Nodes.Select(n => n.Id == nodeId ? change(n) : n)] };
+    }
+
+    public HardwareDriver Hardware() => new(Run, Discovery, Evidence);
+
+    public ValueTask DisposeAsync() => Target.DisposeAsync();
+}

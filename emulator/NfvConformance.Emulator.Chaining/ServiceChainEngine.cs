@@ -33,6 +33,9 @@ public sealed class ServiceChainEngine
     /// <summary>The output node's name.</summary>
     public const string OutputNodeName = "sfc-output";
 
+    /// <summary>The node holding the receive queues of paused instances.</summary>
+    public const string RxQueueNodeName = "sfc-rxq";
+
     /// <summary>The built-in function that forwards packets unchanged.</summary>
     public const string WireFunction = "wire";
 
@@ -46,6 +49,7 @@ public sealed class ServiceChainEngine
     private readonly ChainRuntime _runtime;
     private readonly Dictionary<string, (string Function, GraphNode Node)> _functions = new(StringComparer.Ordinal);
     private readonly GraphNode _output;
+    private readonly ChainRxQueueNode _rxq;
     private readonly List<Port> _inputs = [];
     private readonly PacketHandle[] _burst = new PacketHandle[Port.MaxBurst];
     private readonly HashSet<string> _outOfService = new(StringComparer.Ordinal);
@@ -63,8 +67,14 @@ public sealed class ServiceChainEngine
         ArgumentNullException.ThrowIfNull(pool);
         _pool = pool;
         _options = options ?? new ServiceChainEngineOptions();
-        _runtime = new ChainRuntime(_options.FlowCapacity, _options.Seed);
+        if (_options.RxQueueDepth is < 1 or > 65_536)
+        {
+            ThrowHelper.ThrowConfiguration($"ServiceChainEngineOptions.RxQueueDepth is {_options.RxQueueDepth}; give a queue depth of 1 to 65536 packets (256 is virtio-net's default).");
+        }
+
+        _runtime = new ChainRuntime(_options.FlowCapacity, _options.Seed, _options.RxQueueDepth);
         _output = _options.OutputFactory?.Invoke(OutputNodeName) ?? new ChainSinkNode(OutputNodeName);
+        _rxq = new ChainRxQueueNode(RxQueueNodeName, _runtime);
         _plan = _latest = BuildPlan(CompiledChains.Empty, ChainSpec.Empty);
         _runtime.Steering.Swap(_plan.Config);
     }
@@ -191,11 +201,19 @@ public sealed class ServiceChainEngine
                 ThrowHelper.ThrowConfiguration("probe: the packet pool is empty; free packets or give the pool more capacity.");
             }
 
-            _pool.TrySetLength(packet, ChainHeaders.WriteFrame(_pool.GetBuffer(packet)[_pool.Meta(packet).DataOffset..], in key));
+            Span<byte> buffer = _pool.GetBuffer(packet)[_pool.Meta(packet).DataOffset..];
+            _pool.TrySetLength(packet, ChainHeaders.WriteProbeFrame(buffer, in key, probe.Ttl, probe.Defect));
             NodeGraph graph = _plan.Graph;
             long[] before = [.. ChainNodeCounters.Names.Select(n => graph.GetCounters(ClassifyNodeName)[n] + graph.GetCounters(ForwardNodeName)[n])];
-            graph.SetTrace(ClassifyNodeName, true);
-            graph.SetTrace(ForwardNodeName, true);
+            Dictionary<string, long[]> functionsBefore = new(StringComparer.Ordinal);
+            foreach (string node in _plan.FunctionNodes)
+            {
+                NodeCounters c = graph.GetCounters(node);
+                functionsBefore[node] = [.. Enumerable.Range(0, c.Names.Count).Select(c.Get)];
+            }
+
+            _runtime.LastRefused = -1;
+            SetProbeTrace(graph, true);
             graph.Trace.Clear();
             try
             {
@@ -204,34 +222,170 @@ public sealed class ServiceChainEngine
             }
             finally
             {
-                graph.SetTrace(ClassifyNodeName, false);
-                graph.SetTrace(ForwardNodeName, false);
+                SetProbeTrace(graph, false);
             }
 
-            return ReadTrace(graph, packet.Index, before);
+            return ReadTrace(graph, packet.Index, before, functionsBefore);
         }
     }
 
-    /// <summary>Reads per-instance packet, byte and drop counters for every hop of every applied chain.</summary>
+    /// <summary>
+    /// Reads per-instance interface counters for every hop of every applied chain: packets and bytes received,
+    /// discards and errors (at the interface, and by the instance's function), by reason, and the receive queue.
+    /// </summary>
     /// <returns>One entry per chain, hop and instance; an instance in two chains shows the same totals in both.</returns>
     public IReadOnlyList<ChainHopCounters> ReadCounters()
     {
-        CompiledChains config = Volatile.Read(ref _latest).Config;
-        List<ChainHopCounters> list = [];
-        foreach (CompiledChain chain in config.Chains)
+        lock (_gate)
         {
-            string name = chain.IsReverse ? chain.Name + " (reverse)" : chain.Name;
-            foreach (CompiledHop hop in chain.Hops)
+            CompiledChains config = Volatile.Read(ref _latest).Config;
+            List<ChainHopCounters> list = [];
+            Dictionary<ushort, ChainHopCounters> byInstance = [];
+            foreach (CompiledChain chain in config.Chains)
             {
-                foreach (ushort id in hop.InstanceIds)
+                string name = chain.IsReverse ? chain.Name + " (reverse)" : chain.Name;
+                foreach (CompiledHop hop in chain.Hops)
                 {
-                    list.Add(new ChainHopCounters(name, hop.Group, config.Instances[id].PortPair, Volatile.Read(ref _runtime.Packets[id]), Volatile.Read(ref _runtime.Bytes[id]), Volatile.Read(ref _runtime.Drops[id])));
+                    foreach (ushort id in hop.InstanceIds)
+                    {
+                        if (!byInstance.TryGetValue(id, out ChainHopCounters? counters))
+                        {
+                            counters = InstanceCounters(config.Instances[id].PortPair, id);
+                            byInstance[id] = counters;
+                        }
+
+                        list.Add(counters with { Chain = name, PortPairGroup = hop.Group });
+                    }
+                }
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>
+    /// Sets an instance's state: link administratively down, paused (its receive queue fills, then it discards), or
+    /// running again, in which case the packets its queue holds are processed now, in order.
+    /// </summary>
+    /// <param name="portPair">The instance.</param>
+    /// <param name="state">The state.</param>
+    /// <exception cref="ConfigurationException">The instance is not in the applied spec.</exception>
+    public void SetInstanceState(string portPair, InstanceState state)
+    {
+        ArgumentNullException.ThrowIfNull(portPair);
+        lock (_gate)
+        {
+            SwapPending();
+            int id = _plan.Config.FindInstance(portPair);
+            if (id < 0 || !_spec.PortPairs.Any(p => p.Name == portPair))
+            {
+                ThrowHelper.ThrowConfiguration($"instance state {state}: '{portPair}' is not a port pair of the applied spec; applied port pairs: {string.Join(", ", _spec.PortPairs.Select(p => p.Name))}.");
+            }
+
+            ref byte flags = ref _runtime.State[id];
+            switch (state)
+            {
+                case InstanceState.LinkAdminDown:
+                    flags = (byte)((flags | ChainRuntime.LinkDown) & ~ChainRuntime.Paused);
+                    ReleaseHeld((ushort)id);
+                    break;
+                case InstanceState.Paused:
+                    _runtime.Held[id] ??= new PacketHandle[_runtime.RxQueueDepth];
+                    flags = (byte)((flags | ChainRuntime.Paused) & ~ChainRuntime.LinkDown);
+                    break;
+                default:
+                    flags = (byte)(flags & ~(ChainRuntime.Paused | ChainRuntime.LinkDown));
+                    ReleaseHeld((ushort)id);
+                    break;
+            }
+        }
+    }
+
+    // Runs a queue's packets through the instance's interface and function now that it runs again (under _gate);
+    // packets for an instance whose link went down are discarded as link_down by the same admission check.
+    private void ReleaseHeld(ushort id)
+    {
+        PacketHandle[]? queue = _runtime.Held[id];
+        int count = _runtime.HeldStored[id];
+        _runtime.HeldStored[id] = 0;
+        _runtime.HeldCount[id] = 0;
+        if (queue is null || count == 0)
+        {
+            return;
+        }
+
+        int node = _plan.Graph.IndexOf(FunctionNodePrefix + _plan.Config.Instances[id].PortPair);
+        for (int i = 0; i < count; i++)
+        {
+            PacketHandle packet = queue[i];
+            if (node >= 0 && _runtime.Admit(id, _pool.GetData(packet)) == -1)
+            {
+                _plan.Graph.Inject(node, new ReadOnlySpan<PacketHandle>(in packet));
+            }
+            else
+            {
+                _pool.Free(packet);
+            }
+        }
+
+        _plan.Graph.Run();
+    }
+
+    private ChainHopCounters InstanceCounters(string portPair, ushort id)
+    {
+        Dictionary<string, long> reasons = new(StringComparer.Ordinal);
+        long errors = 0;
+        for (int r = 0; r < ChainNodeCounters.Names.Length; r++)
+        {
+            long n = Volatile.Read(ref _runtime.Reasons[(id * ChainNodeCounters.Count) + r]);
+            if (n > 0)
+            {
+                reasons[ChainNodeCounters.Names[r]] = n;
+                errors += ChainNodeCounters.IsError(r) ? n : 0;
+            }
+        }
+
+        // The instance's function: its node's drops, with the reason counters that name drops.
+        string node = FunctionNodePrefix + portPair;
+        long functionDrops = ReadNodeCounter(node, "drops");
+        if (_plan.Graph.IndexOf(node) >= 0)
+        {
+            foreach (string name in _plan.Graph.GetCounters(node).Names)
+            {
+                bool error = FunctionErrorCounters.Contains(name);
+                if (!error && !FunctionDiscardCounters.Contains(name))
+                {
+                    continue;
+                }
+
+                long n = ReadNodeCounter(node, name);
+                if (n > 0)
+                {
+                    reasons[name] = reasons.GetValueOrDefault(name) + n;
+                    errors += error ? n : 0;
                 }
             }
         }
 
-        return list;
+        long drops = Volatile.Read(ref _runtime.Drops[id]) + functionDrops;
+        return new ChainHopCounters(string.Empty, string.Empty, portPair, Volatile.Read(ref _runtime.Packets[id]), Volatile.Read(ref _runtime.Bytes[id]), drops)
+        {
+            Errors = errors,
+            Discards = drops - errors,
+            DropReasons = reasons,
+            RxQueueDepth = _runtime.RxQueueDepth,
+            RxQueued = _runtime.HeldStored[id],
+        };
     }
+
+    // Counters of the dataplane's VNF nodes that count frames in error, and those that count discards.
+    private static readonly HashSet<string> FunctionErrorCounters = new(StringComparer.Ordinal) { "parse_error", "bad_checksum", "bad_l4_checksum" };
+
+    private static readonly HashSet<string> FunctionDiscardCounters = new(StringComparer.Ordinal)
+    {
+        "ttl_expired", "no_route", "not_ipv4", "acl_deny", "conntrack_full", "tcp_no_syn", "no_session", "ports_exhausted",
+        "sessions_full", "loss_drop", "queue_full_drop", "table_full", "same_port",
+    };
 
     /// <summary>Applies a fault now. Crash, restart, link down/up and loss ratio act on real packets; latency and CPU starvation exist only in virtual-time trials.</summary>
     /// <param name="fault">The fault; <see cref="FaultEvent.At"/> is ignored.</param>
@@ -301,7 +455,7 @@ public sealed class ServiceChainEngine
     {
         ushort[] nextOf = new ushort[config.Instances.Length];
         Array.Fill(nextOf, NextIndex.Drop);
-        List<string> nexts = [OutputNodeName];
+        List<string> nexts = [OutputNodeName, RxQueueNodeName];
         List<GraphNode> functionNodes = [];
         HashSet<string> inSpec = [.. spec.PortPairGroups.SelectMany(g => g.PortPairs)];
         foreach (CompiledInstance instance in config.Instances)
@@ -319,7 +473,8 @@ public sealed class ServiceChainEngine
         NodeGraphBuilder builder = new NodeGraphBuilder()
             .WithNode(new ChainClassifyNode(ClassifyNodeName, nexts, _runtime, config, nextOf))
             .WithNode(new ChainForwardNode(ForwardNodeName, nexts, _runtime, config, nextOf))
-            .WithNode(_output);
+            .WithNode(_output)
+            .WithNode(_rxq);
         foreach (GraphNode node in functionNodes)
         {
             builder = builder.WithNode(node);
@@ -331,7 +486,7 @@ public sealed class ServiceChainEngine
             MeasureNodeTime = _options.MeasureNodeTime,
             TraceCapacity = _options.TraceCapacity,
         });
-        return new ChainPlan(config, graph, graph.IndexOf(ClassifyNodeName));
+        return new ChainPlan(config, graph, graph.IndexOf(ClassifyNodeName), [.. functionNodes.Select(n => n.Name)]);
     }
 
     private GraphNode FunctionNode(CompiledInstance instance)
@@ -378,8 +533,18 @@ public sealed class ServiceChainEngine
     {
         lock (_gate)
         {
-            NodeCounters current = _plan.Graph.GetCounters(node);
-            long now = counter == "packets" ? current.Packets : current[counter];
+            long now = 0;
+            if (_plan.Graph.IndexOf(node) >= 0)
+            {
+                NodeCounters current = _plan.Graph.GetCounters(node);
+                now = counter switch
+                {
+                    "packets" => current.Packets,
+                    "drops" => current.Drops,
+                    _ => current[counter],
+                };
+            }
+
             return now + _retired.GetValueOrDefault(node + "/" + counter);
         }
     }
@@ -389,13 +554,15 @@ public sealed class ServiceChainEngine
     {
         foreach (NodeCounters c in graph.GetAllCounters())
         {
-            if (c.NodeName is not (ClassifyNodeName or ForwardNodeName or OutputNodeName))
+            if (c.NodeName is not (ClassifyNodeName or ForwardNodeName or OutputNodeName) && !c.NodeName.StartsWith(FunctionNodePrefix, StringComparison.Ordinal))
             {
                 continue;
             }
 
             string packets = c.NodeName + "/packets";
             _retired[packets] = _retired.GetValueOrDefault(packets) + c.Packets;
+            string drops = c.NodeName + "/drops";
+            _retired[drops] = _retired.GetValueOrDefault(drops) + c.Drops;
             for (int i = 0; i < c.Names.Count; i++)
             {
                 string key = c.NodeName + "/" + c.Names[i];
@@ -485,8 +652,20 @@ public sealed class ServiceChainEngine
         return key;
     }
 
-    private ChainPathTrace ReadTrace(NodeGraph graph, int packetIndex, long[] before)
+    private void SetProbeTrace(NodeGraph graph, bool on)
     {
+        graph.SetTrace(ClassifyNodeName, on);
+        graph.SetTrace(ForwardNodeName, on);
+        foreach (string node in _plan.FunctionNodes)
+        {
+            graph.SetTrace(node, on);
+        }
+    }
+
+    private ChainPathTrace ReadTrace(NodeGraph graph, int packetIndex, long[] before, Dictionary<string, long[]> functionsBefore)
+    {
+        string? droppedAt = null;
+        bool queued = false;
         CompiledChains config = _plan.Config;
         List<HopTraversal> hops = [];
         string? chain = null;
@@ -513,8 +692,31 @@ public sealed class ServiceChainEngine
                 delivered = true;
                 chain ??= path?.Name;
             }
+            else if (r.Next == RxQueueNodeName)
+            {
+                queued = true;
+                chain ??= path?.Name;
+                droppedAt = RefusedBy(config);
+            }
+            else if (r.Next == "drop" && r.Node.StartsWith(FunctionNodePrefix, StringComparison.Ordinal))
+            {
+                // The instance's own function dropped it: name the counter that moved.
+                droppedAt = r.Node[FunctionNodePrefix.Length..];
+                NodeCounters c = graph.GetCounters(r.Node);
+                long[] then = functionsBefore[r.Node];
+                for (int i = 0; i < then.Length; i++)
+                {
+                    if (c.Get(i) > then[i] && (FunctionErrorCounters.Contains(c.Names[i]) || FunctionDiscardCounters.Contains(c.Names[i])))
+                    {
+                        dropReason = c.Names[i];
+                    }
+                }
+
+                dropReason ??= "dropped";
+            }
             else if (r.Next == "drop")
             {
+                droppedAt = RefusedBy(config);
                 for (int i = 0; i < before.Length; i++)
                 {
                     if (graph.GetCounters(ClassifyNodeName)[ChainNodeCounters.Names[i]] + graph.GetCounters(ForwardNodeName)[ChainNodeCounters.Names[i]] > before[i])
@@ -527,8 +729,14 @@ public sealed class ServiceChainEngine
             }
         }
 
-        return new ChainPathTrace(chain, hops, delivered, dropReason);
+        return new ChainPathTrace(chain, hops, delivered && !queued, dropReason) { DroppedAt = droppedAt, Queued = queued };
     }
 
-    private sealed record ChainPlan(CompiledChains Config, NodeGraph Graph, int ClassifyIndex);
+    private string? RefusedBy(CompiledChains config)
+    {
+        int id = _runtime.LastRefused;
+        return id >= 0 && id < config.Instances.Length ? config.Instances[id].PortPair : null;
+    }
+
+    private sealed record ChainPlan(CompiledChains Config, NodeGraph Graph, int ClassifyIndex, IReadOnlyList<string> FunctionNodes);
 }

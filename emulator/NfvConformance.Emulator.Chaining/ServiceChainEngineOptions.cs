@@ -39,6 +39,12 @@ public sealed class ServiceChainEngineOptions
     /// <summary>Gets a value indicating whether the graph measures time per node (costs two timestamp reads per node call).</summary>
     public bool MeasureNodeTime { get; init; }
 
+    /// <summary>
+    /// Gets the depth of each instance's receive queue in packets: what a paused instance holds before it discards
+    /// (virtio-net's default queue size, 256 descriptors).
+    /// </summary>
+    public int RxQueueDepth { get; init; } = 256;
+
     /// <summary>Gets the seed for random loss faults.</summary>
     public int Seed { get; init; } = 1;
 

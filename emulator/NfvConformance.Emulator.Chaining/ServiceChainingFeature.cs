@@ -43,4 +43,12 @@ public sealed class ServiceChainingFeature : IServiceChainingFeature
     /// <inheritdoc />
     public ValueTask<ChainTrialResult> RunTrialAsync(ChainTrialOptions options, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_engine.RunTrial(options, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask SetInstanceStateAsync(string portPair, InstanceState state, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _engine.SetInstanceState(portPair, state);
+        return ValueTask.CompletedTask;
+    }
 }

@@ -77,6 +77,50 @@ internal static class ChainHeaders
         return true;
     }
 
+    /// <summary>
+    /// Writes a probe frame for a flow: a 64-byte Ethernet/IPv4/TCP-or-UDP frame with the given TTL and correct IPv4
+    /// and L4 checksums, then the defect asked for (a wrong IPv4 or L4 checksum, or the frame cut after the ports).
+    /// </summary>
+    /// <returns>The frame's length.</returns>
+    public static int WriteProbeFrame(Span<byte> frame, in FlowKey key, int ttl, NfvConformance.Abstractions.Chaining.ProbeDefect defect)
+    {
+        if (ttl is < 1 or > 255)
+        {
+            NfvConformance.Abstractions.Errors.ThrowHelper.ThrowConfiguration($"probe TTL {ttl}: give a time to live of 1 to 255.");
+        }
+
+        int length = WriteFrame(frame, in key);
+        Span<byte> ip = frame[ChainHeaderFields.EthernetLength..length];
+        ip[8] = (byte)ttl;
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], 0);
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], NfvConformance.Emulator.Dataplane.Protocols.InternetChecksum.Compute(ip[..20]));
+        if (key.Protocol is ChainHeaderFields.ProtocolTcp or ChainHeaderFields.ProtocolUdp)
+        {
+            NfvConformance.Emulator.Dataplane.Protocols.FrameBuilder.FinishL4Ipv4(ip);
+        }
+
+        switch (defect)
+        {
+            case NfvConformance.Abstractions.Chaining.ProbeDefect.Ipv4HeaderChecksum:
+                BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)(BinaryPrimitives.ReadUInt16BigEndian(ip[10..]) ^ 0x0101));
+                break;
+            case NfvConformance.Abstractions.Chaining.ProbeDefect.L4Checksum:
+                int at = 20 + (key.Protocol == ChainHeaderFields.ProtocolTcp ? 16 : 6);
+                if (key.Protocol is not (ChainHeaderFields.ProtocolTcp or ChainHeaderFields.ProtocolUdp))
+                {
+                    NfvConformance.Abstractions.Errors.ThrowHelper.ThrowConfiguration("probe defect L4Checksum needs a TCP or UDP probe.");
+                }
+
+                BinaryPrimitives.WriteUInt16BigEndian(ip[at..], (ushort)(BinaryPrimitives.ReadUInt16BigEndian(ip[at..]) ^ 0x0101));
+                break;
+            case NfvConformance.Abstractions.Chaining.ProbeDefect.Truncated:
+                // Cut right after the ports: the classifier still sees the 5-tuple, the IPv4 total length claims more.
+                return ChainHeaderFields.EthernetLength + ChainHeaderFields.Ipv4MinLength + 4;
+        }
+
+        return length;
+    }
+
     /// <summary>Writes a minimal Ethernet/IPv4/TCP-or-UDP frame for a flow (probes and tests); returns its length.</summary>
     public static int WriteFrame(Span<byte> frame, in FlowKey key, int length = 64)
     {

@@ -15,6 +15,9 @@ internal abstract class ChainNodeBase : GraphNode
 {
     public const ushort OutputNext = 0;
 
+    /// <summary>Next index of <c>sfc-rxq</c>, the receive queues of paused instances.</summary>
+    public const ushort RxQueueNext = 1;
+
     protected ChainNodeBase(string name, IReadOnlyList<string> nextNodes, ChainRuntime runtime, CompiledChains config, ushort[] nextOfInstance)
         : base(name, nextNodes, ChainNodeCounters.Names)
     {
@@ -49,9 +52,15 @@ internal abstract class ChainNodeBase : GraphNode
         }
 
         ushort instance = paths[(path * ChainPathTable.Stride) + position];
-        int reason = Runtime.Admit(instance, meta.Length);
-        if (reason >= 0)
+        int reason = Runtime.Admit(instance, ctx.Pool.GetData(packet));
+        if (reason != -1)
         {
+            if (reason == ChainRuntime.Queue)
+            {
+                ctx.Counters[ChainNodeCounters.Queued]++;
+                return RxQueueNext;
+            }
+
             ctx.Counters[reason]++;
             return NextIndex.Drop;
         }
@@ -63,16 +72,21 @@ internal abstract class ChainNodeBase : GraphNode
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CopyToTap(ref NodeContext ctx, PacketHandle packet, ref PacketMeta meta, int chainIndex, CompiledChain chain, int path, int position, ushort instance)
     {
-        int reason = Runtime.Admit(instance, meta.Length);
+        PacketPool pool = ctx.Pool;
+        int reason = Runtime.Admit(instance, pool.GetData(packet));
         if (reason >= 0)
         {
             ctx.Counters[reason]++;
             return;
         }
 
-        PacketPool pool = ctx.Pool;
         if (!pool.TryAlloc(out PacketHandle copy))
         {
+            if (reason == ChainRuntime.Queue)
+            {
+                Runtime.HeldCount[instance]--;
+            }
+
             Runtime.Drops[instance]++;
             return;
         }
@@ -83,7 +97,7 @@ internal abstract class ChainNodeBase : GraphNode
         ref PacketMeta copyMeta = ref pool.Meta(copy);
         copyMeta.UserData = ChainPathTag.Encode(chain.ServicePathId, ChainPathTag.FirstServiceIndex - position, true, chainIndex, path);
         ctx.Counters[ChainNodeCounters.TapCopies]++;
-        ctx.EnqueueToSingleNext(new ReadOnlySpan<PacketHandle>(in copy), NextOfInstance[instance]);
+        ctx.EnqueueToSingleNext(new ReadOnlySpan<PacketHandle>(in copy), reason == ChainRuntime.Queue ? RxQueueNext : NextOfInstance[instance]);
     }
 }
 
@@ -205,6 +219,48 @@ internal sealed class ChainForwardNode : ChainNodeBase
         }
 
         ctx.EnqueueToNext(input);
+        return input.Length;
+    }
+}
+
+/// <summary>
+/// The receive queues of paused instances (<c>sfc-rxq</c>): a packet admitted to a paused instance's queue waits here,
+/// in the slot <see cref="ChainRuntime.Admit"/> reserved, until the instance runs again and the engine hands the queue
+/// to its node. The instance is read from the packet's path tag (path and service index).
+/// </summary>
+internal sealed class ChainRxQueueNode : GraphNode
+{
+    private readonly ChainRuntime _runtime;
+
+    public ChainRxQueueNode(string name, ChainRuntime runtime)
+        : base(name, [], ["held", "no_queue"])
+    {
+        _runtime = runtime;
+    }
+
+    public override int Process(ref NodeContext ctx, ReadOnlySpan<PacketHandle> input)
+    {
+        ushort[] paths = _runtime.Steering.Paths.Instances;
+        for (int i = 0; i < input.Length; i++)
+        {
+            ulong tag = ctx.Pool.Meta(input[i]).UserData;
+            int position = ChainPathTag.FirstServiceIndex - ChainPathTag.ServiceIndex(tag);
+            ushort instance = paths[(ChainPathTag.Path(tag) * ChainPathTable.Stride) + position];
+            PacketHandle[]? queue = _runtime.Held[instance];
+            int slot = _runtime.HeldStored[instance];
+            if (queue is null || slot >= queue.Length)
+            {
+                // Cannot happen while Admit reserves slots; free rather than leak.
+                ctx.Counters[1]++;
+                ctx.Drop(input.Slice(i, 1));
+                continue;
+            }
+
+            queue[slot] = input[i];
+            _runtime.HeldStored[instance] = slot + 1;
+            ctx.Counters[0]++;
+        }
+
         return input.Length;
     }
 }

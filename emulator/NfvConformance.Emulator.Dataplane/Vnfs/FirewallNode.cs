@@ -53,6 +53,13 @@ public sealed class FirewallOptions
 
     /// <summary>Gets the timeout of a TCP connection after FIN or RST.</summary>
     public TimeSpan TcpClosingTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets a value indicating whether TCP and UDP checksums are verified and packets failing them dropped as
+    /// <c>bad_l4_checksum</c> (Linux conntrack with <c>nf_conntrack_checksum=1</c> marks them invalid). Off by default: it
+    /// reads every payload byte.
+    /// </summary>
+    public bool VerifyL4Checksum { get; init; }
 }
 
 /// <summary>
@@ -84,6 +91,9 @@ public sealed class FirewallNode : GraphNode
     /// <summary>Counter index: non-IPv4 frames passed.</summary>
     public const int NonIpv4 = 6;
 
+    /// <summary>Counter index: TCP or UDP checksum wrong (only with <see cref="FirewallOptions.VerifyL4Checksum"/>).</summary>
+    public const int BadL4Checksum = 7;
+
     private const byte StateOpen = 0;
     private const byte StateClosing = 1;
     private const int SweepPerPoll = 16;
@@ -109,7 +119,7 @@ public sealed class FirewallNode : GraphNode
     /// <param name="options">ACL, tables and timeouts.</param>
     /// <exception cref="ConfigurationException">A rule's prefix does not parse or its port range is reversed.</exception>
     public FirewallNode(string name, FirewallOptions options)
-        : base(name, [options.Next], ["parse_error", "acl_deny", "conntrack_full", "tcp_no_syn", "new_connections", "expired", "non_ipv4"])
+        : base(name, [options.Next], ["parse_error", "acl_deny", "conntrack_full", "tcp_no_syn", "new_connections", "expired", "non_ipv4", "bad_l4_checksum"])
     {
         _options = options;
         _rules = new CompiledRule[options.Rules.Count];
@@ -169,6 +179,12 @@ public sealed class FirewallNode : GraphNode
             {
                 counters[NonIpv4]++;
                 nexts[i] = 0;
+                continue;
+            }
+
+            if (_options.VerifyL4Checksum && FrameValidator.CheckL4(pool.GetData(input[i])) != FrameError.None)
+            {
+                counters[BadL4Checksum]++;
                 continue;
             }
 

@@ -98,8 +98,9 @@ internal sealed class EmulatorDataplane : IDisposable
         switch (request.Function)
         {
             case Firewall:
-                // Stateful, permit-all policy: tracks connections without judging them, so chains forward.
-                return new FirewallNode(request.NodeName, new FirewallOptions { Next = request.NextNode, DefaultAction = AclAction.Permit, StrictTcp = false });
+                // Stateful, permit-all policy: tracks connections without judging them, so chains forward; verifies TCP/UDP
+                // checksums as Linux conntrack does (nf_conntrack_checksum=1), dropping bad ones as bad_l4_checksum.
+                return new FirewallNode(request.NodeName, new FirewallOptions { Next = request.NextNode, DefaultAction = AclAction.Permit, StrictTcp = false, VerifyL4Checksum = true });
             case Nat44:
                 return new Nat44Node(request.NodeName, new Nat44Options { InsideNetwork = "10.0.0.0/8", ExternalAddresses = ["192.0.2.1"], Next = request.NextNode });
             case Router:

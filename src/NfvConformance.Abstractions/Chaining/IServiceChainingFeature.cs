@@ -35,6 +35,53 @@ public interface IServiceChainingFeature
     /// <param name="cancellationToken">Cancels the trial.</param>
     /// <returns>The result; the same options and seed give the same result bit for bit.</returns>
     ValueTask<ChainTrialResult> RunTrialAsync(ChainTrialOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Puts an instance in a state a tester can cause on real gear: its link administratively down (<c>ip link set
+    /// down</c> in the pod's network namespace, <c>openstack port set --disable</c>), or the instance paused (cgroup
+    /// freezer, <c>docker pause</c>, <c>openstack server pause</c>) so it stops draining its receive queue; and back.
+    /// Packets queued while it was paused are processed when it runs again.
+    /// </summary>
+    /// <param name="portPair">The instance (port pair) of the applied spec.</param>
+    /// <param name="state">The state to put it in.</param>
+    /// <param name="cancellationToken">Cancels before the change.</param>
+    /// <returns>A task that completes when the state is in force (and, on <see cref="InstanceState.Running"/>, the queued packets have been processed).</returns>
+    ValueTask SetInstanceStateAsync(string portPair, InstanceState state, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The state of a service-function instance and its interface, as a tester can set it on real gear.</summary>
+public enum InstanceState
+{
+    /// <summary>Running with its link up: it drains its receive queue as packets arrive.</summary>
+    Running,
+
+    /// <summary>Its link is administratively down: every packet sent to it is discarded at its interface (<c>link_down</c>).</summary>
+    LinkAdminDown,
+
+    /// <summary>
+    /// Paused (frozen): its receive queue fills up to its depth (<see cref="ChainHopCounters.RxQueueDepth"/>) and
+    /// every later packet is discarded at its interface (<c>rx_queue_full</c>) until it runs again.
+    /// </summary>
+    Paused,
+}
+
+/// <summary>A defect written into a probe's frame, as a tester's generator can send it (bad checksums, truncation).</summary>
+public enum ProbeDefect
+{
+    /// <summary>A well-formed frame with correct IPv4 and TCP/UDP checksums.</summary>
+    None,
+
+    /// <summary>The IPv4 header checksum is wrong (the header otherwise intact): the receiving interface must count an error.</summary>
+    Ipv4HeaderChecksum,
+
+    /// <summary>
+    /// The frame is cut right after the TCP/UDP ports (38 bytes without FCS), below Ethernet's 60-byte minimum and
+    /// shorter than its IPv4 total length says: the receiving interface must count an error.
+    /// </summary>
+    Truncated,
+
+    /// <summary>The TCP or UDP checksum is wrong (IPv4 intact): an instance that verifies L4 checksums must count an error.</summary>
+    L4Checksum,
 }
 
 /// <summary>The outcome of applying a chain spec.</summary>
@@ -56,6 +103,12 @@ public sealed record ChainProbe(string SourceIp, string DestinationIp, Classifie
 
     /// <summary>Gets a value indicating whether to send it as reverse traffic (destination to source) of a symmetric chain.</summary>
     public bool Reverse { get; init; }
+
+    /// <summary>Gets the IPv4 time to live the probe is sent with (1 to 255; 64 unless set).</summary>
+    public int Ttl { get; init; } = 64;
+
+    /// <summary>Gets the defect written into the probe's frame (none unless set).</summary>
+    public ProbeDefect Defect { get; init; }
 }
 
 /// <summary>One hop a probed packet traversed.</summary>
@@ -70,7 +123,14 @@ public sealed record HopTraversal(int ServicePathId, int ServiceIndex, string Po
 /// <param name="Hops">Every hop, in order.</param>
 /// <param name="Delivered">True when it left the chain's tail.</param>
 /// <param name="DropReason">The counter name of the drop when it did not (for example <c>instance_down</c>), else null.</param>
-public sealed record ChainPathTrace(string? Chain, IReadOnlyList<HopTraversal> Hops, bool Delivered, string? DropReason);
+public sealed record ChainPathTrace(string? Chain, IReadOnlyList<HopTraversal> Hops, bool Delivered, string? DropReason)
+{
+    /// <summary>Gets the instance (port pair) at which the probe was dropped or queued, or null when delivered or dropped outside any instance.</summary>
+    public string? DroppedAt { get; init; }
+
+    /// <summary>Gets a value indicating whether the probe waits in a paused instance's receive queue (neither delivered nor lost yet).</summary>
+    public bool Queued { get; init; }
+}
 
 /// <summary>Counters of one instance at one hop of one chain.</summary>
 /// <param name="Chain">The chain.</param>
@@ -78,8 +138,30 @@ public sealed record ChainPathTrace(string? Chain, IReadOnlyList<HopTraversal> H
 /// <param name="PortPair">The instance.</param>
 /// <param name="Packets">Packets steered to it.</param>
 /// <param name="Bytes">Bytes steered to it.</param>
-/// <param name="Drops">Packets lost at it (instance or link down, function drop).</param>
-public sealed record ChainHopCounters(string Chain, string PortPairGroup, string PortPair, long Packets, long Bytes, long Drops);
+/// <param name="Drops">Packets lost at it: <see cref="Discards"/> plus <see cref="Errors"/>.</param>
+/// <remarks>
+/// Interface counters as RFC 2863 (IF-MIB) and ETSI GS NFV-TST 008 define them per virtual interface: a packet in
+/// error or discarded at the interface (link down, receive queue full) is not counted in <see cref="Packets"/>; a
+/// packet the instance received and then discarded (a router's expired TTL) is counted in both, as VPP counts rx and
+/// drops per interface.
+/// </remarks>
+public sealed record ChainHopCounters(string Chain, string PortPairGroup, string PortPair, long Packets, long Bytes, long Drops)
+{
+    /// <summary>Gets packets discarded at the instance although no error was found in them (link down, receive queue full, TTL expired, no route, policy).</summary>
+    public long Discards { get; init; }
+
+    /// <summary>Gets packets received in error at the instance (IPv4 header checksum, truncated frame, L4 checksum where verified).</summary>
+    public long Errors { get; init; }
+
+    /// <summary>Gets discards and errors by reason (counter name to packets), only reasons that counted something.</summary>
+    public IReadOnlyDictionary<string, long> DropReasons { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Gets the depth of the instance's receive queue in packets (descriptors), or 0 when unknown.</summary>
+    public int RxQueueDepth { get; init; }
+
+    /// <summary>Gets the packets waiting in the instance's receive queue now (non-zero only while it is paused).</summary>
+    public int RxQueued { get; init; }
+}
 
 /// <summary>A virtual-time trial of one chain.</summary>
 /// <param name="Chain">The chain to drive.</param>

@@ -349,14 +349,14 @@ public sealed partial class TenantNetworkService
 
         if (fip is not null)
         {
-            ProbeFrames.RewriteSource(frame, flow, fip.Address, flow.SourcePort);
+            ProbeFrames.RewriteSource(frame, flow, fip.Address, flow.SourcePort, _options.UpdateChecksumsOnNat);
         }
         else
         {
             ushort translated = router.NextSnatPort;
             router.NextSnatPort = (ushort)(translated >= 60_000 ? 20_000 : translated + 1);
             router.Snat[(flow.Protocol, translated)] = (flow.Source, flow.SourcePort);
-            ProbeFrames.RewriteSource(frame, flow, router.GatewayIp, translated);
+            ProbeFrames.RewriteSource(frame, flow, router.GatewayIp, translated, _options.UpdateChecksumsOnNat);
         }
 
         ProbeFrames.DecrementHop(frame, flow);
@@ -394,7 +394,7 @@ public sealed partial class TenantNetworkService
         if (fip is not null)
         {
             at = _options.DistributedRouting ? _agents[fip.Port.NodeId] : _agents[NetworkNodeId];
-            ProbeFrames.RewriteDestination(frame, flow, fip.FixedIp, flow.DestinationPort);
+            ProbeFrames.RewriteDestination(frame, flow, fip.FixedIp, flow.DestinationPort, _options.UpdateChecksumsOnNat);
         }
         else
         {
@@ -404,7 +404,7 @@ public sealed partial class TenantNetworkService
                 return new Leg(Dropped(ProbeDropReason.NoRoute, $"router {router.Id} tracks no connection for {destination}:{flow.DestinationPort}; unsolicited traffic to a source-NAT address is dropped", obs), null, null);
             }
 
-            ProbeFrames.RewriteDestination(frame, flow, original.Address, original.Port);
+            ProbeFrames.RewriteDestination(frame, flow, original.Address, original.Port, _options.UpdateChecksumsOnNat);
         }
 
         ProbeFrames.TryFlow(frame, out flow);

@@ -112,12 +112,12 @@ internal static class ProbeFrames
     }
 
     /// <summary>Rewrites the IPv4 source address and port (or ICMP identifier), updating IP and L4 checksums incrementally.</summary>
-    public static void RewriteSource(Span<byte> frame, in FlowInfo flow, IPAddress address, ushort port) => Rewrite(frame, flow, address, port, source: true);
+    public static void RewriteSource(Span<byte> frame, in FlowInfo flow, IPAddress address, ushort port, bool updateL4 = true) => Rewrite(frame, flow, address, port, source: true, updateL4);
 
     /// <summary>Rewrites the IPv4 destination address and port (or ICMP identifier), updating IP and L4 checksums incrementally.</summary>
-    public static void RewriteDestination(Span<byte> frame, in FlowInfo flow, IPAddress address, ushort port) => Rewrite(frame, flow, address, port, source: false);
+    public static void RewriteDestination(Span<byte> frame, in FlowInfo flow, IPAddress address, ushort port, bool updateL4 = true) => Rewrite(frame, flow, address, port, source: false, updateL4);
 
-    private static void Rewrite(Span<byte> frame, in FlowInfo flow, IPAddress address, ushort port, bool source)
+    private static void Rewrite(Span<byte> frame, in FlowInfo flow, IPAddress address, ushort port, bool source, bool updateL4)
     {
         Ipv4View ip = new(frame[flow.L3Offset..]);
         uint oldAddress = source ? ip.Source : ip.Destination;
@@ -136,6 +136,11 @@ internal static class ProbeFrames
         {
             ushort oldId = BinaryPrimitives.ReadUInt16BigEndian(l4[IcmpFields.IdentifierPosition..]);
             BinaryPrimitives.WriteUInt16BigEndian(l4[IcmpFields.IdentifierPosition..], port);
+            if (!updateL4)
+            {
+                return;
+            }
+
             ushort c = BinaryPrimitives.ReadUInt16BigEndian(l4[IcmpFields.ChecksumPosition..]);
             BinaryPrimitives.WriteUInt16BigEndian(l4[IcmpFields.ChecksumPosition..], InternetChecksum.Update(c, oldId, port));
             return;
@@ -146,9 +151,9 @@ internal static class ProbeFrames
         ushort oldPort = BinaryPrimitives.ReadUInt16BigEndian(l4[portPosition..]);
         BinaryPrimitives.WriteUInt16BigEndian(l4[portPosition..], port);
         ushort checksum = BinaryPrimitives.ReadUInt16BigEndian(l4[checksumPosition..]);
-        if (flow.Protocol == IpProtocols.Udp && checksum == 0)
+        if (!updateL4 || (flow.Protocol == IpProtocols.Udp && checksum == 0))
         {
-            return; // no UDP checksum was sent (RFC 768): nothing to update
+            return; // a broken NAT that leaves the L4 checksum stale, or no UDP checksum was sent (RFC 768): nothing to update
         }
 
         checksum = InternetChecksum.Update(InternetChecksum.Update(checksum, oldAddress, newAddress), oldPort, port);

@@ -427,6 +427,56 @@ public sealed class ServiceChainEngine
     public ChainTrialResult RunTrial(ChainTrialOptions options, CancellationToken cancellationToken = default) =>
         ChainSimulator.Run(Volatile.Read(ref _latest).Config, options, _options.Model, null, cancellationToken);
 
+    /// <summary>
+    /// Runs trials of several applied chains on this engine's node and sums the node's totals. Each instance is its own
+    /// server in the model, so chains that share an instance are refused (their loads would meet in one queue).
+    /// </summary>
+    /// <param name="options">The chains' trials.</param>
+    /// <param name="cancellationToken">Cancels the trials.</param>
+    /// <returns>Each chain's result and the totals.</returns>
+    /// <exception cref="ConfigurationException">No chain, a chain twice, chains sharing an instance, or a chain's own problem.</exception>
+    public NodeTrialResult RunNodeTrial(NodeTrialOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        CompiledChains config = Volatile.Read(ref _latest).Config;
+        if (options.Chains is null || options.Chains.Count == 0)
+        {
+            ThrowHelper.ThrowConfiguration("node trial: give at least one chain trial.");
+        }
+
+        Dictionary<string, string> owner = new(StringComparer.Ordinal);
+        HashSet<string> seen = new(StringComparer.Ordinal);
+        foreach (ChainTrialOptions chain in options.Chains)
+        {
+            if (!seen.Add(chain.Chain))
+            {
+                ThrowHelper.ThrowConfiguration($"node trial: chain '{chain.Chain}' is given twice; give each chain once with its whole load.");
+            }
+
+            foreach (CompiledChain compiled in config.Chains.Where(c => c.Name == chain.Chain && !c.IsReverse))
+            {
+                foreach (string pair in compiled.Hops.SelectMany(h => h.InstanceIds).Select(id => config.Instances[id].PortPair))
+                {
+                    if (owner.TryGetValue(pair, out string? other) && other != chain.Chain)
+                    {
+                        ThrowHelper.ThrowConfiguration($"node trial: chains '{other}' and '{chain.Chain}' share instance '{pair}'; the model runs each chain on its own instances, so give chains that share none.");
+                    }
+
+                    owner[pair] = chain.Chain;
+                }
+            }
+        }
+
+        List<ChainTrialResult> results = [.. options.Chains.Select(c => ChainSimulator.Run(config, c, _options.Model, null, cancellationToken))];
+        return new NodeTrialResult(
+            results,
+            results.Sum(r => r.ThroughputPps),
+            results.Sum(r => r.ThroughputBitsPerSecond),
+            results.Sum(r => r.FlowsOffered),
+            results.Sum(r => r.CompletedFlowsPerSecond),
+            results.Sum(r => r.Lost.Values.Sum()));
+    }
+
     internal CompiledChains Config => Volatile.Read(ref _latest).Config;
 
     internal ChainRuntime Runtime => _runtime;

@@ -51,4 +51,8 @@ public sealed class ServiceChainingFeature : IServiceChainingFeature
         _engine.SetInstanceState(portPair, state);
         return ValueTask.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public ValueTask<NodeTrialResult> RunNodeTrialAsync(NodeTrialOptions options, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_engine.RunNodeTrial(options, cancellationToken));
 }

@@ -14,6 +14,7 @@ return args switch
     ["gherkin-throughput", ..] => GherkinParseThroughput.Run(Rounds(args)),
     ["step-matching", ..] => StepMatchingThroughput.Run(Rounds(args)),
     ["chain-throughput", .. var rest] => ChainThroughput.Run(rest),
+    ["flow-setup", ..] => NfvConformance.Benchmarks.Dataplane.FlowSetupCost.Run(args.Length > 1 ? Rounds(args) : 5),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -29,14 +29,19 @@ internal sealed class ChainSimulator
     private readonly DeterministicRandom _faultRandom;
     private readonly DeterministicRandom _pathRandom;
     private readonly VirtualClock _clock;
-    private readonly int _flowCount;
-    private readonly FlowKey[] _flowKeys;
-    private readonly ushort[] _pins;
-    private readonly int[] _affectedBy;
+    private readonly bool _newFlows;
+    private int _flowCount;
+    private int _flowsStarted;
+    private FlowKey[] _flowKeys;
+    private ushort[] _pins;
+    private int[] _affectedBy;
+    private long[] _flowSent;
+    private long[] _flowDelivered;
 
     // Per instance (indexed by compiled instance id).
     private readonly int[] _hopOf;
     private readonly long[] _servicePs;
+    private readonly long[] _setupPs;
     private readonly long[] _latencyPs;
     private readonly bool[] _up;
     private readonly bool[] _inService;
@@ -85,13 +90,15 @@ internal sealed class ChainSimulator
         _faultRandom = new DeterministicRandom(((long)options.Faults.Seed << 32) ^ (uint)options.Seed ^ 0x5EED_FA17);
         _pathRandom = new DeterministicRandom(~(long)options.Seed);
         _durationPs = options.Duration.Ticks * VirtualClock.PicosecondsPerTick;
-        _meanGapPs = PsPerSecond / options.OfferedLoadPps;
-        _burst = options.BurstSize;
+        _newFlows = options.NewFlowsPerSecond is not null;
+        _meanGapPs = PsPerSecond / (options.NewFlowsPerSecond ?? options.OfferedLoadPps);
+        _burst = _newFlows ? options.PacketsPerFlow : options.BurstSize;
 
         int n = config.Instances.Length;
         _hopOf = new int[n];
         Array.Fill(_hopOf, -1);
         _servicePs = new long[n];
+        _setupPs = new long[n];
         _latencyPs = new long[n];
         _up = new bool[n];
         _inService = new bool[n];
@@ -120,6 +127,7 @@ internal sealed class ChainSimulator
                 double capacityPs = PsPerSecond / cost.CapacityPps;
                 _hopOf[id] = j;
                 _servicePs[id] = (long)Math.Round(Math.Max(cyclePs, capacityPs));
+                _setupPs[id] = (long)Math.Round(model.FlowSetupCycles.GetValueOrDefault(instance.Function) * PsPerSecond / model.CpuHz);
                 _latencyPs[id] = cost.LatencyPerHop.Ticks * VirtualClock.PicosecondsPerTick;
                 _up[id] = true;
                 _inService[id] = true;
@@ -140,9 +148,11 @@ internal sealed class ChainSimulator
             _buckets[j] = (ushort[])_hops[j].Buckets.Clone();
         }
 
-        _flowCount = options.Flows;
+        _flowCount = _newFlows ? 1024 : options.Flows;
         _flowKeys = new FlowKey[_flowCount];
-        for (int f = 0; f < _flowCount; f++)
+        _flowSent = new long[_flowCount];
+        _flowDelivered = new long[_flowCount];
+        for (int f = 0; f < (_newFlows ? 0 : _flowCount); f++)
         {
             _flowKeys[f] = new FlowKey
             {
@@ -198,6 +208,16 @@ internal sealed class ChainSimulator
         if (options.BurstSize is < 1 or > 4096)
         {
             problems.Add($"burst size {options.BurstSize} must lie within 1-4096");
+        }
+
+        if (options.NewFlowsPerSecond is { } rate && !(rate > 0 && double.IsFinite(rate)))
+        {
+            problems.Add($"new flows per second {rate} must be positive");
+        }
+
+        if (options.PacketsPerFlow is < 1 or > 4096)
+        {
+            problems.Add($"packets per flow {options.PacketsPerFlow} must lie within 1-4096");
         }
 
         if (options.Flows < 1)
@@ -280,10 +300,40 @@ internal sealed class ChainSimulator
         long id = _sent + 1;
         int count = _burst;
         _sent += count;
-        int flow = _flowCount == 1 ? 0 : _traffic.Next(_flowCount);
-        long gap = _options.PoissonArrivals ? (long)Math.Max(1, _traffic.NextExponential(_meanGapPs * count)) : (long)Math.Max(1, Math.Round(_meanGapPs * count));
+        int flow = _newFlows ? StartFlow() : _flowCount == 1 ? 0 : _traffic.Next(_flowCount);
+        _flowSent[flow] += count;
+        double meanGap = _newFlows ? _meanGapPs : _meanGapPs * count;
+        long gap = _options.PoissonArrivals ? (long)Math.Max(1, _traffic.NextExponential(meanGap)) : (long)Math.Max(1, Math.Round(meanGap));
         _nextArrival = t + gap;
         ArriveAtHop(t, 0, flow, t, id, count, 0);
+    }
+
+    // A flow never seen before: a fresh 5-tuple (source address and port step through 60,000 ports per address).
+    private int StartFlow()
+    {
+        int flow = _flowsStarted++;
+        if (flow == _flowCount)
+        {
+            int grown = _flowCount * 2;
+            Array.Resize(ref _flowKeys, grown);
+            Array.Resize(ref _flowSent, grown);
+            Array.Resize(ref _flowDelivered, grown);
+            Array.Resize(ref _affectedBy, grown);
+            Array.Fill(_affectedBy, -1, _flowCount, grown - _flowCount);
+            Array.Resize(ref _pins, grown * _hops.Length);
+            Array.Fill(_pins, Unpinned, _flowCount * _hops.Length, (grown - _flowCount) * _hops.Length);
+            _flowCount = grown;
+        }
+
+        _flowKeys[flow] = new FlowKey
+        {
+            Source = 0x0A00_0000u + (uint)(flow / 60_000),
+            Destination = 0xC0A8_0000u | (uint)(_traffic.NextUInt64() & 0xFFFF),
+            SourcePort = (ushort)(1024 + (flow % 60_000)),
+            DestinationPort = 80,
+            Protocol = (byte)ClassifierProtocol.Udp,
+        };
+        return flow;
     }
 
     /// <summary>
@@ -316,8 +366,11 @@ internal sealed class ChainSimulator
 
         int slot = (flow * _hops.Length) + hop;
         ushort instance = _pins[slot];
+        bool newFlow = false;
         if (instance == Unpinned || !_inService[instance])
         {
+            // The flow is new to the instance it gets (or moved to it): its first packet pays the flow set-up.
+            newFlow = true;
             ushort[] buckets = _buckets[hop];
             instance = buckets[_flowKeys[flow].InstanceHash(_hops[hop].LbFields) & (CompiledHop.BucketsLength - 1)];
             if (instance == CompiledHop.NoInstance || !_inService[instance])
@@ -377,7 +430,8 @@ internal sealed class ChainSimulator
                 continue;
             }
 
-            long departure = Math.Max(arrival, _lastDeparture[instance]) + service;
+            long setup = newFlow && admitted == 0 ? (long)(_setupPs[instance] / _cpuShare[instance]) : 0;
+            long departure = Math.Max(arrival, _lastDeparture[instance]) + service + setup;
             _lastDeparture[instance] = departure;
             queue[(_queueHead[instance] + _queueCount[instance]) & mask] = departure;
             _queueCount[instance]++;
@@ -463,6 +517,7 @@ internal sealed class ChainSimulator
     private void Deliver(long t, int flow, long sendTime, long packetId, int count, long spacing)
     {
         _delivered += count;
+        _flowDelivered[flow] += count;
         for (int k = 0; k < count; k++)
         {
             long at = t + (k * spacing);
@@ -634,6 +689,16 @@ internal sealed class ChainSimulator
             lost[LossReasons[i]] = _lost[i];
         }
 
+        long offered = 0, completed = 0;
+        for (int f = 0; f < (_newFlows ? _flowsStarted : _flowCount); f++)
+        {
+            if (_flowSent[f] > 0)
+            {
+                offered++;
+                completed += _flowDelivered[f] == _flowSent[f] ? 1 : 0;
+            }
+        }
+
         static TimeSpan Ps(long ps) => TimeSpan.FromTicks(ps / VirtualClock.PicosecondsPerTick);
         ChainLatency latency = _latency.Count == 0
             ? new ChainLatency(0, 0, 0, 0, 0)
@@ -653,6 +718,10 @@ internal sealed class ChainSimulator
                 f.RecoveredAt is { } r ? Ps(r - f.CrashedAt) : null))],
             Digest = _digest,
             Events = _events,
+            FlowsOffered = offered,
+            FlowsCompleted = completed,
+            CompletedFlowsPerSecond = completed / _options.Duration.TotalSeconds,
+            ThroughputBitsPerSecond = _deliveredInWindow * (_options.FrameSize + 20) * 8.0 / _options.Duration.TotalSeconds,
         };
     }
 

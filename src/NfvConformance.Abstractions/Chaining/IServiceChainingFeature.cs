@@ -47,6 +47,12 @@ public interface IServiceChainingFeature
     /// <param name="cancellationToken">Cancels before the change.</param>
     /// <returns>A task that completes when the state is in force (and, on <see cref="InstanceState.Running"/>, the queued packets have been processed).</returns>
     ValueTask SetInstanceStateAsync(string portPair, InstanceState state, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs seeded virtual-time trials of several applied chains together on one node and reports the node's totals.</summary>
+    /// <param name="options">The chains' trials (they must not share an instance).</param>
+    /// <param name="cancellationToken">Cancels the trials.</param>
+    /// <returns>Each chain's result and the node's totals.</returns>
+    ValueTask<NodeTrialResult> RunNodeTrialAsync(NodeTrialOptions options, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The state of a service-function instance and its interface, as a tester can set it on real gear.</summary>
@@ -197,6 +203,17 @@ public sealed record ChainTrialOptions(string Chain)
 
     /// <summary>Gets how long the control plane takes to notice a crashed instance and move its flows (health-check detection time).</summary>
     public TimeSpan FailureDetection { get; init; } = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>
+    /// Gets the rate at which new flows start, in flows per second, or null for a fixed population of
+    /// <see cref="Flows"/> flows. When set, every arrival is the start of a flow never seen before (a fresh 5-tuple),
+    /// which sends <see cref="PacketsPerFlow"/> packets at once; <see cref="OfferedLoadPps"/>, <see cref="Flows"/> and
+    /// <see cref="BurstSize"/> are then ignored, and each stateful instance pays its flow set-up cost at every flow.
+    /// </summary>
+    public double? NewFlowsPerSecond { get; init; }
+
+    /// <summary>Gets the packets each new flow sends (1 to 4096) when <see cref="NewFlowsPerSecond"/> is set.</summary>
+    public int PacketsPerFlow { get; init; } = 1;
 }
 
 /// <summary>What a virtual-time trial measured.</summary>
@@ -225,7 +242,32 @@ public sealed record ChainTrialResult
 
     /// <summary>Gets the number of discrete events processed.</summary>
     public required long Events { get; init; }
+
+    /// <summary>Gets the distinct flows (5-tuples) that sent at least one packet.</summary>
+    public long FlowsOffered { get; init; }
+
+    /// <summary>Gets the flows every packet of which was delivered.</summary>
+    public long FlowsCompleted { get; init; }
+
+    /// <summary>Gets the flows completed per second of the trial (the sustained new-flow rate in a new-flow trial).</summary>
+    public double CompletedFlowsPerSecond { get; init; }
+
+    /// <summary>Gets the bits per second delivered within the trial's duration, counting each frame with its 20 bytes of preamble and inter-frame gap (RFC 2544 line-rate accounting).</summary>
+    public double ThroughputBitsPerSecond { get; init; }
 }
+
+/// <summary>Trials of several chains at once on one node: each chain carries its own load, and the node's totals are what RC1's per-node figures measure.</summary>
+/// <param name="Chains">One trial per chain; the chains must not share an instance (a shared instance would be one server carrying both loads).</param>
+public sealed record NodeTrialOptions(IReadOnlyList<ChainTrialOptions> Chains);
+
+/// <summary>What a node trial measured: each chain's result and the node's totals.</summary>
+/// <param name="Chains">Each chain's result, in the order asked.</param>
+/// <param name="DeliveredPps">Packets per second delivered within the trial, over all chains.</param>
+/// <param name="ThroughputBitsPerSecond">Bits per second delivered, over all chains (frames plus preamble and inter-frame gap).</param>
+/// <param name="ConcurrentFlows">Distinct flows carried by the node in the trial, over all chains.</param>
+/// <param name="CompletedFlowsPerSecond">Flows completed per second, over all chains.</param>
+/// <param name="Lost">Packets lost over all chains.</param>
+public sealed record NodeTrialResult(IReadOnlyList<ChainTrialResult> Chains, double DeliveredPps, double ThroughputBitsPerSecond, long ConcurrentFlows, double CompletedFlowsPerSecond, long Lost);
 
 /// <summary>End-to-end latency figures in nanoseconds (percentiles within 0.1 %, min and max exact).</summary>
 /// <param name="MinNs">Smallest.</param>

@@ -205,9 +205,10 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="port">The destination port number.</param>
     /// <param name="payload">Payload bytes.</param>
     /// <param name="fault">Underlay fault.</param>
-    public void ProbeFromPort(string protocol, string from, string to, int port, int payload = 32, UnderlayFault fault = UnderlayFault.None)
+    /// <param name="ipv6">Whether to address the destination port's IPv6 address.</param>
+    public void ProbeFromPort(string protocol, string from, string to, int port, int payload = 32, UnderlayFault fault = UnderlayFault.None, bool ipv6 = false)
     {
-        string destination = _ports.ContainsKey(to) ? Port(to).FixedIps[0] : to;
+        string destination = !_ports.ContainsKey(to) ? to : ipv6 ? V6(to) : Port(to).FixedIps.First(a => !a.Contains(':', StringComparison.Ordinal));
         LastProbe = Service.Probe(new TenantProbe(ProjectId(_ports[from].Project), destination, Protocol(protocol))
         {
             FromPortId = Port(from).Id,
@@ -249,6 +250,22 @@ public sealed class TenantNetworkingDriver : IDisposable
         ProbeResult r = Last();
         Check.That(r.Request.Delivered && r.Request.DeliveredToPortId == Port(port).Id, $"The probe was not delivered to port '{port}' ({Port(port).Id}): delivered {r.Request.Delivered} to {r.Request.DeliveredToPortId ?? "-"}, {r.Request.DropReason}: {r.Request.DropDetail}.");
         Check.That(r.Reply is { Delivered: true }, $"The reply was not delivered back: {r.Reply?.DropReason}: {r.Reply?.DropDetail}.");
+    }
+
+    /// <summary>Checks the last probe's request and reply were IPv6 between the two ports' IPv6 addresses, as sent and as received.</summary>
+    /// <param name="from">The source port alias.</param>
+    /// <param name="to">The destination port alias.</param>
+    public void CheckIpv6Between(string from, string to)
+    {
+        ProbeResult r = Last();
+        foreach ((ProbePath path, string src, string dst) in new[] { (r.Request, from, to), (r.Reply!, to, from) })
+        {
+            foreach (ObservedFrame f in path.Frames.Where(f => f.Point is ObservationPoint.SourcePort or ObservationPoint.DestinationPort))
+            {
+                TenantFrame frame = TenantFrame.Read(f.Frame, $"frame at {f.Point}");
+                Check.That(frame.IpVersion == 6 && frame.Source!.ToString() == V6(src) && frame.Destination!.ToString() == V6(dst), $"At {f.Point} the frame is IPv{frame.IpVersion} {frame.Source} -> {frame.Destination}; expected IPv6 {V6(src)} -> {V6(dst)}.");
+            }
+        }
     }
 
     /// <summary>Checks the last probe was dropped for a reason.</summary>
@@ -819,6 +836,9 @@ public sealed class TenantNetworkingDriver : IDisposable
     {
         _evidence.Record(new Measurement("probe_delivered", r.Request.Delivered ? 1 : 0, "bool"));
     }
+
+    private string V6(string port) =>
+        Port(port).FixedIps.FirstOrDefault(a => a.Contains(':', StringComparison.Ordinal)) ?? throw new ConformanceCheckException($"Port '{port}' has no IPv6 address: give its network an IPv6 subnet.");
 
     private ProbeResult Last() => LastProbe ?? throw new ConformanceCheckException("No probe was sent in this scenario.");
 

@@ -126,6 +126,20 @@ public sealed class TenantNetworkingSteps
     [When("a {word} probe goes from port {string} to {string} port {int}")]
     public void WhenProbe(string protocol, string from, string to, int port) => _driver.ProbeFromPort(protocol, from, to, port);
 
+    /// <summary>Sends one probe over IPv6 from a port to another port's IPv6 address.</summary>
+    /// <param name="protocol">tcp, udp or icmp.</param>
+    /// <param name="from">The source port alias.</param>
+    /// <param name="to">The destination port alias.</param>
+    /// <param name="port">The destination port number.</param>
+    [When("a {word} probe over IPv6 goes from port {string} to {string} port {int}")]
+    public void WhenProbeV6(string protocol, string from, string to, int port) => _driver.ProbeFromPort(protocol, from, to, port, ipv6: true);
+
+    /// <summary>Checks the probe and its reply were IPv6 between the two ports' IPv6 addresses.</summary>
+    /// <param name="from">The source port alias.</param>
+    /// <param name="to">The destination port alias.</param>
+    [Then("the probe and its reply were IPv6 between the IPv6 addresses of ports {string} and {string}")]
+    public void ThenIpv6(string from, string to) => _driver.CheckIpv6Between(from, to);
+
     /// <summary>Sends one probe with a given payload size.</summary>
     /// <param name="protocol">tcp, udp or icmp.</param>
     /// <param name="payload">Payload bytes.</param>

@@ -287,7 +287,8 @@ internal sealed partial class EmulatedLoadBalancer
     private void Log(LbSeverity severity, string kind, string subject, string message)
     {
         LbSeverity logged = _options.SeverityLevels ? severity : LbSeverity.Informational;
-        DateTimeOffset time = _start + Now;
+        DateTimeOffset exact = _start + Now;
+        DateTimeOffset time = new(exact.Ticks - (exact.Ticks % 10), exact.Offset); // RFC 5424 carries microseconds
         const int Local0 = 16;
         string syslog = $"<{(Local0 * 8) + (int)logged}>1 {time.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ffffffZ} {_spec.Name} nfv-lb - {kind} [lb@32473 subject=\"{subject}\"] {message}";
         _events.Add(new LbEvent(_events.Count + 1, time, logged, kind, subject, message, syslog));

@@ -386,7 +386,7 @@ public sealed class LoadBalancerDriver : IDisposable
             List<LbReplyFrame> replies = [.. xs.SelectMany(x => x.Replies)];
             Check.That(replies.Count == 1, $"Datagram {d}: member {at[0]} answered {replies.Count} times; it answers once it has reassembled a datagram whose UDP checksum verifies.");
             string answer = Encoding.ASCII.GetString(UdpPayload(replies[0].Frame));
-            Check.That(answer.EndsWith($" {size + 8}", StringComparison.Ordinal), $"Datagram {d}: member {at[0]} reassembled '{answer}', not the {size + 8}-byte datagram.");
+            Check.That(answer.EndsWith($" {size}", StringComparison.Ordinal), $"Datagram {d}: member {at[0]} answered '{answer}', not that it reassembled the {size}-byte payload.");
             LbExchange whole = Send(Udp(source, vip, sport, (ushort)port, new byte[64]));
             Check.That(whole.Forwarded.Count == 1 && whole.Forwarded[0].Member == at[0], $"Datagram {d}: an unfragmented datagram of the same flow went to {whole.Forwarded.FirstOrDefault()?.Member ?? whole.DropReason}, not {at[0]}.");
             used.Add(at[0]);

@@ -193,7 +193,7 @@ public sealed class LoadBalancerSteps
     /// <summary>Sends HTTP/1.1 requests on one connection and checks each reached its pool.</summary>
     /// <param name="port">The port.</param>
     /// <param name="table">Rows of host, path and pool.</param>
-    [Then("HTTP/1.1 requests on one connection to port {int} reach the pool of their host and path:")]
+    [Then("HTTP\\/1.1 requests on one connection to port {int} reach the pool of their host and path:")]
     public void ThenHttp(int port, DataTable table) => _driver.CheckHttpRouting(port, [.. Rows(table)]);
 
     /// <summary>Opens TLS connections and checks each reached the pool of its ClientHello's server name.</summary>
@@ -206,7 +206,7 @@ public sealed class LoadBalancerSteps
     /// <summary>Sends HTTP/2 streams on one connection and checks each reached its pool.</summary>
     /// <param name="port">The port.</param>
     /// <param name="table">Rows of authority, path and pool.</param>
-    [Then("HTTP/2 streams of one connection to port {int} reach the pool of their :authority and :path:")]
+    [Then("HTTP\\/2 streams of one connection to port {int} reach the pool of their :authority and :path:")]
     public void ThenHttp2(int port, DataTable table) => _driver.CheckHttp2Routing(port, [.. Rows(table)]);
 
     /// <summary>Starts QUIC connections, migrates each client, and checks the connection stays on its member.</summary>

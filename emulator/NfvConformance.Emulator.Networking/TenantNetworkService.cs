@@ -557,6 +557,25 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     });
 
     /// <inheritdoc />
+    public TimedOperation<SecurityGroup> RemoveSecurityGroupRule(string projectId, string securityGroupId, SecurityGroupRule rule) => Timed(() =>
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        SecurityGroupState sg = OwnGroup(projectId, securityGroupId);
+        if (!sg.Rules.Remove(rule))
+        {
+            throw new TenantNetworkingException($"Security group {securityGroupId} has no rule {rule}: list the group and pass one of its rules.");
+        }
+
+        foreach (PortState port in _ports.Values.Where(p => p.SecurityGroupIds.Contains(sg.Id)))
+        {
+            port.Connections.Clear();
+        }
+
+        Emit(projectId, "security_group", sg.Id, "security_group_rule.delete.end", "ACTIVE");
+        return sg.ToContract();
+    });
+
+    /// <inheritdoc />
     public TimedOperation<NetworkShare> ShareNetwork(string projectId, string networkId, string targetProjectId) => Timed(() =>
     {
         NetworkState network = OwnNetwork(projectId, networkId);

@@ -158,6 +158,36 @@ public sealed class TenantNetworkServiceTests
     }
 
     [Test]
+    public void EgressRulesLimitWhatAPortMaySend()
+    {
+        using Lab lab = new(new TenantNetworkingOptions());
+        SecurityGroup g = lab.Service.CreateSecurityGroup(lab.A, "locked").Result;
+        foreach (SecurityGroupRule rule in g.Rules)
+        {
+            lab.Service.RemoveSecurityGroupRule(lab.A, g.Id, rule);
+        }
+
+        lab.Service.AddSecurityGroupRule(lab.A, g.Id, new SecurityGroupRule(RuleDirection.Egress, "udp") { PortRangeMin = 53, PortRangeMax = 53 });
+        lab.Service.SetPortSecurityGroups(lab.A, lab.A1, [g.Id]);
+        SecurityGroup dnsServer = lab.Service.CreateSecurityGroup(lab.A, "dns").Result;
+        lab.Service.AddSecurityGroupRule(lab.A, dnsServer.Id, new SecurityGroupRule(RuleDirection.Ingress, null));
+        lab.Service.SetPortSecurityGroups(lab.A, lab.A2, [dnsServer.Id]);
+        Assert.That(lab.Service.Probe(new TenantProbe(lab.A, lab.A2Ip, ProbeProtocol.Tcp) { FromPortId = lab.A1, DestinationPort = 80 }).Request.DropReason, Is.EqualTo(ProbeDropReason.SecurityGroupEgress));
+        ProbeResult dns = lab.Service.Probe(new TenantProbe(lab.A, lab.A2Ip, ProbeProtocol.Udp) { FromPortId = lab.A1, DestinationPort = 53 });
+        Assert.That(dns.Request.Delivered && dns.Reply!.Delivered, Is.True, "the reply comes back through the connection state");
+
+        using Lab open = new(new TenantNetworkingOptions { EnforceSecurityGroups = false });
+        SecurityGroup o = open.Service.CreateSecurityGroup(open.A, "locked").Result;
+        foreach (SecurityGroupRule rule in o.Rules)
+        {
+            open.Service.RemoveSecurityGroupRule(open.A, o.Id, rule);
+        }
+
+        open.Service.SetPortSecurityGroups(open.A, open.A1, [o.Id]);
+        Assert.That(open.Service.Probe(new TenantProbe(open.A, open.A2Ip, ProbeProtocol.Tcp) { FromPortId = open.A1, DestinationPort = 80 }).Request.Delivered, Is.True);
+    }
+
+    [Test]
     public void OverlappingTenantNetworksStayApartUnlessTheyShareAVni()
     {
         using Lab lab = new(new TenantNetworkingOptions());

@@ -121,6 +121,13 @@ public interface ITenantNetworking
     /// <returns>The group and the time until every node enforces the rule.</returns>
     TimedOperation<SecurityGroup> AddSecurityGroupRule(string projectId, string securityGroupId, SecurityGroupRule rule);
 
+    /// <summary>Removes a rule from a security group (the rule equal to the one given).</summary>
+    /// <param name="projectId">The calling project.</param>
+    /// <param name="securityGroupId">The group.</param>
+    /// <param name="rule">The rule to remove, equal in every field to one of the group's.</param>
+    /// <returns>The group and the time until no node enforces the rule any more.</returns>
+    TimedOperation<SecurityGroup> RemoveSecurityGroupRule(string projectId, string securityGroupId, SecurityGroupRule rule);
+
     /// <summary>Shares a network with another project (a Neutron RBAC policy <c>access_as_shared</c>): a trust relationship.</summary>
     /// <param name="projectId">The owning project.</param>
     /// <param name="networkId">The network.</param>

@@ -172,6 +172,26 @@ public sealed class TenantNetworkingDriver : IDisposable
         _groups[group] = (project, g);
     }
 
+    /// <summary>Replaces a group's egress rules with one egress rule.</summary>
+    /// <param name="group">The group alias.</param>
+    /// <param name="protocol">tcp or udp.</param>
+    /// <param name="from">Lowest destination port.</param>
+    /// <param name="to">Highest destination port.</param>
+    /// <param name="prefix">Remote (destination) prefix.</param>
+    public void RestrictEgress(string group, string protocol, int from, int to, string prefix)
+    {
+        (string project, SecurityGroup g) = _groups[group];
+        string p = ProjectId(project);
+        foreach (SecurityGroupRule rule in g.Rules.Where(r => r.Direction == RuleDirection.Egress))
+        {
+            g = Service.RemoveSecurityGroupRule(p, g.Id, rule).Result;
+        }
+
+        g = Service.AddSecurityGroupRule(p, g.Id, new SecurityGroupRule(RuleDirection.Egress, protocol) { PortRangeMin = from, PortRangeMax = to, RemoteIpPrefix = prefix }).Result;
+        Check.That(g.Rules.Count(r => r.Direction == RuleDirection.Egress) == 1, $"Group '{group}' has {g.Rules.Count(r => r.Direction == RuleDirection.Egress)} egress rules after the restriction; expected 1.");
+        _groups[group] = (project, g);
+    }
+
     /// <summary>Puts a port in one security group (replacing the default).</summary>
     /// <param name="port">The port alias.</param>
     /// <param name="group">The group alias.</param>

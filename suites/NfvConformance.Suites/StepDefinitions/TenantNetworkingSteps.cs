@@ -88,6 +88,15 @@ public sealed class TenantNetworkingSteps
     [Given("project {string} has security group {string} with no ingress rule")]
     public void GivenEmptyGroup(string project, string group) => _driver.CreateGroup(project, group, null, 0, 0, string.Empty);
 
+    /// <summary>Replaces a group's egress rules (all egress, by default) with one egress rule.</summary>
+    /// <param name="group">The group alias.</param>
+    /// <param name="protocol">tcp or udp.</param>
+    /// <param name="from">Lowest destination port.</param>
+    /// <param name="to">Highest destination port.</param>
+    /// <param name="prefix">Destination prefix.</param>
+    [Given("security group {string} lets out only {word} ports {int}-{int} to {string}")]
+    public void GivenEgress(string group, string protocol, int from, int to, string prefix) => _driver.RestrictEgress(group, protocol, from, to, prefix);
+
     /// <summary>Puts a port in a security group instead of the default one.</summary>
     /// <param name="port">The port alias.</param>
     /// <param name="group">The group alias.</param>

@@ -10,7 +10,8 @@ Feature: The load balancer keeps SCTP, MPTCP and QUIC sessions on one member and
     HMAC-SHA256 (a wrong member resets an unknown token).
   - HTTP/1.1 requests on one keep-alive connection are routed by Host and path; HTTPS by the server name in the TLS
     ClientHello (real bytes from .NET's SslStream), passed through untouched.
-  - HTTP/2 (RFC 9113): streams of one connection, HPACK-coded with the dynamic table (RFC 7541), are routed one by one
+  - HTTP/2 (RFC 9113): streams of one connection, HPACK-coded (RFC 7541: static table, Huffman-coded values entered
+    in the dynamic table and referenced from it by later streams), are routed one by one
     by :authority and :path, so one connection reaches several pools.
   - QUIC (RFC 9000): the balancer routes by destination connection ID, so when the client migrates to a new address
     and port, its packets still reach the member that issued the connection ID, which answers on the connection.

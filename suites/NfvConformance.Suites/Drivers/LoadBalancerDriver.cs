@@ -540,8 +540,8 @@ public sealed class LoadBalancerDriver : IDisposable
             }
             else
             {
-                block.Add(0x41); // literal with incremental indexing, name :authority (static 1)
-                HpackString(block, authority);
+                block.Add(0x41); // literal with incremental indexing, name :authority (static 1), value Huffman-coded
+                HpackHuffman(block, authority);
                 indexed.Insert(0, authority);
             }
 
@@ -708,6 +708,56 @@ public sealed class LoadBalancerDriver : IDisposable
         block.Add((byte)bytes.Length);
         block.AddRange(bytes);
     }
+
+    /// <summary>
+    /// Writes an HPACK string literal Huffman-coded (RFC 7541 section 5.2) with the appendix B codes of lower-case
+    /// letters, digits, '-', '.' and '/'; other text is written as a raw literal.
+    /// </summary>
+    private static void HpackHuffman(List<byte> block, string value)
+    {
+        if (!value.All(c => HuffmanCodes.ContainsKey(c)))
+        {
+            HpackString(block, value);
+            return;
+        }
+
+        List<byte> coded = [];
+        ulong bits = 0;
+        int count = 0;
+        foreach (char c in value)
+        {
+            (uint code, int length) = HuffmanCodes[c];
+            bits = (bits << length) | code;
+            count += length;
+            while (count >= 8)
+            {
+                coded.Add((byte)(bits >> (count - 8)));
+                count -= 8;
+            }
+        }
+
+        if (count > 0)
+        {
+            coded.Add((byte)((bits << (8 - count)) | ((1u << (8 - count)) - 1))); // pad with the EOS prefix (ones)
+        }
+
+        Check.That(coded.Count < 127, $"'{value}' is too long for this client's one-byte HPACK length.");
+        block.Add((byte)(0x80 | coded.Count));
+        block.AddRange(coded);
+    }
+
+    private static readonly Dictionary<char, (uint Code, int Length)> HuffmanCodes = new()
+    {
+        ['-'] = (0x16, 6), ['.'] = (0x17, 6), ['/'] = (0x18, 6),
+        ['0'] = (0x0, 5), ['1'] = (0x1, 5), ['2'] = (0x2, 5), ['3'] = (0x19, 6), ['4'] = (0x1a, 6),
+        ['5'] = (0x1b, 6), ['6'] = (0x1c, 6), ['7'] = (0x1d, 6), ['8'] = (0x1e, 6), ['9'] = (0x1f, 6),
+        ['a'] = (0x3, 5), ['b'] = (0x23, 6), ['c'] = (0x4, 5), ['d'] = (0x24, 6), ['e'] = (0x5, 5),
+        ['f'] = (0x25, 6), ['g'] = (0x26, 6), ['h'] = (0x27, 6), ['i'] = (0x6, 5), ['j'] = (0x74, 7),
+        ['k'] = (0x75, 7), ['l'] = (0x28, 6), ['m'] = (0x29, 6), ['n'] = (0x2a, 6), ['o'] = (0x7, 5),
+        ['p'] = (0x2b, 6), ['q'] = (0x76, 7), ['r'] = (0x2c, 6), ['s'] = (0x8, 5), ['t'] = (0x9, 5),
+        ['u'] = (0x2d, 6), ['v'] = (0x77, 7), ['w'] = (0x78, 7), ['x'] = (0x79, 7), ['y'] = (0x7a, 7),
+        ['z'] = (0x7b, 7),
+    };
 
     private static byte[] FindMptcp(byte[] tcp)
     {

@@ -248,6 +248,13 @@ public sealed partial class ContainerPlatformEmulator
     private ProbeOutcome Switch(PodRecord pod, Attachment attachment, byte[] frame, List<string> path)
     {
         FrameFields sent = Frames.Read(frame);
+        bool connected = attachment.Ips.Any(ip => Connected(ip.Address, ip.Prefix).Contains(sent.Destination))
+            || attachment.Routes.Any(r => IPNetwork.TryParse(r.Destination, out IPNetwork n) && n.Contains(sent.Destination));
+        if (!connected)
+        {
+            return Dropped($"no route to {sent.Destination} over {attachment.Interface}: it is outside the interface's subnets ({string.Join(", ", attachment.Ips.Select(i => Connected(i.Address, i.Prefix)))}) and routes", path);
+        }
+
         (PodRecord Pod, Attachment Attachment)? target = _pods.Values
             .Where(p => p.SandboxReady)
             .SelectMany(p => p.Attachments.Where(a => !a.ClusterDefault).Select(a => (Pod: p, Attachment: a)))
@@ -268,6 +275,12 @@ public sealed partial class ContainerPlatformEmulator
         byte[] answer = Frames.Build(target.Value.Attachment.Mac, attachment.Mac, seen.Destination, seen.Source, seen.Protocol, seen.Protocol == ProbeProtocol.Icmp ? seen.SourcePort : seen.DestinationPort, seen.SourcePort, reply: true);
         bool back = attachment.Ips.Any(i => i.Address.Equals(Frames.Read(answer).Destination));
         return new ProbeOutcome(true, null, receiver, seen.Source.ToString(), seen.Destination.ToString(), back, back ? null : "the answer's destination is not on the sender's interface", path);
+    }
+
+    private static IPNetwork Connected(IPAddress address, int prefix)
+    {
+        int bits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        return new IPNetwork(Addresses.FromInteger(Addresses.ToInteger(address) >> (bits - prefix) << (bits - prefix), address.AddressFamily), prefix);
     }
 
     private sealed record Sender(PodRecord? Pod, Attachment? Attachment, ClusterNode? Node, byte[] Mac);

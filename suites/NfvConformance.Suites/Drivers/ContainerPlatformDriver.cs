@@ -173,7 +173,7 @@ public sealed partial class ContainerPlatformDriver : IDisposable
         {
             n++;
             string from = Resolve(row["from"]);
-            string over = row["over"];
+            string over = Resolve(row["over"]);
             ProbeProtocol protocol = Enum.Parse<ProbeProtocol>(row["protocol"], ignoreCase: true);
             int port = int.Parse(row["port"], CultureInfo.InvariantCulture);
             string destination = Target(row["to"]);
@@ -601,6 +601,11 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             case "node2":
                 Check.That(nodes.Count > 1, "The cluster has one node; this scenario needs two.");
                 return nodes[1].Name;
+            case "uplink1" or "uplink2":
+                NodeView node = nodes[key[^1] - '1'];
+                string address = node.Addresses.First(a => a.Type == "InternalIP").Address;
+                return Platform.GetHostInterfaces(node.Name).FirstOrDefault(i => i.Addresses.Any(a => a.StartsWith(address + "/", StringComparison.Ordinal)))?.Name
+                    ?? throw new ConformanceCheckException($"No interface of node {node.Name} carries its InternalIP {address}.");
         }
 
         if (key.StartsWith("free:", StringComparison.Ordinal) || key.StartsWith("over:", StringComparison.Ordinal))
@@ -610,7 +615,7 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             return (key[0] == 'f' ? most : most + 1).ToString(CultureInfo.InvariantCulture);
         }
 
-        throw new ConformanceCheckException($"Unknown placeholder ${{{key}}}; use ${{node1}}, ${{node2}}, ${{free:RESOURCE}} or ${{over:RESOURCE}}.");
+        throw new ConformanceCheckException($"Unknown placeholder ${{{key}}}; use ${{node1}}, ${{node2}}, ${{uplink1}}, ${{uplink2}}, ${{free:RESOURCE}} or ${{over:RESOURCE}}.");
     }
 
     private (string? Namespace, string Name) Reference(string reference)

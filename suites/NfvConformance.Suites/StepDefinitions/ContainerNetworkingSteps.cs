@@ -16,12 +16,12 @@ public sealed class ContainerNetworkingSteps
 
     /// <summary>Applies Kubernetes manifests (namespaces and IP pools get a run-unique suffix; <c>${node1}</c>, <c>${node2}</c> name nodes) and checks every document was accepted.</summary>
     /// <param name="manifests">The YAML documents.</param>
-    [Given("the manifests are applied:")]
+    [Given("the Kubernetes manifests are applied:")]
     public void GivenApplied(string manifests) => _driver.Apply(manifests);
 
     /// <summary>Applies Kubernetes manifests and checks every document was accepted.</summary>
     /// <param name="manifests">The YAML documents.</param>
-    [When("the manifests are applied:")]
+    [When("the Kubernetes manifests are applied:")]
     public void WhenApplied(string manifests) => _driver.Apply(manifests);
 
     /// <summary>Applies the last manifests again and checks every object is reported unchanged.</summary>

@@ -504,6 +504,7 @@ public sealed class TenantNetworkingDriver : IDisposable
         {
             VictimLoad = victimLoad,
             AttackerLoad = attackerLoad,
+            Rounds = 100,
         });
         _evidence.Record(new Measurement("victim_loss_ratio", result.Victim.LossRatio, "ratio"));
         _evidence.Record(new Measurement("attacker_loss_ratio", result.Attacker.LossRatio, "ratio"));

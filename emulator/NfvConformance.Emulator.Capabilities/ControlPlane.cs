@@ -11,6 +11,7 @@ using NfvConformance.Emulator.Capabilities.Internal.Lifecycle;
 using NfvConformance.Emulator.Capabilities.Internal.Placement;
 using NfvConformance.Emulator.Capabilities.Internal.Publishing;
 using NfvConformance.Emulator.Capabilities.Internal.Sites;
+using NfvConformance.Emulator.Capabilities.Timing;
 
 namespace NfvConformance.Emulator.Capabilities;
 
@@ -42,6 +43,7 @@ public sealed class ControlPlane
             [typeof(INegotiator)] = placement,
             [typeof(IPlacementService)] = placement,
             [typeof(IVnfLifecycle)] = lifecycle,
+            [typeof(IPtpSynchronisation)] = new PtpSynchronisation(_publisher, options.Ptp),
         };
     }
 

@@ -21,4 +21,7 @@ public sealed class ControlPlaneOptions
 
     /// <summary>Gets the virtual start time of the control plane's clock.</summary>
     public DateTimeOffset StartTime { get; init; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Gets the physical constants of the emulated PTP timing path (fibre delay, asymmetry, time-stamp noise).</summary>
+    public Timing.PtpModel Ptp { get; init; } = new();
 }

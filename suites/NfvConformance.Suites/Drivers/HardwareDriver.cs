@@ -16,6 +16,7 @@ public sealed class HardwareDriver : IDisposable
     private readonly List<CapabilityChangeSet> _notified = [];
     private IDisposable? _subscription;
     private int? _freeVfsBefore;
+    private IReadOnlyList<PtpRun> _ptpRuns = [];
 
     /// <summary>Creates the driver for one scenario.</summary>
     /// <param name="run">The run.</param>
@@ -384,6 +385,196 @@ public sealed class HardwareDriver : IDisposable
         }
 
         Check.That(problems.Count == 0, $"AF_XDP is offered, so worker nodes need zero-copy-capable netdevs: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>Returns the nodes of the profile that carry a profile extension (none makes the scenario not applicable).</summary>
+    /// <param name="extension">The extension, for example <c>rt-tsn</c>.</param>
+    /// <returns>The nodes.</returns>
+    public IReadOnlyList<(NodeCapabilities Node, NodeHardware Hardware)> NodesWithExtension(string extension)
+    {
+        List<(NodeCapabilities Node, NodeHardware Hardware)> nodes = [.. ProfileNodes().Where(p => p.Node.Extensions.Contains(extension, StringComparer.Ordinal))];
+        if (nodes.Count == 0)
+        {
+            throw new Gherkin.Runtime.ScenarioNotApplicableException($"no {_run.Target.Profile} node carries the '{extension}' profile extension");
+        }
+
+        return nodes;
+    }
+
+    /// <summary>
+    /// Checks that every node with the extension has a port with a PTP hardware clock, hardware transmit and receive
+    /// time-stamping (<c>ethtool -T</c>) and SyncE, and publishes time-sensitive networking (RM:e.cap.027) as offered.
+    /// </summary>
+    /// <param name="extension">The extension.</param>
+    public void CheckTimeSensitivePorts(string extension)
+    {
+        List<string> problems = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in NodesWithExtension(extension))
+        {
+            List<NicInfo> ports = [.. hw.Nics.Where(n => n.LinkUp && n.Timestamping is { PtpHardwareClock: true, SyncE: true })];
+            _evidence.Record(new($"ptp_synce_ports:{node.Id}", ports.Count, "ports"));
+            if (ports.Count == 0)
+            {
+                problems.Add($"{node.Id} has no port with a PTP hardware clock, hardware time-stamping and SyncE ({string.Join(", ", hw.Nics.Select(n => $"{n.Name}: {(n.Timestamping is { } t ? $"[{string.Join(" ", t.Capabilities)}] ptp={t.PtpClockIndex?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} synce={t.SyncE}" : "no time-stamping reported")}"))})");
+            }
+
+            if (!node.Offers("RM:e.cap.027"))
+            {
+                problems.Add($"{node.Id} does not publish RM:e.cap.027 as offered ({(node.Capabilities.TryGetValue("RM:e.cap.027", out CapabilityValue? v) ? v.Raw : "absent")})");
+            }
+        }
+
+        Check.That(problems.Count == 0, $"'{extension}' nodes need PTP hardware clocks with SyncE: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>Runs PTP on the first PTP/SyncE port of every node with the extension, through the target's synchronisation facet.</summary>
+    /// <param name="extension">The extension.</param>
+    /// <param name="seconds">How long each run lasts.</param>
+    /// <returns>The runs.</returns>
+    public IReadOnlyList<PtpRun> Synchronise(string extension, int seconds)
+    {
+        IPtpSynchronisation ptp = TargetFacets.Require<IPtpSynchronisation>(_run);
+        List<PtpRun> runs = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in NodesWithExtension(extension))
+        {
+            NicInfo port = hw.Nics.FirstOrDefault(n => n.LinkUp && n.Timestamping is { PtpHardwareClock: true }) ?? hw.Nics.First();
+            PtpRun run = ptp.Synchronise(new PtpRunRequest(node.Id, port.Name, TimeSpan.FromSeconds(seconds), Seed: _run.Options.Seed));
+            Check.That(run.Problems.Count == 0, $"PTP could not run on {node.Id}/{port.Name}: {string.Join("; ", run.Problems.Select(p => p.Message))}");
+            _evidence.Record(new($"ptp_messages:{node.Id}/{port.Name}", run.MessagesExchanged, "messages"));
+            runs.Add(run);
+        }
+
+        _ptpRuns = runs;
+        return runs;
+    }
+
+    /// <summary>Checks that every run disciplined a PTP hardware clock and kept |offset| within the budget after settling.</summary>
+    /// <param name="settleSeconds">The settling time skipped.</param>
+    /// <param name="maxOffsetNs">The largest |offset| allowed.</param>
+    public void CheckPtpOffsets(double settleSeconds, double maxOffsetNs)
+    {
+        Check.That(_ptpRuns.Count > 0, "No PTP run in this scenario: start one with 'When each \"rt-tsn\" node synchronises to the grandmaster for N seconds'.");
+        List<string> problems = [];
+        foreach (PtpRun run in _ptpRuns)
+        {
+            double max = run.MaxAbsOffsetNs(TimeSpan.FromSeconds(settleSeconds));
+            double rms = Math.Sqrt(run.Samples.Where(s => s.At.TotalSeconds >= settleSeconds).Select(s => s.OffsetNs * s.OffsetNs).DefaultIfEmpty(0).Average());
+            _evidence.Record(new($"ptp_max_abs_offset:{run.NodeId}/{run.Nic}", Math.Round(max, 1), "ns", $"<= {maxOffsetNs}", max <= maxOffsetNs ? Abstractions.Measurements.MeasurementVerdict.Pass : Abstractions.Measurements.MeasurementVerdict.Fail));
+            _evidence.Record(new($"ptp_rms_offset:{run.NodeId}/{run.Nic}", Math.Round(rms, 1), "ns"));
+            if (!run.HardwareTimestamping)
+            {
+                problems.Add($"{run.NodeId}/{run.Nic} synchronised {run.ClockName} with software time-stamps, not a PTP hardware clock");
+            }
+
+            if (max > maxOffsetNs)
+            {
+                problems.Add($"{run.NodeId}/{run.Nic}: max |offset| {max:0.#} ns after {settleSeconds} s (rms {rms:0.#} ns)");
+            }
+        }
+
+        Check.That(problems.Count == 0, $"PTP offset from the grandmaster must stay within {maxOffsetNs} ns: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>
+    /// Checks that SyncE held each port's oscillator: the DPLL was locked and the servo's frequency correction after
+    /// settling stayed small (a free-running oscillator needs up to its ppm error corrected).
+    /// </summary>
+    /// <param name="settleSeconds">The settling time skipped.</param>
+    /// <param name="maxPpb">The largest mean |frequency correction| allowed.</param>
+    public void CheckSyncEFrequency(double settleSeconds, double maxPpb)
+    {
+        Check.That(_ptpRuns.Count > 0, "No PTP run in this scenario.");
+        List<string> problems = [];
+        foreach (PtpRun run in _ptpRuns)
+        {
+            double mean = Math.Abs(run.Samples.Where(s => s.At.TotalSeconds >= settleSeconds).Select(s => s.FrequencyPpb).DefaultIfEmpty(double.MaxValue).Average());
+            _evidence.Record(new($"ptp_mean_frequency_correction:{run.NodeId}/{run.Nic}", Math.Round(mean, 1), "ppb", $"<= {maxPpb}", mean <= maxPpb ? Abstractions.Measurements.MeasurementVerdict.Pass : Abstractions.Measurements.MeasurementVerdict.Fail));
+            if (!run.SyncELocked)
+            {
+                problems.Add($"{run.NodeId}/{run.Nic}: SyncE DPLL not locked");
+            }
+
+            if (mean > maxPpb)
+            {
+                problems.Add($"{run.NodeId}/{run.Nic}: the servo corrects {mean:0.#} ppb on average, so the oscillator is not syntonised");
+            }
+        }
+
+        Check.That(problems.Count == 0, $"SyncE must syntonise the clocks: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>
+    /// Checks that every node with the extension runs a PREEMPT_RT kernel, isolates and makes tickless every core
+    /// workloads may be pinned to (isolcpus, nohz_full), keeps cores out of deep C-states and frequency scaling in
+    /// the BIOS, and publishes RM:e.cap.026 as offered.
+    /// </summary>
+    /// <param name="extension">The extension.</param>
+    public void CheckRealTimeConfiguration(string extension)
+    {
+        List<string> problems = [];
+        foreach ((NodeCapabilities node, NodeHardware hw) in NodesWithExtension(extension))
+        {
+            if (hw.Software is not { } sw)
+            {
+                problems.Add($"{node.Id} reports no kernel or OS facts");
+                continue;
+            }
+
+            if (!sw.PreemptRt)
+            {
+                problems.Add($"{node.Id}: kernel '{sw.KernelVersion}' is not PREEMPT_RT");
+            }
+
+            HashSet<int> workloadCores = [.. Enumerable.Range(0, hw.Numa.Count).SelectMany(i => Enumerable.Range(hw.Numa.Take(i).Sum(n => n.Cores) + hw.Cpu.ReservedCoresPerNuma, hw.Numa[i].Cores - hw.Cpu.ReservedCoresPerNuma))];
+            foreach (string parameter in new[] { "isolcpus", "nohz_full", "rcu_nocbs" })
+            {
+                HashSet<int> cpus = CpuList(sw.CmdlineParameter(parameter));
+                List<int> missing = [.. workloadCores.Where(c => !cpus.Contains(c)).Order()];
+                if (missing.Count > 0)
+                {
+                    problems.Add($"{node.Id}: {parameter} leaves workload cores {string.Join(",", missing)} out (cmdline: {sw.KernelCmdline})");
+                }
+            }
+
+            string cstates = hw.Bios.GetValueOrDefault("c_states", "not reported");
+            if (cstates is not ("C0" or "C1"))
+            {
+                problems.Add($"{node.Id}: BIOS C-states {cstates} (C1 at most)");
+            }
+
+            if (!string.Equals(hw.Bios.GetValueOrDefault("turbo_boost"), "disabled", StringComparison.Ordinal) || !string.Equals(hw.Bios.GetValueOrDefault("p_states"), "disabled", StringComparison.Ordinal))
+            {
+                problems.Add($"{node.Id}: BIOS frequency scaling on (turbo_boost {hw.Bios.GetValueOrDefault("turbo_boost", "?")}, p_states {hw.Bios.GetValueOrDefault("p_states", "?")})");
+            }
+
+            _evidence.Record(new($"rt_isolated_cores:{node.Id}", CpuList(sw.CmdlineParameter("isolcpus")).Count, "cores"));
+            if (!node.Offers("RM:e.cap.026"))
+            {
+                problems.Add($"{node.Id} does not publish RM:e.cap.026 as offered");
+            }
+        }
+
+        Check.That(problems.Count == 0, $"'{extension}' nodes need a real-time BIOS, kernel and OS configuration: {string.Join("; ", problems)}.");
+    }
+
+    /// <summary>Parses a kernel CPU list (<c>managed_irq,domain,1-7,9</c>): flags are skipped.</summary>
+    private static HashSet<int> CpuList(string? value)
+    {
+        HashSet<int> cpus = [];
+        foreach (string part in (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] range = part.Split('-');
+            if (range.Length is 1 or 2 && int.TryParse(range[0], System.Globalization.CultureInfo.InvariantCulture, out int from))
+            {
+                int to = range.Length == 2 && int.TryParse(range[1], System.Globalization.CultureInfo.InvariantCulture, out int t) ? t : from;
+                for (int c = from; c <= to; c++)
+                {
+                    cpus.Add(c);
+                }
+            }
+        }
+
+        return cpus;
     }
 
     /// <summary>Takes a NIC's link down through the inventory facet (restored when the scenario ends).</summary>

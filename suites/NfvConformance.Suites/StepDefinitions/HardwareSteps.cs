@@ -60,6 +60,34 @@ public sealed class HardwareSteps
     [Then("every node of the profile has a netdev with AF_XDP zero-copy")]
     public void ThenAfXdpZeroCopy() => _hardware.CheckAfXdpZeroCopy();
 
+    /// <summary>Every node with a profile extension has a port with a PTP hardware clock, hardware time-stamping and SyncE.</summary>
+    /// <param name="extension">The extension, for example <c>rt-tsn</c>.</param>
+    [Then("every {string} node has a port with a PTP hardware clock, hardware time-stamping and SyncE")]
+    public void ThenTimeSensitivePorts(string extension) => _hardware.CheckTimeSensitivePorts(extension);
+
+    /// <summary>Runs PTP against the grandmaster on every node with the extension.</summary>
+    /// <param name="extension">The extension.</param>
+    /// <param name="seconds">How long.</param>
+    [When("each {string} node synchronises to the grandmaster for {int} seconds")]
+    public void WhenSynchronise(string extension, int seconds) => _hardware.Synchronise(extension, seconds);
+
+    /// <summary>The PTP offsets after a settling time stay within a budget (both target figures).</summary>
+    /// <param name="settle">The figure for the settling time, in s.</param>
+    /// <param name="budget">The figure for the largest |offset|, in ns.</param>
+    [Then("the hardware clock's offset from the grandmaster after {string} stays within {string}")]
+    public void ThenPtpOffsets(string settle, string budget) => _hardware.CheckPtpOffsets(_figures.Get(settle).Value, _figures.Get(budget).Value);
+
+    /// <summary>SyncE was locked and kept the servo's frequency correction within a figure.</summary>
+    /// <param name="settle">The figure for the settling time, in s.</param>
+    /// <param name="figure">The figure for the largest mean |frequency correction|, in ppb.</param>
+    [Then("SyncE keeps the clock's frequency correction after {string} within {string}")]
+    public void ThenSyncE(string settle, string figure) => _hardware.CheckSyncEFrequency(_figures.Get(settle).Value, _figures.Get(figure).Value);
+
+    /// <summary>Every node with the extension runs a real-time BIOS, kernel and OS configuration and publishes it.</summary>
+    /// <param name="extension">The extension.</param>
+    [Then("every {string} node runs a real-time BIOS, kernel and OS configuration")]
+    public void ThenRealTime(string extension) => _hardware.CheckRealTimeConfiguration(extension);
+
     /// <summary>Some NIC of the profile's nodes has a property.</summary>
     /// <param name="property"><c>sr-iov virtual functions</c>, <c>a DPDK driver</c>, <c>SmartNIC offload</c> or an offload name.</param>
     [Then("some NIC of the profile's nodes has {string}")]

@@ -322,10 +322,6 @@ internal sealed class MemberHost
         return null;
     }
 
-    /// <summary>Answers a health probe (a TCP connect to the service port).</summary>
-    /// <returns>True when the service accepts connections.</returns>
-    public bool AnswersProbe() => HostUp && Serving;
-
     /// <summary>Gets the member's address of a family.</summary>
     /// <param name="family">The family.</param>
     /// <returns>The address, or null.</returns>

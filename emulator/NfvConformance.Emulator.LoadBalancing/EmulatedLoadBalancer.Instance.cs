@@ -388,7 +388,10 @@ internal sealed partial class EmulatedLoadBalancer
                         connection.Buffer.Clear();
                         foreach (Http2Request request in connection.Http2.Feed(bytes))
                         {
-                            MemberHost? m = RouteL7(listener, request.Authority, request.Path);
+                            MemberHost? m = !lb._options.Http2PerStreamRouting && connection.Member is not null
+                                ? connection.Member
+                                : RouteL7(listener, request.Authority, request.Path);
+                            connection.Member ??= m;
                             if (m is null)
                             {
                                 return Drop(Name, "no_healthy_member");
@@ -437,7 +440,7 @@ internal sealed partial class EmulatedLoadBalancer
 
         private MemberHost? RouteL7(LbListenerSpec listener, string host, string? path)
         {
-            LbRouteRule? rule = listener.Rules.FirstOrDefault(r =>
+            LbRouteRule? rule = !_lb._options.L7Routing ? null : listener.Rules.FirstOrDefault(r =>
                 (r.Host is null || string.Equals(r.Host, host, StringComparison.OrdinalIgnoreCase))
                 && (r.PathPrefix is null || (path is not null && path.StartsWith(r.PathPrefix, StringComparison.Ordinal))));
             string pool = rule?.Pool ?? listener.DefaultPool;

@@ -22,6 +22,12 @@ public sealed record LoadBalancerEmulationOptions
     /// <summary>Gets a value indicating whether QUIC is routed by destination connection ID; false: by the UDP 5-tuple.</summary>
     public bool QuicConnectionIdRouting { get; init; } = true;
 
+    /// <summary>Gets a value indicating whether HTTP, HTTPS and HTTP/2 listeners apply their rules (Host, path, SNI, :authority); false: every request goes to the default pool.</summary>
+    public bool L7Routing { get; init; } = true;
+
+    /// <summary>Gets a value indicating whether each HTTP/2 stream is routed on its own; false: every stream of a connection follows the first one.</summary>
+    public bool Http2PerStreamRouting { get; init; } = true;
+
     /// <summary>Gets a value indicating whether a DSR listener rewrites only the destination MAC; false: it translates the address as in NAT mode.</summary>
     public bool DsrRewritesOnlyMac { get; init; } = true;
 

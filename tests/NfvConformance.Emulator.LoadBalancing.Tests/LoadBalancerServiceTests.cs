@@ -238,31 +238,34 @@ public sealed class LoadBalancerServiceTests
         Assert.That(kept, byCid ? Is.EqualTo(6) : Is.LessThan(6));
     }
 
-    [Test]
-    public void HttpRequestsAreRoutedByHostAndPath()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void HttpRequestsAreRoutedByHostAndPath(bool l7)
     {
-        Lab lab = new(null, LbForwardingMode.Nat, new LbListenerSpec("http", LbProtocol.Http, 80, "web") { Rules = [new LbRouteRule("api", "shop.example", "/api/")] });
+        Lab lab = new(new LoadBalancerEmulationOptions { L7Routing = l7 }, LbForwardingMode.Nat, new LbListenerSpec("http", LbProtocol.Http, 80, "web") { Rules = [new LbRouteRule("api", "shop.example", "/api/")] });
         lab.Send(lab.Tcp("198.51.100.40", 41000, 80, TcpFields.Syn));
         LbExchange api = lab.Send(lab.Tcp("198.51.100.40", 41000, 80, TcpFields.Ack | 0x08, payload: Encoding.ASCII.GetBytes("GET /api/v1 HTTP/1.1\r\nHost: shop.example\r\n\r\nGET /img HTTP/1.1\r\nHost: shop.example\r\n\r\n")));
-        Assert.That(api.Forwarded.Select(f => f.Pool), Is.EqualTo(new[] { "api", "web" }));
+        Assert.That(api.Forwarded.Select(f => f.Pool), Is.EqualTo(l7 ? new[] { "api", "web" } : new[] { "web", "web" }));
         Assert.That(Encoding.ASCII.GetString(api.Forwarded[0].Frame.AsSpan(54)), Does.Contain("X-Forwarded-For: 198.51.100.40"));
     }
 
-    [Test]
-    public async Task HttpsIsRoutedByTheSniOfARealClientHello()
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task HttpsIsRoutedByTheSniOfARealClientHello(bool l7)
     {
-        Lab lab = new(null, LbForwardingMode.Nat, new LbListenerSpec("https", LbProtocol.Https, 443, "web") { Rules = [new LbRouteRule("api", "api.example", null)] });
+        Lab lab = new(new LoadBalancerEmulationOptions { L7Routing = l7 }, LbForwardingMode.Nat, new LbListenerSpec("https", LbProtocol.Https, 443, "web") { Rules = [new LbRouteRule("api", "api.example", null)] });
         byte[] hello = await ClientHello("api.example");
         lab.Send(lab.Tcp("198.51.100.41", 41001, 443, TcpFields.Syn));
         LbExchange x = lab.Send(lab.Tcp("198.51.100.41", 41001, 443, TcpFields.Ack | 0x08, payload: hello));
-        Assert.That(x.Forwarded.Single().Pool, Is.EqualTo("api"));
+        Assert.That(x.Forwarded.Single().Pool, Is.EqualTo(l7 ? "api" : "web"));
         Assert.That(x.Forwarded.Single().Frame.AsSpan(54).ToArray(), Is.EqualTo(hello));
     }
 
-    [Test]
-    public void Http2StreamsOfOneConnectionGoToDifferentPools()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Http2StreamsOfOneConnectionGoToDifferentPools(bool perStream)
     {
-        Lab lab = new(null, LbForwardingMode.Nat, new LbListenerSpec("h2", LbProtocol.Http2, 443, "web") { Rules = [new LbRouteRule("api", null, "/api/")] });
+        Lab lab = new(new LoadBalancerEmulationOptions { Http2PerStreamRouting = perStream }, LbForwardingMode.Nat, new LbListenerSpec("h2", LbProtocol.Http2, 443, "web") { Rules = [new LbRouteRule("api", null, "/api/")] });
         lab.Send(lab.Tcp("198.51.100.42", 41002, 443, TcpFields.Syn));
 
         // Stream 1: GET, https, :path literal, :authority literal with incremental indexing (enters the dynamic table as 62).
@@ -274,10 +277,14 @@ public sealed class LoadBalancerServiceTests
         bytes.AddRange([0, 0, (byte)block1.Length, 1, 5, 0, 0, 0, 1, .. block1]);
         bytes.AddRange([0, 0, (byte)block3.Length, 1, 5, 0, 0, 0, 3, .. block3]);
         LbExchange x = lab.Send(lab.Tcp("198.51.100.42", 41002, 443, TcpFields.Ack | 0x08, payload: [.. bytes]));
-        Assert.That(x.Forwarded.Select(f => f.Pool), Is.EqualTo(new[] { "api", "web" }));
-        Http2ConnectionReader member = new();
-        Http2Request upstream = member.Feed(x.Forwarded[1].Frame.AsSpan(54)).Single();
-        Assert.That((upstream.Authority, upstream.Path), Is.EqualTo(("a.example", "/")));
+        Assert.That(x.Forwarded.Select(f => f.Pool), Is.EqualTo(perStream ? new[] { "api", "web" } : new[] { "api", "api" }));
+        if (perStream)
+        {
+            // The member reads the backend connection with its own decoder: the request arrived whole.
+            Http2ConnectionReader member = new();
+            Http2Request upstream = member.Feed(x.Forwarded[1].Frame.AsSpan(54)).Single();
+            Assert.That((upstream.Authority, upstream.Path), Is.EqualTo(("a.example", "/")));
+        }
     }
 
     [Test]

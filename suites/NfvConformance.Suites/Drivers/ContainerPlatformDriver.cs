@@ -213,7 +213,7 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             }
 
             if (ok && row.TryGetValue("reason", out string? reason) && reason.Length > 0 && reason != "-"
-                && !(outcome.DropReason ?? outcome.ReplyDropReason ?? string.Empty).Contains(reason, StringComparison.Ordinal))
+                && !(outcome.DropReason ?? outcome.ReplyDropReason ?? string.Empty).Contains(Resolve(reason), StringComparison.Ordinal))
             {
                 ok = false;
             }
@@ -521,11 +521,11 @@ public sealed partial class ContainerPlatformDriver : IDisposable
         string? pci = NetworkStatusOf(pod).FirstOrDefault(e => e.Str("interface") == iface)?.Obj("device-info")?.Obj("pci")?.Str("pci-address");
         Check.That(pci is not null, $"network-status of {reference} gives {iface} no device-info PCI address.");
         Check.That(devices.Split(',').Contains(pci), $"{iface} is backed by {pci}, but the device plugin gave the pod {devices}.");
-        IEnumerable<string> others = Platform.GetPods().Where(p => p.Name != pod.Name || p.Namespace != pod.Namespace)
+        IEnumerable<string> others = Platform.GetPods().Where(p => p.Node == pod.Node && (p.Name != pod.Name || p.Namespace != pod.Namespace))
             .Where(p => p.Annotations.ContainsKey(NetworkStatus))
             .SelectMany(p => NetworkStatusOf(p).Select(e => e.Obj("device-info")?.Obj("pci")?.Str("pci-address")))
             .OfType<string>();
-        Check.That(!others.Contains(pci), $"Device {pci} is also attached to another pod.");
+        Check.That(!others.Contains(pci), $"Device {pci} of node {pod.Node} is also attached to another pod there.");
     }
 
     private static bool Overlap(IPNetwork a, IPNetwork b) => a.BaseAddress.AddressFamily == b.BaseAddress.AddressFamily && (a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress));

@@ -50,6 +50,11 @@ public sealed class ContainerNetworkingSteps
     [Then("pod(s) {string} is/are running")]
     public void ThenRunning(string list) => _driver.CheckRunning(list);
 
+    /// <summary>Checks pods run, as a precondition.</summary>
+    /// <param name="list">namespace/name, comma-separated.</param>
+    [Given("pod(s) {string} is/are running")]
+    public void GivenRunning(string list) => _driver.CheckRunning(list);
+
     /// <summary>Checks pods run on pairwise different nodes.</summary>
     /// <param name="list">namespace/name, comma-separated.</param>
     [Then("pods {string} run on different nodes")]

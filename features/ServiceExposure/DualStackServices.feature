@@ -26,5 +26,5 @@ Feature: A dual-stack Service carries IPv4 and IPv6 to the same pods
         ports: [{name: sbi, protocol: TCP, port: 80, targetPort: 8080}]
       """
     Then Service "amf" has one cluster IP per IP family, in the cluster's service ranges
-    And 30 tcp flows from pod "client" to the cluster address of Service "amf" reach every ready pod, each on its primary interface
-    And 30 tcp flows from pod "client" to the cluster-ipv6 address of Service "amf" reach every ready pod, each on its primary interface
+    And 30 tcp flows from pod "client" to the cluster address of Service "amf" reach every ready pod on its primary interface, every answer coming back from the address dialed
+    And 30 tcp flows from pod "client" to the cluster-ipv6 address of Service "amf" reach every ready pod on its primary interface, every answer coming back from the address dialed

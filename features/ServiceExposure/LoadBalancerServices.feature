@@ -37,8 +37,8 @@ Feature: Services of type LoadBalancer spread TCP and UDP over the CNF pods and 
   @RA2:inf.ntw.15 @RA2:ra2.k8s.015 @RA2:ra2.plat.003 @RA2:ra2.ntw.018 @RA2:ra2.ntw.017
   Scenario: A LoadBalancer Service gets a pool address and spreads TCP and UDP flows from outside over every pod
     Then Service "sig" is given a load-balancer address from the target's pools
-    And 60 tcp flows from outside to the load-balancer address of Service "sig" reach every ready pod, each on its primary interface
-    And 60 udp flows from outside to the load-balancer address of Service "sig" reach every ready pod, each on its primary interface
+    And 60 tcp flows from outside to the load-balancer address of Service "sig" reach every ready pod on its primary interface, every answer coming back from the address dialed
+    And 60 udp flows from outside to the load-balancer address of Service "sig" reach every ready pod on its primary interface, every answer coming back from the address dialed
 
   @RA2:ra2.ntw.020 @RA2:ra2.ntw.021
   Scenario: The service address is advertised from several nodes, used active/active, and withdrawn with the Service

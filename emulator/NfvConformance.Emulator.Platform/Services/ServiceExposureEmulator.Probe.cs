@@ -138,6 +138,7 @@ public sealed partial class ServiceExposureEmulator
         }
 
         int index = _options.SpreadFlows ? (int)(f.FlowHash % (uint)candidates.Count) : 0;
+        Conntrack original = new(f.Source, f.SourcePort, f.Destination, f.DestinationPort);
         (PodView backend, IPAddress? address) = candidates[index];
         ServiceFrames.Rewrite(frame, address!, port.TargetPort, source: false);
         path.Add($"{entry.Name} kube-proxy: {how} {s.Key} DNAT {ServiceFrameFields.Endpoint(f.Destination, f.DestinationPort)} -> {ServiceFrameFields.Endpoint(address!, port.TargetPort)} (endpoint {index + 1} of {candidates.Count} by flow hash)");
@@ -151,7 +152,7 @@ public sealed partial class ServiceExposureEmulator
             }
         }
 
-        return Deliver(backend, entry, frame, path, null);
+        return Deliver(backend, entry, frame, path, null, original);
     }
 
     private ServiceProbeOutcome Proxy(NodeView entry, HttpFrontend frontend, byte[] frame, List<string> path, bool fromOutside)
@@ -191,12 +192,16 @@ public sealed partial class ServiceExposureEmulator
         path.Add($"route host '{request.Host}' path '{request.Target}' -> Service {service.Key}:{port.Port}");
         return Dnat(entry, service, port, "ClusterIP", upstream, path, fromOutside: false) switch
         {
-            { Delivered: true } ok => ok with { HttpStatus = ServiceFrames.ParseHttpStatus(ServiceFrames.HttpResponse(200, "OK", ok.Backend ?? string.Empty)) },
+            { Delivered: true } ok => ok with
+            {
+                HttpStatus = ServiceFrames.ParseHttpStatus(ServiceFrames.HttpResponse(200, "OK", ok.Backend ?? string.Empty)),
+                ReplySourceSeen = ServiceFrameFields.Endpoint(f.Destination, f.DestinationPort),
+            },
             var failed => failed with { HttpStatus = 503 },
         };
     }
 
-    private ServiceProbeOutcome Deliver(PodView backend, NodeView entry, byte[] frame, List<string> path, int? status)
+    private ServiceProbeOutcome Deliver(PodView backend, NodeView entry, byte[] frame, List<string> path, int? status, Conntrack original)
     {
         ServiceFrameFields seen = ServiceFrames.Read(frame);
         if (!backend.PodIps.Contains(seen.Destination.ToString()))
@@ -210,8 +215,27 @@ public sealed partial class ServiceExposureEmulator
         }
 
         path.Add($"received by pod {backend.Namespace}/{backend.Name} eth0");
-        return new ServiceProbeOutcome(true, null, $"{backend.Namespace}/{backend.Name}", ServiceFrameFields.Endpoint(seen.Source, seen.SourcePort), ServiceFrameFields.Endpoint(seen.Destination, seen.DestinationPort), entry.Name, status, path);
+
+        // The answer: built by the pod from what it saw, then translated back by the connection-tracking entry the
+        // request created (un-SNAT to the client, un-DNAT to the address and port the client dialed).
+        byte[] answer = ServiceFrames.Build(RouterMac, ClientMac, seen.Destination, seen.Source, seen.Protocol, seen.DestinationPort, seen.SourcePort, "nfvc-service-answer"u8);
+        if (!seen.Source.Equals(original.Source) || seen.SourcePort != original.SourcePort)
+        {
+            ServiceFrames.Rewrite(answer, original.Source, original.SourcePort, source: false);
+            path.Add($"answer un-SNAT -> {ServiceFrameFields.Endpoint(original.Source, original.SourcePort)}");
+        }
+
+        if (_options.ReverseNat)
+        {
+            ServiceFrames.Rewrite(answer, original.Destination, original.DestinationPort, source: true);
+            path.Add($"answer un-DNAT from {ServiceFrameFields.Endpoint(original.Destination, original.DestinationPort)}");
+        }
+
+        ServiceFrameFields back = ServiceFrames.Read(answer);
+        return new ServiceProbeOutcome(true, null, $"{backend.Namespace}/{backend.Name}", ServiceFrameFields.Endpoint(seen.Source, seen.SourcePort), ServiceFrameFields.Endpoint(seen.Destination, seen.DestinationPort), entry.Name, status, path, ServiceFrameFields.Endpoint(back.Source, back.SourcePort));
     }
+
+    private sealed record Conntrack(IPAddress Source, int SourcePort, IPAddress Destination, int DestinationPort);
 
     private static ServiceProbeOutcome Dropped(string reason, List<string> path) => new(false, reason, null, null, null, null, null, path);
 

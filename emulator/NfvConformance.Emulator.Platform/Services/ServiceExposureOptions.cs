@@ -25,6 +25,9 @@ public sealed record ServiceExposureOptions
     /// <summary>Gets a value indicating whether kube-proxy spreads flows by a 5-tuple hash (false: always the first ready endpoint).</summary>
     public bool SpreadFlows { get; init; } = true;
 
+    /// <summary>Gets a value indicating whether answers are translated back (conntrack un-DNAT) so they come from the address the client dialed.</summary>
+    public bool ReverseNat { get; init; } = true;
+
     /// <summary>Gets a value indicating whether endpoints that are not ready are skipped.</summary>
     public bool OnlyReadyEndpoints { get; init; } = true;
 

@@ -180,7 +180,8 @@ public sealed record ServiceProbe(string Destination, int Port, ServiceProtocol 
 /// <param name="EntryNode">The node the packet entered the cluster through (from outside), or the sending pod's node.</param>
 /// <param name="HttpStatus">For an HTTP probe, the status line's code the client got (200 from a backend, 404 from the proxy).</param>
 /// <param name="Path">Each hop, readable.</param>
-public sealed record ServiceProbeOutcome(bool Delivered, string? DropReason, string? Backend, string? SourceSeen, string? DestinationSeen, string? EntryNode, int? HttpStatus, IReadOnlyList<string> Path);
+/// <param name="ReplySourceSeen">The source address:port of the backend's answer as the client received it (a client drops an answer that does not come from the address it dialed), or null when nothing answered.</param>
+public sealed record ServiceProbeOutcome(bool Delivered, string? DropReason, string? Backend, string? SourceSeen, string? DestinationSeen, string? EntryNode, int? HttpStatus, IReadOnlyList<string> Path, string? ReplySourceSeen = null);
 
 /// <summary>A packet from a pod to a destination outside the cluster.</summary>
 /// <param name="Namespace">The pod's namespace.</param>

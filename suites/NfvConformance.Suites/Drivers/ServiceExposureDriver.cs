@@ -151,6 +151,8 @@ public sealed class ServiceExposureDriver : IDisposable
             string primary = Platform.Exec(_namespace, pod.Name).Interfaces.FirstOrDefault(n => n.Name == "eth0")?.Addresses.Select(a => a.Split('/')[0]).FirstOrDefault(a => IPAddress.Parse(a).AddressFamily == IPAddress.Parse(destination).AddressFamily) ?? "(none)";
             string expected = (primary.Contains(':', StringComparison.Ordinal) ? $"[{primary}]" : primary) + ":" + port.TargetPort.ToString(CultureInfo.InvariantCulture);
             Check.That(o.DestinationSeen == expected, $"flow {i}: pod {o.Backend} saw destination {o.DestinationSeen}; its primary interface eth0 and the target port make {expected}.");
+            string dialed = (destination.Contains(':', StringComparison.Ordinal) ? $"[{destination}]" : destination) + ":" + port.Port.ToString(CultureInfo.InvariantCulture);
+            Check.That(o.ReplySourceSeen == dialed, $"flow {i}: the answer of {o.Backend} reached the client from {o.ReplySourceSeen ?? "(nothing)"}; the client dialed {dialed} and drops any other source.");
             hits[o.Backend] = hits.GetValueOrDefault(o.Backend) + 1;
         }
 

@@ -44,7 +44,7 @@ public sealed class ServiceExposureSteps
     /// <param name="protocol">tcp or udp.</param>
     /// <param name="address">load-balancer, cluster or cluster-ipv6.</param>
     /// <param name="name">The Service.</param>
-    [Then("{int} {word} flows from outside to the {word} address of Service {string} reach every ready pod, each on its primary interface")]
+    [Then("{int} {word} flows from outside to the {word} address of Service {string} reach every ready pod on its primary interface, every answer coming back from the address dialed")]
     public void ThenSpreadFromOutside(int flows, string protocol, string address, string name) => _driver.CheckFlowsSpread(flows, protocol, address, name, null);
 
     /// <summary>Probes flows from a pod to an address of a Service and checks they spread over every ready pod.</summary>
@@ -53,7 +53,7 @@ public sealed class ServiceExposureSteps
     /// <param name="pod">The sending pod.</param>
     /// <param name="address">cluster or cluster-ipv6.</param>
     /// <param name="name">The Service.</param>
-    [Then("{int} {word} flows from pod {string} to the {word} address of Service {string} reach every ready pod, each on its primary interface")]
+    [Then("{int} {word} flows from pod {string} to the {word} address of Service {string} reach every ready pod on its primary interface, every answer coming back from the address dialed")]
     public void ThenSpreadFromPod(int flows, string protocol, string pod, string address, string name) => _driver.CheckFlowsSpread(flows, protocol, address, name, pod);
 
     /// <summary>Checks the external router learned a Service's address from several nodes.</summary>

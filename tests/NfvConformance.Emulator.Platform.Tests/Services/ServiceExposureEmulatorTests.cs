@@ -286,3 +286,32 @@ public sealed class ServiceExposureEmulatorTests
     private static void ApplyResultAssert(NfvConformance.Abstractions.Containers.ApplyResult result, string text) =>
         Assert.That(result.Rejected.Single().Error, Does.Contain(text));
 }
+
+public sealed class ServiceAnswerTests
+{
+    [Test]
+    public void Answer_ComesBackFromTheDialedVip()
+    {
+        ExposureFixture fx = new();
+        fx.Apply(ExposureFixture.Service("web", "LoadBalancer"));
+        string vip = fx.Exposure.GetService("cnf", "web")!.LoadBalancerIngress[0];
+
+        ServiceProbeOutcome o = fx.Exposure.Probe(new ServiceProbe(vip, 80, ServiceProtocol.Tcp));
+
+        Assert.That(o.ReplySourceSeen, Is.EqualTo($"{vip}:80"));
+        Assert.That(o.SourceSeen, Does.StartWith("192.168.10."));
+    }
+
+    [Test]
+    public void WithoutReverseNat_TheAnswerComesFromThePod()
+    {
+        ExposureFixture fx = new(new ServiceExposureOptions { ReverseNat = false });
+        fx.Apply(ExposureFixture.Service("web", "ClusterIP"));
+        string ip = fx.Exposure.GetService("cnf", "web")!.ClusterIps[0];
+
+        ServiceProbeOutcome o = fx.Exposure.Probe(new ServiceProbe(ip, 80, ServiceProtocol.Tcp, "cnf", "client"));
+
+        Assert.That(o.ReplySourceSeen, Is.EqualTo(o.DestinationSeen));
+        Assert.That(o.ReplySourceSeen, Is.Not.EqualTo($"{ip}:80"));
+    }
+}

@@ -110,6 +110,8 @@ public sealed partial class TenantNetworkService
                 {
                     Flow flow = flows[f];
                     flow.Sent++;
+                    flow.Port.TxPackets++;
+                    flow.Port.TxBytes += flow.Template.Frame?.Length ?? 0;
                     Queue<int> queue = _options.PerTenantQueues
                         ? queues.TryGetValue(flow.Port.ProjectId, out Queue<int>? q) ? q : queues[flow.Port.ProjectId] = new Queue<int>()
                         : shared;
@@ -160,7 +162,7 @@ public sealed partial class TenantNetworkService
     private static bool IsUnderlay(IPAddress address) => address.AddressFamily == AddressFamily.InterNetwork && UnderlayPrefix.Contains(address);
 
     private Leg Prepare(PortState source, IPAddress destination, ushort sport) =>
-        BuildAtSource(source, destination, ProbeProtocol.Udp, sport, 5001, 18, false, null);
+        BuildAtSource(source, destination, ProbeProtocol.Udp, sport, 5001, 18, false, null, countTx: false);
 
     private Leg SendFromPort(PortState source, IPAddress destination, ProbeProtocol protocol, ushort sport, ushort dport, int payload, bool reply, UnderlayFault fault, List<ObservedFrame> obs)
     {
@@ -169,7 +171,7 @@ public sealed partial class TenantNetworkService
     }
 
     /// <summary>Builds the frame a workload sends (its L2 next hop resolved through the node's ARP/ND responder) and applies the source port's checks.</summary>
-    private Leg BuildAtSource(PortState source, IPAddress destination, ProbeProtocol protocol, ushort sport, ushort dport, int payload, bool reply, List<ObservedFrame>? obs)
+    private Leg BuildAtSource(PortState source, IPAddress destination, ProbeProtocol protocol, ushort sport, ushort dport, int payload, bool reply, List<ObservedFrame>? obs, bool countTx = true)
     {
         NetworkState network = source.Network;
         (SubnetState subnet, IPAddress sourceIp) = source.Addresses.FirstOrDefault(a => a.Address.AddressFamily == destination.AddressFamily);
@@ -198,8 +200,12 @@ public sealed partial class TenantNetworkService
 
         byte[] frame = ProbeFrames.Build(nextHop, source.Mac, sourceIp, destination, protocol, sport, dport, payload, reply);
         obs?.Add(new ObservedFrame(ObservationPoint.SourcePort, source.Id, null, null, frame.ToArray()));
-        source.TxPackets++;
-        source.TxBytes += frame.Length;
+        if (countTx)
+        {
+            source.TxPackets++;
+            source.TxBytes += frame.Length;
+        }
+
         if (!network.AdminStateUp || !node.Segments.TryGetValue(network.Vni, out (int Mtu, bool Up) segment) || !segment.Up)
         {
             return new Leg(Dropped(ProbeDropReason.AdminDown, $"network {network.Id} is administratively down on node {node.Id}", obs), null, null);

@@ -243,6 +243,8 @@ public sealed class TenantNetworkServiceTests
         using Lab lab = new(new TenantNetworkingOptions());
         ContentionResult fair = lab.Contend();
         Assert.That(fair.Victim.LossRatio, Is.Zero);
+        PortCounters victimTx = lab.Service.GetUsage(lab.A, lab.A).PortTraffic.Single(p => p.PortId == lab.A1);
+        Assert.That(victimTx.TxPackets, Is.EqualTo(fair.Victim.Sent), "every frame of the trial is counted at its source port");
         Assert.That(fair.Attacker.LossRatio, Is.GreaterThan(0.5));
 
         using Lab shared = new(new TenantNetworkingOptions { PerTenantQueues = false });

@@ -73,13 +73,13 @@ internal sealed partial class EmulatedLoadBalancer
             if (t >= trial.CrashAt && crashed.Up)
             {
                 crashed.Up = false;
-                Log(LbSeverity.Critical, "instance-down", crashed.Name, $"instance {crashed.Name} in {crashed.Zone} stopped answering BFD");
                 detectedAt = trial.CrashAt + DetectionTime();
             }
 
             if (detectedAt is { } d && t >= d && crashed.Routed)
             {
                 crashed.Routed = false;
+                Log(LbSeverity.Critical, "instance-down", crashed.Name, $"instance {crashed.Name} in {crashed.Zone} missed {_options.BfdMultiplier} BFD intervals");
                 Log(LbSeverity.Warning, "instance-failover", crashed.Name, $"traffic of {crashed.Name} failed over to {string.Join(",", _instances.Where(i => i.Routed).Select(i => i.Name))}; flow state {(_options.StateSync ? "synchronised" : "not shared")}");
             }
 

@@ -141,8 +141,8 @@ internal sealed partial class EmulatedLoadBalancer
         }
 
         instance.Up = false;
-        Log(LbSeverity.Critical, "instance-down", instance.Name, $"instance {instance.Name} in {instance.Zone} stopped answering BFD");
         Now += DetectionTime();
+        Log(LbSeverity.Critical, "instance-down", instance.Name, $"instance {instance.Name} in {instance.Zone} missed {_options.BfdMultiplier} BFD intervals");
         instance.Routed = false;
         string peers = string.Join(",", _instances.Where(i => i.Routed).Select(i => i.Name));
         Log(LbSeverity.Warning, "instance-failover", instance.Name, $"traffic of {instance.Name} failed over to {peers}; flow state {(_options.StateSync ? "synchronised" : "not shared")}");

@@ -12,6 +12,9 @@ public sealed partial class TenantNetworkService
 {
     private static readonly byte[] s_upstreamMac = [0x02, 0x00, 0x5e, 0x00, 0x53, 0x01];
 
+    /// <summary>The distributed anycast gateway MAC of EVPN routing on every compute node.</summary>
+    private static readonly byte[] s_anycastGatewayMac = [0x00, 0x00, 0x5e, 0x00, 0x01, 0x01];
+
     /// <inheritdoc />
     public ProbeResult Probe(TenantProbe probe)
     {
@@ -49,7 +52,7 @@ public sealed partial class TenantNetworkService
                 throw new TenantNetworkingException("A probe needs FromPortId, or ExternalNetworkId with an ExternalSource address.");
             }
 
-            if (!request.Path.Delivered || request.Delivered is null || request.Path.DeliveredToPortId?.StartsWith("host:", StringComparison.Ordinal) == true)
+            if (!request.Path.Delivered || request.Delivered is null || request.Path.DeliveredToPortId?.Contains(':', StringComparison.Ordinal) == true)
             {
                 return new ProbeResult(request.Path, null);
             }
@@ -167,7 +170,39 @@ public sealed partial class TenantNetworkService
     private Leg SendFromPort(PortState source, IPAddress destination, ProbeProtocol protocol, ushort sport, ushort dport, int payload, bool reply, UnderlayFault fault, List<ObservedFrame> obs)
     {
         Leg built = BuildAtSource(source, destination, protocol, sport, dport, payload, reply, obs);
-        return built.Frame is null ? built : Forward(_agents[source.NodeId], source.Network.Vni, built.Frame, fault, obs);
+        if (built.Frame is null)
+        {
+            return built;
+        }
+
+        NodeAgent node = _agents[source.NodeId];
+        return built.Frame.AsSpan(0, 6).SequenceEqual(s_anycastGatewayMac)
+            ? RouteToVrf(node, source.Network.Vni, built.Frame, fault, obs)
+            : Forward(node, source.Network.Vni, built.Frame, fault, obs);
+    }
+
+    /// <summary>EVPN symmetric routing: the ingress node routes into the VPN's L3 VNI and tunnels straight to the border edge.</summary>
+    private Leg RouteToVrf(NodeAgent at, int vni, byte[] frame, UnderlayFault fault, List<ObservedFrame>? obs)
+    {
+        ProbeFrames.TryFlow(frame, out FlowInfo flow);
+        (IPNetwork _, string borderId, int l3Vni) = at.VrfRoutes[vni].First(r => r.Prefix.Contains(flow.Destination));
+        NodeAgent border = _agents[borderId];
+        ProbeFrames.SetMacs(frame, border.Mac, at.Mac);
+        ProbeFrames.DecrementHop(frame, flow);
+        int segment = l3Vni;
+        if (!Tunnel(ref at, border, ref segment, ref frame, fault, obs, out Leg? failed))
+        {
+            return failed!;
+        }
+
+        BorderVpnState? vpn = _vpns.Values.FirstOrDefault(v => v.L3Vni == segment);
+        if (vpn is null || !vpn.Prefixes.Any(p => p.Contains(flow.Destination)))
+        {
+            return new Leg(Dropped(ProbeDropReason.NoRoute, $"border {border.Id} has no VRF route for {flow.Destination} on VNI {segment}", obs), null, null);
+        }
+
+        obs?.Add(new ObservedFrame(ObservationPoint.BorderVrf, $"vrf:{vpn.RouteTarget}@{border.Id}", null, null, frame.ToArray()));
+        return new Leg(new ProbePath(true, ProbeDropReason.None, string.Empty, obs ?? [], $"vrf:{vpn.RouteTarget}@{border.Id}"), frame, null);
     }
 
     /// <summary>Builds the frame a workload sends (its L2 next hop resolved through the node's ARP/ND responder) and applies the source port's checks.</summary>
@@ -188,6 +223,10 @@ public sealed partial class TenantNetworkService
             {
                 return new Leg(Dropped(ProbeDropReason.NoRoute, $"no port of network {network.Id} (VNI {network.Vni}) answers ARP/ND for {destination} on node {node.Id}", obs), null, null);
             }
+        }
+        else if (node.VrfRoutes.TryGetValue(network.Vni, out var routes) && routes.Any(r => r.Prefix.Contains(destination)))
+        {
+            nextHop = s_anycastGatewayMac;
         }
         else if (subnet.RouterMac is not null)
         {

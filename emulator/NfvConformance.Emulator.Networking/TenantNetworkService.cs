@@ -19,6 +19,9 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     /// <summary>The id of the network node that hosts centralised SNAT (and every router when routing is centralised).</summary>
     public const string NetworkNodeId = "network-node-1";
 
+    /// <summary>The id of the fabric's border-edge node, which terminates BGP VPNs to border VRFs.</summary>
+    public const string BorderNodeId = "border-leaf-1";
+
     /// <summary>The underlay (tunnel endpoint) prefix.</summary>
     public static readonly IPNetwork UnderlayPrefix = IPNetwork.Parse("172.31.0.0/24");
 
@@ -38,7 +41,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     private readonly Dictionary<string, SecurityGroupState> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, VolumeState> _volumes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NetworkShare> _shares = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BorderVpnState> _vpns = new(StringComparer.Ordinal);
+    private readonly IFabricController _controller = new EvpnFabricController();
     private readonly List<ResourceEvent> _events = [];
+    private int _nextL3Vni = 50_001;
     private long _sequence;
     private int _nextVni = 1001;
     private int _nextVlan = 101;
@@ -64,6 +70,7 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         }
 
         _agents[NetworkNodeId] = new NodeAgent(NetworkNodeId, "network", AddressMath.Add(UnderlayPrefix.BaseAddress, 2), [0x52, 0x54, 0x00, 0x31, 0x00, 0x02]);
+        _agents[BorderNodeId] = new NodeAgent(BorderNodeId, "border", AddressMath.Add(UnderlayPrefix.BaseAddress, 3), [0x52, 0x54, 0x00, 0x31, 0x00, 0x03]);
     }
 
     /// <inheritdoc />
@@ -71,7 +78,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         "vxlan",
         _tunnel.Protection,
         _options.DistributedRouting ? "distributed" : "centralised",
-        _agents.Values.Select(a => new OverlayNode(a.Id, a.Role, a.Underlay.ToString())).ToList());
+        _agents.Values.Select(a => new OverlayNode(a.Id, a.Role, a.Underlay.ToString())).ToList())
+    {
+        FabricController = _options.FabricControllerIntegrated ? _controller.Name : null,
+    };
 
     /// <inheritdoc />
     public StorageCapacity Storage
@@ -138,6 +148,12 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
             _routers.Remove(r.Id);
             Emit(r.ProjectId, "router", r.Id, "router.delete.end", "DELETED");
+        }
+
+        foreach (BorderVpnState vpn in _vpns.Values.Where(v => v.ProjectId == projectId).ToList())
+        {
+            _controller.Withdraw(vpn, _agents.Values);
+            _vpns.Remove(vpn.Id);
         }
 
         foreach (NetworkState n in owned)
@@ -588,6 +604,70 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     });
 
     /// <inheritdoc />
+    public TimedOperation<BorderVpn> CreateBorderVpn(string projectId, BorderVpnSpec spec) => Timed(() =>
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        Project(projectId);
+        Require(spec.Name, "spec.Name");
+        string[] rt = (spec.RouteTarget ?? string.Empty).Split(':');
+        if (rt.Length != 2 || !uint.TryParse(rt[0], out _) || !uint.TryParse(rt[1], out _))
+        {
+            throw new TenantNetworkingException($"Route target '{spec.RouteTarget}' is not ASN:number (for example 64512:100).");
+        }
+
+        List<IPNetwork> prefixes = [];
+        foreach (string prefix in spec.RemotePrefixes ?? [])
+        {
+            if (!IPNetwork.TryParse(prefix, out IPNetwork parsed) || UnderlayPrefix.Contains(parsed.BaseAddress))
+            {
+                throw new TenantNetworkingException($"Remote prefix '{prefix}' is not a CIDR outside the underlay {UnderlayPrefix}: give the border VRF's prefixes, such as 192.0.2.0/24.");
+            }
+
+            prefixes.Add(parsed);
+        }
+
+        if (prefixes.Count == 0)
+        {
+            throw new TenantNetworkingException("A BGP VPN needs at least one remote prefix of the border VRF.");
+        }
+
+        BorderVpnState vpn = new(NewId(), projectId, spec.Name, spec.RouteTarget!, _nextL3Vni++, BorderNodeId, prefixes);
+        _vpns[vpn.Id] = vpn;
+        if (_options.FabricControllerIntegrated)
+        {
+            _controller.Provision(vpn, _agents.Values);
+        }
+
+        Emit(projectId, "bgpvpn", vpn.Id, "bgpvpn.create.end", "ACTIVE");
+        return vpn.ToContract();
+    });
+
+    /// <inheritdoc />
+    public TimedOperation<BorderVpn> AssociateBorderVpn(string projectId, string vpnId, string networkId) => Timed(() =>
+    {
+        BorderVpnState vpn = _vpns.GetValueOrDefault(vpnId ?? string.Empty) ?? throw new TenantNetworkingException($"No BGP VPN '{vpnId}'.");
+        if (vpn.ProjectId != projectId)
+        {
+            throw new TenantAccessDeniedException($"Project {projectId} may not use BGP VPN {vpnId}: it belongs to another project.");
+        }
+
+        NetworkState network = OwnNetwork(projectId, networkId);
+        if (network.External || vpn.Networks.Contains(network))
+        {
+            throw new TenantNetworkingException($"Network {networkId} is external or already associated with BGP VPN {vpnId}.");
+        }
+
+        vpn.Networks.Add(network);
+        if (_options.FabricControllerIntegrated)
+        {
+            _controller.Provision(vpn, _agents.Values);
+        }
+
+        Emit(projectId, "bgpvpn", vpn.Id, "bgpvpn.network_association.create.end", "ACTIVE");
+        return vpn.ToContract();
+    });
+
+    /// <inheritdoc />
     public IReadOnlyList<string> SetTags(string projectId, string resourceId, IReadOnlyList<string> tags)
     {
         ArgumentNullException.ThrowIfNull(tags);
@@ -974,6 +1054,11 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
             {
                 agent.Segments.Remove(network.Vni);
             }
+        }
+
+        foreach (BorderVpnState vpn in _vpns.Values.Where(v => v.Networks.Remove(network)))
+        {
+            _controller.Provision(vpn, _agents.Values);
         }
 
         _networks.Remove(network.Id);

@@ -28,6 +28,9 @@ public sealed record TenantNetworkingOptions
     /// <summary>Gets a value indicating whether each tenant has its own queue at a node's uplink (false: one shared FIFO).</summary>
     public bool PerTenantQueues { get; init; } = true;
 
+    /// <summary>Gets a value indicating whether the SDN fabric controller programs the nodes for BGP VPNs (false: the API accepts them, nothing is provisioned).</summary>
+    public bool FabricControllerIntegrated { get; init; } = true;
+
     /// <summary>Gets a value indicating whether NAT updates the TCP/UDP/ICMP checksum (false: a NAT that leaves it stale).</summary>
     public bool UpdateChecksumsOnNat { get; init; } = true;
 

@@ -188,6 +188,27 @@ public sealed class TenantNetworkServiceTests
     }
 
     [Test]
+    public void ABgpVpnIsProvisionedByTheFabricControllerFromEachComputeNodeStraightToTheBorderUnlessNotIntegrated()
+    {
+        using Lab lab = new(new TenantNetworkingOptions());
+        Assert.That(lab.Service.Probe(new TenantProbe(lab.A, "192.0.2.10", ProbeProtocol.Udp) { FromPortId = lab.A1 }).Request.Frames.Select(f => f.Point), Does.Not.Contain(ObservationPoint.BorderVrf));
+        BorderVpn vpn = lab.Service.CreateBorderVpn(lab.A, new BorderVpnSpec("dc-gw", "64512:100", ["192.0.2.0/24"])).Result;
+        lab.Service.AssociateBorderVpn(lab.A, vpn.Id, lab.NetA.Id);
+        ProbeResult r = lab.Service.Probe(new TenantProbe(lab.A, "192.0.2.10", ProbeProtocol.Udp) { FromPortId = lab.A1 });
+        Assert.That(r.Request.Delivered, Is.True, r.Request.DropDetail);
+        Assert.That(r.Request.Frames.Single(f => f.Point == ObservationPoint.Underlay).Location, Is.EqualTo("n1 -> border-leaf-1"));
+        PacketParser.Parse(r.Request.Frames.Single(f => f.Point == ObservationPoint.TunnelEndpoint).Frame, out ParsedPacket t);
+        Assert.That(t.Vni, Is.EqualTo((uint)vpn.L3Vni));
+        Assert.That(r.Request.Frames.Last().Point, Is.EqualTo(ObservationPoint.BorderVrf));
+
+        using Lab detached = new(new TenantNetworkingOptions { FabricControllerIntegrated = false });
+        BorderVpn v = detached.Service.CreateBorderVpn(detached.A, new BorderVpnSpec("dc-gw", "64512:100", ["192.0.2.0/24"])).Result;
+        detached.Service.AssociateBorderVpn(detached.A, v.Id, detached.NetA.Id);
+        Assert.That(detached.Service.Info.FabricController, Is.Null);
+        Assert.That(detached.Service.Probe(new TenantProbe(detached.A, "192.0.2.10", ProbeProtocol.Udp) { FromPortId = detached.A1 }).Request.Frames.Select(f => f.Point), Does.Not.Contain(ObservationPoint.BorderVrf));
+    }
+
+    [Test]
     public void OverlappingTenantNetworksStayApartUnlessTheyShareAVni()
     {
         using Lab lab = new(new TenantNetworkingOptions());

@@ -156,6 +156,9 @@ internal sealed class NodeAgent(string id, string role, IPAddress underlay, byte
     /// <summary>Gets the segments this node carries: VNI to MTU and state.</summary>
     public Dictionary<int, (int Mtu, bool Up)> Segments { get; } = [];
 
+    /// <summary>Gets the routes to border VRFs a fabric controller programmed: tenant VNI to (prefix, border node, L3 VNI).</summary>
+    public Dictionary<int, List<(IPNetwork Prefix, string BorderNodeId, int L3Vni)>> VrfRoutes { get; } = [];
+
     /// <summary>Gets the ARP/ND responder: (VNI, address) to MAC.</summary>
     public Dictionary<(int Vni, IPAddress Address), byte[]> Neighbours { get; } = [];
 
@@ -200,4 +203,79 @@ internal static class AddressMath
     public static uint ToUInt32(IPAddress v4) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(v4.GetAddressBytes());
 
     public static IPAddress FromUInt32(uint v) => new(new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v });
+}
+
+/// <summary>A BGP VPN to a border VRF.</summary>
+internal sealed class BorderVpnState(string id, string projectId, string name, string routeTarget, int l3Vni, string borderNodeId, List<IPNetwork> prefixes) : OwnedResource(id, projectId)
+{
+    public string Name { get; } = name;
+
+    public string RouteTarget { get; } = routeTarget;
+
+    public int L3Vni { get; } = l3Vni;
+
+    public string BorderNodeId { get; } = borderNodeId;
+
+    public List<IPNetwork> Prefixes { get; } = prefixes;
+
+    public List<NetworkState> Networks { get; } = [];
+
+    public BorderVpn ToContract() => new(Id, ProjectId, Name, RouteTarget, L3Vni, BorderNodeId, Prefixes.Select(p => p.ToString()).ToList(), Networks.Select(n => n.Id).ToList());
+}
+
+/// <summary>
+/// The seam between the network service and an SDN fabric controller: the service hands it the VPNs and their
+/// networks, and the controller programs the nodes' tunnel endpoints (here, EVPN route type 5 towards the border edge).
+/// </summary>
+internal interface IFabricController
+{
+    /// <summary>Gets the controller's name.</summary>
+    string Name { get; }
+
+    /// <summary>Programs (or re-programs) every node for a VPN and its associated networks.</summary>
+    void Provision(BorderVpnState vpn, IEnumerable<NodeAgent> nodes);
+
+    /// <summary>Removes a VPN from every node.</summary>
+    void Withdraw(BorderVpnState vpn, IEnumerable<NodeAgent> nodes);
+}
+
+/// <summary>An EVPN controller: an L3 VNI segment on the border node, and on each compute node a route per associated network.</summary>
+internal sealed class EvpnFabricController : IFabricController
+{
+    public string Name => "evpn-type5 (emulated controller)";
+
+    public void Provision(BorderVpnState vpn, IEnumerable<NodeAgent> nodes)
+    {
+        Withdraw(vpn, nodes);
+        foreach (NodeAgent node in nodes)
+        {
+            if (node.Id == vpn.BorderNodeId)
+            {
+                node.Segments[vpn.L3Vni] = (9000, true);
+                continue;
+            }
+
+            foreach (NetworkState network in vpn.Networks)
+            {
+                List<(IPNetwork, string, int)> routes = node.VrfRoutes.TryGetValue(network.Vni, out var r) ? r : node.VrfRoutes[network.Vni] = [];
+                routes.AddRange(vpn.Prefixes.Select(p => (p, vpn.BorderNodeId, vpn.L3Vni)));
+            }
+        }
+    }
+
+    public void Withdraw(BorderVpnState vpn, IEnumerable<NodeAgent> nodes)
+    {
+        foreach (NodeAgent node in nodes)
+        {
+            foreach (List<(IPNetwork Prefix, string BorderNodeId, int L3Vni)> routes in node.VrfRoutes.Values)
+            {
+                routes.RemoveAll(r => r.L3Vni == vpn.L3Vni);
+            }
+
+            if (node.Id == vpn.BorderNodeId)
+            {
+                node.Segments.Remove(vpn.L3Vni);
+            }
+        }
+    }
 }

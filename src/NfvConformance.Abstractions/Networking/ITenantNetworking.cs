@@ -135,6 +135,22 @@ public interface ITenantNetworking
     /// <returns>The policy and the time that took.</returns>
     TimedOperation<NetworkShare> ShareNetwork(string projectId, string networkId, string targetProjectId);
 
+    /// <summary>
+    /// Creates a BGP VPN (networking-bgpvpn) to a VRF on the fabric's border edge: the SDN controller behind the network
+    /// service provisions an EVPN route-type-5 path from every compute node's tunnel endpoint to the border edge.
+    /// </summary>
+    /// <param name="projectId">The calling project.</param>
+    /// <param name="spec">What to create.</param>
+    /// <returns>The VPN (with its L3 VNI and border node) and the time that took.</returns>
+    TimedOperation<BorderVpn> CreateBorderVpn(string projectId, BorderVpnSpec spec);
+
+    /// <summary>Associates a tenant network with a BGP VPN: its workloads reach the VPN's prefixes through the border edge.</summary>
+    /// <param name="projectId">The calling project.</param>
+    /// <param name="vpnId">The VPN.</param>
+    /// <param name="networkId">The network.</param>
+    /// <returns>The VPN and the time until every node forwards to it.</returns>
+    TimedOperation<BorderVpn> AssociateBorderVpn(string projectId, string vpnId, string networkId);
+
     /// <summary>Replaces the tags of a resource the project owns (any kind: network, subnet, port, router, group, volume, floating IP).</summary>
     /// <param name="projectId">The calling project.</param>
     /// <param name="resourceId">The resource.</param>

@@ -14,11 +14,15 @@ public sealed record TimedOperation<T>(T Result, TimeSpan Elapsed);
 /// <param name="UnderlayProtection">How the overlay hop is protected on the wire (<c>esp-aes-gcm-128</c>), or <c>none</c>.</param>
 /// <param name="RoutingMode"><c>distributed</c> (each compute node routes) or <c>centralised</c> (network nodes route).</param>
 /// <param name="Nodes">The nodes that carry the overlay.</param>
-public sealed record TenantNetworkingInfo(string Encapsulation, string UnderlayProtection, string RoutingMode, IReadOnlyList<OverlayNode> Nodes);
+public sealed record TenantNetworkingInfo(string Encapsulation, string UnderlayProtection, string RoutingMode, IReadOnlyList<OverlayNode> Nodes)
+{
+    /// <summary>Gets the SDN controller the network service provisions the fabric through, or null when none is integrated.</summary>
+    public string? FabricController { get; init; }
+}
 
 /// <summary>A node that terminates overlay tunnels.</summary>
 /// <param name="Id">The node id (the hardware inventory's for compute nodes).</param>
-/// <param name="Role"><c>compute</c> or <c>network</c>.</param>
+/// <param name="Role"><c>compute</c>, <c>network</c> or <c>border</c> (the fabric's border edge).</param>
 /// <param name="UnderlayAddress">The node's tunnel endpoint address on the underlay.</param>
 public sealed record OverlayNode(string Id, string Role, string UnderlayAddress);
 
@@ -145,6 +149,23 @@ public sealed record TenantRouter(string Id, string ProjectId, string Name, stri
 /// <param name="FixedIpAddress">The port address it translates to.</param>
 /// <param name="PortId">The port.</param>
 public sealed record FloatingIp(string Id, string ProjectId, string FloatingIpAddress, string FixedIpAddress, string PortId);
+
+/// <summary>What BGP VPN to create.</summary>
+/// <param name="Name">The name.</param>
+/// <param name="RouteTarget">The route target (<c>ASN:number</c>) of the border VRF.</param>
+/// <param name="RemotePrefixes">Prefixes reachable in the border VRF.</param>
+public sealed record BorderVpnSpec(string Name, string RouteTarget, IReadOnlyList<string> RemotePrefixes);
+
+/// <summary>A BGP VPN to a border-edge VRF.</summary>
+/// <param name="Id">The id.</param>
+/// <param name="ProjectId">The owner.</param>
+/// <param name="Name">The name.</param>
+/// <param name="RouteTarget">The route target.</param>
+/// <param name="L3Vni">The VNI of the VRF on the overlay (EVPN symmetric routing).</param>
+/// <param name="BorderNodeId">The border-edge node that terminates it.</param>
+/// <param name="RemotePrefixes">Prefixes reachable through it.</param>
+/// <param name="NetworkIds">Associated networks.</param>
+public sealed record BorderVpn(string Id, string ProjectId, string Name, string RouteTarget, int L3Vni, string BorderNodeId, IReadOnlyList<string> RemotePrefixes, IReadOnlyList<string> NetworkIds);
 
 /// <summary>Traffic direction seen from the port.</summary>
 public enum RuleDirection
@@ -337,6 +358,9 @@ public enum ObservationPoint
     /// (on a Linux node: the capture after the IPsec transform); equal to the underlay frame when it is not protected.
     /// </summary>
     TunnelEndpoint = 4,
+
+    /// <summary>Delivered into a VRF on the border edge (the frame as the VRF receives it).</summary>
+    BorderVrf = 5,
 
     /// <summary>Arriving at the destination port (as the workload receives it).</summary>
     DestinationPort = 3,

@@ -98,7 +98,7 @@ public sealed class EmulatorTargetFactoryTests
             Assert.That(hp1.Capabilities["RM:e.cap.013"].Raw, Is.EqualTo("Yes"));
             Assert.That(hp1.Capabilities["RM:e.cap.013"].Source, Is.EqualTo("nic:0000:3b:00.0"));
             Assert.That(hp1.Capabilities["RM:e.cap.001"].Source, Is.EqualTo("catalogue:high-performance"));
-            Assert.That(hp1.Hardware!.Nics, Has.Count.EqualTo(3));
+            Assert.That(hp1.Hardware!.Nics, Has.Count.EqualTo(4), "four NIC ports since commit f9cb68d (RM infra.hw.nic.cfg.001)");
             Assert.That(snapshot.Publishes("RM:e.cap.013"), Is.True);
             Assert.That(snapshot.Publishes("smartnic"), Is.True);
         });

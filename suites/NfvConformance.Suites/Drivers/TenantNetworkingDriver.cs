@@ -25,6 +25,7 @@ public sealed class TenantNetworkingDriver : IDisposable
     private readonly Dictionary<string, (string Project, TenantRouter Router)> _routers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Project, SecurityGroup Group)> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Project, TenantVolume Volume)> _volumes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BorderVpn> _vpns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FloatingIp> _floatingIps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan> _timings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _eventMarks = new(StringComparer.Ordinal);
@@ -286,6 +287,50 @@ public sealed class TenantNetworkingDriver : IDisposable
                 Check.That(frame.IpVersion == 6 && frame.Source!.ToString() == V6(src) && frame.Destination!.ToString() == V6(dst), $"At {f.Point} the frame is IPv{frame.IpVersion} {frame.Source} -> {frame.Destination}; expected IPv6 {V6(src)} -> {V6(dst)}.");
             }
         }
+    }
+
+    /// <summary>Checks the target names the SDN controller its network service provisions the fabric through, and has a border edge.</summary>
+    public void CheckFabricController()
+    {
+        TenantNetworkingInfo info = Service.Info;
+        Check.That(!string.IsNullOrWhiteSpace(info.FabricController), "The network service names no SDN fabric controller.");
+        Check.That(info.Nodes.Any(n => n.Role == "border"), "The overlay has no border-edge node.");
+        _evidence.Record(new Measurement($"fabric_controller:{info.FabricController}", 1, "controllers"));
+    }
+
+    /// <summary>Creates a BGP VPN to a border VRF and associates a network with it.</summary>
+    /// <param name="project">The project alias.</param>
+    /// <param name="vpn">The VPN alias.</param>
+    /// <param name="routeTarget">The route target.</param>
+    /// <param name="prefix">The border VRF's prefix.</param>
+    /// <param name="network">The network alias.</param>
+    public void CreateVpn(string project, string vpn, string routeTarget, string prefix, string network)
+    {
+        string p = ProjectId(project);
+        BorderVpn created = Service.CreateBorderVpn(p, new BorderVpnSpec(vpn, routeTarget, [prefix])).Result;
+        _vpns[vpn] = Service.AssociateBorderVpn(p, created.Id, Network(network).Id).Result;
+    }
+
+    /// <summary>
+    /// Checks the last probe reached the border VRF of a VPN: routed on the source compute node (TTL one lower), one
+    /// underlay hop straight from that node to the border edge on the VPN's L3 VNI, addresses unchanged.
+    /// </summary>
+    /// <param name="from">The source port alias.</param>
+    /// <param name="vpn">The VPN alias.</param>
+    public void CheckReachedVrf(string from, string vpn)
+    {
+        ProbeResult r = Last();
+        BorderVpn v = _vpns[vpn];
+        Check.That(r.Request.Delivered, $"The probe was dropped: {r.Request.DropReason}: {r.Request.DropDetail}.");
+        ObservedFrame? atVrf = r.Request.Frames.LastOrDefault(f => f.Point == ObservationPoint.BorderVrf);
+        Check.That(atVrf is not null, $"The probe did not reach the border VRF of '{vpn}'; it ended at {r.Request.Frames.LastOrDefault()?.Point}.");
+        List<ObservedFrame> hops = r.Request.Frames.Where(f => f.Point == ObservationPoint.Underlay).ToList();
+        Check.That(hops.Count == 1 && hops[0].FromNode == Port(from).NodeId && hops[0].ToNode == v.BorderNodeId, $"Underlay hops {string.Join(", ", hops.Select(h => h.Location))}: the compute node {Port(from).NodeId} must tunnel once, straight to the border edge {v.BorderNodeId}.");
+        TenantFrame tep = TenantFrame.Read(r.Request.Frames.Single(f => f.Point == ObservationPoint.TunnelEndpoint).Frame, "tunnel packet");
+        Check.That(tep.Vni == v.L3Vni, $"The tunnel packet carries VNI {tep.Vni}; the VPN's L3 VNI is {v.L3Vni}.");
+        TenantFrame sent = TenantFrame.Read(r.Request.Frames.First(f => f.Point == ObservationPoint.SourcePort).Frame, "frame sent");
+        TenantFrame got = TenantFrame.Read(atVrf.Frame, "frame in the VRF");
+        Check.That(got.Source!.Equals(sent.Source) && got.Destination!.Equals(sent.Destination) && got.Ttl == sent.Ttl - 1 && got.ChecksumsValid(), $"In the VRF the frame is {got.Source} -> {got.Destination} TTL {got.Ttl}; sent {sent.Source} -> {sent.Destination} TTL {sent.Ttl}: routed once, addresses unchanged, checksums valid.");
     }
 
     /// <summary>Checks the last probe was dropped for a reason.</summary>

@@ -110,6 +110,25 @@ public sealed class TenantNetworkingSteps
     [When("project {string} admits {word} from the address of port {string} in its default security group")]
     public void WhenTrust(string project, string protocol, string port) => _driver.TrustPortInDefaultGroup(project, protocol, port);
 
+    /// <summary>Checks the network service provisions the fabric through a named SDN controller with a border edge.</summary>
+    [Given("the network service provisions the fabric through an SDN controller with a border edge")]
+    public void GivenController() => _driver.CheckFabricController();
+
+    /// <summary>Creates a BGP VPN to a border VRF and associates a network with it.</summary>
+    /// <param name="project">The project.</param>
+    /// <param name="vpn">The VPN alias.</param>
+    /// <param name="routeTarget">The route target.</param>
+    /// <param name="prefix">The VRF's prefix.</param>
+    /// <param name="network">The network alias.</param>
+    [When("project {string} creates BGP VPN {string} with route target {string} to {string} and associates network {string}")]
+    public void WhenVpn(string project, string vpn, string routeTarget, string prefix, string network) => _driver.CreateVpn(project, vpn, routeTarget, prefix, network);
+
+    /// <summary>Checks the probe reached a VPN's border VRF straight from its compute node on the L3 VNI.</summary>
+    /// <param name="from">The source port.</param>
+    /// <param name="vpn">The VPN alias.</param>
+    [Then("the probe from port {string} reached the border VRF of BGP VPN {string}: routed on its compute node, one underlay hop straight to the border edge on the VPN's L3 VNI")]
+    public void ThenVrf(string from, string vpn) => _driver.CheckReachedVrf(from, vpn);
+
     /// <summary>Shares a network with another project (an RBAC policy).</summary>
     /// <param name="owner">The owner.</param>
     /// <param name="network">The network alias.</param>

@@ -24,4 +24,10 @@ public sealed class ControlPlaneOptions
 
     /// <summary>Gets the physical constants of the emulated PTP timing path (fibre delay, asymmetry, time-stamp noise).</summary>
     public Timing.PtpModel Ptp { get; init; } = new();
+
+    /// <summary>
+    /// Gets the vNIC bandwidth guarantees allowed per physical port as a multiple of its speed: 1 (the default) never
+    /// oversubscribes; above 1 models a Placement allocation_ratio misconfigured on bandwidth inventories.
+    /// </summary>
+    public double VnicAllocationRatio { get; init; } = 1.0;
 }

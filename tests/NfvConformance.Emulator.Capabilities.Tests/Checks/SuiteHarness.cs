@@ -24,6 +24,9 @@ internal sealed class SuiteHarness : IAsyncDisposable
         Discovery = new DiscoveryDriver(run, Evidence);
     }
 
+    /// <summary>Gets the catalogue's capability definitions, for control planes built by a test.</summary>
+    public static IReadOnlyList<Abstractions.Requirements.CapabilityDefinition> Catalogue => s_catalog.Value.Capabilities;
+
     public ILabTarget Target { get; }
 
     public RunContext Run { get; }
@@ -48,6 +51,17 @@ internal sealed class SuiteHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>Runs the suite's drivers on a control plane alone (built with options the emulator builder does not expose).</summary>
+    public static async Task<SuiteHarness> StartAsync(ControlPlaneOptions options)
+    {
+        ControlPlane cp = ControlPlane.Create(options);
+        ILabTarget target = new ControlPlaneTarget(cp);
+        RunContext run = new(target, await target.DiscoverAsync(), s_catalog.Value, new LabTargetOptions { Profile = options.Profile });
+        SuiteHarness harness = new(target, run);
+        await harness.Discovery.DiscoverAsync();
+        return harness;
+    }
+
     /// <summary>Returns the reference inventory of a profile with one node replaced.</summary>
     public static HardwareInventory WithNode(string profile, string nodeId, Func<NodeHardware, NodeHardware> change)
     {
@@ -57,5 +71,24 @@ internal sealed class SuiteHarness : IAsyncDisposable
 
     public HardwareDriver Hardware() => new(Run, Discovery, Evidence);
 
+    public VnicDriver Vnic() => new(Run, Discovery, Evidence);
+
     public ValueTask DisposeAsync() => Target.DisposeAsync();
+}
+
+/// <summary>A lab target made of a control plane only.</summary>
+internal sealed class ControlPlaneTarget(ControlPlane controlPlane) : ILabTarget
+{
+    public string Name => "control-plane";
+
+    public string Profile => controlPlane.Profile;
+
+    public ValueTask StartAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask<Abstractions.Capabilities.CapabilitySnapshot> DiscoverAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(controlPlane.Publisher.Current);
+
+    public TFeature? GetFeature<TFeature>()
+        where TFeature : class => controlPlane.Facets.TryGetValue(typeof(TFeature), out object? f) ? f as TFeature : null;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -64,5 +64,14 @@ internal sealed partial class EmulatorInstance : IDisposable
         where TFeature : class =>
         _facets.TryGetValue(typeof(TFeature), out object? facet) ? facet as TFeature : null;
 
-    public void Dispose() => Dataplane.Dispose();
+    public void Dispose()
+    {
+        // Facets that hold resources (keys, threads) go first, each once, then the dataplane they may use.
+        foreach (IDisposable facet in _facets.Values.OfType<IDisposable>().Distinct().Where(f => !ReferenceEquals(f, Dataplane)))
+        {
+            facet.Dispose();
+        }
+
+        Dataplane.Dispose();
+    }
 }

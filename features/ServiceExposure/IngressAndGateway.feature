@@ -6,7 +6,8 @@ Feature: Ingress and the Gateway API route HTTP requests from outside by host an
   address in the object's status, each carrying a real HTTP/1.1 request in its TCP payload: each request must reach a
   pod of the Service its Host header and path select (longest path prefix wins; a prefix matches whole path elements,
   so /apiary is not under /api) with status 200, and a request for an unknown host must get 404 from the proxy. The
-  emulator's unit tests show the routing check failing when the proxy ignores the Host header.
+  emulator's unit tests show the routing check failing when the proxy ignores the Host header. The Gateway API is
+  optional (a MAY): on a target that serves no GatewayClass that scenario is not applicable.
 
   Background:
     Given the scenario's namespace runs the pods:
@@ -60,13 +61,14 @@ Feature: Ingress and the Gateway API route HTTP requests from outside by host an
 
   @RA2:ra2.ntw.019
   Scenario: A Gateway with an HTTPRoute routes on the Host header and the path
+    Given the target serves the Gateway API
     When the manifests are applied:
       """
       apiVersion: gateway.networking.k8s.io/v1
       kind: Gateway
       metadata: {name: gw, namespace: ${namespace}}
       spec:
-        gatewayClassName: emu-gateway
+        gatewayClassName: ${gatewayClass}
         listeners:
         - {name: http, protocol: HTTP, port: 8080}
       ---

@@ -14,13 +14,16 @@ namespace NfvConformance.Suites.Drivers;
 /// Drives service exposure and egress on the target: creates a namespace of its own (unique in the run, labelled
 /// <c>nfvc.io/scenario</c>), starts pods in it through <see cref="IContainerPlatform"/>, applies Services, Ingress,
 /// Gateway API objects and egress policies through <see cref="IServiceExposure"/> and checks what real probes do.
-/// Doc strings may use <c>${namespace}</c> and <c>${scenario}</c> (the namespace's label value). Everything it
+/// Doc strings may use <c>${namespace}</c>, <c>${scenario}</c> (the namespace's label value) and <c>${gatewayClass}</c> (the target's first GatewayClass). Everything it
 /// created is deleted when the scenario ends.
 /// </summary>
 public sealed class ServiceExposureDriver : IDisposable
 {
     /// <summary>The token replaced by the scenario's namespace.</summary>
     public const string NamespaceToken = "${namespace}";
+
+    /// <summary>The token replaced by the target's first GatewayClass.</summary>
+    public const string GatewayClassToken = "${gatewayClass}";
 
     /// <summary>The token replaced by the scenario's label value (for namespace selectors).</summary>
     public const string ScenarioToken = "${scenario}";
@@ -89,6 +92,15 @@ public sealed class ServiceExposureDriver : IDisposable
         if (!Exposure.Info.EgressController)
         {
             throw new Gherkin.Runtime.ScenarioNotApplicableException($"target '{_run.Target.Name}' offers no egress controller; RA2 ra2.plat.034-040 apply only when one is offered");
+        }
+    }
+
+    /// <summary>Makes the scenario not applicable when the target serves no Gateway API (RA2 ra2.ntw.019 is a MAY).</summary>
+    public void RequireGatewayApi()
+    {
+        if (Exposure.Info.GatewayClasses.Count == 0)
+        {
+            throw new Gherkin.Runtime.ScenarioNotApplicableException($"target '{_run.Target.Name}' serves no GatewayClass; the Gateway API is optional (RA2 ra2.ntw.019 MAY)");
         }
     }
 
@@ -435,8 +447,13 @@ public sealed class ServiceExposureDriver : IDisposable
         Check.That(!result.Rejected.Any(), $"the container platform rejected: {string.Join("; ", result.Rejected.Select(r => $"{r.Kind} {r.Name}: {r.Error}"))}");
     }
 
-    private string Expand(string yaml) =>
-        yaml.Replace(NamespaceToken, _namespace, StringComparison.Ordinal).Replace(ScenarioToken, _namespace, StringComparison.Ordinal);
+    private string Expand(string yaml)
+    {
+        string expanded = yaml.Replace(NamespaceToken, _namespace, StringComparison.Ordinal).Replace(ScenarioToken, _namespace, StringComparison.Ordinal);
+        return expanded.Contains(GatewayClassToken, StringComparison.Ordinal)
+            ? expanded.Replace(GatewayClassToken, Exposure.Info.GatewayClasses.FirstOrDefault() ?? "(none)", StringComparison.Ordinal)
+            : expanded;
+    }
 
     private static string Family(IPAddress a) => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? "IPv4" : "IPv6";
 

@@ -23,7 +23,11 @@ public sealed class ServiceExposureSteps
     [Given("the target offers an egress controller")]
     public void GivenEgress() => _driver.RequireEgressController();
 
-    /// <summary>Applies Services, Ingress, Gateway API objects or egress policies (doc string; ${namespace} and ${scenario} are replaced).</summary>
+    /// <summary>Makes the scenario not applicable when the target serves no GatewayClass.</summary>
+    [Given("the target serves the Gateway API")]
+    public void GivenGatewayApi() => _driver.RequireGatewayApi();
+
+    /// <summary>Applies Services, Ingress, Gateway API objects or egress policies (doc string; ${namespace}, ${scenario} and ${gatewayClass} are replaced).</summary>
     /// <param name="yaml">The manifests.</param>
     [Given("the manifests are applied:")]
     [When("the manifests are applied:")]

@@ -21,6 +21,7 @@ public sealed class ChainingDriver
     private readonly Dictionary<string, int> _share = new(StringComparer.Ordinal);
     private int _flowsProbed;
     private ChainTrialResult? _trial;
+    private Dictionary<string, long>? _dropsAtStart;
 
     /// <summary>Creates the driver for one scenario.</summary>
     /// <param name="run">The run.</param>
@@ -96,13 +97,21 @@ public sealed class ChainingDriver
     public async Task ApplyAsync()
     {
         ChainApplyResult result = await Chaining.ApplyAsync(_spec.Build());
+
+        RememberStart();
+
         _evidence.Record(new Measurement("chain_generation", result.Generation, "generation"));
         Check.That(result.Applied, $"The target refused the chain spec: {string.Join("; ", result.Problems)}.");
     }
 
     /// <summary>Offers the spec built so far and returns the target's verdict without requiring success.</summary>
     /// <returns>The outcome.</returns>
-    public async Task<ChainApplyResult> OfferAsync() => await Chaining.ApplyAsync(_spec.Build());
+    public async Task<ChainApplyResult> OfferAsync()
+    {
+        ChainApplyResult result = await Chaining.ApplyAsync(_spec.Build());
+        RememberStart();
+        return result;
+    }
 
     /// <summary>Inserts a hop (an existing or new group) into a chain after another group, or first.</summary>
     /// <param name="chain">The chain.</param>
@@ -247,13 +256,36 @@ public sealed class ChainingDriver
         Check.That(others.Count == 0, $"Flows went to instances outside the group: {string.Join(", ", others)}.");
     }
 
-    /// <summary>Checks no instance of any chain dropped a packet.</summary>
+    /// <summary>Checks no instance of any chain dropped a packet since this scenario first applied a spec.</summary>
     public void CheckNoInstanceDrops()
     {
-        IReadOnlyList<ChainHopCounters> counters = Chaining.ReadCounters();
-        long drops = counters.Sum(c => c.Drops);
+        Dictionary<string, long> start = _dropsAtStart ?? [];
+        List<(string Instance, long Drops)> dropped = [.. DropsByInstance().Select(d => (d.Key, d.Value - start.GetValueOrDefault(d.Key))).Where(d => d.Item2 != 0)];
+        long drops = dropped.Sum(d => d.Drops);
         _evidence.Record(new Measurement("instance_drops", drops, "packets"));
-        Check.That(drops == 0, $"Instances dropped packets: {string.Join(", ", counters.Where(c => c.Drops > 0).Select(c => $"{c.PortPair}={c.Drops}"))}.");
+        Check.That(drops == 0, $"Instances dropped packets in this scenario: {string.Join(", ", dropped.Select(d => $"{d.Instance}={d.Drops}"))}.");
+    }
+
+    // Counters are cumulative per instance over the target's life: remember where each instance started in this
+    // scenario (instances a later apply adds start then; nothing reached them before).
+    private void RememberStart()
+    {
+        _dropsAtStart ??= new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach ((string instance, long drops) in DropsByInstance())
+        {
+            _dropsAtStart.TryAdd(instance, drops);
+        }
+    }
+
+    private Dictionary<string, long> DropsByInstance()
+    {
+        Dictionary<string, long> drops = new(StringComparer.Ordinal);
+        foreach (ChainHopCounters c in Chaining.ReadCounters())
+        {
+            drops.TryAdd(c.PortPair, c.Drops);
+        }
+
+        return drops;
     }
 
     /// <summary>Runs a virtual-time trial of a chain with an instance crashing part-way.</summary>

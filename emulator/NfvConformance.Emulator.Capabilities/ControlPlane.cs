@@ -44,6 +44,7 @@ public sealed class ControlPlane
             [typeof(IPlacementService)] = placement,
             [typeof(IVnfLifecycle)] = lifecycle,
             [typeof(IPtpSynchronisation)] = new PtpSynchronisation(_publisher, options.Ptp),
+            [typeof(IAcceleratorService)] = new AcceleratorLedger(_publisher),
             [typeof(IVnicBandwidth)] = new VnicBandwidthLedger(_publisher, options.VnicAllocationRatio),
         };
     }

@@ -55,7 +55,20 @@ public sealed record NicInfo(
 /// <param name="PciAddress">The PCI address.</param>
 /// <param name="NumaNode">The NUMA node the device is attached to.</param>
 /// <param name="Interface">How workloads consume it (<c>dpdk-cryptodev</c>, <c>virtio-crypto</c>, <c>cuda</c>), if stated.</param>
-public sealed record AcceleratorInfo(string Name, string Kind, string PciAddress, int NumaNode, string? Interface = null);
+public sealed record AcceleratorInfo(string Name, string Kind, string PciAddress, int NumaNode, string? Interface = null)
+{
+    /// <summary>Gets the device's vendor (<c>Intel</c>, <c>Marvell</c>), or null when not reported.</summary>
+    public string? Vendor { get; init; }
+
+    /// <summary>Gets how many instances (virtual functions) the device hands out; 1 when it is not partitioned.</summary>
+    public int Instances { get; init; } = 1;
+
+    /// <summary>
+    /// Gets how a workload reaches an instance: <c>vfio</c> (a VF bound to vfio-pci, passed as its own IOMMU group, no
+    /// privilege needed) or <c>privileged</c> (the host driver's control device, which needs a privileged workload).
+    /// </summary>
+    public string Access { get; init; } = "vfio";
+}
 
 /// <summary>CPU facts of one node.</summary>
 /// <param name="Model">The CPU model name.</param>

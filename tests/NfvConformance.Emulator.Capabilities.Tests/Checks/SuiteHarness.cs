@@ -73,6 +73,8 @@ internal sealed class SuiteHarness : IAsyncDisposable
 
     public VnicDriver Vnic() => new(Run, Discovery, Evidence);
 
+    public AcceleratorDriver Accelerators() => new(Run, Discovery, Evidence);
+
     public ValueTask DisposeAsync() => Target.DisposeAsync();
 }
 

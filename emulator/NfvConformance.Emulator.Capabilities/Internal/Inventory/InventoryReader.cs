@@ -176,13 +176,18 @@ internal static class InventoryReader
         List<AcceleratorInfo> accelerators = [];
         foreach ((YamlMappingNode n, string p) in r.Mappings(node, "accelerators", path, required: false))
         {
-            r.CheckKnownFields(n, p, "name", "kind", "pci", "numa", "interface");
+            r.CheckKnownFields(n, p, "name", "kind", "pci", "numa", "interface", "vendor", "instances", "access");
             AcceleratorInfo acc = new(
                 r.String(n, "name", p) ?? "?",
                 OneOf(r, n, "kind", p, AcceleratorKinds, "crypto"),
                 r.String(n, "pci", p) ?? "?",
                 r.Int(n, "numa", p, 0),
-                r.String(n, "interface", p, required: false));
+                r.String(n, "interface", p, required: false))
+            {
+                Vendor = r.String(n, "vendor", p, required: false),
+                Instances = r.Int(n, "instances", p, 1, min: 1),
+                Access = OneOf(r, n, "access", p, ["vfio", "privileged"], "vfio"),
+            };
             CheckNuma(r, YamlFieldReader.Find(n, "numa") ?? n, $"{p}.numa", acc.NumaNode, numaIds);
             if (acc.PciAddress != "?" && !pcis.Add(acc.PciAddress))
             {

@@ -45,6 +45,7 @@ public sealed class ControlPlane
             [typeof(IVnfLifecycle)] = lifecycle,
             [typeof(IPtpSynchronisation)] = new PtpSynchronisation(_publisher, options.Ptp),
             [typeof(IAcceleratorService)] = new AcceleratorLedger(_publisher),
+            [typeof(Abstractions.Telemetry.ITelemetryService)] = new Telemetry.PortTelemetry(inventory, h => _publisher.InventoryChanged += h, Clock),
             [typeof(IVnicBandwidth)] = new VnicBandwidthLedger(_publisher, options.VnicAllocationRatio),
         };
     }

@@ -52,10 +52,10 @@ internal sealed class SuiteHarness : IAsyncDisposable
     }
 
     /// <summary>Runs the suite's drivers on a control plane alone (built with options the emulator builder does not expose).</summary>
-    public static async Task<SuiteHarness> StartAsync(ControlPlaneOptions options)
+    public static async Task<SuiteHarness> StartAsync(ControlPlaneOptions options, Func<ControlPlane, IReadOnlyDictionary<Type, object>>? overrides = null)
     {
         ControlPlane cp = ControlPlane.Create(options);
-        ILabTarget target = new ControlPlaneTarget(cp);
+        ILabTarget target = new ControlPlaneTarget(cp, overrides?.Invoke(cp));
         RunContext run = new(target, await target.DiscoverAsync(), s_catalog.Value, new LabTargetOptions { Profile = options.Profile });
         SuiteHarness harness = new(target, run);
         await harness.Discovery.DiscoverAsync();
@@ -75,11 +75,13 @@ internal sealed class SuiteHarness : IAsyncDisposable
 
     public AcceleratorDriver Accelerators() => new(Run, Discovery, Evidence);
 
+    public TelemetryDriver Telemetry(HardwareDriver hardware) => new(Run, hardware, Evidence);
+
     public ValueTask DisposeAsync() => Target.DisposeAsync();
 }
 
 /// <summary>A lab target made of a control plane only.</summary>
-internal sealed class ControlPlaneTarget(ControlPlane controlPlane) : ILabTarget
+internal sealed class ControlPlaneTarget(ControlPlane controlPlane, IReadOnlyDictionary<Type, object>? overrides = null) : ILabTarget
 {
     public string Name => "control-plane";
 
@@ -90,7 +92,9 @@ internal sealed class ControlPlaneTarget(ControlPlane controlPlane) : ILabTarget
     public ValueTask<Abstractions.Capabilities.CapabilitySnapshot> DiscoverAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(controlPlane.Publisher.Current);
 
     public TFeature? GetFeature<TFeature>()
-        where TFeature : class => controlPlane.Facets.TryGetValue(typeof(TFeature), out object? f) ? f as TFeature : null;
+        where TFeature : class =>
+        overrides is not null && overrides.TryGetValue(typeof(TFeature), out object? o) ? o as TFeature
+        : controlPlane.Facets.TryGetValue(typeof(TFeature), out object? f) ? f as TFeature : null;
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -112,10 +112,13 @@ internal sealed class CapabilityPublisher : ICapabilityPublisher, IHardwareInven
     public CapabilityChangeSet? Update(Func<HardwareInventory, HardwareInventory> change, string reason)
     {
         CapabilityChangeSet? set = null;
-        Action<CapabilityChangeSet>[] observers;
+        Action<CapabilityChangeSet>[] observers = [];
+        HardwareInventory before;
+        HardwareInventory next;
         lock (_gate)
         {
-            HardwareInventory next = change(_inventory);
+            before = _inventory;
+            next = change(_inventory);
             if (ReferenceEquals(next, _inventory))
             {
                 return null;
@@ -128,21 +131,26 @@ internal sealed class CapabilityPublisher : ICapabilityPublisher, IHardwareInven
             {
                 // Same picture: keep the version, but carry the new hardware facts (for example VFs in use).
                 Volatile.Write(ref _current, new CapabilitySnapshot(_current.Version, _profile, candidate.Nodes));
-                return null;
             }
-
-            set = new CapabilityChangeSet(_current.Version, candidate, reason, changes);
-            Volatile.Write(ref _current, candidate);
-            observers = [.. _observers];
+            else
+            {
+                set = new CapabilityChangeSet(_current.Version, candidate, reason, changes);
+                Volatile.Write(ref _current, candidate);
+                observers = [.. _observers];
+            }
         }
 
+        InventoryChanged?.Invoke(before, next);
         foreach (Action<CapabilityChangeSet> observer in observers)
         {
-            observer(set);
+            observer(set!);
         }
 
         return set;
     }
+
+    /// <summary>Raised after every inventory change (before, after), even one that changes nothing published.</summary>
+    internal event Action<HardwareInventory, HardwareInventory>? InventoryChanged;
 
     internal static HardwareInventory ReplaceNode(HardwareInventory inv, NodeHardware node)
     {

@@ -32,7 +32,7 @@ public static class DataplaneBench
         BenchLane[] lanes = new BenchLane[options.Cores];
         for (int c = 0; c < lanes.Length; c++)
         {
-            lanes[c] = options.ChainNodes().Count == 0 ? new IoLane(options, c) : new ChainLane(options, c);
+            lanes[c] = options.IsMemif ? new MemifLane(options, c) : options.ChainNodes().Count == 0 ? new IoLane(options, c) : new ChainLane(options, c);
         }
 
         Thread[] threads = new Thread[lanes.Length];
@@ -58,6 +58,11 @@ public static class DataplaneBench
             foreach (Thread t in threads)
             {
                 t.Join();
+            }
+
+            foreach (BenchLane lane in lanes)
+            {
+                lane.Release();
             }
         }
 

@@ -9,7 +9,7 @@ public sealed class DataplaneBenchOptions
     /// <summary>The VNF names a chain may use, in any order.</summary>
     public static readonly IReadOnlyList<string> ChainElements = ["fw", "nat", "router", "lb", "l2fwd", "impair"];
 
-    /// <summary>Gets the chain: "io" for plain port-to-port forwarding, or VNF names joined by commas, for example "fw,nat,router".</summary>
+    /// <summary>Gets the chain: "io" for plain port-to-port forwarding, "memif" for io forwarding between the two ends of a shared-memory (memif-like) connection, or VNF names joined by commas, for example "fw,nat,router".</summary>
     public string Chain { get; init; } = "io";
 
     /// <summary>Gets the frame size in bytes (the buffer's data length, as DPDK net_null's size); 60 to 9000.</summary>
@@ -24,10 +24,13 @@ public sealed class DataplaneBenchOptions
     /// <summary>Gets the number of workers, one thread each with its own pool, ports and graph; 1 to 64.</summary>
     public int Cores { get; init; } = 1;
 
-    /// <summary>Gets the chain's elements (empty for "io").</summary>
+    /// <summary>Gets a value indicating whether the chain is "memif": two ports on the two sides of one shared-memory region, forwarding to each other as testpmd's io mode does over a net_memif pair.</summary>
+    public bool IsMemif => string.Equals(Chain?.Trim(), "memif", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Gets the chain's elements (empty for "io" and "memif").</summary>
     /// <returns>The names in order.</returns>
     public IReadOnlyList<string> ChainNodes() =>
-        string.Equals(Chain.Trim(), "io", StringComparison.OrdinalIgnoreCase)
+        string.Equals(Chain.Trim(), "io", StringComparison.OrdinalIgnoreCase) || IsMemif
             ? []
             : [.. Chain.Split(',', StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant())];
 
@@ -38,15 +41,19 @@ public sealed class DataplaneBenchOptions
         List<ValidationError> errors = [];
         if (string.IsNullOrWhiteSpace(Chain))
         {
-            errors.Add(new ValidationError(true, "is empty; use 'io' or VNF names joined by commas, for example fw,nat,router.", "--chain"));
+            errors.Add(new ValidationError(true, "is empty; use 'io', 'memif' or VNF names joined by commas, for example fw,nat,router.", "--chain"));
         }
         else
         {
             foreach (string element in ChainNodes())
             {
-                if (!ChainElements.Contains(element, StringComparer.Ordinal))
+                if (element is "memif" or "io")
                 {
-                    errors.Add(new ValidationError(true, $"'{element}' is not a VNF; use 'io' or a comma-separated list of: {string.Join(", ", ChainElements)}.", "--chain"));
+                    errors.Add(new ValidationError(true, $"'{element}' cannot be combined with other elements; use --chain {element} on its own.", "--chain"));
+                }
+                else if (!ChainElements.Contains(element, StringComparer.Ordinal))
+                {
+                    errors.Add(new ValidationError(true, $"'{element}' is not a VNF; use 'io', 'memif' or a comma-separated list of: {string.Join(", ", ChainElements)}.", "--chain"));
                 }
             }
         }

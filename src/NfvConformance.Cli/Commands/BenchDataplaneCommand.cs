@@ -11,7 +11,7 @@ internal sealed class BenchDataplaneCommand : IBenchSubcommand
 {
     public Command Create()
     {
-        Option<string> chain = new("--chain") { Description = "io (port-to-port forwarding) or VNFs joined by commas: " + string.Join(", ", DataplaneBenchOptions.ChainElements) + ".", DefaultValueFactory = _ => "io" };
+        Option<string> chain = new("--chain") { Description = "io (port-to-port forwarding), memif (io forwarding between the two ends of a shared-memory connection, as testpmd over a net_memif pair) or VNFs joined by commas: " + string.Join(", ", DataplaneBenchOptions.ChainElements) + ".", DefaultValueFactory = _ => "io" };
         Option<int> frameSize = new("--frame-size") { Description = "Frame size in bytes (60-9000).", DefaultValueFactory = _ => 64 };
         Option<int> flows = new("--flows") { Description = "Distinct flows (1-1000000).", DefaultValueFactory = _ => 1 };
         Option<double> seconds = new("--seconds") { Description = "Measured seconds, after a warm-up of a fifth of it (0.1-3600).", DefaultValueFactory = _ => 5 };

@@ -29,10 +29,11 @@ public sealed class ContractCommandTests
         }
     }
 
-    [Test]
-    public void BenchDataplane_IoJson_HasTheContractKeysAndAllocatesNothing()
+    [TestCase("io")]
+    [TestCase("memif")]
+    public void BenchDataplane_Json_HasTheContractKeysAndAllocatesNothing(string chain)
     {
-        (int code, string stdout, string stderr) = NfvcProcess.Run("bench", "dataplane", "--chain", "io", "--seconds", "1", "--json");
+        (int code, string stdout, string stderr) = NfvcProcess.Run("bench", "dataplane", "--chain", chain, "--seconds", "1", "--json");
 
         Assert.That(code, Is.EqualTo(0), stderr);
         using JsonDocument doc = JsonDocument.Parse(stdout);
@@ -42,9 +43,20 @@ public sealed class ContractCommandTests
             Assert.That(root.TryGetProperty(key, out _), Is.True, key);
         }
 
-        Assert.That(root.GetProperty("chain").GetString(), Is.EqualTo("io"));
+        Assert.That(root.GetProperty("chain").GetString(), Is.EqualTo(chain));
+        Assert.That(root.GetProperty("frame_size").GetInt32(), Is.EqualTo(64));
         Assert.That(root.GetProperty("packets").GetInt64(), Is.Positive);
+        Assert.That(root.GetProperty("nodes").EnumerateArray().Sum(n => n.GetProperty("packets").GetInt64()), Is.EqualTo(root.GetProperty("packets").GetInt64()));
         Assert.That(root.GetProperty("allocated_bytes_per_packet").GetDouble(), Is.Zero);
+    }
+
+    [Test]
+    public void BenchDataplane_MemifCombinedWithAVnf_ExitsTwoNamingTheFix()
+    {
+        (int code, _, string stderr) = NfvcProcess.Run("bench", "dataplane", "--chain", "memif,fw", "--seconds", "1", "--json");
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain("--chain memif on its own"));
     }
 
     [Test]

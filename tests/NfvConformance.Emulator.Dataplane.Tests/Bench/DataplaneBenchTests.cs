@@ -10,6 +10,7 @@ public sealed class DataplaneBenchTests
     private static readonly string[] s_keys = ["chain", "frame_size", "flows", "cores", "packets", "seconds", "mpps", "ns_per_packet", "allocated_bytes_per_packet", "nodes"];
 
     [TestCase("io")]
+    [TestCase("memif")]
     [TestCase("fw,nat,router")]
     [TestCase("lb,l2fwd,impair")]
     public void Validate_KnownChains_NoErrors(string chain)
@@ -26,6 +27,26 @@ public sealed class DataplaneBenchTests
 
         Assert.That(errors.Select(e => e.Subject), Is.EquivalentTo(new[] { "--chain", "--frame-size", "--flows", "--seconds", "--cores" }));
         Assert.That(errors[0].Message, Does.Contain("bogus").And.Contain("fw, nat, router"));
+    }
+
+    [TestCase("memif,fw")]
+    [TestCase("fw,io")]
+    public void Validate_MemifOrIoCombined_SaysToUseItAlone(string chain)
+    {
+        IReadOnlyList<ValidationError> errors = new DataplaneBenchOptions { Chain = chain }.Validate();
+
+        Assert.That(errors, Has.Count.EqualTo(1));
+        Assert.That(errors[0].Message, Does.Contain("on its own"));
+    }
+
+    [Test]
+    public void Run_Memif_NodesAreTheTwoDirectionsAndSumToThePackets()
+    {
+        DataplaneBenchResult result = DataplaneBench.Run(new DataplaneBenchOptions { Chain = "memif", Seconds = 0.1 });
+
+        Assert.That(result.Nodes.Select(n => n.Name), Is.EqualTo(new[] { "memif-a-to-memif-b", "memif-b-to-memif-a" }));
+        Assert.That(result.Nodes.Sum(n => n.Packets), Is.EqualTo(result.Packets));
+        Assert.That(result.Nodes.Min(n => n.Packets), Is.GreaterThan(0), "both directions forwarded");
     }
 
     [Test]
@@ -46,6 +67,7 @@ public sealed class DataplaneBenchTests
     }
 
     [TestCase("io", 1)]
+    [TestCase("memif", 1)]
     [TestCase("fw,nat,router", 1000)]
     [Category("Slow")]
     public void Run_ShortChain_ForwardsPacketsWithoutAllocating(string chain, int flows)

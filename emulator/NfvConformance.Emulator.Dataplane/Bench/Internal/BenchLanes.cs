@@ -87,6 +87,11 @@ internal abstract class BenchLane
         }
     }
 
+    /// <summary>Releases what the lane holds outside the managed heap (a shared-memory region); called once, after the worker stopped.</summary>
+    public virtual void Release()
+    {
+    }
+
     protected abstract void Iterate();
 
     protected abstract void SnapshotStart();

@@ -10,7 +10,9 @@ namespace NfvConformance.Emulator;
 
 /// <summary>
 /// One built emulator: its control plane, its dataplane (service-chain engine on a worker thread) and the facets
-/// they offer: the control plane's, <see cref="IServiceChainingFeature"/> and one <see cref="ITrafficGenerator"/>.
+/// they offer: the control plane's, <see cref="IServiceChainingFeature"/>, one <see cref="ITrafficGenerator"/>, and those
+/// each further area registers from its own <c>EmulatorInstance.&lt;Area&gt;.cs</c> (container platform, service exposure,
+/// tenant networking, load-balancer service).
 /// </summary>
 internal sealed partial class EmulatorInstance : IDisposable
 {
@@ -36,7 +38,6 @@ internal sealed partial class EmulatorInstance : IDisposable
         AddServiceExposureFacets(_facets, seed);
         AddVirtualNetworkingFacets(_facets, seed);
         AddLoadBalancerFacets(_facets, seed);
-        AddPlatformServiceFacets(_facets, seed);
     }
 
     /// <summary>Registers the container-platform facets (pods, CNI, services); implemented in EmulatorInstance.Containers.cs.</summary>
@@ -50,9 +51,6 @@ internal sealed partial class EmulatorInstance : IDisposable
 
     /// <summary>Registers the load-balancer platform-service facets; implemented in EmulatorInstance.LoadBalancing.cs.</summary>
     partial void AddLoadBalancerFacets(Dictionary<Type, object> facets, int seed);
-
-    /// <summary>Registers platform facets such as telemetry; implemented in EmulatorInstance.Platform.cs.</summary>
-    partial void AddPlatformServiceFacets(Dictionary<Type, object> facets, int seed);
 
     public ControlPlane ControlPlane { get; }
 

@@ -732,7 +732,8 @@ public sealed class ServiceChainEngine
             CompiledChain? path = config.Chains.FirstOrDefault(c => c.ServicePathId == spi);
             if (r.Next.StartsWith(FunctionNodePrefix, StringComparison.Ordinal) && path is not null)
             {
-                chain = path.Name;
+                // The chain it was steered into: the first, when a service graph carried it on into others.
+                chain ??= path.Name;
                 int si = ChainPathTag.ServiceIndex(r.UserData);
                 string pair = r.Next[FunctionNodePrefix.Length..];
                 hops.Add(new HopTraversal(spi, si, path.Hops[ChainPathTag.FirstServiceIndex - si].Group, pair));

@@ -67,6 +67,17 @@ internal static class ChainCompiler
             }
         }
 
+        // Service graphs: a destination chain is entered only from its source chains, through its classifiers
+        // matched where the source chain ends (networking-sfc service_graph: "source chain -> destination chains").
+        HashSet<string> destinations = new(StringComparer.Ordinal);
+        foreach (ServiceGraph graph in spec.ServiceGraphs)
+        {
+            foreach (IReadOnlyList<string> targets in graph.Links.Values)
+            {
+                destinations.UnionWith(targets);
+            }
+        }
+
         HashSet<int> usedIds = [.. spec.PortChains.Where(c => c.ChainId != 0).Select(c => c.ChainId)];
         int nextId = 1;
         List<CompiledChain> chains = [];
@@ -87,12 +98,18 @@ internal static class ChainCompiler
 
             CompiledHop[] hops = [.. HopOrdering.Order(chain, groups, out _).Select(g => CompileHop(groups[g], groupNames.IndexOf(g), pairs, instances, outOfService))];
             int forward = chains.Count;
-            chains.Add(new CompiledChain(chain.Name, spi, false, chain.Correlation, hops));
+            bool isDestination = destinations.Contains(chain.Name);
+            chains.Add(new CompiledChain(chain.Name, spi, false, chain.Correlation, hops) { IsGraphDestination = isDestination });
             int reverse = -1;
             if (chain.Symmetric)
             {
                 reverse = chains.Count;
                 chains.Add(new CompiledChain(chain.Name, spi | ReversePathBit, true, chain.Correlation, [.. hops.Reverse()]));
+            }
+
+            if (isDestination)
+            {
+                continue;
             }
 
             foreach (string c in chain.FlowClassifiers.Where(c => classifierByName[c].EtherType == ClassifierEtherType.IPv4))
@@ -101,7 +118,31 @@ internal static class ChainCompiler
             }
         }
 
+        LinkGraphs(spec, chains, classifierByName);
         return new CompiledChains(previous.Generation + 1, [.. chains], [.. instances], [.. groupNames], [.. classifiers]);
+    }
+
+    private static void LinkGraphs(ChainSpec spec, List<CompiledChain> chains, Dictionary<string, FlowClassifier> classifierByName)
+    {
+        Dictionary<string, PortChain> specChains = spec.PortChains.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        foreach (ServiceGraph graph in spec.ServiceGraphs)
+        {
+            foreach ((string source, IReadOnlyList<string> targets) in graph.Links)
+            {
+                int from = chains.FindIndex(c => !c.IsReverse && c.Name == source);
+                List<CompiledClassifier> branch = [.. chains[from].BranchClassifiers];
+                foreach (string target in targets)
+                {
+                    int to = chains.FindIndex(c => !c.IsReverse && c.Name == target);
+                    foreach (string c in specChains[target].FlowClassifiers.Where(c => classifierByName[c].EtherType == ClassifierEtherType.IPv4))
+                    {
+                        branch.Add(CompileClassifier(classifierByName[c], to, -1));
+                    }
+                }
+
+                chains[from] = chains[from] with { BranchClassifiers = [.. branch] };
+            }
+        }
     }
 
     private static CompiledHop CompileHop(PortPairGroup group, int groupId, Dictionary<string, PortPair> pairs, List<CompiledInstance> instances, IReadOnlySet<string>? outOfService)

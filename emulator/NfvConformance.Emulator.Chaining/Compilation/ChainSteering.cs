@@ -14,9 +14,15 @@ internal sealed class ChainSteering
 
     private readonly FlowAffinityTable _flows;
     private readonly ChainPathTable _paths = new();
+    private readonly int _flowCapacity;
+    private FlowAffinityTable? _branchFlows;
     private CompiledChains _config = CompiledChains.Empty;
 
-    public ChainSteering(int flowCapacity) => _flows = new FlowAffinityTable(flowCapacity);
+    public ChainSteering(int flowCapacity)
+    {
+        _flows = new FlowAffinityTable(flowCapacity);
+        _flowCapacity = flowCapacity;
+    }
 
     public CompiledChains Config => _config;
 
@@ -32,6 +38,31 @@ internal sealed class ChainSteering
     {
         _config = config;
         _paths.Clear();
+        if (_branchFlows is null && config.Chains.Any(c => c.BranchClassifiers.Length > 0))
+        {
+            // Created once, with the first snapshot that has a service graph; kept (with its pins) from then on.
+            _branchFlows = new FlowAffinityTable(_flowCapacity);
+        }
+    }
+
+    /// <summary>
+    /// Finds where a flow goes when it leaves chain <paramref name="fromChain"/> (a service graph's branch point): the
+    /// first destination chain whose classifier matches the packet's 5-tuple as it is there, with per-hop instances
+    /// pinned as at the ingress. Entries are keyed by the source chain and the 5-tuple; Chain is NoChain when no
+    /// destination matches (the packet leaves).
+    /// </summary>
+    public ref FlowEntry SteerBranch(int fromChain, in FlowKey key)
+    {
+        FlowAffinityTable table = _branchFlows!;
+        ulong key1 = key.Key1 | ((ulong)(uint)(fromChain + 1) << 48);
+        uint hash = key.Hash() ^ (uint)((fromChain + 1) * -1640531535);
+        ref FlowEntry e = ref table.Lookup(key.Key0, key1, hash, out _, out int index);
+        if (e.Generation != (int)_config.Generation)
+        {
+            Resolve(ref e, ref table.Pins(index), in key, ClassifyBranch(_config.Chains[fromChain].BranchClassifiers, in key));
+        }
+
+        return ref e;
     }
 
     /// <summary>Finds the flow's chain and per-hop instances under the current snapshot.</summary>
@@ -45,17 +76,16 @@ internal sealed class ChainSteering
         ref FlowEntry e = ref _flows.Lookup(key.Key0, key.Key1, hash, out _, out index);
         if (e.Generation != (int)_config.Generation)
         {
-            Resolve(ref e, ref _flows.Pins(index), in key);
+            Resolve(ref e, ref _flows.Pins(index), in key, Classify(_config, in key));
         }
 
         return ref e;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Resolve(ref FlowEntry e, ref FlowPins pins, in FlowKey key)
+    private void Resolve(ref FlowEntry e, ref FlowPins pins, in FlowKey key, int chain)
     {
         CompiledChains config = _config;
-        int chain = Classify(config, in key);
         HopSlots oldInstances = pins.Instances;
         HopSlots oldGroups = pins.Groups;
         int oldHops = e.Generation < 0 || e.Chain < 0 ? 0 : ChainPathTable.Stride;
@@ -109,6 +139,19 @@ internal sealed class ChainSteering
         }
 
         e.Path = _paths.Intern(chain, ((ReadOnlySpan<ushort>)pins.Instances)[..hops.Length]);
+    }
+
+    internal static int ClassifyBranch(CompiledClassifier[] classifiers, in FlowKey key)
+    {
+        for (int i = 0; i < classifiers.Length; i++)
+        {
+            if (classifiers[i].Matches(key.Source, key.Destination, key.Protocol, key.SourcePort, key.DestinationPort))
+            {
+                return classifiers[i].Chain;
+            }
+        }
+
+        return NoChain;
     }
 
     internal static int Classify(CompiledChains config, in FlowKey key)

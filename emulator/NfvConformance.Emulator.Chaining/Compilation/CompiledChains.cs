@@ -77,7 +77,18 @@ internal sealed class CompiledChains
 internal sealed record CompiledInstance(ushort Id, string PortPair, string Group, string Function, AccelerationMode Mode, int Weight);
 
 /// <summary>One chain (one direction of a symmetric chain is a chain of its own, with its own path id).</summary>
-internal sealed record CompiledChain(string Name, int ServicePathId, bool IsReverse, SfcCorrelation Correlation, CompiledHop[] Hops);
+internal sealed record CompiledChain(string Name, int ServicePathId, bool IsReverse, SfcCorrelation Correlation, CompiledHop[] Hops)
+{
+    /// <summary>
+    /// Gets the classifiers of the chains a service graph links this chain to, in the graph's order: a packet leaving
+    /// this chain's last hop is matched against them (on its bytes as they are then) and continues into the first
+    /// chain that matches, or leaves when none does. Empty when the chain is no graph's source.
+    /// </summary>
+    public CompiledClassifier[] BranchClassifiers { get; init; } = [];
+
+    /// <summary>Gets a value indicating whether a service graph links another chain to this one: then traffic enters it only from those chains, never from the ingress classifier.</summary>
+    public bool IsGraphDestination { get; init; }
+}
 
 /// <summary>
 /// One hop: the group's instances and a weighted bucket table that maps a flow hash to an instance for new flows.

@@ -47,6 +47,11 @@ internal abstract class ChainNodeBase : GraphNode
         meta.UserData = ChainPathTag.Encode(chain.ServicePathId, ChainPathTag.FirstServiceIndex - position, false, chainIndex, path);
         if (position == hops.Length)
         {
+            if (chain.BranchClassifiers.Length != 0)
+            {
+                return Branch(ref ctx, packet, ref meta, chainIndex);
+            }
+
             ctx.Counters[ChainNodeCounters.Delivered]++;
             return OutputNext;
         }
@@ -66,6 +71,35 @@ internal abstract class ChainNodeBase : GraphNode
         }
 
         return NextOfInstance[instance];
+    }
+
+    // The tail of a chain a service graph links on: the packet, as the last hop left it, is classified against the
+    // destination chains' classifiers and continues at the first hop of the one that matches (its own SPI, SI 255),
+    // or leaves when none does. A flow is classified once per snapshot (SteerBranch pins it like the ingress does).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ushort Branch(ref NodeContext ctx, PacketHandle packet, ref PacketMeta meta, int fromChain)
+    {
+        if (!ChainHeaders.TryReadFlowKey(ctx.Pool.GetData(packet), out FlowKey key))
+        {
+            ctx.Counters[ChainNodeCounters.Delivered]++;
+            return OutputNext;
+        }
+
+        ref FlowEntry entry = ref Runtime.Steering.SteerBranch(fromChain, in key);
+        if (entry.Chain < 0)
+        {
+            ctx.Counters[ChainNodeCounters.Delivered]++;
+            return OutputNext;
+        }
+
+        if (entry.Path < 0)
+        {
+            ctx.Counters[ChainNodeCounters.PathTableFull]++;
+            return NextIndex.Drop;
+        }
+
+        ctx.Counters[ChainNodeCounters.GraphBranches]++;
+        return Route(ref ctx, packet, ref meta, entry.Chain, Config.Chains[entry.Chain], entry.Path, 0);
     }
 
     // A passive (tap) hop gets a copy; the original goes on. Copies are rare, so this path may allocate from the pool.

@@ -161,14 +161,14 @@ internal sealed class ChainRuntime
 internal static class ChainNodeCounters
 {
     public const int InstanceDown = 0, LinkDown = 1, RandomLoss = 2, NoInstance = 3, ParseError = 4, NoMatch = 5, ChainMiss = 6, TapCopies = 7, TapConsumed = 8, Delivered = 9, PathTableFull = 10,
-        RxQueueFull = 11, Ipv4HeaderChecksum = 12, Truncated = 13, Queued = 14;
+        RxQueueFull = 11, Ipv4HeaderChecksum = 12, Truncated = 13, Queued = 14, GraphBranches = 15;
 
     /// <summary>The number of counters (the stride of <see cref="ChainRuntime.Reasons"/>).</summary>
     public const int Count = 16;
 
     public static readonly string[] Names =
         ["instance_down", "link_down", "random_loss", "no_instance", "parse_error", "no_match", "chain_miss", "tap_copies", "tap_consumed", "delivered", "path_table_full",
-         "rx_queue_full", "ipv4_header_checksum", "truncated", "queued"];
+         "rx_queue_full", "ipv4_header_checksum", "truncated", "queued", "graph_branches"];
 
     /// <summary>Gets whether a counter of an instance's interface is an error (the frame was bad) rather than a discard.</summary>
     public static bool IsError(int reason) => reason is Ipv4HeaderChecksum or Truncated;

@@ -38,7 +38,7 @@ public static class ChainSpecValidator
             ValidateClassifier(classifier, errors);
         }
 
-        ValidateChains(spec.PortChains, groups, classifiers, errors);
+        ValidateChains(spec.PortChains, groups, classifiers, GraphSources(spec.ServiceGraphs), errors);
         ValidateGraphs(spec.ServiceGraphs, chains, errors);
         return errors;
     }
@@ -200,7 +200,30 @@ public static class ChainSpecValidator
         }
     }
 
-    private static void ValidateChains(IReadOnlyList<PortChain> chains, Dictionary<string, PortPairGroup> groups, Dictionary<string, FlowClassifier> classifiers, List<ValidationError> errors)
+    /// <summary>Maps each chain a service graph links to (a destination) to the chains it is linked from.</summary>
+    private static Dictionary<string, HashSet<string>> GraphSources(IReadOnlyList<ServiceGraph> graphs)
+    {
+        Dictionary<string, HashSet<string>> sources = new(StringComparer.Ordinal);
+        foreach (ServiceGraph graph in graphs)
+        {
+            foreach ((string source, IReadOnlyList<string> targets) in graph.Links)
+            {
+                foreach (string target in targets)
+                {
+                    if (!sources.TryGetValue(target, out HashSet<string>? set))
+                    {
+                        sources[target] = set = new HashSet<string>(StringComparer.Ordinal);
+                    }
+
+                    set.Add(source);
+                }
+            }
+        }
+
+        return sources;
+    }
+
+    private static void ValidateChains(IReadOnlyList<PortChain> chains, Dictionary<string, PortPairGroup> groups, Dictionary<string, FlowClassifier> classifiers, Dictionary<string, HashSet<string>> graphSources, List<ValidationError> errors)
     {
         Dictionary<int, string> ids = [];
         Dictionary<string, string> classifierOwner = new(StringComparer.Ordinal);
@@ -297,7 +320,7 @@ public static class ChainSpecValidator
             errors.Add(new(true, $"{chains.Count} chains make {paths} paths (a symmetric chain makes two); the emulator compiles at most {MaxPaths}.", "port_chains"));
         }
 
-        CheckClassifierConflicts(chains, classifiers, errors);
+        CheckClassifierConflicts(chains, classifiers, graphSources, errors);
     }
 
     private static void CheckTaps(PortChain chain, Dictionary<string, PortPairGroup> groups, string subject, List<ValidationError> errors)
@@ -312,12 +335,22 @@ public static class ChainSpecValidator
         }
     }
 
-    private static void CheckClassifierConflicts(IReadOnlyList<PortChain> chains, Dictionary<string, FlowClassifier> classifiers, List<ValidationError> errors)
+    // Classifiers conflict only where they are matched at the same point: the ingress (chains no graph links to), or
+    // the tail of a common source chain (destinations of one source). A graph destination's classifiers are matched
+    // only where its source chains end, so they may overlap the ingress classifiers.
+    private static void CheckClassifierConflicts(IReadOnlyList<PortChain> chains, Dictionary<string, FlowClassifier> classifiers, Dictionary<string, HashSet<string>> graphSources, List<ValidationError> errors)
     {
         for (int a = 0; a < chains.Count; a++)
         {
             for (int b = a + 1; b < chains.Count; b++)
             {
+                graphSources.TryGetValue(chains[a].Name, out HashSet<string>? sa);
+                graphSources.TryGetValue(chains[b].Name, out HashSet<string>? sb);
+                if ((sa is null) != (sb is null) || (sa is not null && !sa.Overlaps(sb!)))
+                {
+                    continue;
+                }
+
                 foreach (string ca in chains[a].FlowClassifiers)
                 {
                     foreach (string cb in chains[b].FlowClassifiers)
@@ -351,6 +384,11 @@ public static class ChainSpecValidator
                     }
 
                     correlations.Add(chain.Correlation);
+                    if (chain.Symmetric && !chainGraph.ContainsKey(name))
+                    {
+                        errors.Add(new(true, $"port chain '{name}' is symmetric; the emulator compiles service graphs of one-way chains only: make it one-way (the reverse direction is another one-way chain).", subject));
+                    }
+
                     if (!chainGraph.TryAdd(name, graph.Name) && chainGraph[name] != graph.Name)
                     {
                         errors.Add(new(true, $"port chain '{name}' is already in service graph '{chainGraph[name]}'; a chain belongs to one graph.", subject));

@@ -9,6 +9,7 @@ namespace NfvConformance.Benchmarks.Chaining;
 /// <summary>
 /// Stopwatch harness for the compiled chain on one core: <c>io</c>, <c>wire3</c> and <c>fw,nat,router</c> measured
 /// side by side in one process, with allocated bytes per packet and per-node ns/packet. Figures go to docs/chaining.md.
+/// Arguments: <c>[flows] [seconds per round] [rounds] [novirtual]</c>; <c>novirtual</c> skips the virtual-time trials.
 /// </summary>
 internal static class ChainThroughput
 {
@@ -45,7 +46,11 @@ internal static class ChainThroughput
             }
         }
 
-        VirtualTrials(flows);
+        if (!args.Contains("novirtual", StringComparer.Ordinal))
+        {
+            VirtualTrials(flows);
+        }
+
         return 0;
     }
 

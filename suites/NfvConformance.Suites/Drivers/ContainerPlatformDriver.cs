@@ -397,9 +397,14 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             foreach (JsonObject ip in ips)
             {
                 string address = ip.Str("address") ?? string.Empty;
-                Check.That(IPNetwork.TryParse(address.Split('/')[0] + "/" + (address.Contains('/', StringComparison.Ordinal) ? address.Split('/')[1] : "x"), out _) || address.Contains('/', StringComparison.Ordinal), $"ips[].address '{address}' is not an address with prefix length.");
+                // CNI writes the interface's own address with its prefix length (10.244.1.5/24), so host bits are set: not an IPNetwork.
+                string[] parts = address.Split('/');
+                IPAddress? a = parts.Length == 2 && IPAddress.TryParse(parts[0], out IPAddress? parsed) ? parsed : null;
+                int prefix = a is not null && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : -1;
+                Check.That(
+                    a is not null && prefix >= 0 && prefix <= (a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32),
+                    $"ips[].address '{address}' is not an address with a prefix length.");
                 Check.That(ip.Long("interface") == sandboxIndex, $"ips[] entry {address} points at interface {ip.Long("interface")}, not the sandbox's eth0 ({sandboxIndex}).");
-                IPAddress a = IPAddress.Parse(address.Split('/')[0]);
                 Check.That(view.PodCidrs.Any(c => IPNetwork.Parse(c).Contains(a)), $"{a} is outside node {name}'s pod ranges {string.Join(", ", view.PodCidrs)}.");
                 Check.That(ip.Str("gateway") is { } gw && IPAddress.TryParse(gw, out _), $"ips[] entry {address} has no gateway.");
             }

@@ -567,6 +567,12 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             string declared = name.Groups[1].Success ? name.Groups[1].Value : name.Groups[2].Value;
             if (kind.Success && name.Success && !_renamed.ContainsKey(declared))
             {
+                // Renaming is textual: a name that is also a YAML or JSON key in the scenario would corrupt that key.
+                Match key = Regex.Match(manifests, $@"(?<![\w.-]){Regex.Escape(declared)}""?[ \t]*:(?!:)", RegexOptions.None, TimeSpan.FromSeconds(1));
+                Check.That(
+                    !key.Success,
+                    $"{kind.Groups[1].Value} '{declared}' is also a key in this scenario's manifests ('{key.Value.Trim()}' at line {manifests[..Math.Max(key.Index, 0)].Count(c => c == '\n') + 1} of the manifests); " +
+                    "the driver gives each scenario's namespaces and pools a unique name by rewriting every whole-word use, so choose a name that is not a key (for example '" + declared + "-ns').");
                 _renamed[declared] = declared + _suffix;
                 (kind.Groups[1].Value == "Namespace" ? _namespaces : _pools).Add(declared + _suffix);
             }

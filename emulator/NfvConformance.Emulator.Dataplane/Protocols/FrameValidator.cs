@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NfvConformance.Emulator.Dataplane.Protocols;
 
@@ -30,8 +31,45 @@ public static class FrameValidator
     /// <summary>Checks the IPv4 header of a frame: complete, total length within the frame, header checksum.</summary>
     /// <param name="frame">The frame from its Ethernet header.</param>
     /// <returns>The error found, or <see cref="FrameError.None"/> (also for frames that are not IPv4).</returns>
+    /// <remarks>
+    /// Untagged frames with a 20-byte IPv4 header (nearly all traffic) take a branch-light path: three unaligned
+    /// loads and a one's-complement sum in native byte order (RFC 1071 §2(B): the sum is byte-order independent),
+    /// with the same verdicts as the general path, which handles VLAN tags, options and everything else.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FrameError CheckIpv4(ReadOnlySpan<byte> frame)
+    {
+        const int L3 = EthernetFields.HeaderLength;
+        if (frame.Length >= L3 + Ipv4Fields.HeaderLength)
+        {
+            ref byte b = ref MemoryMarshal.GetReference(frame);
+            if (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref b, 12)) == (BitConverter.IsLittleEndian ? 0x0008 : 0x0800) && Unsafe.Add(ref b, L3) == 0x45)
+            {
+                int total = (Unsafe.Add(ref b, L3 + 2) << 8) | Unsafe.Add(ref b, L3 + 3);
+                if (total < Ipv4Fields.HeaderLength || total > frame.Length - L3)
+                {
+                    return FrameError.Truncated;
+                }
+
+                ulong w0 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, L3));
+                ulong w1 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, L3 + 8));
+                ulong sum = (w0 & 0xFFFFFFFF) + (w0 >> 32) + (w1 & 0xFFFFFFFF) + (w1 >> 32) + Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref b, L3 + 16));
+                sum = (sum & 0xFFFFFFFF) + (sum >> 32);
+                sum = (sum & 0xFFFF) + (sum >> 16);
+                sum = (sum & 0xFFFF) + (sum >> 16);
+                sum = (sum & 0xFFFF) + (sum >> 16);
+                return sum == 0xFFFF ? FrameError.None : FrameError.Ipv4HeaderChecksum;
+            }
+        }
+
+        return CheckIpv4General(frame);
+    }
+
+    /// <summary>The general form of <see cref="CheckIpv4"/>: any VLAN tags and header length.</summary>
+    /// <param name="frame">The frame from its Ethernet header.</param>
+    /// <returns>The error found, or <see cref="FrameError.None"/> (also for frames that are not IPv4).</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static FrameError CheckIpv4General(ReadOnlySpan<byte> frame)
     {
         int l3 = Ipv4Offset(frame);
         if (l3 < 0)

@@ -318,7 +318,7 @@ public sealed class ServiceChainEngine
         for (int i = 0; i < count; i++)
         {
             PacketHandle packet = queue[i];
-            if (node >= 0 && _runtime.Admit(id, _pool.GetData(packet)) == -1)
+            if (node >= 0 && _runtime.Admit(id, _pool.GetData(packet), ref _pool.Meta(packet)) == -1)
             {
                 _plan.Graph.Inject(node, new ReadOnlySpan<PacketHandle>(in packet));
             }

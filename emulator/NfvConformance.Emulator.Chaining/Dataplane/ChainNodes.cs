@@ -57,7 +57,7 @@ internal abstract class ChainNodeBase : GraphNode
         }
 
         ushort instance = paths[(path * ChainPathTable.Stride) + position];
-        int reason = Runtime.Admit(instance, ctx.Pool.GetData(packet));
+        int reason = Runtime.Admit(instance, ctx.Pool.GetData(packet), ref meta);
         if (reason != -1)
         {
             if (reason == ChainRuntime.Queue)
@@ -107,7 +107,7 @@ internal abstract class ChainNodeBase : GraphNode
     private void CopyToTap(ref NodeContext ctx, PacketHandle packet, ref PacketMeta meta, int chainIndex, CompiledChain chain, int path, int position, ushort instance)
     {
         PacketPool pool = ctx.Pool;
-        int reason = Runtime.Admit(instance, pool.GetData(packet));
+        int reason = Runtime.Admit(instance, pool.GetData(packet), ref meta);
         if (reason >= 0)
         {
             ctx.Counters[reason]++;

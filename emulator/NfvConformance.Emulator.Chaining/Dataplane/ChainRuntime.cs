@@ -69,7 +69,7 @@ internal sealed class ChainRuntime
     /// IPv4 header complete, total length within the frame, header checksum.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Admit(ushort instance, ReadOnlySpan<byte> frame)
+    public int Admit(ushort instance, ReadOnlySpan<byte> frame, ref PacketMeta meta)
     {
         if (instance == CompiledHop.NoInstance)
         {
@@ -95,12 +95,19 @@ internal sealed class ChainRuntime
             }
         }
 
-        FrameError error = FrameValidator.CheckIpv4(frame);
-        if (error != FrameError.None)
+        // The first interface verifies the IPv4 header; later ones trust that unless a node or fault cleared the flag
+        // (the functions on a chain keep the checksum right as they rewrite: RFC 1624 incremental updates).
+        if ((meta.Offload & PacketOffloadFlags.Ipv4HeaderGood) == 0)
         {
-            int reason = error == FrameError.Truncated ? ChainNodeCounters.Truncated : ChainNodeCounters.Ipv4HeaderChecksum;
-            Refuse(instance, reason);
-            return reason;
+            FrameError error = FrameValidator.CheckIpv4(frame);
+            if (error != FrameError.None)
+            {
+                int reason = error == FrameError.Truncated ? ChainNodeCounters.Truncated : ChainNodeCounters.Ipv4HeaderChecksum;
+                Refuse(instance, reason);
+                return reason;
+            }
+
+            meta.Offload |= PacketOffloadFlags.Ipv4HeaderGood;
         }
 
         Packets[instance]++;

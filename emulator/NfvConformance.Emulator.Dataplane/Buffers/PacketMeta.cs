@@ -27,4 +27,7 @@ public struct PacketMeta
 
     /// <summary>Gets or sets free-form metadata for nodes (for example a service path id and index).</summary>
     public ulong UserData { get; set; }
+
+    /// <summary>Gets or sets what has already been verified about the headers (receive offload flags).</summary>
+    public PacketOffloadFlags Offload { get; set; }
 }

@@ -11,6 +11,20 @@ public abstract class PacketPoolContractTests
         new(new PacketPoolOptions { Capacity = capacity, BufferSize = 512, Headroom = 128, Concurrency = Concurrency });
 
     [Test]
+    public void Alloc_RecycledBuffer_CarriesNoOffloadFlagOfItsLastUse()
+    {
+        PacketPool pool = CreatePool(1);
+        Assert.That(pool.TryAlloc(out PacketHandle first), Is.True);
+        pool.Meta(first).Offload = PacketOffloadFlags.Ipv4HeaderGood;
+        pool.Free(first);
+
+        Assert.That(pool.TryAlloc(out PacketHandle again), Is.True);
+
+        Assert.That(again.Index, Is.EqualTo(first.Index));
+        Assert.That(pool.Meta(again).Offload, Is.EqualTo(PacketOffloadFlags.None), "a stale 'header good' would let a corrupted frame pass every interface");
+    }
+
+    [Test]
     public void AllocBurst_Empty_ReturnsZeroAndTakesNothing()
     {
         PacketPool pool = CreatePool();

@@ -118,12 +118,12 @@ internal abstract class BenchLane
     }
 }
 
-/// <summary>testpmd's io forwarding: receive a burst on one port, transmit it on the other, free what is refused.</summary>
-internal sealed class IoLane : BenchLane
+/// <summary>
+/// testpmd's io forwarding between two ports: receive a burst on one, transmit it on the other, free what is refused;
+/// and the same the other way. The ports decide what the forward crosses (null ports, a shared-memory pair, ...).
+/// </summary>
+internal abstract class PortPairLane : BenchLane
 {
-    private readonly PacketPool _pool;
-    private readonly NullPort _p0;
-    private readonly NullPort _p1;
     private readonly PacketHandle[] _burst = new PacketHandle[Port.MaxBurst];
     private readonly string[] _names;
     private long _drop01;
@@ -135,16 +135,24 @@ internal sealed class IoLane : BenchLane
     private long _startDrop01;
     private long _startDrop10;
 
-    public IoLane(DataplaneBenchOptions options, int lane)
+    // The stream names are the same in every lane: the bench sums each name over the lanes.
+    protected PortPairLane(PacketPool pool, Port p0, Port p1, string forward, string backward)
     {
-        _pool = new PacketPool(new PacketPoolOptions { Capacity = 4096, BufferSize = BufferSizeFor(options.FrameSize) });
-        _p0 = new NullPort($"null{2 * lane}", _pool, options.FrameSize);
-        _p1 = new NullPort($"null{(2 * lane) + 1}", _pool, options.FrameSize);
-        _names = ["null0-to-null1", "null1-to-null0"];
+        Pool = pool;
+        P0 = p0;
+        P1 = p1;
+        _names = [forward, backward];
     }
 
     public override IReadOnlyList<string> NodeNames => _names;
 
+    protected PacketPool Pool { get; }
+
+    protected Port P0 { get; }
+
+    protected Port P1 { get; }
+
+    // Stream 0→1 is received on port 0 and transmitted on port 1, so its packets are port 1's transmits.
     public override long NodePackets(string name) => name == _names[0] ? _tx1 : _tx0;
 
     public override double NodeNanoseconds(string name) => WindowSeconds * 1e9 * NodePackets(name) / Math.Max(1, _tx0 + _tx1);
@@ -153,28 +161,26 @@ internal sealed class IoLane : BenchLane
 
     protected override void Iterate()
     {
-        _drop01 += Forward(_p0, _p1);
-        _drop10 += Forward(_p1, _p0);
+        _drop01 += Forward(P0, P1);
+        _drop10 += Forward(P1, P0);
     }
 
     protected override void SnapshotStart()
     {
-        _start0 = _p0.Stats.TxPackets;
-        _start1 = _p1.Stats.TxPackets;
+        _start0 = P0.Stats.TxPackets;
+        _start1 = P1.Stats.TxPackets;
         _startDrop01 = _drop01;
         _startDrop10 = _drop10;
     }
 
     protected override void SnapshotEnd()
     {
-        _tx0 = _p0.Stats.TxPackets - _start0;
-        _tx1 = _p1.Stats.TxPackets - _start1;
+        _tx0 = P0.Stats.TxPackets - _start0;
+        _tx1 = P1.Stats.TxPackets - _start1;
         _drop01 -= _startDrop01;
         _drop10 -= _startDrop10;
         Packets = _tx0 + _tx1;
     }
-
-    internal static int BufferSizeFor(int frameSize) => Math.Max(2048, ((frameSize + 128 + 63) / 64) * 64);
 
     private int Forward(Port rx, Port tx)
     {
@@ -188,11 +194,27 @@ internal sealed class IoLane : BenchLane
         int sent = tx.TransmitBurst(burst[..n]);
         if (sent < n)
         {
-            _pool.FreeBulk(burst[sent..n]);
+            Pool.FreeBulk(burst[sent..n]);
         }
 
         return n - sent;
     }
+}
+
+/// <summary>testpmd's io forwarding over two null ports (net_null): the dataplane's own cost of a forward.</summary>
+internal sealed class IoLane : PortPairLane
+{
+    public IoLane(DataplaneBenchOptions options, int lane)
+        : this(new PacketPool(new PacketPoolOptions { Capacity = 4096, BufferSize = BufferSizeFor(options.FrameSize) }), options.FrameSize, lane)
+    {
+    }
+
+    private IoLane(PacketPool pool, int frameSize, int lane)
+        : base(pool, new NullPort($"null{2 * lane}", pool, frameSize), new NullPort($"null{(2 * lane) + 1}", pool, frameSize), "null0-to-null1", "null1-to-null0")
+    {
+    }
+
+    internal static int BufferSizeFor(int frameSize) => Math.Max(2048, ((frameSize + 128 + 63) / 64) * 64);
 }
 
 /// <summary>A VNF chain: rx port → chain nodes → tx port, one graph per worker.</summary>

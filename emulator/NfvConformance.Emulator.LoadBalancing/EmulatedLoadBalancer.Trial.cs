@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Net;
 using NfvConformance.Abstractions.LoadBalancing;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.LoadBalancing;
 

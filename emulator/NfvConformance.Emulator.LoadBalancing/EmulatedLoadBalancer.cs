@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using NfvConformance.Abstractions.LoadBalancing;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.LoadBalancing.Protocols;
 
 namespace NfvConformance.Emulator.LoadBalancing;

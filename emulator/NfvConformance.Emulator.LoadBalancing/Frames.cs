@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.LoadBalancing.Protocols;
 
 namespace NfvConformance.Emulator.LoadBalancing;

@@ -2,7 +2,7 @@
 using System.Net;
 using System.Net.Sockets;
 using NfvConformance.Abstractions.Networking;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.Networking.Internal;
 
 namespace NfvConformance.Emulator.Networking;

@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using NfvConformance.Abstractions.LoadBalancing;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.LoadBalancing;
 using NfvConformance.Emulator.LoadBalancing.Protocols;
 

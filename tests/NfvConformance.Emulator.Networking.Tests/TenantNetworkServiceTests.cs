@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using NfvConformance.Abstractions.Networking;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Networking.Tests;
 

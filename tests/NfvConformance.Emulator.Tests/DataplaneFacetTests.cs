@@ -5,7 +5,7 @@ using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Emulator.Dataplane.Buffers;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.Internal;
 
 namespace NfvConformance.Emulator.Tests;

@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Capabilities.Timing;
 
@@ -50,7 +51,7 @@ public static class PtpMessages
     /// <returns>The frame length.</returns>
     public static int WriteFrame(Span<byte> frame, ReadOnlySpan<byte> sourceMac, PtpMessage message, ulong requestingClock = 0)
     {
-        int eth = Dataplane.Protocols.FrameBuilder.WriteEthernet(frame, s_multicast, sourceMac, EtherType);
+        int eth = FrameBuilder.WriteEthernet(frame, s_multicast, sourceMac, EtherType);
         int length = message.Type == PtpMessageType.DelayResp ? 54 : 44;
         Span<byte> p = frame.Slice(eth, length);
         p.Clear();

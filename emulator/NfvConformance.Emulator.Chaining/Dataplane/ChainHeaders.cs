@@ -93,10 +93,10 @@ internal static class ChainHeaders
         Span<byte> ip = frame[ChainHeaderFields.EthernetLength..length];
         ip[8] = (byte)ttl;
         BinaryPrimitives.WriteUInt16BigEndian(ip[10..], 0);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], NfvConformance.Emulator.Dataplane.Protocols.InternetChecksum.Compute(ip[..20]));
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], NfvConformance.Packets.InternetChecksum.Compute(ip[..20]));
         if (key.Protocol is ChainHeaderFields.ProtocolTcp or ChainHeaderFields.ProtocolUdp)
         {
-            NfvConformance.Emulator.Dataplane.Protocols.FrameBuilder.FinishL4Ipv4(ip);
+            NfvConformance.Packets.FrameBuilder.FinishL4Ipv4(ip);
         }
 
         switch (defect)

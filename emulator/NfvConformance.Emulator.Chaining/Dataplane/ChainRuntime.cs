@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using NfvConformance.Emulator.Chaining.Compilation;
 using NfvConformance.Emulator.Chaining.VirtualTime;
 using NfvConformance.Emulator.Dataplane.Buffers;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Chaining.Dataplane;
 

@@ -7,7 +7,7 @@ using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Emulator.Dataplane.Buffers;
 using NfvConformance.Emulator.Dataplane.Graph;
 using NfvConformance.Emulator.Dataplane.Ports;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Dataplane.Traffic;
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Emulator.Dataplane.Buffers;
 using NfvConformance.Emulator.Dataplane.Graph;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.Dataplane.Vnfs.Internal;
 
 namespace NfvConformance.Emulator.Dataplane.Vnfs;

@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Emulator.Dataplane.Buffers;
 using NfvConformance.Emulator.Dataplane.Graph;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.Dataplane.Vnfs.Internal;
 
 namespace NfvConformance.Emulator.Dataplane.Vnfs;

@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Networking.Internal;
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using NfvConformance.Abstractions.Containers;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Platform.Probing;
 

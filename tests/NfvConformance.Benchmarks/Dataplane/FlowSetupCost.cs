@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using NfvConformance.Emulator.Dataplane.Buffers;
 using NfvConformance.Emulator.Dataplane.Graph;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.Dataplane.Vnfs;
 
 namespace NfvConformance.Benchmarks.Dataplane;

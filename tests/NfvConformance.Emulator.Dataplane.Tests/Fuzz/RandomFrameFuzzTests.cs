@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using NfvConformance.Emulator.Dataplane.Buffers;
 using NfvConformance.Emulator.Dataplane.Graph;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.Dataplane.Tests.Graph;
 using NfvConformance.Emulator.Dataplane.Tests.Protocols;
 using NfvConformance.Emulator.Dataplane.Vnfs;

@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Dataplane.Tests.Protocols;
 

@@ -2,7 +2,7 @@
 using System.Diagnostics;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Emulator.Dataplane.Pcap;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Dataplane.Tests.Protocols;
 

@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Net;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Dataplane.Tests.Protocols;
 

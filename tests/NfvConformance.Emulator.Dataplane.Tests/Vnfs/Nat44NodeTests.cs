@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.Dataplane.Tests.Protocols;
 using NfvConformance.Emulator.Dataplane.Vnfs;
 

@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using NfvConformance.Abstractions.Containers;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.Platform.Probing;
 
 namespace NfvConformance.Emulator.Platform.Tests.Probing;

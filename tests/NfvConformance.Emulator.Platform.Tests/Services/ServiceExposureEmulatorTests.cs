@@ -280,7 +280,7 @@ public sealed class ServiceExposureEmulatorTests
 
         Assert.That((f.Destination.ToString(), f.DestinationPort), Is.EqualTo(("10.244.1.5", 8080)));
         Assert.That(ServiceFrames.ParseHttpRequest(f.Payload), Is.EqualTo(("GET", "/x?y=1", "a.example.com")));
-        Assert.That(NfvConformance.Emulator.Dataplane.Protocols.InternetChecksum.Compute(frame.AsSpan(14, 20)), Is.EqualTo(0));
+        Assert.That(NfvConformance.Packets.InternetChecksum.Compute(frame.AsSpan(14, 20)), Is.EqualTo(0));
     }
 
     private static void ApplyResultAssert(NfvConformance.Abstractions.Containers.ApplyResult result, string text) =>

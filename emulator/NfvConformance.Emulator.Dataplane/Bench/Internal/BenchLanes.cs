@@ -3,7 +3,7 @@ using System.Diagnostics;
 using NfvConformance.Emulator.Dataplane.Buffers;
 using NfvConformance.Emulator.Dataplane.Graph;
 using NfvConformance.Emulator.Dataplane.Ports;
-using NfvConformance.Emulator.Dataplane.Protocols;
+using NfvConformance.Packets;
 using NfvConformance.Emulator.Dataplane.Vnfs;
 
 namespace NfvConformance.Emulator.Dataplane.Bench.Internal;

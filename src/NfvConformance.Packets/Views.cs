@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
 
-namespace NfvConformance.Emulator.Dataplane.Protocols;
+namespace NfvConformance.Packets;
 
 /// <summary>A read-write view of an Ethernet header over a span (no copy, no allocation).</summary>
 public readonly ref struct EthernetView

@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace NfvConformance.Emulator.Dataplane.Protocols;
+namespace NfvConformance.Packets;
 
 /// <summary>The Internet checksum (RFC 1071) and its incremental update (RFC 1624).</summary>
 public static class InternetChecksum

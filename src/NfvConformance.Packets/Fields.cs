@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
-namespace NfvConformance.Emulator.Dataplane.Protocols;
+namespace NfvConformance.Packets;
 
 /// <summary>Ethernet II header offsets and EtherTypes (IEEE 802.3).</summary>
 public static class EthernetFields

@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
 
-namespace NfvConformance.Emulator.Dataplane.Protocols;
+namespace NfvConformance.Packets;
 
 /// <summary>
 /// Writes headers into a span with BinaryPrimitives; each method returns the bytes written. Length and checksum

@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace NfvConformance.Emulator.Dataplane.Protocols;
+namespace NfvConformance.Packets;
 
 /// <summary>Why a frame could not be parsed; each value is a drop reason a node counts, never an exception.</summary>
 public enum ParseResult

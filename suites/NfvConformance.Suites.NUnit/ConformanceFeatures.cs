@@ -7,6 +7,7 @@ using NfvConformance.Core.Running;
 using NfvConformance.Gherkin.NUnit;
 using NfvConformance.Gherkin.Pickles;
 using NfvConformance.Gherkin.Runtime;
+using NfvConformance.Cli.Composition;
 using NfvConformance.Suites.Support;
 
 namespace NfvConformance.Suites.NUnit;
@@ -29,7 +30,7 @@ public abstract class ConformanceFeatures : GherkinTestFixture
     [OneTimeSetUp]
     public async Task StartTargetAsync() =>
         _session = await RunSession.StartAsync(
-            TargetRegistry.Default.Get("emulator"),
+            KnownTargets.Default.Get("emulator"),
             new LabTargetOptions { Profile = Profile, Seed = 1, Catalogue = s_catalog.Value.Capabilities },
             s_catalog.Value);
 
@@ -38,7 +39,7 @@ public abstract class ConformanceFeatures : GherkinTestFixture
     {
         // Called at discovery on an instance of its own: no side effects here.
         FeaturePaths = [RepositoryPaths.FindUpwards("features") ?? throw new InvalidOperationException("features/ not found above " + AppContext.BaseDirectory)],
-        BindingAssemblies = [typeof(TargetRegistry).Assembly],
+        BindingAssemblies = [typeof(ApplicabilityHooks).Assembly],
     };
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Core.Requirements;
-using NfvConformance.Suites.Support;
+using NfvConformance.Cli.Composition;
 
 namespace NfvConformance.Cli.Commands;
 
@@ -14,7 +14,7 @@ internal sealed class DiscoverCommand : ICliCommand
 {
     public Command Create()
     {
-        Option<string> target = new("--target") { Description = "What to discover: " + string.Join(", ", TargetRegistry.Default.Names) + ".", DefaultValueFactory = _ => "emulator" };
+        Option<string> target = new("--target") { Description = "What to discover: " + string.Join(", ", KnownTargets.Default.Names) + ".", DefaultValueFactory = _ => "emulator" };
         Option<string> profile = new("--profile") { Description = "Infrastructure profile: basic or high-performance (network-intensive is the legacy name).", DefaultValueFactory = _ => Profiles.Basic };
         Option<string?> catalog = new("--catalog") { Description = "Requirement catalogue YAML (default: features/requirements/catalog.yaml)." };
         Option<string[]> settings = new("--setting") { Description = "Target setting KEY=VALUE, repeatable (emulator: inventory=FILE).", AllowMultipleArgumentsPerToken = false };
@@ -27,7 +27,7 @@ internal sealed class DiscoverCommand : ICliCommand
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
-            ILabTargetFactory factory = TargetRegistry.Default.Get(parse.GetValue(target)!);
+            ILabTargetFactory factory = KnownTargets.Default.Get(parse.GetValue(target)!);
             string? catalogPath = parse.GetValue(catalog);
             RequirementCatalog requirements = catalogPath is null ? RequirementCatalog.LoadDefault() : RequirementCatalog.Load(catalogPath);
             LabTargetOptions options = new()

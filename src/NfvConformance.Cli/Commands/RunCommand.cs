@@ -12,7 +12,7 @@ using NfvConformance.Core.Targets;
 using NfvConformance.Core.Workloads;
 using NfvConformance.Reports;
 using NfvConformance.Reports.Model;
-using NfvConformance.Suites.Support;
+using NfvConformance.Cli.Composition;
 
 namespace NfvConformance.Cli.Commands;
 
@@ -25,7 +25,7 @@ internal sealed class RunCommand : ICliCommand
 
     public Command Create()
     {
-        Option<string> target = new("--target") { Description = "What to run against: " + string.Join(", ", TargetRegistry.Default.Names) + ".", DefaultValueFactory = _ => "emulator" };
+        Option<string> target = new("--target") { Description = "What to run against: " + string.Join(", ", KnownTargets.Default.Names) + ".", DefaultValueFactory = _ => "emulator" };
         Option<string> profile = new("--profile") { Description = "Infrastructure profile: basic or high-performance (network-intensive is the legacy name).", DefaultValueFactory = _ => Profiles.Basic };
         Option<string?> tags = new("--tags") { Description = "Cucumber tag expression selecting scenarios, e.g. \"@RM:e.cap.013 and not @slow\"." };
         Option<string?> features = new("--features") { Description = "Folder of .feature files (default: features/ of this repository)." };
@@ -108,7 +108,7 @@ internal sealed class RunCommand : ICliCommand
             throw new ConfigurationException($"--workers {workers}: must be 1 or more.");
         }
 
-        ILabTargetFactory factory = TargetRegistry.Default.Get(targetName);
+        ILabTargetFactory factory = KnownTargets.Default.Get(targetName);
         RequirementCatalog catalog = catalogPath is null ? RequirementCatalog.LoadDefault() : RequirementCatalog.Load(catalogPath);
         string features = featuresDir ?? RepositoryPaths.FindUpwards("features")
             ?? throw new ConfigurationException("No features/ folder found above the working directory; pass --features DIR.");
@@ -153,7 +153,7 @@ internal sealed class RunCommand : ICliCommand
             FeaturesDirectory = features,
             Tags = tags,
             OutputDirectory = output,
-            BindingAssemblies = [typeof(TargetRegistry).Assembly],
+            BindingAssemblies = [typeof(NfvConformance.Suites.Support.ApplicabilityHooks).Assembly],
             Catalog = catalog,
             RunId = runId,
             ToolVersion = ToolInfo.Version,

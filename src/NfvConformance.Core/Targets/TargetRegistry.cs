@@ -1,13 +1,13 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Targets;
-using NfvConformance.Emulator;
 
-namespace NfvConformance.Suites.Support;
+namespace NfvConformance.Core.Targets;
 
 /// <summary>
-/// The targets a user can pick with <c>--target NAME</c>. This is the one place that knows both the framework and the
-/// emulator (and, later, the lab adapters), so suites and the CLI stay target-agnostic.
+/// The targets a user can pick with <c>--target NAME</c>. It knows no target itself: the composition root (the
+/// <c>nfvc</c> CLI) fills it with the factories of the emulator and the real labs, so that the framework and the step
+/// bindings stay target-agnostic.
 /// </summary>
 public sealed class TargetRegistry
 {
@@ -23,9 +23,6 @@ public sealed class TargetRegistry
             _factories.Add(factory.Name, factory);
         }
     }
-
-    /// <summary>Gets the registry of every target this build knows.</summary>
-    public static TargetRegistry Default { get; } = new([new EmulatorTargetFactory()]);
 
     /// <summary>Gets the known target names, sorted.</summary>
     public IReadOnlyList<string> Names => [.. _factories.Keys.Order(StringComparer.Ordinal)];

@@ -94,6 +94,16 @@ public sealed class SummaryJsonExporter : IReportExporter
                 json.WriteString("verdict", m.Verdict.ToString().ToLowerInvariant());
             }
 
+            if (m.Spread is { } spread)
+            {
+                json.WriteStartObject("spread");
+                json.WriteNumber("trials", spread.Trials);
+                json.WriteNumber("min", spread.Min);
+                json.WriteNumber("max", spread.Max);
+                json.WriteNumber("stddev", spread.StdDev);
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 

@@ -161,7 +161,10 @@ public static class SummaryJsonReader
             "inconclusive" => MeasurementVerdict.Inconclusive,
             string other => throw new FormatException($"measurement {Str(m, "name")}: unknown verdict '{other}'"),
         };
-        return new Measurement(Str(m, "name"), value, Str(m, "unit"), OptStr(m, "target"), verdict);
+        MeasurementSpread? spread = m.TryGetProperty("spread", out JsonElement sp)
+            ? new MeasurementSpread(Get(sp, "trials").GetInt32(), Num(sp, "min"), Num(sp, "max"), Num(sp, "stddev"))
+            : null;
+        return new Measurement(Str(m, "name"), value, Str(m, "unit"), OptStr(m, "target"), verdict) { Spread = spread };
     }
 
     private static PerformanceEvidence ReadEvidence(JsonElement e) => new()

@@ -23,4 +23,36 @@ public enum MeasurementVerdict
 /// <param name="Unit">Its unit.</param>
 /// <param name="Target">The target it was compared with, as text (for example <c>&gt;= 2000000</c>), if any.</param>
 /// <param name="Verdict">The comparison's outcome.</param>
-public sealed record Measurement(string Name, double Value, string Unit, string? Target = null, MeasurementVerdict Verdict = MeasurementVerdict.None);
+public sealed record Measurement(string Name, double Value, string Unit, string? Target = null, MeasurementVerdict Verdict = MeasurementVerdict.None)
+{
+    /// <summary>
+    /// Gets how the figure varied over the repeated trials it was taken from, or null when it comes from one trial (or is
+    /// exact). <c>nfvc compare</c> reads it as the run's noise band.
+    /// </summary>
+    public MeasurementSpread? Spread { get; init; }
+}
+
+/// <summary>How a figure varied over repeated trials of the same measurement.</summary>
+/// <param name="Trials">How many trials (at least 2).</param>
+/// <param name="Min">The smallest value seen.</param>
+/// <param name="Max">The largest value seen.</param>
+/// <param name="StdDev">The sample standard deviation.</param>
+public sealed record MeasurementSpread(int Trials, double Min, double Max, double StdDev)
+{
+    /// <summary>Computes the spread of a set of trial values.</summary>
+    /// <param name="values">Two or more values.</param>
+    /// <returns>The spread.</returns>
+    /// <exception cref="ArgumentException">Fewer than two values.</exception>
+    public static MeasurementSpread Of(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count < 2)
+        {
+            throw new ArgumentException($"a spread needs at least 2 trials, got {values.Count}.", nameof(values));
+        }
+
+        double mean = values.Average();
+        double sumSquares = values.Sum(v => (v - mean) * (v - mean));
+        return new MeasurementSpread(values.Count, values.Min(), values.Max(), Math.Sqrt(sumSquares / (values.Count - 1)));
+    }
+}

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Core.Targets;
 using NfvConformance.Emulator;
+using NfvConformance.Lab.Linux.Target;
 
 namespace NfvConformance.Cli.Composition;
 
@@ -11,5 +12,5 @@ namespace NfvConformance.Cli.Composition;
 public static class KnownTargets
 {
     /// <summary>Gets the registry of every target this build knows.</summary>
-    public static TargetRegistry Default { get; } = new([new EmulatorTargetFactory()]);
+    public static TargetRegistry Default { get; } = new([new EmulatorTargetFactory(), new LinuxTargetFactory()]);
 }

@@ -1,0 +1,117 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.Capabilities;
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Targets;
+using NfvConformance.Lab.Linux.Run;
+
+namespace NfvConformance.Lab.Linux.Target;
+
+/// <summary>
+/// The host as an <see cref="ILabTarget"/>. <see cref="StartAsync"/> checks the host (root, tools), starts a
+/// <see cref="LabRun"/> and builds the facets; <see cref="DisposeAsync"/> disposes the facets and removes everything
+/// carrying the run id. The facets are a plain list (<see cref="BuildFacets"/>): a part of the lab adds its facet
+/// with one line there, and <see cref="GetFeature{TFeature}"/> returns the first facet of the asked type.
+/// </summary>
+internal sealed class LinuxLabTarget : ILabTarget
+{
+    private readonly LabTargetOptions _options;
+    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private LabRun? _run;
+    private object[] _facets = [];
+    private long _version;
+
+    public LinuxLabTarget(LabTargetOptions options)
+    {
+        _options = options;
+    }
+
+    public string Name => LinuxLab.TargetName;
+
+    public string Profile => _options.Profile;
+
+    /// <summary>Gets the run once started (its id names everything the lab creates).</summary>
+    internal LabRun Run => _run ?? throw new NfvConformanceException("The linux target is not started; call StartAsync first.", Severity.Configuration);
+
+    public async ValueTask StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _startGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_run is not null)
+            {
+                return;
+            }
+
+            LinuxPreflight.ThrowIfUnusable();
+            LabRun run = LabRun.Start();
+            try
+            {
+                _facets = BuildFacets(run);
+            }
+            catch
+            {
+                await run.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            _run = run;
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+    }
+
+    public ValueTask<CapabilitySnapshot> DiscoverAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _ = Run;
+        CapabilitySnapshot snapshot = new(Interlocked.Increment(ref _version), Profile, []);
+        return ValueTask.FromResult(snapshot);
+    }
+
+    public TFeature? GetFeature<TFeature>()
+        where TFeature : class
+    {
+        foreach (object facet in Volatile.Read(ref _facets))
+        {
+            if (facet is TFeature feature)
+            {
+                return feature;
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        object[] facets = Interlocked.Exchange(ref _facets, []);
+        foreach (object facet in facets.Distinct())
+        {
+            if (facet is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (facet is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+
+        LabRun? run = Interlocked.Exchange(ref _run, null);
+        if (run is not null)
+        {
+            await run.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The target's facets, first match wins. Add a facet with one line.</summary>
+    private object[] BuildFacets(LabRun run)
+    {
+        _ = run;
+        return
+        [
+        ];
+    }
+}

@@ -1,6 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Core.Running;
-using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Suites.Drivers;
 

@@ -171,6 +171,11 @@ public sealed class FeatureTreeValidator : IDisposable
             BindingMatch match = _matcher.GetBestMatch(instance, s_language, out StepDefinitionAmbiguityReason reason, out List<BindingMatch> candidates);
             if (match.Success)
             {
+                if (ArgumentProblem(match, step) is { } problem)
+                {
+                    yield return new ValidationError(true, $"step {name}: {problem}", subject);
+                }
+
                 continue;
             }
 
@@ -194,6 +199,28 @@ public sealed class FeatureTreeValidator : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _global.Dispose();
+
+    // Reqnroll matches on the text; what the method takes is checked when the step runs. Found here instead.
+    private static string? ArgumentProblem(BindingMatch match, PickleStep step)
+    {
+        string binding = ReqnrollSuite.Describe(match.StepBinding.Method);
+        Type?[] parameters = [.. match.StepBinding.Method.Parameters.Select(p => (p.Type as Reqnroll.Bindings.Reflection.RuntimeBindingType)?.Type)];
+        bool hasTable = step.Argument?.DataTable is not null;
+        bool hasDocString = step.Argument?.DocString is not null;
+        if (parameters.Length != match.Arguments.Length)
+        {
+            string argument = hasTable ? "a data table" : hasDocString ? "a doc string" : "no data table or doc string";
+            return $"{binding} takes {parameters.Length} parameter(s), but the step gives {match.Arguments.Length} (its text's parameters and {argument}).";
+        }
+
+        Type? last = parameters.Length > 0 ? parameters[^1] : null;
+        if (hasDocString && last is not null && typeof(Table).IsAssignableFrom(last))
+        {
+            return $"the step has a doc string but {binding} expects a data table.";
+        }
+
+        return hasTable && last == typeof(string) ? $"the step has a data table but {binding} expects a doc string." : null;
+    }
 
     private static StepInstance Instance(PickleStep step, StepContext context)
     {

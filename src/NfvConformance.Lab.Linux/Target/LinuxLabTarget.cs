@@ -114,11 +114,14 @@ internal sealed class LinuxLabTarget : ILabTarget
         HostPolicy policy = new(Profile, _options.Settings.TryGetValue(LinuxTargetFactory.ReservedCpusSetting, out string? reserved) ? Discovery.CpuList.Parse(reserved) : null);
         HostPublisher publisher = new(() => new Discovery.HostReader(), policy, _options.Catalogue);
         HostLedger ledger = new();
-        _ = run;
         return
         [
             publisher,
             new HostNegotiator(publisher, ledger),
+            new HostPlacement(run, publisher, ledger),
+            new HostVnicBandwidth(publisher),
+            new HostAccelerators(publisher),
+            new HostPtp(publisher),
         ];
     }
 }

@@ -10,6 +10,9 @@ namespace NfvConformance.Lab.Workloads;
 /// <param name="Image">The container image reference, or null for a netns or VM unit.</param>
 public sealed record WorkloadSpec(string Name, IReadOnlyList<string> Interfaces, VnfRealisation Realisation, string? Image = null)
 {
+    /// <summary>Gets the MAC address of each interface, in order (the chain keeps them stable across a heal), or null for the runtime's own.</summary>
+    public IReadOnlyList<string>? Macs { get; init; }
+
     /// <summary>Gets extra Docker settings for a container (host namespaces, privileged...), for the best-practice checks' broken examples.</summary>
     public ContainerOverrides? Overrides { get; init; }
 

@@ -36,9 +36,21 @@ internal static class Netns
         Exception? error = null;
         Thread t = new(() =>
         {
-            using FileStream self = new("/proc/thread-self/ns/net", FileMode.Open, FileAccess.Read);
-            using FileStream target = new(netnsPath, FileMode.Open, FileAccess.Read);
-            if (setns(target.SafeFileHandle.DangerousGetHandle().ToInt32(), CloneNewNet) != 0)
+            try
+            {
+                Enter();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error = e;
+            }
+        });
+
+        void Enter()
+        {
+            using Microsoft.Win32.SafeHandles.SafeFileHandle self = File.OpenHandle("/proc/thread-self/ns/net", FileMode.Open, FileAccess.Read);
+            using Microsoft.Win32.SafeHandles.SafeFileHandle target = File.OpenHandle(netnsPath, FileMode.Open, FileAccess.Read);
+            if (setns(target.DangerousGetHandle().ToInt32(), CloneNewNet) != 0)
             {
                 error = new WorkloadException($"setns({netnsPath}) failed with errno {Marshal.GetLastPInvokeError()}; run as root.");
                 return;
@@ -57,9 +69,10 @@ internal static class Netns
             }
             finally
             {
-                _ = setns(self.SafeFileHandle.DangerousGetHandle().ToInt32(), CloneNewNet);
+                _ = setns(self.DangerousGetHandle().ToInt32(), CloneNewNet);
             }
-        });
+        }
+
         t.Start();
         t.Join();
         return socket ?? throw new WorkloadException($"cannot open a socket in {netnsPath}: {error?.Message}", error);

@@ -31,8 +31,8 @@ public static class CnfImages
     /// <summary>Gets a CNF that logs to a file and never to stdout.</summary>
     public static ImageRecipe LogsToFile { get; } = Recipe("nfvc/cnf-filelog", "#!/bin/sh\ntrap 'exit 0' TERM\nwhile :; do echo \"tick $(date)\" >> /tmp/cnf.log; sleep 1 & wait; done\n", user: "1000", health: true);
 
-    /// <summary>Gets a CNF that takes three seconds before it is ready.</summary>
-    public static ImageRecipe SlowStart { get; } = Recipe("nfvc/cnf-slow", "#!/bin/sh\ntrap 'exit 0' TERM\nsleep 3\n" + GoodEntrypoint.Replace("#!/bin/sh\n", string.Empty, StringComparison.Ordinal), user: "1000", health: true);
+    /// <summary>Gets a CNF that takes six seconds before it is ready.</summary>
+    public static ImageRecipe SlowStart { get; } = Recipe("nfvc/cnf-slow", "#!/bin/sh\ntrap 'exit 0' TERM\nsleep 6\n" + GoodEntrypoint.Replace("#!/bin/sh\n", string.Empty, StringComparison.Ordinal), user: "1000", health: true);
 
     /// <summary>Gets a CNF without a HEALTHCHECK.</summary>
     public static ImageRecipe NoHealthcheck { get; } = Recipe("nfvc/cnf-nohealth", GoodEntrypoint, user: "1000", health: false);

@@ -109,9 +109,9 @@ internal sealed class LinuxLabTarget : ILabTarget
     /// <summary>The target's facets, first match wins. Add a facet with one line.</summary>
     private object[] BuildFacets(LabRun run)
     {
-        _ = run;
         return
         [
+            new Chains.LinuxServiceChaining(run),
         ];
     }
 }

@@ -102,7 +102,7 @@ internal sealed partial class ChainLab
                         delete chain ip {{Table}} nat
                         table ip {{Table}} {
                           chain raw { type filter hook prerouting priority raw; policy accept; notrack; }
-                          chain snat { type filter hook postrouting priority srcnat; policy accept; oifname "{{If("out")}}" ip saddr set {{OutAddr(i.Index, 2)}}; }
+                          chain rewrite { type filter hook postrouting priority srcnat; policy accept; oifname "{{If("out")}}" ip saddr set {{OutAddr(i.Index, 2)}}; }
                         }
 
                         """).ConfigureAwait(false);

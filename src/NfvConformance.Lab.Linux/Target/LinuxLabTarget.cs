@@ -2,6 +2,7 @@
 using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Targets;
+using NfvConformance.Lab.Linux.Host;
 using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Linux.Target;
@@ -18,7 +19,6 @@ internal sealed class LinuxLabTarget : ILabTarget
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private LabRun? _run;
     private object[] _facets = [];
-    private long _version;
 
     public LinuxLabTarget(LabTargetOptions options)
     {
@@ -66,8 +66,8 @@ internal sealed class LinuxLabTarget : ILabTarget
     {
         cancellationToken.ThrowIfCancellationRequested();
         _ = Run;
-        CapabilitySnapshot snapshot = new(Interlocked.Increment(ref _version), Profile, []);
-        return ValueTask.FromResult(snapshot);
+        HostPublisher publisher = GetFeature<HostPublisher>() ?? throw new NfvConformanceException("The linux target has no host publisher.", Severity.Configuration);
+        return ValueTask.FromResult(publisher.Refresh("discovery"));
     }
 
     public TFeature? GetFeature<TFeature>()
@@ -109,9 +109,12 @@ internal sealed class LinuxLabTarget : ILabTarget
     /// <summary>The target's facets, first match wins. Add a facet with one line.</summary>
     private object[] BuildFacets(LabRun run)
     {
+        HostPolicy policy = new(Profile, _options.Settings.TryGetValue(LinuxTargetFactory.ReservedCpusSetting, out string? reserved) ? Discovery.CpuList.Parse(reserved) : null);
+        HostPublisher publisher = new(() => new Discovery.HostReader(), policy, _options.Catalogue);
         _ = run;
         return
         [
+            publisher,
         ];
     }
 }

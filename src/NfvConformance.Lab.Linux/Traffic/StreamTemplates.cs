@@ -22,7 +22,8 @@ internal sealed class StreamTemplates
     private readonly int[] _offsets;
     private readonly int[] _lengths;
     private readonly int[] _sizes;
-    private readonly FrameSizeMix _mix;
+    private readonly long[] _weights;
+    private readonly long _totalWeight;
     private readonly int _flows;
     private readonly int _l3Offset;
 
@@ -33,7 +34,8 @@ internal sealed class StreamTemplates
         _offsets = offsets;
         _lengths = lengths;
         _sizes = sizes;
-        _mix = stream.FrameSizes;
+        _weights = [.. stream.FrameSizes.Entries.Select(e => (long)e.Weight)];
+        _totalWeight = _weights.Sum();
         _flows = Math.Max(1, stream.FlowCount);
         _l3Offset = l3Offset;
         NeedsChecksum = stream.Headers.L3 == L3Protocol.IPv6 || stream.Headers.L4 == L4Protocol.Tcp;
@@ -118,10 +120,12 @@ internal sealed class StreamTemplates
     /// <returns>The frame length.</returns>
     public int WriteMarked(Span<byte> slot, long index, in LatencyMark mark)
     {
-        int size = _mix.SizeAt(index);
+        // FrameSizeMix.SizeAt's rule (the mix repeats every TotalWeight frames) over arrays: no enumerator per frame.
+        long position = index % _totalWeight;
         int s = 0;
-        while (_sizes[s] != size)
+        while (s < _weights.Length - 1 && position >= _weights[s])
         {
+            position -= _weights[s];
             s++;
         }
 

@@ -33,7 +33,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
     private const int RetireMs = 4;
     private readonly AfPacketGeneratorOptions _options;
     private readonly TxPort[] _tx;
-    private readonly RxRing[] _rx;
+    private readonly RxRing?[] _rx;
     private readonly Lock _gate = new();
     private int _trialIndex;
     private bool _disposed;
@@ -48,7 +48,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
         _options = options;
         int n = options.Ports.Count;
         _tx = new TxPort[n];
-        _rx = new RxRing[n];
+        _rx = new RxRing?[n];
         try
         {
             for (int i = 0; i < n; i++)
@@ -56,7 +56,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
                 AfPacketPort p = options.Ports[i];
                 (_tx[i], _rx[i]) = NetNamespace.Run(p.Namespace, () =>
                     (TxPort.Open(p.Interface, p.Namespace, options.BatchSize, FrameSizeMix.MaxFrameSize),
-                     RxRing.Open(p.Interface, p.Namespace, 1 << 20, options.RxRingBlocks, RetireMs)));
+                     p.Receive ? RxRing.Open(p.Interface, p.Namespace, 1 << 20, options.RxRingBlocks, RetireMs) : null));
             }
         }
         catch
@@ -100,7 +100,8 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
 
         TrialPlan plan = TrialPlan.Create(request, _options, Info);
         byte flowSequence = (byte)_trialIndex;
-        foreach (RxRing ring in _rx)
+        RxRing[] rings = [.. _rx.OfType<RxRing>()];
+        foreach (RxRing ring in rings)
         {
             Sink discard = Sink.Discarding();
             ring.Drain(ref discard);
@@ -108,7 +109,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
         }
 
         TrialCaptureSession? capture = Capture is { } c ? TrialCaptureSession.Start(c, _options.Ports, _trialIndex) : null;
-        Receiver receiver = new(_rx, plan.Streams.Length, flowSequence);
+        Receiver receiver = new(rings, plan.Streams.Length, flowSequence);
         Thread rxThread = new(receiver.Run) { IsBackground = true, Name = "nfvc-gen-rx", Priority = ThreadPriority.AboveNormal };
         rxThread.Start();
         Sender sender = new(_tx, plan, flowSequence);
@@ -140,7 +141,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
 
         (string? file, long captured) = capture is null ? (null, 0) : capture.Stop();
         long ringDrops = 0;
-        foreach (RxRing ring in _rx)
+        foreach (RxRing ring in rings)
         {
             ringDrops += ring.ReadAndResetStatistics().Drops;
         }
@@ -244,7 +245,10 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
         }
 
         LastTrial = new AfPacketTrialDetail(
-            _trialIndex, details, receiver.Foreign, receiver.Stale, ringDrops, sender.SecondsSending, sender.AllocatedBytes, receiver.AllocatedBytes, captureFile, captured);
+            _trialIndex, details, receiver.Foreign, receiver.Stale, ringDrops, sender.SecondsSending, sender.AllocatedBytes, receiver.AllocatedBytes, captureFile, captured)
+        {
+            TxCpuSeconds = sender.CpuNs / 1e9,
+        };
         return new TrialResult
         {
             OfferedPpsPerPort = offered,
@@ -289,6 +293,11 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
             }
 
             long before = GC.GetAllocatedBytesForCurrentThread();
+            while (!_stop && rings.Length == 0)
+            {
+                Thread.Sleep(RetireMs);
+            }
+
             while (!_stop)
             {
                 int n = 0;
@@ -372,9 +381,12 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
 
         public long AllocatedBytes { get; private set; }
 
+        public long CpuNs { get; private set; }
+
         public void Run(CancellationToken cancellationToken)
         {
             long before = GC.GetAllocatedBytesForCurrentThread();
+            long cpuBefore = Libc.ThreadCpuNs();
             double ticksToNs = 1e9 / Stopwatch.Frequency;
             long realtimeAtStart = Libc.RealtimeNs();
             long start = Stopwatch.GetTimestamp();
@@ -453,6 +465,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
             }
 
             SecondsSending = (lastSend - start) / (double)Stopwatch.Frequency;
+            CpuNs = Libc.ThreadCpuNs() - cpuBefore;
             AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
         }
     }

@@ -7,7 +7,8 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// <summary>One port of the generator: an interface, in a named network namespace or in the current one.</summary>
 /// <param name="Interface">The interface (a veth end the lab created).</param>
 /// <param name="Namespace">The network namespace (<c>ip netns</c> name), or null for the current one.</param>
-public sealed record AfPacketPort(string Interface, string? Namespace = null)
+/// <param name="Receive">False to open no receive ring on the port (a send-only port: frames to it are not counted by the generator).</param>
+public sealed record AfPacketPort(string Interface, string? Namespace = null, bool Receive = true)
 {
     /// <inheritdoc />
     public override string ToString() => Namespace is null ? Interface : Namespace + "/" + Interface;

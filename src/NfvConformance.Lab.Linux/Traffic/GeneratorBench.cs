@@ -19,6 +19,12 @@ public sealed record GeneratorBenchOptions
     /// <summary>Gets whether to also measure the latency floor (a 1-second low-rate trial).</summary>
     public bool Calibrate { get; init; }
 
+    /// <summary>
+    /// Gets whether to send only, as testpmd's txonly does: no receive ring on the peer (its frames are dropped at
+    /// ingress), received = the peer veth's rx_packets counter.
+    /// </summary>
+    public bool TxOnly { get; init; }
+
     /// <summary>Checks the settings before anything is created.</summary>
     /// <exception cref="ConfigurationException">Every problem.</exception>
     public void EnsureValid()
@@ -50,7 +56,8 @@ public sealed record GeneratorBenchOptions
 /// <param name="Method">How the frames were sent and received.</param>
 /// <param name="Lost">Frames sent and never received.</param>
 /// <param name="LatencyFloor">The latency floor at a low rate, when asked for.</param>
-public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Sent, long Received, double Pps, string Method, long Lost, LatencySummary? LatencyFloor)
+/// <param name="TxCpuNsPerPacket">CPU time of the sending thread per frame sent (meaningful on a loaded host too).</param>
+public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Sent, long Received, double Pps, string Method, long Lost, LatencySummary? LatencyFloor, double TxCpuNsPerPacket)
 {
     /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost and, if measured, the latency floor).</summary>
     /// <returns>The JSON.</returns>
@@ -65,6 +72,7 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
             ["pps"] = Math.Round(Pps),
             ["method"] = Method,
             ["lost"] = Lost,
+            ["tx_cpu_ns_per_packet"] = Math.Round(TxCpuNsPerPacket, 1),
         };
         if (LatencyFloor is { } f)
         {
@@ -97,23 +105,27 @@ public static class GeneratorBench
 
         await using LabRun run = LabRun.Start();
         VethPair pair = await VethPair.CreateAsync(run, cancellationToken).ConfigureAwait(false);
-        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = [pair.A, pair.B] });
+        AfPacketPort[] ports = options.TxOnly ? [pair.A with { Receive = false }, pair.B with { Receive = false }] : [pair.A, pair.B];
+        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports });
         TrafficProfile profile = new([new TrafficStream { Name = "bench", TxPort = 0, RxPort = 1, FrameSizes = FrameSizeMix.Single(options.FrameSize) }]);
         await generator.RunTrialAsync(
             new TrialRequest { Profile = profile, RatePerPort = TrafficRate.PercentOfLine(100), Duration = TimeSpan.FromSeconds(Math.Min(1, options.Seconds)), LatencyPps = 0, Phase = "warm-up" },
             cancellationToken).ConfigureAwait(false);
+        long peerBefore = await pair.RxPacketsAsync(cancellationToken).ConfigureAwait(false);
         TrialResult r = await generator.RunTrialAsync(
             new TrialRequest { Profile = profile, RatePerPort = TrafficRate.PercentOfLine(100), Duration = TimeSpan.FromSeconds(options.Seconds), LatencyPps = 0, Phase = "bench" },
             cancellationToken).ConfigureAwait(false);
         AfPacketTrialDetail d = generator.LastTrial!;
+        long received = options.TxOnly ? await pair.RxPacketsAsync(cancellationToken).ConfigureAwait(false) - peerBefore : d.Unique;
         LatencySummary? floor = null;
-        if (options.Calibrate)
+        if (options.Calibrate && !options.TxOnly)
         {
             GeneratorCeiling c = await GeneratorCalibration.RunAsync(generator, options.FrameSize, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             floor = c.Floor;
         }
 
-        return new GeneratorBenchReport(options.FrameSize, d.SecondsSending, r.TxPackets, d.Unique, r.TxPackets / Math.Max(1e-9, d.SecondsSending), AfPacketGenerator.Method, d.Lost, floor);
+        string method = options.TxOnly ? AfPacketGenerator.Method.Split(',')[0] + ", tx only (received: the peer veth's rx_packets)" : AfPacketGenerator.Method;
+        return new GeneratorBenchReport(options.FrameSize, d.SecondsSending, r.TxPackets, received, r.TxPackets / Math.Max(1e-9, d.SecondsSending), method, r.TxPackets - received, floor, d.TxCpuSeconds * 1e9 / Math.Max(1, r.TxPackets));
     }
 }
 
@@ -142,5 +154,14 @@ internal sealed record VethPair(string Namespace, AfPacketPort A, AfPacketPort B
         }
 
         return new VethPair(ns, new AfPacketPort(a, ns), new AfPacketPort(b, ns));
+    }
+
+    /// <summary>Reads the kernel's count of frames B received.</summary>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>rx_packets of B.</returns>
+    public async Task<long> RxPacketsAsync(CancellationToken cancellationToken)
+    {
+        string text = (await Shell.RunAsync("ip", ["netns", "exec", Namespace, "cat", $"/sys/class/net/{B.Interface}/statistics/rx_packets"], cancellationToken).ConfigureAwait(false)).OrThrow();
+        return long.Parse(text.Trim(), CultureInfo.InvariantCulture);
     }
 }

@@ -30,6 +30,7 @@ internal static class Libc
     public const short PollIn = 0x001;
     public const short PollErr = 0x008;
     public const int ClockRealtime = 0;
+    public const int ClockThreadCputime = 3;
     public const int CloneNewNet = 0x40000000;
     public const int Eagain = 11;
     public const int Eintr = 4;
@@ -82,6 +83,14 @@ internal static class Libc
     {
         int errno = Marshal.GetLastPInvokeError();
         return $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})";
+    }
+
+    /// <summary>Reads the calling thread's CPU time (user and system) in nanoseconds.</summary>
+    /// <returns>Nanoseconds, or 0 when the clock cannot be read.</returns>
+    public static long ThreadCpuNs()
+    {
+        byte[] ts = new byte[16];
+        return clock_gettime(ClockThreadCputime, ts) != 0 ? 0 : (BitConverter.ToInt64(ts, 0) * 1_000_000_000L) + BitConverter.ToInt64(ts, 8);
     }
 
     /// <summary>Reads CLOCK_REALTIME in nanoseconds (the clock the kernel stamps received frames with).</summary>

@@ -37,6 +37,9 @@ public sealed record AfPacketTrialDetail(
     string? CaptureFile,
     long CapturedFrames)
 {
+    /// <summary>Gets the CPU time of the sending thread (user and system, which includes the veth's receive work the kernel does on it).</summary>
+    public double TxCpuSeconds { get; init; }
+
     /// <summary>Gets frames sent, all streams.</summary>
     public long Sent => Streams.Sum(s => s.Sent);
 

@@ -131,6 +131,18 @@ public sealed class RicherHostTests
         Assert.That(Ethtool.Offloads(Ethtool.Features("Features for x:\nrx-checksumming: on [fixed]\nlarge-receive-offload: off [fixed]\nesp-hw-offload: on\n")), Is.EqualTo(new[] { "checksum", "ipsec" }));
     }
 
+    [Test]
+    public void Ptp4lServoLinesAreRead()
+    {
+        IReadOnlyList<Abstractions.Inventory.PtpSample> samples = HostPtp.ParseLog(
+            "ptp4l[1000.100]: selected /dev/ptp0 as PTP clock\nptp4l[1001.000]: master offset        -12 s2 freq   +3456 path delay       678\nptp4l[1002.000]: master offset          7 s2 freq   +3401 path delay       680\n");
+        Assert.That(samples, Has.Count.EqualTo(2));
+        Assert.That(samples[0].OffsetNs, Is.EqualTo(-12));
+        Assert.That(samples[1].At, Is.EqualTo(TimeSpan.FromSeconds(1)));
+        Assert.That(samples[1].FrequencyPpb, Is.EqualTo(3401));
+        Assert.That(samples[1].PathDelayNs, Is.EqualTo(680));
+    }
+
     private HostNode Discover(string profile)
     {
         HostReader reader = new(_root, Tool);

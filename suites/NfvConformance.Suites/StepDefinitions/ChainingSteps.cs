@@ -165,7 +165,8 @@ public sealed class ChainingSteps
 
     /// <summary>Checks no chained instance dropped a packet.</summary>
     [Then("no chained instance dropped a packet")]
-    public void ThenNoDrops() => _driver.CheckNoInstanceDrops();
+    /// <returns>A task.</returns>
+    public Task ThenNoDrops() => _driver.CheckNoInstanceDropsAsync();
 
     /// <summary>Runs a virtual-time trial with a crash.</summary>
     /// <param name="chain">The chain.</param>

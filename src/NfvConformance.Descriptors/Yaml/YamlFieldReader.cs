@@ -4,28 +4,35 @@ using NfvConformance.Abstractions.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace NfvConformance.Emulator.Capabilities.Internal.Yaml;
+namespace NfvConformance.Descriptors.Yaml;
 
 /// <summary>
 /// Reads typed fields from a YAML mapping and collects every problem as a <see cref="ValidationError"/> naming
 /// file, line and field path, so one pass reports all of them.
 /// </summary>
-internal sealed class YamlFieldReader
+public sealed class YamlFieldReader
 {
     private readonly List<ValidationError> _errors = [];
 
+    /// <summary>Initializes a new instance of the <see cref="YamlFieldReader"/> class.</summary>
+    /// <param name="file">The file name errors are reported against.</param>
     public YamlFieldReader(string file)
     {
         File = file;
     }
 
+    /// <summary>Gets the file name errors are reported against.</summary>
     public string File { get; }
 
+    /// <summary>Gets every problem found so far.</summary>
     public IReadOnlyList<ValidationError> Errors => _errors;
 
+    /// <summary>Gets a value indicating whether any problem was found.</summary>
     public bool HasErrors => _errors.Count > 0;
 
     /// <summary>Parses the text and returns the root mapping, or null after recording the syntax error.</summary>
+    /// <param name="text">The YAML text.</param>
+    /// <returns>The root mapping, or null.</returns>
     public YamlMappingNode? LoadRoot(string text)
     {
         YamlStream stream = new();
@@ -57,11 +64,22 @@ internal sealed class YamlFieldReader
         return root;
     }
 
+    /// <summary>Gets <c>file:line</c> of a node.</summary>
+    /// <param name="node">The node.</param>
+    /// <returns>The location.</returns>
     public string Where(YamlNode node) => $"{File}:{node.Start.Line}";
 
+    /// <summary>Records a problem with a field.</summary>
+    /// <param name="node">The node at fault.</param>
+    /// <param name="path">The field path (<c>vnfd.deployment_units[0].kind</c>).</param>
+    /// <param name="message">What is wrong and what to do.</param>
     public void Error(YamlNode node, string path, string message) =>
         _errors.Add(new ValidationError(true, $"field '{path}': {message}", Where(node)));
 
+    /// <summary>Records every key of a mapping that is not one of the known fields.</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="path">Its path.</param>
+    /// <param name="known">The known field names.</param>
     public void CheckKnownFields(YamlMappingNode map, string path, params string[] known)
     {
         foreach (KeyValuePair<YamlNode, YamlNode> entry in map.Children)
@@ -74,6 +92,13 @@ internal sealed class YamlFieldReader
         }
     }
 
+    /// <summary>Reads a text field.</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="path">The mapping's path.</param>
+    /// <param name="required">True to record a missing field.</param>
+    /// <param name="fallback">The value when missing or wrong.</param>
+    /// <returns>The value.</returns>
     public string? String(YamlMappingNode map, string field, string path, bool required = true, string? fallback = null)
     {
         YamlNode? node = Find(map, field);
@@ -96,6 +121,13 @@ internal sealed class YamlFieldReader
         return scalar.Value.Trim();
     }
 
+    /// <summary>Reads a whole number field.</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="path">The mapping's path.</param>
+    /// <param name="fallback">The value when missing (null: required).</param>
+    /// <param name="min">The smallest value allowed.</param>
+    /// <returns>The value.</returns>
     public int Int(YamlMappingNode map, string field, string path, int? fallback = null, int min = 0)
     {
         string? text = Scalar(map, field, path, fallback is null);
@@ -113,6 +145,12 @@ internal sealed class YamlFieldReader
         return value;
     }
 
+    /// <summary>Reads a whole number field (64-bit, at least 0).</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="path">The mapping's path.</param>
+    /// <param name="fallback">The value when missing (null: required).</param>
+    /// <returns>The value.</returns>
     public long Long(YamlMappingNode map, string field, string path, long? fallback = null)
     {
         string? text = Scalar(map, field, path, fallback is null);
@@ -130,6 +168,12 @@ internal sealed class YamlFieldReader
         return value;
     }
 
+    /// <summary>Reads a number field (at least 0).</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="path">The mapping's path.</param>
+    /// <param name="fallback">The value when missing (null: required).</param>
+    /// <returns>The value.</returns>
     public double Double(YamlMappingNode map, string field, string path, double? fallback = null)
     {
         string? text = Scalar(map, field, path, fallback is null);
@@ -147,6 +191,12 @@ internal sealed class YamlFieldReader
         return value;
     }
 
+    /// <summary>Reads a true/false field.</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="path">The mapping's path.</param>
+    /// <param name="fallback">The value when missing.</param>
+    /// <returns>The value.</returns>
     public bool Bool(YamlMappingNode map, string field, string path, bool fallback)
     {
         string? text = Scalar(map, field, path, required: false);
@@ -169,6 +219,11 @@ internal sealed class YamlFieldReader
         return fallback;
     }
 
+    /// <summary>Reads a list of text values (empty when missing).</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="path">The mapping's path.</param>
+    /// <returns>The values.</returns>
     public IReadOnlyList<string> Strings(YamlMappingNode map, string field, string path)
     {
         YamlNode? node = Find(map, field);
@@ -199,6 +254,12 @@ internal sealed class YamlFieldReader
         return values;
     }
 
+    /// <summary>Reads a nested mapping.</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="path">The mapping's path.</param>
+    /// <param name="required">True to record a missing field.</param>
+    /// <returns>The nested mapping, or null.</returns>
     public YamlMappingNode? Mapping(YamlMappingNode map, string field, string path, bool required)
     {
         YamlNode? node = Find(map, field);
@@ -221,6 +282,12 @@ internal sealed class YamlFieldReader
         return m;
     }
 
+    /// <summary>Reads a list of mappings.</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="field">The field.</param>
+    /// <param name="path">The mapping's path.</param>
+    /// <param name="required">True to record a missing field.</param>
+    /// <returns>Each item with its path.</returns>
     public List<(YamlMappingNode Node, string Path)> Mappings(YamlMappingNode map, string field, string path, bool required)
     {
         List<(YamlMappingNode, string)> items = [];
@@ -257,6 +324,10 @@ internal sealed class YamlFieldReader
         return items;
     }
 
+    /// <summary>Finds a field's value node.</summary>
+    /// <param name="map">The mapping.</param>
+    /// <param name="field">The field.</param>
+    /// <returns>The node, or null.</returns>
     public static YamlNode? Find(YamlMappingNode map, string field)
     {
         foreach (KeyValuePair<YamlNode, YamlNode> entry in map.Children)
@@ -270,6 +341,10 @@ internal sealed class YamlFieldReader
         return null;
     }
 
+    /// <summary>Joins a path and a field name.</summary>
+    /// <param name="path">The path.</param>
+    /// <param name="field">The field.</param>
+    /// <returns>The joined path.</returns>
     public static string Join(string path, string field) => path.Length == 0 ? field : $"{path}.{field}";
 
     private string? Scalar(YamlMappingNode map, string field, string path, bool required)

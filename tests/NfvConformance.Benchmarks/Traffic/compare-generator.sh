@@ -11,8 +11,10 @@
 #      floor at 10 kpps.
 # Each run also reports CPU ns per frame of the sending thread (testpmd's rte-worker utime+stime; nfvc's tx thread
 # CLOCK_THREAD_CPUTIME_ID), which stays meaningful on a loaded host, and the load average.
-# Then the NDR of a kernel router namespace (and of an OVS userspace bridge between two namespaces) with the
-# generator: `dotnet test` of the NDR figure tests, which print their figures.
+# Then, with the generator (`nfvc bench generator --ndr`; its back-to-back ceiling and latency floor first):
+#   4. the NDR/PDR of a kernel router namespace (ip_forward between two veths);
+#   5. the NDR/PDR of an Open vSwitch userspace bridge (datapath_type=netdev, its own ovsdb-server and ovs-vswitchd
+#      with a private run directory, one OpenFlow rule port to port) between two namespaces (skipped without OVS).
 # Usage (repository root, as root, after `dotnet build -c Release src/NfvConformance.Cli`):
 #   ROUNDS=3 SECONDS_PER_RUN=5 tests/NfvConformance.Benchmarks/Traffic/compare-generator.sh
 set -euo pipefail
@@ -86,6 +88,43 @@ for round in $(seq 1 "$ROUNDS"); do
   nfvc_round nfvc-tx --tx-only
   nfvc_round nfvc-rx --calibrate
 done
+
+echo "--- NDR of a kernel router namespace"
+"$NFVC" bench generator --ndr router --frame-size 64 --seconds "${NDR_TRIAL_SECONDS:-1}" --json | tee "$work/ndr-router.json"
+
+if command -v ovs-vswitchd >/dev/null && [ -f /usr/share/openvswitch/vswitch.ovsschema ]; then
+  echo "--- NDR of an OVS userspace bridge between two namespaces"
+  ovs="$work/ovs"; mkdir -p "$ovs"
+  export OVS_RUNDIR="$ovs" OVS_DBDIR="$ovs" OVS_LOGDIR="$ovs"
+  db="unix:$ovs/db.sock"; br="nfvc$id-br"
+  ovs_cleanup() {
+    for p in ovs-vswitchd ovsdb-server; do [ -f "$ovs/$p.pid" ] && kill "$(cat "$ovs/$p.pid")" 2>/dev/null || true; done
+    ip link del "nfvc$id-o0" 2>/dev/null || true; ip link del "nfvc$id-o1" 2>/dev/null || true
+    ip netns del "nfvc$id-oa" 2>/dev/null || true; ip netns del "nfvc$id-ob" 2>/dev/null || true
+  }
+  trap 'ovs_cleanup; cleanup' EXIT
+  ovsdb-tool create "$ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+  ovsdb-server "$ovs/conf.db" --remote="punix:$ovs/db.sock" --pidfile="$ovs/ovsdb-server.pid" --detach --log-file="$ovs/ovsdb-server.log"
+  ovs-vsctl --db="$db" --no-wait init
+  ovs-vswitchd "$db" --pidfile="$ovs/ovs-vswitchd.pid" --detach --log-file="$ovs/ovs-vswitchd.log"
+  ovs-vsctl --db="$db" add-br "$br" -- set bridge "$br" datapath_type=netdev
+  for side in a b; do
+    n=$([ $side = a ] && echo 0 || echo 1)
+    ip netns add "nfvc$id-o$side"
+    ip netns exec "nfvc$id-o$side" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+    ip link add "nfvc$id-o$n" type veth peer name "nfvc$id-g$side" netns "nfvc$id-o$side"
+    ip link set "nfvc$id-o$n" up; ip -n "nfvc$id-o$side" link set "nfvc$id-g$side" up
+    ovs-vsctl --db="$db" add-port "$br" "nfvc$id-o$n"
+  done
+  ovs-ofctl del-flows "$br"
+  ovs-ofctl add-flow "$br" "in_port=nfvc$id-o0,actions=output:nfvc$id-o1"
+  sleep 1
+  "$NFVC" bench generator --ndr ports --port0 "nfvc$id-oa/nfvc$id-ga" --port1 "nfvc$id-ob/nfvc$id-gb" \
+    --frame-size 64 --seconds "${NDR_TRIAL_SECONDS:-1}" --json | tee "$work/ndr-ovs.json"
+  ovs-ofctl dump-flows "$br" | grep -o 'n_packets=[0-9]*' | head -1 | sed 's/^/ovs flow /'
+else
+  echo "--- OVS not installed (apt-get install openvswitch-switch): OVS NDR skipped"
+fi
 
 python3 - "$work/results" <<'PY'
 import re, statistics, sys

@@ -265,15 +265,16 @@ internal static class HostDiscovery
         // QEMU where /dev/kvm and qemu-system are there, Docker where its daemon listens.
         List<VirtualisationLayer> layers = [new("Linux namespaces", release)];
         reader.Record("virtualisation.namespaces", release, "/proc/sys/kernel/osrelease (network namespaces and cgroups of this kernel)");
-        if (reader.Exists("/dev/kvm") && Shell.Find("qemu-system-x86_64") is not null)
+        if (Shell.Find("qemu-system-x86_64") is not null)
         {
             ShellResult qemu = reader.Command("qemu-system-x86_64", "--version");
             string[] words = qemu.Stdout.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
             int at = Array.IndexOf(words, "version");
             if (qemu.Succeeded && at >= 0 && at + 1 < words.Length)
             {
-                layers.Add(new VirtualisationLayer("KVM", "QEMU " + words[at + 1]));
-                reader.Record("virtualisation.kvm", "QEMU " + words[at + 1], "qemu-system-x86_64 --version; /dev/kvm");
+                layers.Add(new VirtualisationLayer("QEMU", words[at + 1]));
+                reader.Record("virtualisation.qemu", words[at + 1], "qemu-system-x86_64 --version");
+                reader.Record("virtualisation.kvm_device", reader.Exists("/dev/kvm") ? "present" : "absent (QEMU runs TCG)", "/dev/kvm");
             }
         }
 

@@ -3,6 +3,8 @@ using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Lab.Linux.Host;
+using NfvConformance.Lab.Linux.Negotiation;
+using NfvConformance.Lab.Linux.Placement;
 using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Linux.Target;
@@ -111,10 +113,15 @@ internal sealed class LinuxLabTarget : ILabTarget
     {
         HostPolicy policy = new(Profile, _options.Settings.TryGetValue(LinuxTargetFactory.ReservedCpusSetting, out string? reserved) ? Discovery.CpuList.Parse(reserved) : null);
         HostPublisher publisher = new(() => new Discovery.HostReader(), policy, _options.Catalogue);
-        _ = run;
+        HostLedger ledger = new();
         return
         [
             publisher,
+            new HostNegotiator(publisher, ledger),
+            new HostPlacement(run, publisher, ledger),
+            new HostVnicBandwidth(publisher),
+            new HostAccelerators(publisher),
+            new HostPtp(publisher),
         ];
     }
 }

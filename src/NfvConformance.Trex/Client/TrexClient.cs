@@ -131,7 +131,7 @@ public sealed class TrexClient : IDisposable
     /// <summary>Reads a port's status.</summary>
     /// <param name="port">The port.</param>
     /// <returns>The status object.</returns>
-    public JsonObject PortStatus(int port) => (JsonObject)RetryBusy(() => Call("get_port_status", new JsonObject { ["port_id"] = port }))!;
+    public JsonObject PortStatus(int port) => (JsonObject)RetryBusy(() => Call("get_port_status", new JsonObject { ["port_id"] = port, ["profile_id"] = "*", ["block"] = false }))!;
 
     /// <summary>Reads a port's state (IDLE, STREAMS, TX, PAUSE, ...).</summary>
     /// <param name="port">The port.</param>
@@ -182,11 +182,11 @@ public sealed class TrexClient : IDisposable
             string state = PortState(port);
             if (state is "TX" or "PAUSE" or "PCAP_TX")
             {
-                Owned("stop_traffic", port);
+                Owned("stop_traffic", port, new JsonObject { ["profile_id"] = "_" });
             }
 
-            Owned("remove_all_streams", port);
-            Owned("remove_rx_filters", port);
+            RemoveAllStreams(port);
+            RemoveRxFilters(port);
             if (PortStatus(port)["service"]?.GetValue<bool>() == true)
             {
                 SetService(port, false);
@@ -197,7 +197,7 @@ public sealed class TrexClient : IDisposable
     /// <summary>Turns service mode on or off.</summary>
     /// <param name="port">The port.</param>
     /// <param name="enabled">On or off.</param>
-    public void SetService(int port, bool enabled) => Owned("service", port, new JsonObject { ["enabled"] = enabled });
+    public void SetService(int port, bool enabled) => Owned("service", port, new JsonObject { ["enabled"] = enabled, ["filtered"] = false });
 
     /// <summary>Puts a port in L2 mode with a destination MAC.</summary>
     /// <param name="port">The port.</param>
@@ -221,7 +221,7 @@ public sealed class TrexClient : IDisposable
     public void AddStreams(int port, IReadOnlyList<(uint Id, JsonObject Stream)> streams)
     {
         ArgumentNullException.ThrowIfNull(streams);
-        Rpc.Batch([.. streams.Select(s => ("add_stream", (JsonObject?)WithOwner(port, new JsonObject { ["stream_id"] = s.Id, ["stream"] = s.Stream })))]);
+        Rpc.Batch([.. streams.Select(s => ("add_stream", (JsonObject?)WithOwner(port, new JsonObject { ["profile_id"] = "_", ["stream_id"] = s.Id, ["stream"] = s.Stream })))]);
     }
 
     /// <summary>Starts traffic on ports.</summary>
@@ -237,17 +237,11 @@ public sealed class TrexClient : IDisposable
         ArgumentNullException.ThrowIfNull(multiplier);
         Rpc.Batch([.. ports.Select(p =>
         {
-            JsonObject prm = new() { ["mul"] = multiplier.DeepClone(), ["duration"] = duration, ["force"] = force };
-            if (coreMask is ulong m)
+            JsonObject prm = new()
             {
-                prm["core_mask"] = m;
-            }
-
-            if (startAtTs > 0)
-            {
-                prm["start_at_ts"] = startAtTs;
-            }
-
+                ["profile_id"] = "_", ["mul"] = multiplier.DeepClone(), ["duration"] = duration, ["force"] = force,
+                ["core_mask"] = coreMask ?? ulong.MaxValue, ["start_at_ts"] = startAtTs,
+            };
             return ("start_traffic", (JsonObject?)WithOwner(p, prm));
         })]);
     }
@@ -258,7 +252,7 @@ public sealed class TrexClient : IDisposable
     {
         foreach (int p in ports)
         {
-            Owned("stop_traffic", p);
+            Owned("stop_traffic", p, new JsonObject { ["profile_id"] = "_" });
         }
     }
 
@@ -278,7 +272,7 @@ public sealed class TrexClient : IDisposable
 
     /// <summary>Removes the RX filters after traffic stopped (late packets then count as errors).</summary>
     /// <param name="port">The port.</param>
-    public void RemoveRxFilters(int port) => Owned("remove_rx_filters", port);
+    public void RemoveRxFilters(int port) => Owned("remove_rx_filters", port, new JsonObject { ["profile_id"] = "_" });
 
     /// <summary>Reads a port's counters.</summary>
     /// <param name="port">The port.</param>
@@ -334,7 +328,7 @@ public sealed class TrexClient : IDisposable
     /// <summary>Pulls queued events now (what the async channel's trigger makes the client do).</summary>
     public void PollEvents()
     {
-        JsonNode? r = Call("get_async_events", new JsonObject { ["session_id"] = SessionId });
+        JsonNode? r = Call("get_async_events", new JsonObject { ["session_id"] = SessionId, ["user"] = "sub" });
         if (r?["data"] is JsonArray data)
         {
             foreach (JsonNode? e in data)

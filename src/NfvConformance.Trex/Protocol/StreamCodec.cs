@@ -105,19 +105,23 @@ public static class StreamCodec
             : new JsonObject { ["type"] = "continuous", ["rate"] = new JsonObject { ["type"] = "pps", ["value"] = pps } };
         JsonObject flowStats = rule == PgRule.None
             ? new JsonObject { ["enabled"] = false }
-            : new JsonObject { ["enabled"] = true, ["stream_id"] = pgId, ["rule_type"] = rule == PgRule.Stats ? "stats" : "latency" };
+            : new JsonObject { ["enabled"] = true, ["stream_id"] = pgId, ["vxlan"] = false, ["ieee_1588"] = false, ["rule_type"] = rule == PgRule.Stats ? "stats" : "latency" };
+
+        // flags 3: source and destination MAC from the packet.
         return new JsonObject
         {
+            ["flags"] = 3,
+            ["action_count"] = 0,
             ["enabled"] = true,
             ["self_start"] = true,
+            ["start_paused"] = false,
             ["isg"] = 0.0,
-            ["next_stream_id"] = -1,
-            ["flags"] = 1,
-            ["action_count"] = 0,
+            ["core_id"] = -1,
             ["mode"] = mode,
             ["packet"] = new JsonObject { ["binary"] = Convert.ToBase64String(frame), ["meta"] = string.Empty },
             ["vm"] = new JsonObject { ["instructions"] = instructions },
             ["flow_stats"] = flowStats,
+            ["next_stream_id"] = -1,
         };
     }
 

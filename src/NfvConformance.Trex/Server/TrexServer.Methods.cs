@@ -57,6 +57,11 @@ public sealed partial class TrexServer
         ["service"] = new(true, true, (s, p) => s.ServiceMode(p)),
         ["set_l2"] = new(true, true, (s, p) => s.SetL2(p)),
         ["set_l3"] = new(true, true, (s, p) => s.SetL3(p)),
+        ["set_rx_feature"] = new(true, true, (s, p) => s.SetRxFeature(p)),
+        ["capture"] = new(true, false, (s, p) => Choice(p, "command", ["start", "stop", "fetch", "status", "remove"]) == "status"
+            ? new JsonArray()
+            : throw RpcFault.Execute("packet capture is not emulated: this server counts packets, it does not keep them")),
+        ["get_tpg_status"] = new(true, false, (s, p) => s.TpgStatus(p)),
         ["shutdown"] = new(true, false, (s, p) => { Str(p, "user"); Bool(p, "force"); s._stop = true; return new JsonObject(); }),
     };
 
@@ -170,7 +175,17 @@ public sealed partial class TrexServer
         r["service_filtered"] = false;
         r["profile_count"] = port.Streams.Count > 0 ? 1 : 0;
         r["max_stream_id"] = port.Streams.Count > 0 ? port.Streams.Keys.Max() : 0;
-        r["attr"] = new JsonObject
+        r["attr"] = Attr(port);
+        r["rx_info"] = new JsonObject
+        {
+            ["sniffer"] = new JsonObject { ["is_active"] = false },
+            ["queue"] = new JsonObject { ["is_active"] = port.RxQueue },
+            ["grat_arp"] = new JsonObject { ["is_active"] = false },
+        };
+        return r;
+    }
+
+    private JsonObject Attr(Port port) => new()
         {
             ["promiscuous"] = new JsonObject { ["enabled"] = port.Promiscuous },
             ["multicast"] = new JsonObject { ["enabled"] = port.Multicast },
@@ -189,14 +204,6 @@ public sealed partial class TrexServer
             },
             ["vlan"] = new JsonObject { ["tags"] = new JsonArray() },
         };
-        r["rx_info"] = new JsonObject
-        {
-            ["sniffer"] = new JsonObject { ["is_active"] = false },
-            ["queue"] = new JsonObject { ["is_active"] = false },
-            ["grat_arp"] = new JsonObject { ["is_active"] = false },
-        };
-        return r;
-    }
 
     private JsonNode Acquire(JsonObject p)
     {
@@ -250,7 +257,25 @@ public sealed partial class TrexServer
             port.Multicast = Bool(mc, "enabled");
         }
 
-        Emit(8, new JsonObject { ["port_id"] = port.Id });
+        Emit(8, new JsonObject { ["port_id"] = port.Id, ["attr"] = Attr(port) });
+        return [];
+    }
+
+    private JsonObject SetRxFeature(JsonObject p)
+    {
+        Port port = PortOf(p);
+        string type = Choice(p, "type", ["capture", "queue", "server"]);
+        bool enabled = Bool(p, "enabled");
+        if (type == "queue")
+        {
+            if (enabled)
+            {
+                UInt32(p, "size");
+            }
+
+            port.RxQueue = enabled;
+        }
+
         return [];
     }
 
@@ -634,9 +659,21 @@ public sealed partial class TrexServer
         JsonObject flow = [];
         JsonObject latency = [];
         JsonObject ver = [];
+        List<uint> wanted = [];
         for (int i = 0; i < ids.Count; i++)
         {
-            uint id = ids[i] is JsonValue v && v.TryGetValue(out uint u) ? u : throw RpcFault.Params($"array element: {i + 1} is not 'uint32'");
+            wanted.Add(ids[i] is JsonValue v && v.TryGetValue(out uint u) ? u : throw RpcFault.Params($"array element: {i + 1} is not 'uint32'"));
+        }
+
+        // An empty list asks for every packet group, as in trex_stl_fs.cpp.
+        if (wanted.Count == 0)
+        {
+            wanted.AddRange(_pgs.Where(kv => kv.Value.Refs > 0).Select(kv => kv.Key).Order());
+        }
+
+        latency["g"] = new JsonObject { ["old_flow"] = 0, ["bad_hdr"] = 0 };
+        foreach (uint id in wanted)
+        {
             if (!_pgs.TryGetValue(id, out PgCounters? c) || c.Refs == 0)
             {
                 continue;
@@ -645,8 +682,8 @@ public sealed partial class TrexServer
             string key = id.ToString(CultureInfo.InvariantCulture);
             flow[key] = new JsonObject
             {
-                ["tp"] = PerPort(c.Tp), ["tb"] = PerPort(c.Tb), ["rp"] = PerPort(c.Rp), ["rb"] = PerPort(c.Rb),
-                ["tps"] = Zeros(c.Tp), ["tbs"] = Zeros(c.Tb), ["rps"] = Zeros(c.Rp), ["rbs"] = Zeros(c.Rb),
+                ["rp"] = PerPort(c.Rp), ["rb"] = PerPort(c.Rb), ["tp"] = PerPort(c.Tp), ["tb"] = PerPort(c.Tb),
+                ["rbs"] = Zeros(), ["rps"] = Zeros(), ["tbs"] = Zeros(), ["tps"] = Zeros(),
             };
             ver[key] = c.Version;
             if (c.Latency)
@@ -656,7 +693,7 @@ public sealed partial class TrexServer
                 AddIf(er, "drp", c.Dropped);
                 AddIf(er, "ooo", c.OutOfOrder);
                 AddIf(er, "dup", c.Duplicates);
-                latency[key] = new JsonObject
+                JsonObject entry = new()
                 {
                     ["lat"] = new JsonObject
                     {
@@ -667,8 +704,13 @@ public sealed partial class TrexServer
                         ["jit"] = c.Jitter,
                         ["histogram"] = TrexHistogram.FromLatency(h),
                     },
-                    ["er"] = er,
                 };
+                if (er.Count > 0)
+                {
+                    entry["er"] = er;
+                }
+
+                latency[key] = entry;
             }
         }
 
@@ -688,23 +730,23 @@ public sealed partial class TrexServer
         }
     }
 
-    private static JsonObject PerPort(Dictionary<int, long> d)
+    private JsonObject PerPort(Dictionary<int, long> d)
     {
         JsonObject o = [];
-        foreach ((int port, long v) in d.OrderBy(kv => kv.Key))
+        foreach (Port port in _ports)
         {
-            o[port.ToString(CultureInfo.InvariantCulture)] = v;
+            o[port.Id.ToString(CultureInfo.InvariantCulture)] = d.GetValueOrDefault(port.Id);
         }
 
         return o;
     }
 
-    private static JsonObject Zeros(Dictionary<int, long> d)
+    private JsonObject Zeros()
     {
         JsonObject o = [];
-        foreach (int port in d.Keys.Order())
+        foreach (Port port in _ports)
         {
-            o[port.ToString(CultureInfo.InvariantCulture)] = 0.0;
+            o[port.Id.ToString(CultureInfo.InvariantCulture)] = 0.0;
         }
 
         return o;
@@ -741,7 +783,7 @@ public sealed partial class TrexServer
         }
 
         port.Service = enabled;
-        Emit(8, new JsonObject { ["port_id"] = port.Id });
+        Emit(8, new JsonObject { ["port_id"] = port.Id, ["attr"] = Attr(port) });
         return [];
     }
 
@@ -787,6 +829,33 @@ public sealed partial class TrexServer
         port.Ipv4Dst = dst;
         port.DstMac = Mac(port.Id ^ 1);
         return [];
+    }
+
+    // Tagged packet groups are not emulated: every port reports them disabled, as a server whose user never enabled them.
+    private JsonObject TpgStatus(JsonObject p)
+    {
+        string user = Str(p, "username", string.Empty);
+        bool hasPort = p["port_id"] is not null;
+        if (hasPort)
+        {
+            PortOf(p);
+        }
+
+        if (user.Length > 0 && hasPort)
+        {
+            throw RpcFault.Execute("Should provide only one between port_id and username to get TPG status");
+        }
+
+        if (user.Length == 0 && !hasPort)
+        {
+            throw RpcFault.Execute("Should provide at least one between port_id and username to get TPG status");
+        }
+
+        return new JsonObject
+        {
+            ["enabled"] = false,
+            ["data"] = new JsonObject { ["acquired_ports"] = new JsonArray(), ["rx_ports"] = new JsonArray(), ["username"] = "-", ["num_tpgids"] = 0, ["num_tags"] = 0 },
+        };
     }
 
     private sealed record MethodInfo(bool NeedsApi, bool Owned, Func<TrexServer, JsonObject, JsonNode> Run);

@@ -365,6 +365,8 @@ public sealed partial class TrexServer : IDisposable
 
         public bool Multicast { get; set; }
 
+        public bool RxQueue { get; set; }
+
         public string DstMac { get; set; } = "00:00:00:00:00:00";
 
         public string? Ipv4Src { get; set; }

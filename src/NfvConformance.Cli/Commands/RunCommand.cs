@@ -158,7 +158,7 @@ internal sealed class RunCommand : ICliCommand
             RunId = runId,
             ToolVersion = ToolInfo.Version,
             Workers = workers,
-            Reports = new ReportOptions { HistoryStore = historyStore, WaiversFile = waivers },
+            Reports = new RunReportWriter(new ReportOptions { HistoryStore = historyStore, WaiversFile = waivers }),
         });
 
         using RunConsole console = RunConsole.Create(mode);

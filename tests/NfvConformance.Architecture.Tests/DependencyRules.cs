@@ -54,6 +54,7 @@ internal static partial class DependencyRules
         }
 
         HashSet<string> direct = [.. graph.DirectReferences(Cli).Where(IsEmulator).Select(p => p["emulator/".Length..])];
+        string[] emulatorProjects = [.. graph.Projects.Where(IsEmulator).Select(p => p["emulator/".Length..])];
         foreach (string file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
@@ -69,13 +70,17 @@ internal static partial class DependencyRules
                 {
                     yield return $"{Cli}/{relative} uses {used} outside Composition/";
                 }
-                else if (!direct.Any(p => used == p || used.StartsWith(p + ".", StringComparison.Ordinal)))
+                else if (Owner(used, emulatorProjects) is { } owner && !direct.Contains(owner))
                 {
                     yield return $"{Cli}/{relative} uses {used}, which the CLI reaches only transitively";
                 }
             }
         }
     }
+
+    // The emulator project a namespace belongs to: the longest project name it starts with.
+    private static string? Owner(string ns, string[] projects) =>
+        projects.Where(p => ns == p || ns.StartsWith(p + ".", StringComparison.Ordinal)).OrderByDescending(p => p.Length).FirstOrDefault();
 
     [GeneratedRegex(@"\b(NfvConformance\.Emulator(?:\.[A-Za-z]+)*)")]
     private static partial Regex EmulatorNamespace();

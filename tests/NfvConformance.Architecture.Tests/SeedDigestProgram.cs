@@ -71,7 +71,7 @@ public static class SeedDigestProgram
         // per-packet latency decide what is lost and how late (the simulator digests every event).
         IServiceChainingFeature chaining = target.GetFeature<IServiceChainingFeature>()!;
         await chaining.ApplyAsync(Chain()).ConfigureAwait(false);
-        ChainTrialResult chain = await chaining.RunTrialAsync(new ChainTrialOptions("web")
+        ChainTrialResult chain = await target.GetFeature<IChainTrialSimulation>()!.RunTrialAsync(new ChainTrialOptions("web")
         {
             Duration = TimeSpan.FromMilliseconds(50),
             OfferedLoadPps = 1_200_000,

@@ -8,6 +8,7 @@ internal static partial class DependencyRules
 {
     private const string Abstractions = "src/NfvConformance.Abstractions";
     private const string Packets = "src/NfvConformance.Packets";
+    private const string Descriptors = "src/NfvConformance.Descriptors";
     private const string Cli = "src/NfvConformance.Cli";
     private const string Core = "src/NfvConformance.Core";
     private const string Suites = "suites/NfvConformance.Suites";
@@ -17,10 +18,11 @@ internal static partial class DependencyRules
     [
         ("`Abstractions` and `Packets` reference nothing.", g =>
             new[] { Abstractions, Packets }.SelectMany(p => g.DirectReferences(p).Select(r => $"{p} references {r}"))),
-        ("`emulator/*` references only `Abstractions`, `Packets` and other `emulator/*` projects.", g =>
+        ("`emulator/*` references only `Abstractions`, `Packets`, `Descriptors` (the VNF descriptor format, itself on `Abstractions` alone) and other `emulator/*` projects.", g =>
             g.Projects.Where(IsEmulator).SelectMany(p => g.DirectReferences(p)
-                .Where(r => r != Abstractions && r != Packets && !IsEmulator(r))
-                .Select(r => $"{p} references {r}"))),
+                .Where(r => r != Abstractions && r != Packets && r != Descriptors && !IsEmulator(r))
+                .Select(r => $"{p} references {r}"))
+            .Concat(g.DirectReferences(Descriptors).Where(r => r != Abstractions).Select(r => $"{Descriptors} references {r}"))),
         ("The `src/` libraries never reference `emulator/*`", g =>
             g.Projects.Where(p => p.StartsWith("src/", StringComparison.Ordinal) && p != Cli)
                 .SelectMany(p => g.Closure(p).Where(IsEmulator).Select(r => $"{p} reaches {r}"))),

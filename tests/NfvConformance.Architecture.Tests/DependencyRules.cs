@@ -8,6 +8,7 @@ internal static partial class DependencyRules
 {
     private const string Abstractions = "src/NfvConformance.Abstractions";
     private const string Packets = "src/NfvConformance.Packets";
+    private const string Descriptors = "src/NfvConformance.Descriptors";
     private const string Cli = "src/NfvConformance.Cli";
     private const string Core = "src/NfvConformance.Core";
     private const string Suites = "suites/NfvConformance.Suites";
@@ -17,10 +18,11 @@ internal static partial class DependencyRules
     [
         ("`Abstractions` and `Packets` reference nothing.", g =>
             new[] { Abstractions, Packets }.SelectMany(p => g.DirectReferences(p).Select(r => $"{p} references {r}"))),
-        ("`emulator/*` references only `Abstractions`, `Packets` and other `emulator/*` projects.", g =>
+        ("`emulator/*` references only `Abstractions`, `Packets`, `Descriptors` (the VNF descriptor format, itself on `Abstractions` alone) and other `emulator/*` projects.", g =>
             g.Projects.Where(IsEmulator).SelectMany(p => g.DirectReferences(p)
-                .Where(r => r != Abstractions && r != Packets && !IsEmulator(r))
-                .Select(r => $"{p} references {r}"))),
+                .Where(r => r != Abstractions && r != Packets && r != Descriptors && !IsEmulator(r))
+                .Select(r => $"{p} references {r}"))
+            .Concat(g.DirectReferences(Descriptors).Where(r => r != Abstractions).Select(r => $"{Descriptors} references {r}"))),
         ("The `src/` libraries never reference `emulator/*`", g =>
             g.Projects.Where(p => p.StartsWith("src/", StringComparison.Ordinal) && p != Cli)
                 .SelectMany(p => g.Closure(p).Where(IsEmulator).Select(r => $"{p} reaches {r}"))),
@@ -54,6 +56,7 @@ internal static partial class DependencyRules
         }
 
         HashSet<string> direct = [.. graph.DirectReferences(Cli).Where(IsEmulator).Select(p => p["emulator/".Length..])];
+        string[] emulatorProjects = [.. graph.Projects.Where(IsEmulator).Select(p => p["emulator/".Length..])];
         foreach (string file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(root, file).Replace('\\', '/');
@@ -69,13 +72,17 @@ internal static partial class DependencyRules
                 {
                     yield return $"{Cli}/{relative} uses {used} outside Composition/";
                 }
-                else if (!direct.Any(p => used == p || used.StartsWith(p + ".", StringComparison.Ordinal)))
+                else if (Owner(used, emulatorProjects) is { } owner && !direct.Contains(owner))
                 {
                     yield return $"{Cli}/{relative} uses {used}, which the CLI reaches only transitively";
                 }
             }
         }
     }
+
+    // The emulator project a namespace belongs to: the longest project name it starts with.
+    private static string? Owner(string ns, string[] projects) =>
+        projects.Where(p => ns == p || ns.StartsWith(p + ".", StringComparison.Ordinal)).OrderByDescending(p => p.Length).FirstOrDefault();
 
     [GeneratedRegex(@"\b(NfvConformance\.Emulator(?:\.[A-Za-z]+)*)")]
     private static partial Regex EmulatorNamespace();

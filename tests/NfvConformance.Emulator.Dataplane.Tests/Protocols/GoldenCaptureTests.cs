@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Diagnostics;
 using NfvConformance.Abstractions.Errors;
-using NfvConformance.Emulator.Dataplane.Pcap;
+using NfvConformance.Emulator.Dataplane.Tests.Support;
 using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Dataplane.Tests.Protocols;

@@ -2,20 +2,22 @@
 using System.Buffers.Binary;
 using NfvConformance.Abstractions.Errors;
 
-namespace NfvConformance.Emulator.Dataplane.Pcap;
+// Only the golden-capture tests write and read pcap files here (real captures go through libpcap, SharpPcap), so
+// this small reader and writer lives with them.
+namespace NfvConformance.Emulator.Dataplane.Tests.Support;
 
 /// <summary>One captured frame.</summary>
 /// <param name="Timestamp">Capture time since the Unix epoch.</param>
 /// <param name="Data">The captured bytes.</param>
 /// <param name="OriginalLength">The frame's length on the wire (at least Data.Length).</param>
-internal sealed record PcapRecord(TimeSpan Timestamp, byte[] Data, int OriginalLength);
+public sealed record PcapRecord(TimeSpan Timestamp, byte[] Data, int OriginalLength);
 
 /// <summary>
 /// The classic libpcap file format (pcap-savefile(5)): a 24-byte global header, then per frame a 16-byte record
 /// header and the bytes. Writes microsecond little-endian files with LINKTYPE_ETHERNET; reads either byte order
 /// and microsecond or nanosecond resolution. Control path only.
 /// </summary>
-internal static class PcapFile
+public static class PcapFile
 {
     public const uint MagicMicroseconds = 0xA1B2C3D4;
     public const uint MagicNanoseconds = 0xA1B23C4D;

@@ -154,7 +154,15 @@ public enum ProbeDefect
 /// <param name="Applied">True when the spec is now in force.</param>
 /// <param name="Generation">The generation of the configuration in force afterwards (grows by one per applied spec).</param>
 /// <param name="Problems">Every problem found (non-critical ones also when applied).</param>
-public sealed record ChainApplyResult(bool Applied, long Generation, IReadOnlyList<ValidationError> Problems);
+public sealed record ChainApplyResult(bool Applied, long Generation, IReadOnlyList<ValidationError> Problems)
+{
+    /// <summary>
+    /// Gets, when the spec was refused only because this target cannot realise something it asks for (a function, an
+    /// acceleration, a tap), what that is; null when the spec was applied or is invalid. A scenario whose spec is refused
+    /// this way does not apply to the target; one refused as invalid fails.
+    /// </summary>
+    public string? NotSupported { get; init; }
+}
 
 /// <summary>One flow to probe the chains with.</summary>
 /// <param name="SourceIp">Source IPv4 address.</param>
@@ -196,6 +204,9 @@ public sealed record ChainPathTrace(string? Chain, IReadOnlyList<HopTraversal> H
 
     /// <summary>Gets a value indicating whether the probe waits in a paused instance's receive queue (neither delivered nor lost yet).</summary>
     public bool Queued { get; init; }
+
+    /// <summary>Gets, when the target could not send this probe at all (a defect or TTL its dataplane cannot carry as asked), why; null when it was sent.</summary>
+    public string? Refusal { get; init; }
 }
 
 /// <summary>Counters of one instance at one hop of one chain.</summary>

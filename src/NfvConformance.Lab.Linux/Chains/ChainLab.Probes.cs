@@ -30,12 +30,23 @@ internal sealed partial class ChainLab
             return [.. probes.Select(_ => new ChainPathTrace(null, [], false, "no_chain_applied"))];
         }
 
-        foreach (ChainProbe p in probes)
+        // What this lab cannot send as asked is refused, per probe, with the reason.
+        string? Refuse(ChainProbe p) =>
+            p.Defect != ProbeDefect.None ? $"the linux chain lab sends probes from the client namespace through its steering namespace, whose kernel discards a frame with defect {p.Defect} before any instance receives it"
+            : p.Ttl != 64 ? string.Create(CultureInfo.InvariantCulture, $"the linux chain lab's steering namespace is a router that decrements the TTL at every pass, so a probe sent with TTL {p.Ttl} would not expire where it would on a switch fabric")
+            : p.Protocol is not (ClassifierProtocol.Tcp or ClassifierProtocol.Udp) ? $"the linux chain lab probes with TCP or UDP, not {p.Protocol}"
+            : null;
+        if (probes.Any(p => Refuse(p) is not null))
         {
-            if (p.Defect != ProbeDefect.None)
+            List<ChainPathTrace> partial = [];
+            foreach (ChainProbe p in probes)
             {
-                throw new ConfigurationException($"the linux chain lab sends probes through a raw IP socket, whose header checksum the kernel always fills in; a probe with defect {p.Defect} cannot be sent this way.");
+                partial.AddRange(Refuse(p) is { } why
+                    ? [new ChainPathTrace(null, [], false, "not_sent") { Refusal = why }]
+                    : await ProbeAsync([p], cancellationToken).ConfigureAwait(false));
             }
+
+            return partial;
         }
 
         // Each packet gets its own IP id; the sets are cleared before the 16-bit id wraps.

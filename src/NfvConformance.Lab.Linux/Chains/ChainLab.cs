@@ -416,6 +416,13 @@ internal sealed partial class ChainLab : IAsyncDisposable
     private async Task DeleteInstanceAsync(LabInstance instance, CancellationToken cancellationToken)
     {
         int k = instance.Index;
+
+        // The steering side of its veths goes first and synchronously (a namespace is deleted asynchronously by the
+        // kernel, so its peers could linger and block a re-created instance of the same number).
+        await IpBatchAsync(Steering, cancellationToken, [
+            $"link del {Ki(instance)}",
+            $"link del {Ko(instance)}",
+        ], force: true).ConfigureAwait(false);
         _ = await Shell.RunAsync("ip", ["netns", "del", instance.Namespace], cancellationToken).ConfigureAwait(false);
         await IpBatchAsync(Steering, cancellationToken, [
             $"rule del fwmark {0x20000 | k} lookup {3000 + k} pref 100",

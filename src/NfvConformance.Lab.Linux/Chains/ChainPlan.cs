@@ -50,10 +50,11 @@ internal sealed class ChainPlan
     /// <summary>The most hops (over every chain and direction) a plan can carry in the 6-bit DSCP path code.</summary>
     public const int MaxCodes = 63;
 
-    private ChainPlan(ChainSpec spec, IReadOnlyList<ValidationError> problems, IReadOnlyList<PlannedChain> chains, IReadOnlyDictionary<int, PathHop> codes, IReadOnlyDictionary<string, IReadOnlyList<string>> graphLinks)
+    private ChainPlan(ChainSpec spec, IReadOnlyList<ValidationError> problems, IReadOnlyList<string> unsupported, IReadOnlyList<PlannedChain> chains, IReadOnlyDictionary<int, PathHop> codes, IReadOnlyDictionary<string, IReadOnlyList<string>> graphLinks)
     {
         Spec = spec;
         Problems = problems;
+        Unsupported = unsupported;
         Chains = chains;
         Codes = codes;
         GraphLinks = graphLinks;
@@ -64,6 +65,9 @@ internal sealed class ChainPlan
     public IReadOnlyList<ValidationError> Problems { get; }
 
     public bool IsValid => !Problems.Any(p => p.IsCritical);
+
+    /// <summary>Gets what the spec asks for that this lab cannot realise (each also a critical problem); empty when everything is realisable.</summary>
+    public IReadOnlyList<string> Unsupported { get; }
 
     public IReadOnlyList<PlannedChain> Chains { get; }
 
@@ -109,6 +113,13 @@ internal sealed class ChainPlan
     {
         ArgumentNullException.ThrowIfNull(spec);
         List<ValidationError> problems = [];
+        List<string> unsupported = [];
+        void Unsupported(string message, string subject)
+        {
+            problems.Add(new ValidationError(true, message, subject));
+            unsupported.Add(message);
+        }
+
         Dictionary<string, PortPair> pairs = Unique(spec.PortPairs, p => p.Name, p => p.Origin, "port pair", problems);
         Dictionary<string, PortPairGroup> groups = Unique(spec.PortPairGroups, g => g.Name, g => g.Origin, "port pair group", problems);
         Dictionary<string, FlowClassifier> classifiers = Unique(spec.FlowClassifiers, c => c.Name, c => c.Origin, "flow classifier", problems);
@@ -119,16 +130,16 @@ internal sealed class ChainPlan
             string subject = pair.Origin ?? $"port_pair {pair.Name}";
             if (!TryParseFunction(pair.ServiceFunction, out _))
             {
-                problems.Add(new ValidationError(true, $"port pair '{pair.Name}' runs '{pair.ServiceFunction}', which the linux namespace lab cannot run; use router, firewall, nat44 or l2.", subject));
+                Unsupported($"port pair '{pair.Name}' runs '{pair.ServiceFunction}', which the linux namespace lab cannot run; use router, firewall, nat44 or l2.", subject);
             }
 
             if (pair.Acceleration is AccelerationMode.SriovVf or AccelerationMode.SmartNicOffload)
             {
-                problems.Add(new ValidationError(true, $"port pair '{pair.Name}' asks for {pair.Acceleration}; this host publishes neither SR-IOV virtual functions nor a SmartNIC, so the lab cannot attach it that way.", subject));
+                Unsupported($"port pair '{pair.Name}' asks for {pair.Acceleration}; this host publishes neither SR-IOV virtual functions nor a SmartNIC, so the lab cannot attach it that way.", subject);
             }
             else if (pair.Acceleration is AccelerationMode.DpdkVhostUser or AccelerationMode.SharedMemory)
             {
-                problems.Add(new ValidationError(true, $"port pair '{pair.Name}' asks for {pair.Acceleration}; the linux chain lab runs kernel (veth) instances only so far.", subject));
+                Unsupported($"port pair '{pair.Name}' asks for {pair.Acceleration}; the linux chain lab runs kernel (veth) instances only so far.", subject);
             }
 
             if (pair.Weight < 0)
@@ -160,7 +171,7 @@ internal sealed class ChainPlan
 
             if (group.TapEnabled)
             {
-                problems.Add(new ValidationError(true, $"port pair group '{group.Name}' is a tap; the linux chain lab does not mirror traffic to taps yet.", subject));
+                Unsupported($"port pair group '{group.Name}' is a tap; the linux chain lab does not mirror traffic to taps yet.", subject);
             }
         }
 
@@ -177,7 +188,7 @@ internal sealed class ChainPlan
 
             if (c.EtherType != ClassifierEtherType.IPv4)
             {
-                problems.Add(new ValidationError(true, $"flow classifier '{c.Name}' matches {c.EtherType}; the linux chain lab steers IPv4.", subject));
+                Unsupported($"flow classifier '{c.Name}' matches {c.EtherType}; the linux chain lab steers IPv4.", subject);
             }
         }
 
@@ -282,10 +293,10 @@ internal sealed class ChainPlan
 
         if (nextCode - 1 > MaxCodes)
         {
-            problems.Add(new ValidationError(true, string.Create(CultureInfo.InvariantCulture, $"the chains have {nextCode - 1} hops over all chains and directions; the linux lab carries the path and hop in the 6-bit DSCP field, so at most {MaxCodes}."), spec.SourcePath ?? "port_chains"));
+            Unsupported(string.Create(CultureInfo.InvariantCulture, $"the chains have {nextCode - 1} hops over all chains and directions; the linux lab carries the path and hop in the 6-bit DSCP field, so at most {MaxCodes}."), spec.SourcePath ?? "port_chains");
         }
 
-        return new ChainPlan(spec, problems, planned, codes, links);
+        return new ChainPlan(spec, problems, unsupported, planned, codes, links);
     }
 
     private static Dictionary<string, T> Unique<T>(IEnumerable<T> items, Func<T, string> name, Func<T, string?> origin, string kind, List<ValidationError> problems)

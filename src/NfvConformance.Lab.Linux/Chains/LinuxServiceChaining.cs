@@ -31,7 +31,11 @@ internal sealed class LinuxServiceChaining : IServiceChainingFeature, IAsyncDisp
         ChainPlan plan = ChainPlan.Compile(spec);
         if (!plan.IsValid)
         {
-            return new ChainApplyResult(false, Interlocked.Read(ref _generation), plan.Problems);
+            bool onlyUnsupported = plan.Unsupported.Count > 0 && plan.Problems.Count(p => p.IsCritical) == plan.Unsupported.Count;
+            return new ChainApplyResult(false, Interlocked.Read(ref _generation), plan.Problems)
+            {
+                NotSupported = onlyUnsupported ? string.Join("; ", plan.Unsupported) : null,
+            };
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);

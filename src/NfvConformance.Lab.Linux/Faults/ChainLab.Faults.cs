@@ -38,6 +38,22 @@ internal sealed partial class ChainLab
 
         await IpBatchAsync(i.Namespace, cancellationToken, lines).ConfigureAwait(false);
         i.LinkDown = down;
+        if (!down)
+        {
+            // The kernel reports carrier asynchronously (linkwatch): wait until both steering-side ends are UP again.
+            DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+            while (DateTime.UtcNow < deadline)
+            {
+                string links = (await Run.Shell.RunAsync("ip", ["-n", Steering, "-o", "link", "show"], cancellationToken).ConfigureAwait(false)).Stdout;
+                bool up = links.Split('\n').Where(l => l.Contains(Ki(i) + "@", StringComparison.Ordinal) || l.Contains(Ko(i) + "@", StringComparison.Ordinal)).Count(l => l.Contains("state UP", StringComparison.Ordinal)) == 2;
+                if (up)
+                {
+                    break;
+                }
+
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Makes an instance drop a share of what it forwards (nftables <c>numgen random mod 100 &lt; N drop</c>, counted as <c>random_loss</c>); 0 ends it.</summary>

@@ -88,6 +88,15 @@ public sealed class WorkloadRun
         throw new ConfigurationException($"No free run id under {StateRoot}; run 'nfvc lab clean'.");
     }
 
+    /// <summary>Removes the state directory of a run this process started (after its daemons and workloads are gone).</summary>
+    public void Finish()
+    {
+        if (Directory.Exists(StateDirectory))
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+    }
+
     /// <summary>Tells whether a text is a run id.</summary>
     /// <param name="candidate">The text.</param>
     /// <returns>True when it is.</returns>

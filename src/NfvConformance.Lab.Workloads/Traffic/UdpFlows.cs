@@ -29,7 +29,7 @@ public sealed record FlowReport(long Sent, long Received, TimeSpan LongestFlowGa
 public sealed class UdpFlows : IDisposable
 {
     private const int Port = 47000;
-    private readonly Socket _tx;
+    private readonly Socket[] _tx;
     private readonly Socket _rx;
     private readonly Socket _sink;
     private readonly IPEndPoint _to;
@@ -57,7 +57,18 @@ public sealed class UdpFlows : IDisposable
         _flows = flows;
         _pps = packetsPerSecond;
         _to = new IPEndPoint(destination, Port);
-        _tx = Netns.SocketIn(srcNetns, AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Udp, s => s.Bind(new IPEndPoint(source, 0)));
+        // One UDP socket per flow (its own source port), so the kernel's L4 multipath hash sees distinct flows.
+        _tx = new Socket[flows];
+        for (int i = 0; i < flows; i++)
+        {
+            int port = 40000 + i;
+            _tx[i] = Netns.SocketIn(srcNetns, AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp, s =>
+            {
+                s.Bind(new IPEndPoint(source, port));
+                s.Connect(_to);
+            });
+        }
+
         _rx = Netns.SocketIn(dstNetns, AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Udp, s =>
         {
             s.Bind(new IPEndPoint(destination, 0));
@@ -133,7 +144,7 @@ public sealed class UdpFlows : IDisposable
 
     private void Send(TimeSpan maxDuration)
     {
-        byte[] packet = new byte[8 + 16];
+        byte[] packet = new byte[16];
         long start = Stopwatch.GetTimestamp();
         long end = start + (long)(maxDuration.TotalSeconds * Stopwatch.Frequency);
         long interval = Stopwatch.Frequency / _pps;
@@ -153,15 +164,11 @@ public sealed class UdpFlows : IDisposable
             }
 
             int flow = (int)(seq % _flows);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(0), (ushort)(40000 + flow));
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), Port);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), (ushort)packet.Length);
-            BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), 0);
-            BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(8), flow);
-            BinaryPrimitives.WriteInt64BigEndian(packet.AsSpan(12), seq);
+            BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(0), flow);
+            BinaryPrimitives.WriteInt64BigEndian(packet.AsSpan(4), seq);
             try
             {
-                _tx.SendTo(packet, _to);
+                _tx[flow].Send(packet);
                 _sent++;
             }
             catch (SocketException)
@@ -238,7 +245,11 @@ public sealed class UdpFlows : IDisposable
     public void Dispose()
     {
         _stop = true;
-        _tx.Dispose();
+        foreach (Socket s in _tx)
+        {
+            s.Dispose();
+        }
+
         _rx.Dispose();
         _sink.Dispose();
     }

@@ -107,6 +107,11 @@ public sealed class ChainingDriver : IDisposable
         await RememberStartAsync();
 
         _evidence.Record(new Measurement("chain_generation", result.Generation, "generation"));
+        if (!result.Applied && result.NotSupported is not null)
+        {
+            throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot realise the chain spec: {result.NotSupported}");
+        }
+
         Check.That(result.Applied, $"The target refused the chain spec: {string.Join("; ", result.Problems)}.");
     }
 
@@ -150,7 +155,7 @@ public sealed class ChainingDriver : IDisposable
     /// <returns>A task.</returns>
     public async Task ProbeAsync(string source, string destination, string protocol, int sourcePort, int destinationPort, bool reverse)
     {
-        _trace = await Chaining.ProbeAsync(new ChainProbe(source, destination, ParseProtocol(protocol), sourcePort, destinationPort) { Reverse = reverse });
+        _trace = TargetFacets.Sent(await Chaining.ProbeAsync(new ChainProbe(source, destination, ParseProtocol(protocol), sourcePort, destinationPort) { Reverse = reverse }), _run);
         _evidence.Record(new Measurement("probe_hops", _trace.Hops.Count, "hops"));
     }
 

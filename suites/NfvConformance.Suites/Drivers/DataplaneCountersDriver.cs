@@ -4,7 +4,6 @@ using NfvConformance.Abstractions.Chaining;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
-using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Suites.Drivers;
 
@@ -71,7 +70,7 @@ public sealed class DataplaneCountersDriver : IDisposable
         ClassifierProtocol proto = ParseProtocol(protocol);
         for (int i = 0; i < count; i++)
         {
-            ChainPathTrace trace = await chaining.ProbeAsync(new ChainProbe(source, destination, proto, _nextPort++, port) { Defect = defect, Ttl = ttl });
+            ChainPathTrace trace = TargetFacets.Sent(await chaining.ProbeAsync(new ChainProbe(source, destination, proto, _nextPort++, port) { Defect = defect, Ttl = ttl }), _run);
             Tally(trace, condition);
         }
 
@@ -107,8 +106,8 @@ public sealed class DataplaneCountersDriver : IDisposable
     {
         ChainHopCounters? counters = (await Chaining.ReadCountersAsync()).FirstOrDefault(c => c.PortPair == instance);
         Check.That(counters is not null, $"Instance '{instance}' has no counters; it must be on an applied chain.");
-        Check.That(counters.RxQueueDepth > 0, $"Instance '{instance}' reports no receive queue depth, so its overflow cannot be provoked exactly.");
         await SetStateAsync(instance, InstanceState.Paused);
+        Check.That(counters!.RxQueueDepth > 0, $"Instance '{instance}' reports no receive queue depth, so its overflow cannot be provoked exactly.");
         _paused = instance;
         _extra = extra;
         _evidence.Record(new Measurement($"rx_queue_depth:{instance}", counters.RxQueueDepth, "packets"));

@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Chaining;
 using NfvConformance.Core.Evidence;
-using NfvConformance.Gherkin.Bindings;
+using Reqnroll;
 using NfvConformance.Suites.Drivers;
 
 namespace NfvConformance.Suites.StepDefinitions;

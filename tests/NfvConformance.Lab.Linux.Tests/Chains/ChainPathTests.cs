@@ -125,4 +125,44 @@ public sealed class ChainPathTests : ChainLabTestBase
             Assert.That(Lab.Instances, Is.Empty);
         });
     }
+
+    [Test]
+    public async Task Apply_FunctionOrAccelerationTheLabCannotRun_IsRefusedAsNotSupported_NotAsInvalid()
+    {
+        ChainApplyResult result = await Chaining.ApplyAsync(Instances(("mon-1", "wire", "mon"))
+            .WithPortPair(new PortPair("vf-1", "a", "b", "router") { Acceleration = AccelerationMode.SriovVf })
+            .WithPortPairGroup(new PortPairGroup("vf", ["vf-1"]))
+            .WithFlowClassifier(Classifier("c", ClassifierProtocol.Udp, "10.0.0.0/8"))
+            .WithPortChain(Chain("x", 1, "mon,vf", "c"))
+            .Build());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Applied, Is.False);
+            Assert.That(result.NotSupported, Does.Contain("'wire'").And.Contain("SriovVf"));
+            Assert.That(Lab.Instances, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Probe_WithADefectOrAShortTtl_IsRefusedWithTheReason_AndTheOthersAreSent()
+    {
+        await ApplyAsync(Instances(("rt-1", "router", "rt"))
+            .WithFlowClassifier(Classifier("c", ClassifierProtocol.Udp, "10.0.0.0/8"))
+            .WithPortChain(Chain("x", 3, "rt", "c")));
+
+        IReadOnlyList<ChainPathTrace> t = await Chaining.ProbeManyAsync([
+            Udp("10.1.0.1", 1, "198.51.100.1", 53) with { Defect = ProbeDefect.Ipv4HeaderChecksum },
+            Udp("10.1.0.1", 2, "198.51.100.1", 53) with { Ttl = 2 },
+            Udp("10.1.0.1", 3, "198.51.100.1", 53),
+        ]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(t[0].Refusal, Does.Contain("Ipv4HeaderChecksum"));
+            Assert.That(t[1].Refusal, Does.Contain("TTL 2"));
+            Assert.That(t[2].Refusal, Is.Null);
+            Assert.That(Path(t[2]), Is.EqualTo("3/255 rt/rt-1"));
+        });
+    }
 }

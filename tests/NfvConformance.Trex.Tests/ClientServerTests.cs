@@ -72,7 +72,7 @@ public sealed class ClientServerTests
         Assert.That(ex!.Code, Is.EqualTo(TrexErrorCodes.Execute));
         Assert.That(ex.Detail, Does.StartWith("API verification failed"));
         Assert.That(missing!.Code, Is.EqualTo(TrexErrorCodes.InvalidParams));
-        Assert.That(missing.Detail, Is.EqualTo("field 'api_h' is missing"));
+        Assert.That(missing.Detail, Is.EqualTo("field 'api_h' value is null"));
         Assert.That(unknown!.Code, Is.EqualTo(TrexErrorCodes.MethodNotFound));
     }
 
@@ -100,7 +100,7 @@ public sealed class ClientServerTests
         client.RemoveAllStreams(0);
 
         Assert.That(early!.Kind, Is.EqualTo(TrexErrorKind.State));
-        Assert.That(early.Detail, Is.EqualTo("command 'start_traffic' cannot be executed on current state: 'IDLE'"));
+        Assert.That(early.Detail, Is.EqualTo("command 'start' cannot be executed on current state: 'IDLE on profile_id(_)."));
         Assert.That((afterAdd, running, paused, stopped, client.PortState(0)), Is.EqualTo(("STREAMS", "TX", "PAUSE", "STREAMS", "IDLE")));
         Assert.That(busy!.Kind, Is.EqualTo(TrexErrorKind.State));
     }
@@ -132,8 +132,8 @@ public sealed class ClientServerTests
         TrexException? ex = Assert.Throws<TrexException>(() => client.AddStreams(0, [(1, stream)]));
 
         Assert.That(ex!.Kind, Is.EqualTo(TrexErrorKind.StreamRejected));
-        Assert.That(ex.Code, Is.EqualTo(TrexErrorCodes.InvalidParams));
-        Assert.That(ex.Detail, Is.EqualTo("field 'isg' is missing"));
+        Assert.That(ex.Code, Is.EqualTo(TrexErrorCodes.Execute), "the real server reports faults inside the stream object as execute errors");
+        Assert.That(ex.Detail, Is.EqualTo("field 'isg' value is null"));
     }
 
     [Test]

@@ -4,6 +4,10 @@ using System.Globalization;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Traffic.Bench;
 using NfvConformance.Traffic.Methods;
+using NfvConformance.Abstractions.Traffic;
+using NfvConformance.Trex.Bench;
+using NfvConformance.Trex.Generator;
+using NfvConformance.Trex.Rpc;
 
 namespace NfvConformance.Cli.Commands;
 
@@ -12,7 +16,8 @@ internal sealed class BenchNdrCommand : IBenchSubcommand
 {
     public Command Create()
     {
-        Option<string> dut = new("--dut") { Description = "DUT file (YAML: line_rate_gbps, capacity_pps, loss, latency_us, seed).", Required = true };
+        Option<string?> dut = new("--dut") { Description = "DUT file (YAML: line_rate_gbps, capacity_pps, loss, latency_us, seed): search an emulated device in process." };
+        Option<string?> generator = new("--generator") { Description = "trex://HOST:PORT: search whatever sits between ports 0 and 1 of a TRex server (real, or 'nfvc emulator serve')." };
         Option<string> frameSize = new("--frame-size") { Description = "Frame size incl. FCS (64..9216), IMIX, or size:weight pairs.", DefaultValueFactory = _ => "64" };
         Option<string> method = new("--method") { Description = "bisection (NFVbench), tst009 (ETSI TST009 with loss verification) or mlr (MLRsearch-style).", DefaultValueFactory = _ => "mlr" };
         Option<double> ndr = new("--ndr") { Description = "NDR loss threshold in percent (NFVbench: 0.001).", DefaultValueFactory = _ => 0.001 };
@@ -26,15 +31,22 @@ internal sealed class BenchNdrCommand : IBenchSubcommand
         Option<bool> json = new("--json") { Description = "Print the result as JSON." };
         Command command = new("ndr", "Find NDR and PDR of an emulated device (virtual time), with latency at the NDR and at 0/10/50/90 % of PDR.")
         {
-            dut, frameSize, method, ndr, pdr, resolution, duration, flows, maxRate, maxTrials, bidirectional, json,
+            dut, generator, frameSize, method, ndr, pdr, resolution, duration, flows, maxRate, maxTrials, bidirectional, json,
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             try
             {
+                string? dutFile = pr.GetValue(dut);
+                string? trexAddress = pr.GetValue(generator);
+                if ((dutFile is null) == (trexAddress is null))
+                {
+                    throw new ConfigurationException("give exactly one of --dut FILE (an emulated device, in process) or --generator trex://HOST:PORT (a TRex server).");
+                }
+
                 NdrBenchOptions options = new()
                 {
-                    DutFile = pr.GetValue(dut)!,
+                    DutFile = dutFile ?? string.Empty,
                     FrameSize = pr.GetValue(frameSize)!,
                     Flows = pr.GetValue(flows),
                     Bidirectional = pr.GetValue(bidirectional),
@@ -50,7 +62,18 @@ internal sealed class BenchNdrCommand : IBenchSubcommand
                         MaxTrials = pr.GetValue(maxTrials),
                     },
                 };
-                NdrBenchReport report = await NdrBench.RunAsync(options, ct).ConfigureAwait(false);
+                NdrBenchReport report;
+                if (trexAddress is not null)
+                {
+                    TrexEndpoint endpoint = TrexEndpoint.Parse(trexAddress, "--generator");
+                    using TrexGenerator trex = TrexGenerator.Connect(endpoint);
+                    report = await GeneratorNdrBench.RunAsync(trex, options, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    report = await NdrBench.RunAsync(options, ct).ConfigureAwait(false);
+                }
+
                 Console.Out.WriteLine(pr.GetValue(json) ? report.ToJson() : Text(report));
                 if (!report.Search.IsConclusive)
                 {
@@ -63,6 +86,16 @@ internal sealed class BenchNdrCommand : IBenchSubcommand
             {
                 Console.Error.WriteLine($"nfvc bench ndr: {ex.Message}");
                 return ExitCodes.Usage;
+            }
+            catch (TrexException ex)
+            {
+                Console.Error.WriteLine($"nfvc bench ndr: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (TrafficEnvironmentException ex)
+            {
+                Console.Error.WriteLine($"nfvc bench ndr: {ex.Message}");
+                return ExitCodes.Failure;
             }
         });
         return command;

@@ -37,7 +37,7 @@ internal sealed class RunCommand : ICliCommand
         Option<string?> targetsFile = new("--targets") { Description = "YAML of target figures overriding features/targets/<profile>.yaml." };
         Option<string?> waivers = new("--waivers") { Description = "YAML of waived requirement uids (reason, approver, expiry)." };
         Option<string?> package = new("--package") { Description = "Folder of the CNF's Kubernetes manifests that the workload-package scenarios check (default: the example package under features/WorkloadPackages/packages/)." };
-        Option<string[]> set = new("--set") { Description = "A target setting KEY=VALUE, repeatable (emulator: inventory=FILE, traffic=virtual|real-time).", AllowMultipleArgumentsPerToken = false };
+        Option<string[]> set = new("--set") { Description = "A target setting KEY=VALUE, repeatable (emulator: inventory=FILE, traffic=virtual|real-time; any target: traffic=trex://HOST:PORT).", AllowMultipleArgumentsPerToken = false };
         Option<bool> quiet = new("--quiet", "-q") { Description = "Print only the totals and the report path." };
         Option<bool> verbose = new("--verbose", "-v") { Description = "Print every step of every scenario." };
 
@@ -108,7 +108,7 @@ internal sealed class RunCommand : ICliCommand
             throw new ConfigurationException($"--workers {workers}: must be 1 or more.");
         }
 
-        ILabTargetFactory factory = KnownTargets.Default.Get(targetName);
+        ILabTargetFactory factory = NfvConformance.Trex.Generator.TrexTraffic.Wrap(KnownTargets.Default.Get(targetName));
         RequirementCatalog catalog = catalogPath is null ? RequirementCatalog.LoadDefault() : RequirementCatalog.Load(catalogPath);
         string features = featuresDir ?? RepositoryPaths.FindUpwards("features")
             ?? throw new ConfigurationException("No features/ folder found above the working directory; pass --features DIR.");

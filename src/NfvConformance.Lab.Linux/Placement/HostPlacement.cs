@@ -332,11 +332,19 @@ internal sealed class HostPlacement : IPlacementService, IDisposable
                 Thread.Sleep(5);
             }
 
+            // A VM is up when QEMU runs its vCPU threads (besides its main and RCU threads).
+            while (expected != "sleep" && !_process.HasExited && DateTime.UtcNow < deadline && ThreadCount() <= resources.Cores + 1)
+            {
+                Thread.Sleep(10);
+            }
+
             if (_process.HasExited)
             {
                 throw new InvalidOperationException($"{expected} in {Id} exited at once (exit {_process.ExitCode})");
             }
         }
+
+        private int ThreadCount() => Directory.Exists($"/proc/{Pid}/task") ? Directory.EnumerateDirectories($"/proc/{Pid}/task").Count() : 0;
 
         public PlacedInstance ReadBack()
         {

@@ -122,6 +122,7 @@ internal sealed class LinuxLabTarget : ILabTarget
             new HostVnicBandwidth(publisher),
             new HostAccelerators(publisher),
             new HostPtp(publisher),
+            new Chains.LinuxServiceChaining(run),
         ];
     }
 }

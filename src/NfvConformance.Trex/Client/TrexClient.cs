@@ -185,8 +185,12 @@ public sealed class TrexClient : IDisposable
                 Owned("stop_traffic", port, new JsonObject { ["profile_id"] = "_" });
             }
 
+            if (PortState(port) == "STREAMS")
+            {
+                RemoveRxFilters(port);
+            }
+
             RemoveAllStreams(port);
-            RemoveRxFilters(port);
             if (PortStatus(port)["service"]?.GetValue<bool>() == true)
             {
                 SetService(port, false);

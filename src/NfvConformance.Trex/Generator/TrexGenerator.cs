@@ -26,6 +26,9 @@ public sealed record TrexGeneratorOptions
     /// <summary>Gets how far below the offered rate the achieved rate may be before a trial is flagged (ratio).</summary>
     public double LoadTolerance { get; init; } = 0.001;
 
+    /// <summary>Gets whether the server fills the MAC addresses from each port's configuration (a device between the ports routes) instead of the streams' headers.</summary>
+    public bool MacsFromPort { get; init; }
+
     /// <summary>Gets whether to take ports owned by someone else (otherwise that is an error that names the owner).</summary>
     public bool ForceAcquire { get; init; }
 }
@@ -167,13 +170,13 @@ public sealed class TrexGenerator : ITrafficGenerator, IDisposable
                     continue;
                 }
 
-                list.Add(((uint)list.Count + 1, StreamCodec.Encode(s, e.Size, entryPps, statsPg, PgRule.Stats, totalPackets: total)));
+                list.Add(((uint)list.Count + 1, StreamCodec.Encode(s, e.Size, entryPps, statsPg, PgRule.Stats, totalPackets: total, macsFromPort: _options.MacsFromPort)));
             }
 
             if (latPg is uint lp)
             {
                 long? total = request.FramesPerPort is not null ? Math.Max(1, (long)Math.Round(request.LatencyPps * seconds)) : null;
-                list.Add(((uint)list.Count + 1, StreamCodec.Encode(s, s.FrameSizes.Entries[0].Size, request.LatencyPps, lp, PgRule.Latency, singleFlow: true, totalPackets: total)));
+                list.Add(((uint)list.Count + 1, StreamCodec.Encode(s, s.FrameSizes.Entries[0].Size, request.LatencyPps, lp, PgRule.Latency, singleFlow: true, totalPackets: total, macsFromPort: _options.MacsFromPort)));
             }
 
             planned.Add(new Planned(s, tx, rx, statsPg, latPg, pps));

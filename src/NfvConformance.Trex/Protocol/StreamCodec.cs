@@ -60,9 +60,10 @@ public static class StreamCodec
     /// <param name="rule">The rule.</param>
     /// <param name="singleFlow">Build one flow (no field-engine program), as TRex latency streams are.</param>
     /// <param name="totalPackets">Packets of a single burst, or null for continuous.</param>
+    /// <param name="macsFromPort">Let the server fill both MACs from the port's configuration (flags 0) instead of the packet (flags 3).</param>
     /// <returns>The stream object.</returns>
     /// <exception cref="ConfigurationException">The stream uses something the TRex generator does not send (VXLAN).</exception>
-    public static JsonObject Encode(TrafficStream stream, int frameSize, double pps, uint pgId, PgRule rule, bool singleFlow = false, long? totalPackets = null)
+    public static JsonObject Encode(TrafficStream stream, int frameSize, double pps, uint pgId, PgRule rule, bool singleFlow = false, long? totalPackets = null, bool macsFromPort = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         HeaderStack h = stream.Headers;
@@ -107,10 +108,10 @@ public static class StreamCodec
             ? new JsonObject { ["enabled"] = false }
             : new JsonObject { ["enabled"] = true, ["stream_id"] = pgId, ["vxlan"] = false, ["ieee_1588"] = false, ["rule_type"] = rule == PgRule.Stats ? "stats" : "latency" };
 
-        // flags 3: source and destination MAC from the packet.
+        // flags bit 0: source MAC from the packet; bits 1-2: destination MAC (0 port configuration, 1 packet).
         return new JsonObject
         {
-            ["flags"] = 3,
+            ["flags"] = macsFromPort ? 0 : 3,
             ["action_count"] = 0,
             ["enabled"] = true,
             ["self_start"] = true,

@@ -28,7 +28,7 @@ internal static class RpcParams
         JsonNode? f = parent[name];
         if (f is null)
         {
-            throw RpcFault.Params($"field '{name}' is missing");
+            throw RpcFault.Params($"field '{name}' value is null");
         }
 
         return f;

@@ -49,7 +49,7 @@ public sealed partial class TrexServer
         ["pause_traffic"] = new(true, true, (s, p) => s.Transition(p, "pause_traffic", "TX", "PAUSE", 2)),
         ["resume_traffic"] = new(true, true, (s, p) => s.Transition(p, "resume_traffic", "PAUSE", "TX", 3)),
         ["update_traffic"] = new(true, true, (s, p) => s.UpdateTraffic(p)),
-        ["remove_rx_filters"] = new(true, true, (s, p) => { s.PortOf(p); return new JsonObject(); }),
+        ["remove_rx_filters"] = new(true, true, (s, p) => s.RemoveRxFilters(p)),
         ["get_active_pgids"] = new(true, false, (s, p) => s.ActivePgids()),
         ["get_pgid_stats"] = new(true, false, (s, p) => s.PgidStats(p)),
         ["publish_now"] = new(true, false, (s, p) => { UInt32(p, "key"); Bool(p, "baseline"); s._publish = true; return new JsonObject(); }),
@@ -80,12 +80,12 @@ public sealed partial class TrexServer
         string server = $"5.{_options.ApiMinor}";
         if (major < 5)
         {
-            throw RpcFault.Execute($"RPC version mismatch: a newer client version is required\n(API type 'STL': - server: '{server}', client: '{major}.{minor}')");
+            throw RpcFault.Execute($"RPC version mismatch: a newer client version is required\n(API type 'STL':  - server: '{server}', client: '{major}.{minor}')");
         }
 
         if (major > 5 || minor > _options.ApiMinor)
         {
-            throw RpcFault.Execute($"Version mismatch: your client version is too new to be supported by the server\n(API type 'STL': - server: '{server}', client: '{major}.{minor}')");
+            throw RpcFault.Execute($"Version mismatch: your client version is too new to be supported by the server\n(API type 'STL':  - server: '{server}', client: '{major}.{minor}')");
         }
 
         return new JsonObject { ["api_h"] = _apiH };
@@ -112,17 +112,17 @@ public sealed partial class TrexServer
         JsonArray ports = [];
         foreach (Port port in _ports)
         {
-            JsonArray caps = _options.RxStats ? ["flow_stats", "latency", "rx_bytes"] : [];
+            JsonArray caps = _options.RxStats ? ["flow_stats", "latency", "rx_bytes", "tpg"] : [];
             ports.Add(new JsonObject
             {
                 ["index"] = port.Id,
                 ["driver"] = "net_nfvc",
-                ["pci_addr"] = string.Empty,
-                ["numa"] = 0,
+                ["pci_addr"] = "N/A",
+                ["numa"] = -1,
                 ["hw_mac"] = Mac(port.Id),
                 ["stack"] = "legacy",
                 ["description"] = $"NfvConformance emulated port ({_generator.Name})",
-                ["rx"] = new JsonObject { ["caps"] = caps, ["counters"] = _options.RxStats ? 1024 : 0 },
+                ["rx"] = new JsonObject { ["caps"] = caps, ["counters"] = _options.RxStats ? 1023 : 0 },
                 ["is_fc_supported"] = false,
                 ["is_led_supported"] = false,
                 ["is_link_supported"] = false,
@@ -130,7 +130,7 @@ public sealed partial class TrexServer
                 ["is_vxlan_supported"] = false,
                 ["is_ieee1588_supported"] = false,
                 ["is_virtual"] = true,
-                ["supp_speeds"] = new JsonArray((long)(LineRateGbps * 1000)),
+                ["supp_speeds"] = new JsonArray(),
                 ["cores"] = new JsonArray(0),
             });
         }
@@ -138,7 +138,7 @@ public sealed partial class TrexServer
         return new JsonObject
         {
             ["hostname"] = Environment.MachineName,
-            ["uptime"] = _uptime.Elapsed.ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture),
+            ["uptime"] = (DateTime.Now - _uptime.Elapsed).ToString("MMM dd yyyy @ HH:mm:ss", CultureInfo.InvariantCulture),
             ["dp_core_count"] = 1,
             ["dp_core_count_per_port"] = 1,
             ["core_type"] = "emulated",
@@ -173,14 +173,17 @@ public sealed partial class TrexServer
 
         r["service"] = port.Service;
         r["service_filtered"] = false;
-        r["profile_count"] = port.Streams.Count > 0 ? 1 : 0;
+        r["profile_count"] = 1;
         r["max_stream_id"] = port.Streams.Count > 0 ? port.Streams.Keys.Max() : 0;
         r["attr"] = Attr(port);
         r["rx_info"] = new JsonObject
         {
-            ["sniffer"] = new JsonObject { ["is_active"] = false },
-            ["queue"] = new JsonObject { ["is_active"] = port.RxQueue },
+            ["capture_port"] = new JsonObject { ["is_active"] = false },
+            ["capwap_proxy"] = new JsonObject { ["is_active"] = false },
             ["grat_arp"] = new JsonObject { ["is_active"] = false },
+            ["latency"] = new JsonObject { ["is_active"] = false },
+            ["queue"] = new JsonObject { ["is_active"] = port.RxQueue },
+            ["stack"] = new JsonObject { ["is_active"] = true },
         };
         return r;
     }
@@ -193,7 +196,7 @@ public sealed partial class TrexServer
             ["speed"] = LineRateGbps,
             ["rx_filter_mode"] = "hw",
             ["vxlan_fs"] = new JsonArray(),
-            ["fc"] = new JsonObject { ["mode"] = 0 },
+            ["fc"] = new JsonObject { ["mode"] = -1 },
             ["layer_cfg"] = new JsonObject
             {
                 ["ether"] = new JsonObject { ["src"] = Mac(port.Id), ["dst"] = port.DstMac, ["state"] = "configured" },
@@ -312,12 +315,37 @@ public sealed partial class TrexServer
         };
     }
 
+    private JsonObject RemoveRxFilters(JsonObject p)
+    {
+        Port port = PortOf(p);
+        Str(p, "profile_id", "_");
+        if (port.State != "STREAMS")
+        {
+            throw RpcFault.Execute($"command 'remove_rx_filters' cannot be executed on current state: '{port.State} on profile_id(_).");
+        }
+
+        return [];
+    }
+
+    // The real server parses the stream object inside a try block that turns every fault into an execute error (-32000).
     private JsonObject AddStream(JsonObject p)
     {
         Port port = PortOf(p);
         Str(p, "profile_id", "_");
         uint id = UInt32(p, "stream_id");
         JsonObject s = Obj(p, "stream");
+        try
+        {
+            return AddStream(port, id, s);
+        }
+        catch (RpcFault f) when (f.Code == Rpc.TrexErrorCodes.InvalidParams)
+        {
+            throw RpcFault.Execute(f.Message);
+        }
+    }
+
+    private JsonObject AddStream(Port port, uint id, JsonObject s)
+    {
         JsonObject mode = Obj(s, "mode");
         string type = Str(mode, "type");
         if (!s_modes.Contains(type))
@@ -549,7 +577,7 @@ public sealed partial class TrexServer
 
         if (port.State != "STREAMS")
         {
-            throw RpcFault.Execute($"command 'start_traffic' cannot be executed on current state: '{port.State}'");
+            throw RpcFault.Execute($"command 'start' cannot be executed on current state: '{port.State} on profile_id(_).");
         }
 
         double factor = Factor(port, type, value);
@@ -671,7 +699,7 @@ public sealed partial class TrexServer
             wanted.AddRange(_pgs.Where(kv => kv.Value.Refs > 0).Select(kv => kv.Key).Order());
         }
 
-        latency["g"] = new JsonObject { ["old_flow"] = 0, ["bad_hdr"] = 0 };
+        latency["g"] = null;
         foreach (uint id in wanted)
         {
             if (!_pgs.TryGetValue(id, out PgCounters? c) || c.Refs == 0)
@@ -714,11 +742,12 @@ public sealed partial class TrexServer
             }
         }
 
+        // As jsoncpp writes them: an object nobody wrote to is null.
         return new JsonObject
         {
-            ["flow_stats"] = flow,
+            ["flow_stats"] = flow.Count == 0 ? null : flow,
             ["latency"] = latency,
-            ["ver_id"] = ver,
+            ["ver_id"] = ver.Count == 0 ? null : ver,
         };
     }
 
@@ -858,5 +887,15 @@ public sealed partial class TrexServer
         };
     }
 
-    private sealed record MethodInfo(bool NeedsApi, bool Owned, Func<TrexServer, JsonObject, JsonNode> Run);
+    private static readonly HashSet<string> s_stlMethods =
+    [
+        "acquire", "release", "add_stream", "remove_stream", "remove_all_streams", "get_stream_list", "get_stream", "get_all_streams", "get_profile_list",
+        "start_traffic", "stop_traffic", "pause_traffic", "resume_traffic", "update_traffic", "remove_rx_filters", "get_active_pgids", "get_pgid_stats",
+        "service", "get_tpg_status",
+    ];
+
+    private sealed record MethodInfo(bool NeedsApi, bool Owned, Func<TrexServer, JsonObject, JsonNode> Run)
+    {
+        public bool Stl => s_stlMethods.Contains(Run.Method.Name) || s_methods.Any(kv => ReferenceEquals(kv.Value, this) && s_stlMethods.Contains(kv.Key));
+    }
 }

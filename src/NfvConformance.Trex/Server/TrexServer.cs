@@ -278,7 +278,7 @@ public sealed partial class TrexServer : IDisposable
             {
                 if (info.NeedsApi && RpcParams.Str(p, "api_h") != _apiH)
                 {
-                    throw RpcFault.Execute("API verification failed - API handler provided mismatch for class: 'STL'");
+                    throw RpcFault.Execute($"API verification failed - API handler provided mismatch for class: '{(info.Stl ? "STL" : "common")}'");
                 }
 
                 if (info.Owned)

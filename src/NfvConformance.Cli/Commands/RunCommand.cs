@@ -37,13 +37,14 @@ internal sealed class RunCommand : ICliCommand
         Option<string?> targetsFile = new("--targets") { Description = "YAML of target figures overriding features/targets/<profile>.yaml." };
         Option<string?> waivers = new("--waivers") { Description = "YAML of waived requirement uids (reason, approver, expiry)." };
         Option<string?> package = new("--package") { Description = "Folder of the CNF's Kubernetes manifests that the workload-package scenarios check (default: the example package under features/WorkloadPackages/packages/)." };
+        Option<string[]> vnf = new("--vnf") { Description = "A VNF descriptor (YAML, docs/vnf-descriptor.md) whose function replaces the built-in one in the target's chains; repeatable.", AllowMultipleArgumentsPerToken = false };
         Option<string[]> set = new("--set") { Description = "A target setting KEY=VALUE, repeatable (emulator: inventory=FILE, traffic=virtual|real-time; any target: traffic=trex://HOST:PORT).", AllowMultipleArgumentsPerToken = false };
         Option<bool> quiet = new("--quiet", "-q") { Description = "Print only the totals and the report path." };
         Option<bool> verbose = new("--verbose", "-v") { Description = "Print every step of every scenario." };
 
         Command command = new("run", "Run the conformance suite against a target and write the reports (summary.json, junit.xml, ...).")
         {
-            target, profile, tags, features, output, catalog, seed, workers, targetsFile, history, waivers, package, set, quiet, verbose,
+            target, profile, tags, features, output, catalog, seed, workers, targetsFile, history, waivers, package, vnf, set, quiet, verbose,
         };
         command.SetAction(async (ParseResult parse, CancellationToken cancellationToken) =>
         {
@@ -59,7 +60,7 @@ internal sealed class RunCommand : ICliCommand
                 parse.GetValue(workers),
                 parse.GetValue(history),
                 parse.GetValue(waivers),
-                Settings(parse.GetValue(targetsFile), parse.GetValue(package), parse.GetValue(set) ?? []),
+                WithVnfs(Settings(parse.GetValue(targetsFile), parse.GetValue(package), parse.GetValue(set) ?? []), parse.GetValue(vnf) ?? []),
                 mode,
                 cancellationToken).ConfigureAwait(false);
         });
@@ -94,6 +95,23 @@ internal sealed class RunCommand : ICliCommand
             }
 
             settings[CnfPackage.SettingKey] = Path.GetFullPath(package);
+        }
+
+        return settings;
+    }
+
+    // --vnf FILE: each descriptor is read before any work (a malformed one stops the run with file:line, exit 2) and handed
+    // to the target as the nfvc.vnf setting.
+    private static Dictionary<string, string> WithVnfs(Dictionary<string, string> settings, string[] files)
+    {
+        if (files.Length > 0)
+        {
+            foreach (string file in files)
+            {
+                _ = NfvConformance.Descriptors.Vnfd.VnfDescriptorReader.Load(file);
+            }
+
+            settings[NfvConformance.Descriptors.Vnfd.VnfPackage.SettingKey] = string.Join('\n', files.Select(Path.GetFullPath));
         }
 
         return settings;

@@ -48,8 +48,19 @@ public sealed record VnfRealisation(
 /// <param name="File">The descriptor file.</param>
 public sealed record VnfPackage(VnfDescriptor Descriptor, string? Function, IReadOnlyDictionary<string, VnfRealisation> Realisations, string File)
 {
+    /// <summary>The target setting that carries the descriptors given with <c>--vnf</c> (absolute paths, one per line).</summary>
+    public const string SettingKey = "nfvc.vnf";
+
     /// <summary>The chain functions a descriptor may replace (the built-in VNFs of the chain labs).</summary>
     public static readonly string[] Functions = ["router", "firewall", "nat", "lb", "io", "forwarder"];
+
+    /// <summary>Loads the descriptors a target setting carries (<see cref="SettingKey"/>).</summary>
+    /// <param name="settings">The target settings.</param>
+    /// <returns>The packages, none when the setting is absent.</returns>
+    public static IReadOnlyList<VnfPackage> FromSettings(IReadOnlyDictionary<string, string> settings) =>
+        settings.TryGetValue(SettingKey, out string? value)
+            ? [.. value.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(VnfDescriptorReader.Load)]
+            : [];
 
     /// <summary>Gets the one unit of a single-unit VNF (the hop that replaces a chain function).</summary>
     public DeploymentUnit Unit => Descriptor.DeploymentUnits[0];

@@ -16,6 +16,9 @@ namespace NfvConformance.Lab.Workloads.Traffic;
 /// <param name="PathsByFlow">For each flow, the marks it was seen with, in order.</param>
 public sealed record FlowReport(long Sent, long Received, TimeSpan LongestFlowGap, int FlowsMoved, int FlowsSeen, IReadOnlyList<IReadOnlyList<int>> PathsByFlow)
 {
+    /// <summary>Gets the time from the first packet sent to the first packet received (null when none arrived).</summary>
+    public TimeSpan? FirstPacketLatency { get; init; }
+
     /// <summary>Gets the packets lost.</summary>
     public long Lost => Sent - Received;
 }
@@ -40,6 +43,8 @@ public sealed class UdpFlows : IDisposable
     private readonly int[] _lastMark;
     private readonly List<int>[] _marks;
     private long _sent;
+    private long _firstSent;
+    private long _firstReceived;
     private long _received;
     private volatile bool _stop;
     private Thread? _sender;
@@ -139,7 +144,10 @@ public sealed class UdpFlows : IDisposable
             }
         }
 
-        return new FlowReport(_sent, _received, TimeSpan.FromTicks(_longestGap.Max() * TimeSpan.TicksPerSecond / Stopwatch.Frequency), moved, seen, [.. _marks.Select(m => (IReadOnlyList<int>)[.. m])]);
+        return new FlowReport(_sent, _received, TimeSpan.FromTicks(_longestGap.Max() * TimeSpan.TicksPerSecond / Stopwatch.Frequency), moved, seen, [.. _marks.Select(m => (IReadOnlyList<int>)[.. m])])
+        {
+            FirstPacketLatency = _firstReceived == 0 ? null : Stopwatch.GetElapsedTime(_firstSent, _firstReceived),
+        };
     }
 
     private void Send(TimeSpan maxDuration)
@@ -166,6 +174,11 @@ public sealed class UdpFlows : IDisposable
             int flow = (int)(seq % _flows);
             BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(0), flow);
             BinaryPrimitives.WriteInt64BigEndian(packet.AsSpan(4), seq);
+            if (_firstSent == 0)
+            {
+                _firstSent = Stopwatch.GetTimestamp();
+            }
+
             try
             {
                 _tx[flow].Send(packet);
@@ -231,6 +244,11 @@ public sealed class UdpFlows : IDisposable
             }
 
             _lastArrival[flow] = now;
+            if (_firstReceived == 0)
+            {
+                _firstReceived = now;
+            }
+
             if (mark != _lastMark[flow])
             {
                 _lastMark[flow] = mark;

@@ -71,9 +71,12 @@ public sealed class WorkloadChain : IAsyncDisposable
     public static async Task<WorkloadChain> CreateAsync(WorkloadRun run, int stages)
     {
         WorkloadChain c = new(run, stages);
-        await Netns.CreateAsync(c.Fabric).ConfigureAwait(false);
-        await Netns.CreateAsync(c.SourceNetns).ConfigureAwait(false);
-        await Netns.CreateAsync(c.SinkNetns).ConfigureAwait(false);
+        foreach (string ns in new[] { c.Fabric, c.SourceNetns, c.SinkNetns })
+        {
+            // No IPv6: its router solicitations and DAD would be the only traffic the counters see otherwise.
+            await Netns.CreateAsync(ns).ConfigureAwait(false);
+            await Proc.InNetnsAsync(ns, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1").ConfigureAwait(false);
+        }
         for (int k = 0; k <= stages; k++)
         {
             string br = Inv($"seg{k}");
@@ -101,6 +104,7 @@ public sealed class WorkloadChain : IAsyncDisposable
         ["{src_net}"] = "10.77.0.0/24",
         ["{dst_net}"] = Inv($"10.77.{_stages}.0/24"),
         ["{mark}"] = Inv($"{member + 1}"),
+        ["{left_addr}"] = Inv($"10.77.{stage}.{10 + member}"),
     };
 
     /// <summary>Expands the placeholders in a member's commands.</summary>

@@ -47,6 +47,20 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public void Run_MalformedVnfDescriptor_ExitsTwoWithFileLineBeforeAnyWork()
+    {
+        string dir = NfvcProcess.NewTempDirectory();
+        string vnf = Path.Combine(dir, "acme.yaml");
+        File.WriteAllText(vnf, "vnfd:\n  id: acme\n  version: \"1\"\n  function: toaster\n  deployment_units: []\n");
+
+        (int code, _, string stderr) = NfvcProcess.Run("run", "--vnf", vnf, "--out", Path.Combine(dir, "out"), "--history", "none");
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(stderr, Does.Contain($"{vnf}:4").And.Contain("'toaster' is not a chain function"));
+        Assert.That(Directory.Exists(Path.Combine(dir, "out")), Is.False, "nothing ran");
+    }
+
+    [Test]
     public void Run_UnknownOption_ExitsTwo()
     {
         (int code, _, string stderr) = NfvcProcess.Run("run", "--bogus");

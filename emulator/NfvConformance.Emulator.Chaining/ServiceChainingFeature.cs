@@ -6,9 +6,10 @@ namespace NfvConformance.Emulator.Chaining;
 
 /// <summary>
 /// The emulator's <see cref="IServiceChainingFeature"/>: what <c>ILabTarget.GetFeature&lt;IServiceChainingFeature&gt;()</c>
-/// returns. A thin adapter over a <see cref="ServiceChainEngine"/>; trials run the engine's virtual-time model.
+/// returns, and its <see cref="IChainTrialSimulation"/> (an emulator-only facet). A thin adapter over a
+/// <see cref="ServiceChainEngine"/>; trials run the engine's virtual-time model.
 /// </summary>
-public sealed class ServiceChainingFeature : IServiceChainingFeature
+public sealed class ServiceChainingFeature : IServiceChainingFeature, IChainTrialSimulation
 {
     private readonly ServiceChainEngine _engine;
 
@@ -38,18 +39,22 @@ public sealed class ServiceChainingFeature : IServiceChainingFeature
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ChainHopCounters> ReadCounters() => _engine.ReadCounters();
+    public ValueTask<IReadOnlyList<ChainHopCounters>> ReadCountersAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_engine.ReadCounters());
+    }
 
     /// <inheritdoc />
     public ValueTask<ChainTrialResult> RunTrialAsync(ChainTrialOptions options, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_engine.RunTrial(options, cancellationToken));
 
     /// <inheritdoc />
-    public ValueTask SetInstanceStateAsync(string portPair, InstanceState state, CancellationToken cancellationToken = default)
+    public ValueTask<InstanceStateChange> SetInstanceStateAsync(string portPair, InstanceState state, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         _engine.SetInstanceState(portPair, state);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(InstanceStateChange.Done(portPair, state));
     }
 
     /// <inheritdoc />

@@ -26,7 +26,9 @@ internal sealed partial class EmulatorInstance : IDisposable
         ControlPlane = controlPlane;
         _facets = new Dictionary<Type, object>(controlPlane.Facets);
         Dataplane = new EmulatorDataplane(controlPlane.Clock, controlPlane.Publisher.Current, seed);
-        _facets[typeof(IServiceChainingFeature)] = new ServiceChainingFeature(Dataplane.Engine);
+        ServiceChainingFeature chaining = new(Dataplane.Engine);
+        _facets[typeof(IServiceChainingFeature)] = chaining;
+        _facets[typeof(IChainTrialSimulation)] = chaining;
 
         // One ITrafficGenerator facet; Info.VirtualTime and Clock tell scenarios which kind they got.
         _facets[typeof(ITrafficGenerator)] = traffic == TrafficClock.RealTime

@@ -37,7 +37,7 @@ Feature: Instances of one VNF share its traffic, keep each flow, and take over f
     Then every tcp flow from "10.5.0.1" to "198.51.100.5" port 443 is delivered by the same instance of group "fw" again
     And no chained instance dropped a packet
 
-  @RM:pas.lb.007 @RA2:ra2.plat.010 @RA2:ra2.ntw.022
+  @RM:pas.lb.007 @RA2:ra2.plat.010 @RA2:ra2.ntw.022 @requires:virtual-time-trials
   Scenario: A crashed instance's flows move to the others, with the loss and recovery time measured
     Given a flow classifier "inside" for udp traffic from "10.0.0.0/8"
     And a service chain "lb" with id 62 through "fw,rt" classified by "inside"

@@ -51,12 +51,12 @@ Feature: Throughput (NDR/PDR) per frame size and latency through a one-hop chain
       | 1518   | bisection | performance.ndr_1518b_min_mpps  |
       | IMIX   | MLR       | performance.ndr_imix_min_mpps   |
 
-  @RC1:vnf.nfvi.perf.002 @RC1:vnf.nfvi.perf.001
+  @RC1:vnf.nfvi.perf.002 @RC1:vnf.nfvi.perf.001 @requires:virtual-time-trials
   Scenario: The 99th-percentile latency at 90 % of the 64-byte NDR stays within the profile's figure
     When NDR and PDR are searched by MLR with 64 frames from "10.0.0.1"
     Then chain "perf" at 90 % of the NDR has a 99th-percentile latency within "performance.latency_p99_max_us"
 
-  @RC1:vnf.nfvi.perf.003
+  @RC1:vnf.nfvi.perf.003 @requires:virtual-time-trials
   Scenario: The frame delay variation at the 64-byte NDR stays within RC1's figure
     When NDR and PDR are searched by MLR with 64 frames from "10.0.0.1"
     Then chain "perf" at 100 % of the NDR has a 99th-percentile frame delay variation within "performance.delay_variation_p99_max_us"

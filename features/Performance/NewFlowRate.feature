@@ -16,7 +16,7 @@ Feature: New L3/L4 flows per second through a vNIC and through a node
   Background:
     Given the target has been discovered
 
-  @RC1:vnf.nfvi.perf.005
+  @RC1:vnf.nfvi.perf.005 @requires:virtual-time-trials
   Scenario: One stateful firewall's vNIC sustains RC1's new-flow rate without loss
     Given the service function instances:
       | instance | function | group |
@@ -27,7 +27,7 @@ Feature: New L3/L4 flows per second through a vNIC and through a node
     When the highest new-flow rate chains "vnic" sustain together without loss is searched, with flows of 2 packets
     Then the sustained new-flow rate is at least "performance.new_flows_per_vnic_min_fps", and a trial at that rate completes every flow it starts
 
-  @RC1:infra.nfvi.perf.003
+  @RC1:infra.nfvi.perf.003 @requires:virtual-time-trials
   Scenario: A node with two firewall and NAT chains sustains RC1's per-node new-flow rate without loss
     Given the service function instances:
       | instance | function | group |

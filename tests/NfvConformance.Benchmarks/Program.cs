@@ -3,7 +3,6 @@ using System.Globalization;
 using BenchmarkDotNet.Running;
 using NfvConformance.Benchmarks.Chaining;
 using NfvConformance.Benchmarks.Gherkin;
-using NfvConformance.Benchmarks.GherkinRuntime;
 
 // Stopwatch harnesses that measure several variants side by side in one process (figures in docs/), by name;
 // anything else goes to BenchmarkDotNet, which finds every benchmark class in this assembly.
@@ -12,7 +11,6 @@ int Rounds(string[] a) => a.Length > 1 ? int.Parse(a[1], CultureInfo.InvariantCu
 return args switch
 {
     ["gherkin-throughput", ..] => GherkinParseThroughput.Run(Rounds(args)),
-    ["step-matching", ..] => StepMatchingThroughput.Run(Rounds(args)),
     ["chain-throughput", .. var rest] => ChainThroughput.Run(rest),
     ["flow-setup", ..] => NfvConformance.Benchmarks.Dataplane.FlowSetupCost.Run(args.Length > 1 ? Rounds(args) : 5),
     _ => RunBenchmarkDotNet(args),

@@ -14,7 +14,7 @@ public sealed class ServiceChainingFeatureTests
         ChainSpec fromYaml = ChainSpecYaml.Load(Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData", "three-hop.yaml"));
         ChainSpec spec = fromYaml with { PortPairs = [.. fromYaml.PortPairs.Select(p => p with { ServiceFunction = "wire" })] };
         EngineHarness h = new(10);
-        IServiceChainingFeature feature = new ServiceChainingFeature(new ServiceChainEngine(h.Pool));
+        ServiceChainingFeature feature = new(new ServiceChainEngine(h.Pool));
 
         // Act
         ChainApplyResult applied = await feature.ApplyAsync(spec);
@@ -22,11 +22,12 @@ public sealed class ServiceChainingFeatureTests
         ChainTrialResult trial = await feature.RunTrialAsync(new ChainTrialOptions("web-chain") { Duration = TimeSpan.FromSeconds(1), OfferedLoadPps = 10_000 });
 
         // Assert: runs_after constraints reorder the listed [router, fw, nat] into fw, nat, router.
+        IReadOnlyList<ChainHopCounters> counters = await feature.ReadCountersAsync();
         Assert.Multiple(() =>
         {
             Assert.That(applied.Applied, Is.True, string.Join("; ", applied.Problems));
             Assert.That(path.Hops.Select(x => $"{x.ServicePathId}/{x.ServiceIndex}/{x.PortPairGroup}"), Is.EqualTo(new[] { "7/255/fw", "7/254/nat", "7/253/router" }));
-            Assert.That(feature.ReadCounters().Where(c => c.Chain == "web-chain").Sum(c => c.Packets), Is.EqualTo(3));
+            Assert.That(counters.Where(c => c.Chain == "web-chain").Sum(c => c.Packets), Is.EqualTo(3));
             Assert.That(trial.Delivered, Is.EqualTo(trial.Sent));
         });
     }

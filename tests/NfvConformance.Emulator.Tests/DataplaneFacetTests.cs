@@ -107,6 +107,7 @@ public sealed class DataplaneFacetTests
         ChainPathTrace path = await chaining.ProbeAsync(new ChainProbe("10.1.1.1", "198.51.100.7", ClassifierProtocol.Udp, 4000, 53));
 
         // Then
+        IReadOnlyList<ChainHopCounters> counters = await chaining.ReadCountersAsync();
         Assert.Multiple(() =>
         {
             Assert.That(applied.Applied, Is.True, string.Join("; ", applied.Problems));
@@ -118,7 +119,7 @@ public sealed class DataplaneFacetTests
                 (7, 254, "nat", "nat-1"),
                 (7, 253, "rt", "rt-1"),
             }));
-            Assert.That(chaining.ReadCounters().Select(c => c.Packets), Is.All.EqualTo(1));
+            Assert.That(counters.Select(c => c.Packets), Is.All.EqualTo(1));
         });
     }
 
@@ -161,11 +162,12 @@ public sealed class DataplaneFacetTests
             TimeSpan.FromSeconds(30));
 
         // Then: every packet came out, source-translated by the NAT hop, and each instance counted it.
+        IReadOnlyList<ChainHopCounters> counters = await chaining.ReadCountersAsync();
         Assert.Multiple(() =>
         {
             Assert.That(done, Is.True, $"received {received} of {Count}");
             Assert.That(sources, Is.All.EqualTo(0xC000_0201u));
-            Assert.That(chaining.ReadCounters().Select(c => c.Packets), Is.All.EqualTo(Count));
+            Assert.That(counters.Select(c => c.Packets), Is.All.EqualTo(Count));
         });
     }
 

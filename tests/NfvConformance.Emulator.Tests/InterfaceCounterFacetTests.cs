@@ -33,7 +33,7 @@ public sealed class InterfaceCounterFacetTests
         ChainPathTrace down = await chaining.ProbeAsync(probe);
         await chaining.SetInstanceStateAsync("rt-1", InstanceState.Running);
 
-        Dictionary<string, ChainHopCounters> c = chaining.ReadCounters().ToDictionary(x => x.PortPair);
+        Dictionary<string, ChainHopCounters> c = (await chaining.ReadCountersAsync()).ToDictionary(x => x.PortPair);
         Assert.Multiple(() =>
         {
             Assert.That(ok.Delivered, Is.True);

@@ -16,7 +16,7 @@ namespace NfvConformance.Emulator.Internal;
 /// <remarks>
 /// The model reports latency as a summary (min, mean, p50, p99, max), not per packet, so trials carry
 /// <see cref="MeasurementFlags.LatencyUnavailable"/>; latency figures come from
-/// <see cref="IServiceChainingFeature.RunTrialAsync"/>. Loss figures stand.
+/// <see cref="IChainTrialSimulation.RunTrialAsync"/>. Loss figures stand.
 /// </remarks>
 internal sealed class ChainTrafficGenerator : ITrafficGenerator
 {
@@ -101,7 +101,7 @@ internal sealed class ChainTrafficGenerator : ITrafficGenerator
             RxPackets = rx,
             Streams = counters,
             Flags = MeasurementFlags.LatencyUnavailable,
-            Note = "virtual-time chain model: latency is summarised per chain trial (IServiceChainingFeature.RunTrialAsync), not per packet",
+            Note = "virtual-time chain model: latency is summarised per chain trial (IChainTrialSimulation.RunTrialAsync), not per packet",
         });
     }
 

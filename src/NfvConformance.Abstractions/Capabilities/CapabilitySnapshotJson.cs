@@ -8,7 +8,7 @@ namespace NfvConformance.Abstractions.Capabilities;
 /// <summary>
 /// Writes a capability snapshot as the JSON of <c>nfvc discover --json</c>:
 /// <c>{"profile", "version", "nodes": [{"id", "site", "profile", "extensions", "features", "capabilities": {uid: raw},
-/// "nics": [...], "accelerators": [...], "cpu": {...}, "numa": [...], "provenance": {uid: {"source", "unit", "evidence"}}}]}</c>.
+/// "nics": [...], "accelerators": [...], "cpu": {...}, "numa": [...], "facts"?: {key: {"value", "source"}}, "provenance": {uid: {"source", "unit", "evidence"}}}]}</c>.
 /// Keys and nodes keep the snapshot's order, so the output is deterministic.
 /// </summary>
 public static class CapabilitySnapshotJson
@@ -128,6 +128,19 @@ public static class CapabilitySnapshotJson
             }
 
             w.WriteEndArray();
+            if (hw.Facts.Count > 0)
+            {
+                w.WriteStartObject("facts");
+                foreach (HostFact fact in hw.Facts)
+                {
+                    w.WriteStartObject(fact.Key);
+                    w.WriteString("value", fact.Value);
+                    w.WriteString("source", fact.Source);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
         }
 
         w.WriteStartObject("provenance");

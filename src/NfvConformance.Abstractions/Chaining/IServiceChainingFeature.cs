@@ -5,7 +5,10 @@ namespace NfvConformance.Abstractions.Chaining;
 
 /// <summary>
 /// The service-function-chaining facet of a target (<c>ILabTarget.GetFeature&lt;IServiceChainingFeature&gt;()</c>):
-/// validate and apply a chain spec, prove which path a flow takes, read per-hop counters and run seeded trials with faults.
+/// validate and apply a chain spec, prove which path a flow takes (real probe packets on a real target), read per-hop
+/// counters and put instances in states a tester can cause (link down, paused). Calls that do I/O are asynchronous and
+/// cancellable; what the target cannot do comes back as a value (a refusal), never as an exception. Virtual-time trials
+/// are not here: they are <see cref="IChainTrialSimulation"/>, which only a simulating target offers.
 /// </summary>
 public interface IServiceChainingFeature
 {
@@ -26,15 +29,29 @@ public interface IServiceChainingFeature
     /// <returns>The path taken, hop by hop, with the service path identifier and index seen at each.</returns>
     ValueTask<ChainPathTrace> ProbeAsync(ChainProbe probe, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads per-hop, per-instance packet and byte counters of the applied chains.</summary>
-    /// <returns>One entry per chain hop instance.</returns>
-    IReadOnlyList<ChainHopCounters> ReadCounters();
+    /// <summary>
+    /// Sends many probes and reports each one's path, in order. A real target sends them as one burst and reads its
+    /// dataplane's records once, which is what makes thousands of flows affordable; by default it probes one by one.
+    /// </summary>
+    /// <param name="probes">The flows to probe (each a distinct packet).</param>
+    /// <param name="cancellationToken">Cancels the probes.</param>
+    /// <returns>One trace per probe, in the order given.</returns>
+    async ValueTask<IReadOnlyList<ChainPathTrace>> ProbeManyAsync(IReadOnlyList<ChainProbe> probes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(probes);
+        ChainPathTrace[] traces = new ChainPathTrace[probes.Count];
+        for (int i = 0; i < probes.Count; i++)
+        {
+            traces[i] = await ProbeAsync(probes[i], cancellationToken).ConfigureAwait(false);
+        }
 
-    /// <summary>Runs a seeded trial of a chain in virtual time, with faults, and reports what the modeled chain delivered.</summary>
-    /// <param name="options">The trial.</param>
-    /// <param name="cancellationToken">Cancels the trial.</param>
-    /// <returns>The result; the same options and seed give the same result bit for bit.</returns>
-    ValueTask<ChainTrialResult> RunTrialAsync(ChainTrialOptions options, CancellationToken cancellationToken = default);
+        return traces;
+    }
+
+    /// <summary>Reads per-hop, per-instance packet and byte counters of the applied chains (on a real target, from the dataplane's own counters).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>One entry per chain hop instance.</returns>
+    ValueTask<IReadOnlyList<ChainHopCounters>> ReadCountersAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Puts an instance in a state a tester can cause on real gear: its link administratively down (<c>ip link set
@@ -45,14 +62,57 @@ public interface IServiceChainingFeature
     /// <param name="portPair">The instance (port pair) of the applied spec.</param>
     /// <param name="state">The state to put it in.</param>
     /// <param name="cancellationToken">Cancels before the change.</param>
-    /// <returns>A task that completes when the state is in force (and, on <see cref="InstanceState.Running"/>, the queued packets have been processed).</returns>
-    ValueTask SetInstanceStateAsync(string portPair, InstanceState state, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// When the state is in force (and, on <see cref="InstanceState.Running"/>, the queued packets have been processed):
+    /// the change; when the target cannot put this instance in that state (a kernel-forwarding namespace has no process
+    /// to pause), a refusal saying why, and nothing changed.
+    /// </returns>
+    ValueTask<InstanceStateChange> SetInstanceStateAsync(string portPair, InstanceState state, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The simulation-only part of service chaining: seeded trials of the applied chains in virtual time (throughput,
+/// latency percentiles, failover records, bit-for-bit digests, event counts). Only a target that models its dataplane
+/// (the emulator) offers it; a real target measures with its traffic generator instead. Scenarios that need it carry
+/// <c>@requires:</c><see cref="Capability"/>, so they are not applicable, with the reason, on a real target.
+/// </summary>
+public interface IChainTrialSimulation
+{
+    /// <summary>The feature name a target publishes on its nodes when it offers this facet (what <c>@requires:</c> tags name).</summary>
+    const string Capability = "virtual-time-trials";
+
+    /// <summary>Runs a seeded trial of a chain in virtual time, with faults, and reports what the modeled chain delivered.</summary>
+    /// <param name="options">The trial.</param>
+    /// <param name="cancellationToken">Cancels the trial.</param>
+    /// <returns>The result; the same options and seed give the same result bit for bit.</returns>
+    ValueTask<ChainTrialResult> RunTrialAsync(ChainTrialOptions options, CancellationToken cancellationToken = default);
 
     /// <summary>Runs seeded virtual-time trials of several applied chains together on one node and reports the node's totals.</summary>
     /// <param name="options">The chains' trials (they must not share an instance).</param>
     /// <param name="cancellationToken">Cancels the trials.</param>
     /// <returns>Each chain's result and the node's totals.</returns>
     ValueTask<NodeTrialResult> RunNodeTrialAsync(NodeTrialOptions options, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What became of a request to change an instance's state: in force, or refused with the reason (nothing changed).</summary>
+/// <param name="PortPair">The instance.</param>
+/// <param name="State">The state asked for.</param>
+/// <param name="Applied">True when the state is in force.</param>
+/// <param name="Refusal">Why the target could not do it, or null when applied.</param>
+public sealed record InstanceStateChange(string PortPair, InstanceState State, bool Applied, string? Refusal)
+{
+    /// <summary>Creates an applied change.</summary>
+    /// <param name="portPair">The instance.</param>
+    /// <param name="state">The state now in force.</param>
+    /// <returns>The change.</returns>
+    public static InstanceStateChange Done(string portPair, InstanceState state) => new(portPair, state, true, null);
+
+    /// <summary>Creates a refusal.</summary>
+    /// <param name="portPair">The instance.</param>
+    /// <param name="state">The state asked for.</param>
+    /// <param name="reason">Why it cannot be done on this target.</param>
+    /// <returns>The refusal.</returns>
+    public static InstanceStateChange Refused(string portPair, InstanceState state, string reason) => new(portPair, state, false, reason);
 }
 
 /// <summary>The state of a service-function instance and its interface, as a tester can set it on real gear.</summary>
@@ -94,7 +154,15 @@ public enum ProbeDefect
 /// <param name="Applied">True when the spec is now in force.</param>
 /// <param name="Generation">The generation of the configuration in force afterwards (grows by one per applied spec).</param>
 /// <param name="Problems">Every problem found (non-critical ones also when applied).</param>
-public sealed record ChainApplyResult(bool Applied, long Generation, IReadOnlyList<ValidationError> Problems);
+public sealed record ChainApplyResult(bool Applied, long Generation, IReadOnlyList<ValidationError> Problems)
+{
+    /// <summary>
+    /// Gets, when the spec was refused only because this target cannot realise something it asks for (a function, an
+    /// acceleration, a tap), what that is; null when the spec was applied or is invalid. A scenario whose spec is refused
+    /// this way does not apply to the target; one refused as invalid fails.
+    /// </summary>
+    public string? NotSupported { get; init; }
+}
 
 /// <summary>One flow to probe the chains with.</summary>
 /// <param name="SourceIp">Source IPv4 address.</param>
@@ -136,6 +204,9 @@ public sealed record ChainPathTrace(string? Chain, IReadOnlyList<HopTraversal> H
 
     /// <summary>Gets a value indicating whether the probe waits in a paused instance's receive queue (neither delivered nor lost yet).</summary>
     public bool Queued { get; init; }
+
+    /// <summary>Gets, when the target could not send this probe at all (a defect or TTL its dataplane cannot carry as asked), why; null when it was sent.</summary>
+    public string? Refusal { get; init; }
 }
 
 /// <summary>Counters of one instance at one hop of one chain.</summary>

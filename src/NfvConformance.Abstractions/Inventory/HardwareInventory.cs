@@ -136,7 +136,19 @@ public sealed record NodeHardware(
 
     /// <summary>Gets the BIOS settings the host's management controller reports (for example <c>c_states</c> = <c>C1</c>); empty when not reported.</summary>
     public IReadOnlyDictionary<string, string> Bios { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets every raw fact a real discovery read, each with the file or command it came from (<c>cpu.online</c> =
+    /// <c>0-1</c> from <c>/sys/devices/system/cpu/online</c>); empty for an inventory read from a file.
+    /// </summary>
+    public IReadOnlyList<HostFact> Facts { get; init; } = [];
 }
+
+/// <summary>One fact a real discovery read from the host, with its provenance.</summary>
+/// <param name="Key">What it is, dotted (<c>numa.0.cpus</c>, <c>nic.eth0.driver</c>, <c>hugepages.2048kB.total</c>).</param>
+/// <param name="Value">The value as read.</param>
+/// <param name="Source">The file or command it came from (<c>/sys/class/net/eth0/mtu</c>, <c>ethtool -i eth0</c>).</param>
+public sealed record HostFact(string Key, string Value, string Source);
 
 /// <summary>A hardware inventory: sites, the WAN links between them and every node.</summary>
 /// <param name="Sites">The sites.</param>

@@ -6,9 +6,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using NfvConformance.Core;
 using NfvConformance.Core.Requirements;
-using NfvConformance.Gherkin.Bindings;
+using NfvConformance.Core.Running;
 using NfvConformance.Gherkin.Pickles;
-using NfvConformance.Gherkin.Runtime;
+using Reqnroll;
 
 namespace NfvConformance.Cli.Commands;
 
@@ -33,14 +33,14 @@ internal sealed partial class StepsCommand : ICliCommand
         command.SetAction((ParseResult parseResult, CancellationToken cancellationToken) =>
         {
             Assembly assembly = Assembly.Load(SuitesAssembly);
-            BindingRegistry registry = BindingRegistry.Build([assembly]);
-            foreach (BindingError error in registry.Errors)
+            using FeatureTreeValidator validator = new([assembly], [new RequirementUidValidator(RequirementCatalog.LoadDefault())]);
+            foreach (string error in validator.BindingErrors)
             {
-                Console.Error.WriteLine(error.ToString());
+                Console.Error.WriteLine(error);
             }
 
             List<StepEntry> entries = Collect(assembly);
-            IReadOnlyList<(PickleStep Step, string Uri)> used = UsedSteps(parseResult.GetValue(features) ?? RepositoryPaths.FindUpwards("features"), registry);
+            IReadOnlyList<(PickleStep Step, string Uri)> used = UsedSteps(parseResult.GetValue(features) ?? RepositoryPaths.FindUpwards("features"), validator);
             foreach (StepEntry entry in entries)
             {
                 (PickleStep? step, string? uri) = used.FirstOrDefault(s => entry.Matcher.IsMatch(s.Step.Text));
@@ -51,7 +51,7 @@ internal sealed partial class StepsCommand : ICliCommand
 
             Console.Out.Write(parseResult.GetValue(markdown) ? Markdown(entries) : Text(entries));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{entries.Count} step(s) in {SuitesAssembly}; {entries.Count(e => !e.Example.EndsWith(')'))} without an example in features/."));
-            return Task.FromResult(registry.Errors.Count == 0 ? ExitCodes.Success : ExitCodes.Usage);
+            return Task.FromResult(validator.BindingErrors.Count == 0 ? ExitCodes.Success : ExitCodes.Usage);
         });
         return command;
     }
@@ -73,14 +73,14 @@ internal sealed partial class StepsCommand : ICliCommand
         return entries;
     }
 
-    private static IReadOnlyList<(PickleStep Step, string Uri)> UsedSteps(string? featuresPath, BindingRegistry registry)
+    private static IReadOnlyList<(PickleStep Step, string Uri)> UsedSteps(string? featuresPath, FeatureTreeValidator validator)
     {
         if (featuresPath is null || !Directory.Exists(featuresPath))
         {
             return [];
         }
 
-        FeatureTreeValidation validation = new FeatureTreeValidator(registry, [new RequirementUidValidator(RequirementCatalog.LoadDefault())]).Validate([featuresPath]);
+        FeatureTreeValidation validation = validator.Validate([featuresPath]);
         return [.. validation.Pickles.SelectMany(p => p.Steps.Select(s => (s, p.Uri)))];
     }
 
@@ -171,7 +171,7 @@ internal sealed partial class StepsCommand : ICliCommand
             if (parameters.Length > placeholders.Count)
             {
                 Type argument = parameters[^1].ParameterType;
-                described.Add(argument == typeof(DataTable) ? $"{parameters[^1].Name}: data table (see the example's feature file)" : $"{parameters[^1].Name}: doc string");
+                described.Add(typeof(Table).IsAssignableFrom(argument) ? $"{parameters[^1].Name}: data table (see the example's feature file)" : $"{parameters[^1].Name}: doc string");
             }
 
             Parameters = described;

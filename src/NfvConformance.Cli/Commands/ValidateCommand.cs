@@ -4,8 +4,7 @@ using System.Globalization;
 using System.Reflection;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Core.Requirements;
-using NfvConformance.Gherkin.Bindings;
-using NfvConformance.Gherkin.Runtime;
+using NfvConformance.Core.Running;
 
 namespace NfvConformance.Cli.Commands;
 
@@ -28,15 +27,15 @@ internal sealed class ValidateCommand : ICliCommand
         command.SetAction((ParseResult parseResult, CancellationToken cancellationToken) =>
         {
             string[] given = parseResult.GetValue(paths) is { Length: > 0 } p ? p : ["features"];
-            BindingRegistry registry = BindingRegistry.Build([Assembly.Load(SuitesAssembly)]);
-            FeatureTreeValidation validation = new FeatureTreeValidator(registry, [new RequirementUidValidator(RequirementCatalog.LoadDefault())]).Validate(given);
+            using FeatureTreeValidator validator = new([Assembly.Load(SuitesAssembly)], [new RequirementUidValidator(RequirementCatalog.LoadDefault())]);
+            FeatureTreeValidation validation = validator.Validate(given);
             foreach (ValidationError error in validation.Errors)
             {
                 Console.Out.WriteLine(error.ToString());
             }
 
             int steps = validation.Pickles.Sum(pk => pk.Steps.Count);
-            string counts = string.Create(CultureInfo.InvariantCulture, $"{validation.Files.Count} feature file(s), {validation.Pickles.Count} scenario(s), {steps} step(s), {registry.StepDefinitionCount} step definition(s) in {SuitesAssembly}");
+            string counts = string.Create(CultureInfo.InvariantCulture, $"{validation.Files.Count} feature file(s), {validation.Pickles.Count} scenario(s), {steps} step(s), {validator.StepDefinitionCount} step definition(s) in {SuitesAssembly}");
             if (validation.IsValid)
             {
                 Console.Out.WriteLine($"OK: {counts}.");

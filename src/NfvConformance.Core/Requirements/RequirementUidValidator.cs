@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Gherkin.Pickles;
-using NfvConformance.Gherkin.Runtime;
+using NfvConformance.Core.Running;
 
 namespace NfvConformance.Core.Requirements;
 

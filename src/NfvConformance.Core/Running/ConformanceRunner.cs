@@ -7,14 +7,12 @@ using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Requirements;
-using NfvConformance.Gherkin.Bindings;
+using NfvConformance.Core.Running.Internal;
 using NfvConformance.Gherkin.Pickles;
-using NfvConformance.Gherkin.Runtime;
 using NfvConformance.Gherkin.TagExpressions;
 using NfvConformance.Reports;
 using NfvConformance.Reports.Exporters;
 using NfvConformance.Reports.Model;
-using GherkinStatus = NfvConformance.Gherkin.Runtime.ScenarioStatus;
 using ReportStatus = NfvConformance.Reports.Model.ScenarioStatus;
 
 namespace NfvConformance.Core.Running;
@@ -43,6 +41,12 @@ public sealed class ConformanceRunner
     /// <summary>The live results file, one scenario per line, written as scenarios finish.</summary>
     public const string LiveResultsFile = "results.ndjson";
 
+    /// <summary>Cucumber messages NDJSON, written by Reqnroll's message formatter.</summary>
+    public const string MessagesFile = "messages.ndjson";
+
+    /// <summary>The standard Cucumber HTML report, written by Reqnroll's HTML formatter (Cucumber.HtmlFormatter).</summary>
+    public const string CucumberHtmlFile = "cucumber.html";
+
     private readonly ConformanceRunOptions _options;
 
     /// <summary>Creates a runner.</summary>
@@ -53,9 +57,17 @@ public sealed class ConformanceRunner
     }
 
     /// <summary>Loads and selects the scenarios and checks everything that can be checked before a target starts.</summary>
-    /// <returns>The feature set, the selected pickles and the binding registry.</returns>
+    /// <returns>The feature set and the selected pickles.</returns>
     /// <exception cref="ConfigurationException">Anything wrong, every problem listed.</exception>
-    public (FeatureSet Features, IReadOnlyList<Pickle> Selected, BindingRegistry Bindings) Prepare()
+    public (FeatureSet Features, IReadOnlyList<Pickle> Selected) Prepare()
+    {
+        (FeatureSet features, IReadOnlyList<Pickle> selected, List<string> problems) = Load();
+        problems.AddRange(ReqnrollSuite.BindingErrors(_options.BindingAssemblies));
+        ThrowIfAny(problems);
+        return (features, selected);
+    }
+
+    private (FeatureSet Features, IReadOnlyList<Pickle> Selected, List<string> Problems) Load()
     {
         List<string> problems = [];
         foreach (ValidationError error in _options.TargetFactory.Validate(_options.TargetOptions))
@@ -85,19 +97,16 @@ public sealed class ConformanceRunner
             }
         }
 
-        BindingRegistry bindings = BindingRegistry.Build(_options.BindingAssemblies);
-        foreach (BindingError error in bindings.Errors)
-        {
-            problems.Add(error.ToString() ?? "binding error");
-        }
+        return (features, selected, problems);
+    }
 
+    private static void ThrowIfAny(List<string> problems)
+    {
         if (problems.Count > 0)
         {
             throw new ConfigurationException(
                 $"The run cannot start; {problems.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems.Distinct(StringComparer.Ordinal)));
         }
-
-        return (features, selected, bindings);
     }
 
     /// <summary>Runs the suite and writes the reports.</summary>
@@ -107,10 +116,23 @@ public sealed class ConformanceRunner
     /// <exception cref="ConfigurationException">Anything wrong before the run; every problem listed.</exception>
     public async Task<ConformanceRunResult> RunAsync(IRunProgress? progress, CancellationToken cancellationToken = default)
     {
-        (FeatureSet features, IReadOnlyList<Pickle> selected, BindingRegistry bindings) = Prepare();
+        (FeatureSet features, IReadOnlyList<Pickle> selected) = Prepare();
         TimeProvider clock = _options.TimeProvider;
-        DateTimeOffset started = clock.GetUtcNow();
         string outDir = Path.GetFullPath(_options.OutputDirectory);
+
+        // Reqnroll's runtime, with its formatters writing into the run folder.
+        ReqnrollSuite suite = ReqnrollSuite.Create(_options.BindingAssemblies, Path.Combine(outDir, MessagesFile), Path.Combine(outDir, CucumberHtmlFile));
+        await using System.Runtime.CompilerServices.ConfiguredAsyncDisposable suiteScope = suite.ConfigureAwait(false);
+        Dictionary<string, FeatureMessages> messages = new(StringComparer.Ordinal);
+        foreach (string file in selected.Select(p => p.Uri).Distinct(StringComparer.Ordinal))
+        {
+            if (FeatureMessages.TryLoad(file, features.Relative(file)) is { } featureMessages)
+            {
+                messages[file] = featureMessages;
+            }
+        }
+
+        DateTimeOffset started = clock.GetUtcNow();
         Directory.CreateDirectory(outDir);
 
         RunSession session = await RunSession.StartAsync(_options.TargetFactory, _options.TargetOptions, _options.Catalog, cancellationToken).ConfigureAwait(false);
@@ -120,20 +142,14 @@ public sealed class ConformanceRunner
         ConcurrentDictionary<string, ScenarioSummary> finished = new(StringComparer.Ordinal);
         Channel<ScenarioSummary> live = Channel.CreateUnbounded<ScenarioSummary>(new UnboundedChannelOptions { SingleReader = true });
         Task writer = WriteLiveResultsAsync(live.Reader, Path.Combine(outDir, LiveResultsFile));
-        TestRunOptions runOptions = new()
-        {
-            Workers = _options.Workers,
-            TimeProvider = clock,
-            ConfigureScenario = session.Configure,
-        };
+        session.RegisterShared(suite.Global);
 
         progress?.RunStarted(selected.Count, outDir);
         Observer observer = new(features, session, finished, live.Writer, progress);
         bool interrupted = false;
-        TestRunner testRunner = new(bindings, runOptions);
         try
         {
-            await testRunner.RunAsync(selected, observer, cancellationToken).ConfigureAwait(false);
+            await suite.RunAsync(selected, messages, _options.Workers, session.ConfigureScenario, observer, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -146,6 +162,9 @@ public sealed class ConformanceRunner
         }
 
         interrupted |= cancellationToken.IsCancellationRequested;
+
+        // [AfterTestRun] hooks run now, and Reqnroll's formatters write messages.ndjson and cucumber.html.
+        await suite.DisposeAsync().ConfigureAwait(false);
         List<ScenarioSummary> scenarios = [];
         foreach (Pickle pickle in selected)
         {
@@ -186,11 +205,11 @@ public sealed class ConformanceRunner
         return new ConformanceRunResult(
             written.Summary,
             outDir,
-            [Path.Combine(outDir, LiveResultsFile), .. written.Paths],
+            [Path.Combine(outDir, LiveResultsFile), .. new[] { MessagesFile, CucumberHtmlFile }.Select(f => Path.Combine(outDir, f)).Where(File.Exists), .. written.Paths],
             [.. written.Errors.Select(e => $"{e.Exporter}: {e.Message}")])
         {
             // After-feature/after-run hooks and observers that failed: no scenario owns them, but they are never lost.
-            RunErrors = testRunner.RunErrors,
+            RunErrors = suite.RunErrors,
         };
     }
 
@@ -228,32 +247,20 @@ public sealed class ConformanceRunner
             Name = pickle.Name,
             Location = location,
             Tags = tags,
-            Requirements = ScenarioInfo.RequirementUidsOf(tags),
+            Requirements = RequirementTags.UidsOf(tags),
             Status = ReportStatus.Skipped,
             Reason = reason,
             Steps = [.. pickle.Steps.Select(s => new StepSummary { Keyword = s.Keyword, Text = s.Text, Status = "skipped", Location = $"{file}:{s.Location.Line}" })],
         };
     }
 
-    private static ReportStatus Map(GherkinStatus status) => status switch
-    {
-        GherkinStatus.Passed => ReportStatus.Passed,
-        GherkinStatus.Failed => ReportStatus.Failed,
-        GherkinStatus.Skipped => ReportStatus.Skipped,
-        GherkinStatus.Undefined => ReportStatus.Undefined,
-        GherkinStatus.Pending => ReportStatus.Pending,
-        GherkinStatus.Ambiguous => ReportStatus.Ambiguous,
-        GherkinStatus.NotApplicable => ReportStatus.NotApplicable,
-        _ => ReportStatus.Failed,
-    };
-
-    internal static ScenarioSummary ToSummary(FeatureSet features, ScenarioResult result, ScenarioEvidence? evidence)
+    internal static ScenarioSummary ToSummary(FeatureSet features, ScenarioRecord result, ScenarioEvidence? evidence)
     {
         ScenarioSummary described = Describe(features, result.Pickle, reason: string.Empty);
         string file = described.FeatureFile;
         return described with
         {
-            Status = Map(result.Status),
+            Status = result.Status,
             DurationMs = result.Duration.TotalMilliseconds,
             Error = result.ErrorMessage,
             Reason = result.Reason,
@@ -261,9 +268,9 @@ public sealed class ConformanceRunner
             {
                 Keyword = s.Step.Keyword,
                 Text = s.Step.Text,
-                Status = s.Status.ToString().ToLowerInvariant(),
+                Status = s.Status,
                 DurationMs = s.Duration.TotalMilliseconds,
-                Error = s.ErrorMessage,
+                Error = s.Error,
                 Snippet = s.Snippet,
                 Location = $"{file}:{s.Step.Location.Line}",
             })],
@@ -277,15 +284,11 @@ public sealed class ConformanceRunner
         RunSession session,
         ConcurrentDictionary<string, ScenarioSummary> finished,
         ChannelWriter<ScenarioSummary> live,
-        IRunProgress? progress) : ITestRunObserver
+        IRunProgress? progress) : IScenarioObserver
     {
         public void ScenarioStarted(Pickle pickle) => progress?.ScenarioStarted(pickle.FeatureName, pickle.Name);
 
-        public void StepFinished(Pickle pickle, StepResult step)
-        {
-        }
-
-        public void ScenarioFinished(ScenarioResult result)
+        public void ScenarioFinished(ScenarioRecord result)
         {
             ScenarioSummary summary = ToSummary(features, result, session.EvidenceOf(result.Pickle));
             finished[RunSession.KeyOf(result.Pickle)] = summary;

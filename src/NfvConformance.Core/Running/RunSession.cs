@@ -5,7 +5,7 @@ using NfvConformance.Abstractions.Targets;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Requirements;
 using NfvConformance.Gherkin.Pickles;
-using NfvConformance.Gherkin.Runtime;
+using Reqnroll.BoDi;
 
 namespace NfvConformance.Core.Running;
 
@@ -49,18 +49,31 @@ public sealed class RunSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Registers what a scenario may inject. Pass as <c>TestRunOptions.ConfigureScenario</c>.</summary>
-    /// <param name="container">The scenario's container.</param>
-    /// <param name="pickle">The scenario.</param>
-    public void Configure(ScenarioContainer container, Pickle pickle)
+    /// <summary>
+    /// Registers what every scenario may inject (the run context, the target, its capability snapshot, the
+    /// catalogue) in a Reqnroll container that the scenario containers descend from: the global container under
+    /// <c>nfvc run</c>, the test-run container (<c>ITestRunContext.TestRunContainer</c>) under <c>dotnet test</c>.
+    /// A scenario's <see cref="ScenarioEvidence"/> is made fresh in its own container unless
+    /// <see cref="ConfigureScenario"/> registers one.
+    /// </summary>
+    /// <param name="container">The container.</param>
+    public void RegisterShared(IObjectContainer container)
     {
         ArgumentNullException.ThrowIfNull(container);
+        container.RegisterInstanceAs(Context);
+        container.RegisterInstanceAs(Context.Target);
+        container.RegisterInstanceAs(Context.Capabilities);
+        container.RegisterInstanceAs(Context.Catalog);
+    }
+
+    /// <summary>Registers the scenario's evidence in its container, so that the run can read it afterwards (<see cref="EvidenceOf"/>).</summary>
+    /// <param name="scenarioContainer">Reqnroll's scenario container.</param>
+    /// <param name="pickle">The scenario.</param>
+    public void ConfigureScenario(IObjectContainer scenarioContainer, Pickle pickle)
+    {
+        ArgumentNullException.ThrowIfNull(scenarioContainer);
         ArgumentNullException.ThrowIfNull(pickle);
-        container.RegisterInstance(Context);
-        container.RegisterInstance(Context.Target);
-        container.RegisterInstance(Context.Capabilities);
-        container.RegisterInstance(Context.Catalog);
-        container.RegisterInstance(_evidence.GetOrAdd(KeyOf(pickle), _ => new ScenarioEvidence()));
+        scenarioContainer.RegisterInstanceAs(_evidence.GetOrAdd(KeyOf(pickle), _ => new ScenarioEvidence()));
     }
 
     /// <summary>Returns the evidence a scenario recorded, if it ran.</summary>

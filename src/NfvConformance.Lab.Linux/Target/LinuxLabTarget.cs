@@ -2,6 +2,9 @@
 using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Targets;
+using NfvConformance.Lab.Linux.Host;
+using NfvConformance.Lab.Linux.Negotiation;
+using NfvConformance.Lab.Linux.Placement;
 using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Linux.Target;
@@ -18,7 +21,6 @@ internal sealed class LinuxLabTarget : ILabTarget
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private LabRun? _run;
     private object[] _facets = [];
-    private long _version;
 
     public LinuxLabTarget(LabTargetOptions options)
     {
@@ -66,8 +68,8 @@ internal sealed class LinuxLabTarget : ILabTarget
     {
         cancellationToken.ThrowIfCancellationRequested();
         _ = Run;
-        CapabilitySnapshot snapshot = new(Interlocked.Increment(ref _version), Profile, []);
-        return ValueTask.FromResult(snapshot);
+        HostPublisher publisher = GetFeature<HostPublisher>() ?? throw new NfvConformanceException("The linux target has no host publisher.", Severity.Configuration);
+        return ValueTask.FromResult(publisher.Refresh("discovery"));
     }
 
     public TFeature? GetFeature<TFeature>()
@@ -109,9 +111,18 @@ internal sealed class LinuxLabTarget : ILabTarget
     /// <summary>The target's facets, first match wins. Add a facet with one line.</summary>
     private object[] BuildFacets(LabRun run)
     {
-        _ = run;
+        HostPolicy policy = new(Profile, _options.Settings.TryGetValue(LinuxTargetFactory.ReservedCpusSetting, out string? reserved) ? Discovery.CpuList.Parse(reserved) : null);
+        HostPublisher publisher = new(() => new Discovery.HostReader(), policy, _options.Catalogue);
+        HostLedger ledger = new();
         return
         [
+            publisher,
+            new HostNegotiator(publisher, ledger),
+            new HostPlacement(run, publisher, ledger),
+            new HostVnicBandwidth(publisher),
+            new HostAccelerators(publisher),
+            new HostPtp(publisher),
+            new Chains.LinuxServiceChaining(run),
         ];
     }
 }

@@ -4,14 +4,16 @@ using NfvConformance.Abstractions.Chaining;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
+using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Suites.Drivers;
 
 /// <summary>
 /// Builds networking-sfc chain specs, applies them through the target's <see cref="IServiceChainingFeature"/>,
-/// probes flows hop by hop and runs the target's chain trials (failover, latency).
+/// probes flows hop by hop and runs the target's chain trials (failover, latency). At the end of a scenario that applied
+/// a spec it applies the empty spec, so a real target tears the scenario's lab down.
 /// </summary>
-public sealed class ChainingDriver
+public sealed class ChainingDriver : IDisposable
 {
     private readonly RunContext _run;
     private readonly ScenarioEvidence _evidence;
@@ -22,6 +24,7 @@ public sealed class ChainingDriver
     private int _flowsProbed;
     private ChainTrialResult? _trial;
     private Dictionary<string, long>? _dropsAtStart;
+    private bool _applied;
 
     /// <summary>Creates the driver for one scenario.</summary>
     /// <param name="run">The run.</param>
@@ -36,6 +39,9 @@ public sealed class ChainingDriver
     public ChainTrialResult Trial => _trial ?? throw new InvalidOperationException("no chain trial has run in this scenario; add a step that runs one.");
 
     private IServiceChainingFeature Chaining => TargetFacets.Require<IServiceChainingFeature>(_run);
+
+    // Virtual-time trials are emulator-only; scenarios that run them carry @requires:virtual-time-trials.
+    private IChainTrialSimulation Simulation => TargetFacets.Require<IChainTrialSimulation>(_run);
 
     /// <summary>Adds service-function instances (port pairs) and their groups.</summary>
     /// <param name="rows">Rows of instance, function, group and optional acceleration.</param>
@@ -97,10 +103,16 @@ public sealed class ChainingDriver
     public async Task ApplyAsync()
     {
         ChainApplyResult result = await Chaining.ApplyAsync(_spec.Build());
+        _applied = true;
 
-        RememberStart();
+        await RememberStartAsync();
 
         _evidence.Record(new Measurement("chain_generation", result.Generation, "generation"));
+        if (!result.Applied && result.NotSupported is not null)
+        {
+            throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot realise the chain spec: {result.NotSupported}");
+        }
+
         Check.That(result.Applied, $"The target refused the chain spec: {string.Join("; ", result.Problems)}.");
     }
 
@@ -109,7 +121,8 @@ public sealed class ChainingDriver
     public async Task<ChainApplyResult> OfferAsync()
     {
         ChainApplyResult result = await Chaining.ApplyAsync(_spec.Build());
-        RememberStart();
+        _applied = true;
+        await RememberStartAsync();
         return result;
     }
 
@@ -143,7 +156,7 @@ public sealed class ChainingDriver
     /// <returns>A task.</returns>
     public async Task ProbeAsync(string source, string destination, string protocol, int sourcePort, int destinationPort, bool reverse)
     {
-        _trace = await Chaining.ProbeAsync(new ChainProbe(source, destination, ParseProtocol(protocol), sourcePort, destinationPort) { Reverse = reverse });
+        _trace = TargetFacets.Sent(await Chaining.ProbeAsync(new ChainProbe(source, destination, ParseProtocol(protocol), sourcePort, destinationPort) { Reverse = reverse }), _run);
         _evidence.Record(new Measurement("probe_hops", _trace.Hops.Count, "hops"));
     }
 
@@ -184,10 +197,12 @@ public sealed class ChainingDriver
     {
         _share.Clear();
         int lost = 0;
+        ClassifierProtocol proto = ParseProtocol(protocol);
+        IReadOnlyList<ChainPathTrace> traces = await Chaining.ProbeManyAsync([.. Enumerable.Range(0, flows).Select(i => new ChainProbe(source, destination, proto, 10_000 + i, destinationPort))]);
         for (int i = 0; i < flows; i++)
         {
             int sourcePort = 10_000 + i;
-            ChainPathTrace trace = await Chaining.ProbeAsync(new ChainProbe(source, destination, ParseProtocol(protocol), sourcePort, destinationPort));
+            ChainPathTrace trace = traces[i];
             HopTraversal? hop = trace.Hops.FirstOrDefault(h => h.PortPairGroup == group);
             if (!trace.Delivered || hop is null)
             {
@@ -218,9 +233,12 @@ public sealed class ChainingDriver
         Check.That(_pinned.Count > 0, "No flows were probed before; probe flows first.");
         List<string> moved = [];
         int lost = 0;
-        foreach ((string port, string instance) in _pinned)
+        List<(string Port, string Instance)> pinned = [.. _pinned.Select(p => (p.Key, p.Value))];
+        IReadOnlyList<ChainPathTrace> traces = await Chaining.ProbeManyAsync([.. pinned.Select(p => new ChainProbe(source, destination, ParseProtocol(protocol), int.Parse(p.Port, CultureInfo.InvariantCulture), destinationPort))]);
+        for (int n = 0; n < pinned.Count; n++)
         {
-            ChainPathTrace trace = await Chaining.ProbeAsync(new ChainProbe(source, destination, ParseProtocol(protocol), int.Parse(port, CultureInfo.InvariantCulture), destinationPort));
+            (string port, string instance) = pinned[n];
+            ChainPathTrace trace = traces[n];
             HopTraversal? hop = trace.Hops.FirstOrDefault(h => h.PortPairGroup == group);
             if (!trace.Delivered || hop is null)
             {
@@ -257,10 +275,11 @@ public sealed class ChainingDriver
     }
 
     /// <summary>Checks no instance of any chain dropped a packet since this scenario first applied a spec.</summary>
-    public void CheckNoInstanceDrops()
+    /// <returns>A task.</returns>
+    public async Task CheckNoInstanceDropsAsync()
     {
         Dictionary<string, long> start = _dropsAtStart ?? [];
-        List<(string Instance, long Drops)> dropped = [.. DropsByInstance().Select(d => (d.Key, d.Value - start.GetValueOrDefault(d.Key))).Where(d => d.Item2 != 0)];
+        List<(string Instance, long Drops)> dropped = [.. (await DropsByInstanceAsync()).Select(d => (d.Key, d.Value - start.GetValueOrDefault(d.Key))).Where(d => d.Item2 != 0)];
         long drops = dropped.Sum(d => d.Drops);
         _evidence.Record(new Measurement("instance_drops", drops, "packets"));
         Check.That(drops == 0, $"Instances dropped packets in this scenario: {string.Join(", ", dropped.Select(d => $"{d.Instance}={d.Drops}"))}.");
@@ -268,19 +287,19 @@ public sealed class ChainingDriver
 
     // Counters are cumulative per instance over the target's life: remember where each instance started in this
     // scenario (instances a later apply adds start then; nothing reached them before).
-    private void RememberStart()
+    private async Task RememberStartAsync()
     {
         _dropsAtStart ??= new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach ((string instance, long drops) in DropsByInstance())
+        foreach ((string instance, long drops) in await DropsByInstanceAsync())
         {
             _dropsAtStart.TryAdd(instance, drops);
         }
     }
 
-    private Dictionary<string, long> DropsByInstance()
+    private async Task<Dictionary<string, long>> DropsByInstanceAsync()
     {
         Dictionary<string, long> drops = new(StringComparer.Ordinal);
-        foreach (ChainHopCounters c in Chaining.ReadCounters())
+        foreach (ChainHopCounters c in await Chaining.ReadCountersAsync())
         {
             drops.TryAdd(c.PortPair, c.Drops);
         }
@@ -299,7 +318,7 @@ public sealed class ChainingDriver
     public async Task RunCrashTrialAsync(string chain, double pps, int flows, string instance, int atMs, int durationMs)
     {
         FaultSchedule faults = new(1, [new FaultEvent(TimeSpan.FromMilliseconds(atMs), FaultKind.InstanceCrash, instance)]);
-        _trial = await Chaining.RunTrialAsync(new ChainTrialOptions(chain)
+        _trial = await Simulation.RunTrialAsync(new ChainTrialOptions(chain)
         {
             Duration = TimeSpan.FromMilliseconds(durationMs),
             OfferedLoadPps = pps,
@@ -319,7 +338,7 @@ public sealed class ChainingDriver
     /// <returns>The result.</returns>
     public async Task<ChainTrialResult> RunTrialAsync(string chain, double pps, int frameSize, TimeSpan duration)
     {
-        _trial = await Chaining.RunTrialAsync(new ChainTrialOptions(chain) { Duration = duration, OfferedLoadPps = pps, FrameSize = frameSize, Flows = 1000 });
+        _trial = await Simulation.RunTrialAsync(new ChainTrialOptions(chain) { Duration = duration, OfferedLoadPps = pps, FrameSize = frameSize, Flows = 1000 });
         return _trial;
     }
 
@@ -335,6 +354,15 @@ public sealed class ChainingDriver
         Check.That(failover.TimeToRecover is not null, $"Delivery never recovered after '{instance}' crashed at {failover.CrashedAt}.");
         _evidence.Record(new Measurement("failover_detection_ms", (failover.FlowsMovedAt!.Value - failover.CrashedAt).TotalMilliseconds, "ms"));
         return failover;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_applied)
+        {
+            _run.Target.GetFeature<IServiceChainingFeature>()?.ApplyAsync(ChainSpec.Empty).AsTask().GetAwaiter().GetResult();
+        }
     }
 
     private ChainSpec Spec() => _spec.Build();

@@ -52,11 +52,16 @@ public sealed class CoverageDriver
         ClassifierProtocol proto = ParseProtocol(protocol);
         HashSet<string> used = new(StringComparer.Ordinal);
         List<string> asymmetric = [];
+        IReadOnlyList<ChainPathTrace> traces = await chaining.ProbeManyAsync([.. Enumerable.Range(0, flows).SelectMany(i => new[]
+        {
+            new ChainProbe(source, destination, proto, 20_000 + i, port),
+            new ChainProbe(source, destination, proto, 20_000 + i, port) { Reverse = true },
+        })]);
         for (int i = 0; i < flows; i++)
         {
             int sourcePort = 20_000 + i;
-            ChainPathTrace forward = await chaining.ProbeAsync(new ChainProbe(source, destination, proto, sourcePort, port));
-            ChainPathTrace reply = await chaining.ProbeAsync(new ChainProbe(source, destination, proto, sourcePort, port) { Reverse = true });
+            ChainPathTrace forward = traces[2 * i];
+            ChainPathTrace reply = traces[(2 * i) + 1];
             Check.That(forward.Delivered && reply.Delivered, $"Flow {source}:{sourcePort} -> {destination}:{port}: request delivered {forward.Delivered} ({forward.DropReason}), reply delivered {reply.Delivered} ({reply.DropReason}).");
             Check.That(forward.Hops.Count > 0, $"Flow {source}:{sourcePort} -> {destination}:{port} entered no chain; the classifier must match it.");
             string there = string.Join(" -> ", forward.Hops.Select(h => $"{h.PortPairGroup}/{h.PortPair}"));
@@ -79,10 +84,11 @@ public sealed class CoverageDriver
     }
 
     /// <summary>Reads every instance's counters, to compare with later.</summary>
-    public void SnapshotCounters()
+    /// <returns>A task.</returns>
+    public async Task SnapshotCountersAsync()
     {
         _before.Clear();
-        foreach (ChainHopCounters c in Chaining.ReadCounters())
+        foreach (ChainHopCounters c in await Chaining.ReadCountersAsync())
         {
             _before.TryAdd(c.PortPair, c);
         }
@@ -118,11 +124,12 @@ public sealed class CoverageDriver
     /// that many frames of one size no smaller than the headers sent, and its discard counter not at all.
     /// </summary>
     /// <param name="minFrameBytes">The smallest frame the probe can be (Ethernet, IPv4 and L4 headers).</param>
-    public void CheckCountersMatchTally(int minFrameBytes)
+    /// <returns>A task.</returns>
+    public async Task CheckCountersMatchTallyAsync(int minFrameBytes)
     {
         Check.That(_probes > 0, "No probes were tallied; probe flows first.");
         Dictionary<string, ChainHopCounters> after = new(StringComparer.Ordinal);
-        foreach (ChainHopCounters c in Chaining.ReadCounters())
+        foreach (ChainHopCounters c in await Chaining.ReadCountersAsync())
         {
             after.TryAdd(c.PortPair, c);
         }
@@ -168,13 +175,14 @@ public sealed class CoverageDriver
     /// </summary>
     /// <param name="tap">The tap instance.</param>
     /// <param name="onPath">An instance every probe crossed.</param>
-    public void CheckTapObservedAll(string tap, string onPath)
+    /// <returns>A task.</returns>
+    public async Task CheckTapObservedAllAsync(string tap, string onPath)
     {
         Check.That(_probes > 0, "No probes were tallied; probe flows first.");
         Check.That(!_crossed.ContainsKey(tap), $"{_crossed.GetValueOrDefault(tap)} probes went through tap instance {tap} instead of passing it by.");
         Check.That(_crossed.GetValueOrDefault(onPath) == _probes, $"Only {_crossed.GetValueOrDefault(onPath)} of {_probes} probes crossed {onPath}.");
         Dictionary<string, ChainHopCounters> after = new(StringComparer.Ordinal);
-        foreach (ChainHopCounters c in Chaining.ReadCounters())
+        foreach (ChainHopCounters c in await Chaining.ReadCountersAsync())
         {
             after.TryAdd(c.PortPair, c);
         }

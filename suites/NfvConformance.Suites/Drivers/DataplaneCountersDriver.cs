@@ -4,6 +4,7 @@ using NfvConformance.Abstractions.Chaining;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
+using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Suites.Drivers;
 
@@ -41,10 +42,11 @@ public sealed class DataplaneCountersDriver : IDisposable
     private IServiceChainingFeature Chaining => TargetFacets.Require<IServiceChainingFeature>(_run);
 
     /// <summary>Reads every instance's counters, to compare with later.</summary>
-    public void Snapshot()
+    /// <returns>A task.</returns>
+    public async Task SnapshotAsync()
     {
         _before.Clear();
-        foreach (ChainHopCounters c in Chaining.ReadCounters())
+        foreach (ChainHopCounters c in await Chaining.ReadCountersAsync())
         {
             _before.TryAdd(c.PortPair, c);
         }
@@ -69,7 +71,7 @@ public sealed class DataplaneCountersDriver : IDisposable
         ClassifierProtocol proto = ParseProtocol(protocol);
         for (int i = 0; i < count; i++)
         {
-            ChainPathTrace trace = await chaining.ProbeAsync(new ChainProbe(source, destination, proto, _nextPort++, port) { Defect = defect, Ttl = ttl });
+            ChainPathTrace trace = TargetFacets.Sent(await chaining.ProbeAsync(new ChainProbe(source, destination, proto, _nextPort++, port) { Defect = defect, Ttl = ttl }), _run);
             Tally(trace, condition);
         }
 
@@ -82,8 +84,13 @@ public sealed class DataplaneCountersDriver : IDisposable
     /// <returns>A task.</returns>
     public async Task SetStateAsync(string instance, InstanceState state)
     {
+        InstanceStateChange change = await Chaining.SetInstanceStateAsync(instance, state);
+        if (!change.Applied)
+        {
+            throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot put instance '{instance}' in state {state}: {change.Refusal}");
+        }
+
         _changed.Add(instance);
-        await Chaining.SetInstanceStateAsync(instance, state);
     }
 
     /// <summary>
@@ -98,10 +105,10 @@ public sealed class DataplaneCountersDriver : IDisposable
     /// <returns>A task.</returns>
     public async Task OverflowPausedAsync(string instance, int extra, string source, string destination, int port)
     {
-        ChainHopCounters? counters = Chaining.ReadCounters().FirstOrDefault(c => c.PortPair == instance);
+        ChainHopCounters? counters = (await Chaining.ReadCountersAsync()).FirstOrDefault(c => c.PortPair == instance);
         Check.That(counters is not null, $"Instance '{instance}' has no counters; it must be on an applied chain.");
-        Check.That(counters.RxQueueDepth > 0, $"Instance '{instance}' reports no receive queue depth, so its overflow cannot be provoked exactly.");
         await SetStateAsync(instance, InstanceState.Paused);
+        Check.That(counters!.RxQueueDepth > 0, $"Instance '{instance}' reports no receive queue depth, so its overflow cannot be provoked exactly.");
         _paused = instance;
         _extra = extra;
         _evidence.Record(new Measurement($"rx_queue_depth:{instance}", counters.RxQueueDepth, "packets"));
@@ -124,7 +131,7 @@ public sealed class DataplaneCountersDriver : IDisposable
     {
         Check.That(_paused is not null, "No instance was paused and overflowed; add the step that does it.");
         string instance = _paused!;
-        ChainHopCounters held = Counters(instance);
+        ChainHopCounters held = await CountersAsync(instance);
         ChainHopCounters then = _before.GetValueOrDefault(instance) ?? held with { Packets = 0, Bytes = 0, Drops = 0, Discards = 0, Errors = 0, DropReasons = new Dictionary<string, long>() };
         int depth = held.RxQueueDepth;
         int queued = _pausedProbes.Count(t => t.Queued && t.DroppedAt == instance);
@@ -138,10 +145,10 @@ public sealed class DataplaneCountersDriver : IDisposable
         Check.That(discards == _extra && fullDelta == _extra, $"Paused '{instance}' counted {discards} discards ({fullDelta} rx_queue_full); {_extra} probes were sent beyond its queue.");
         Check.That(held.Packets == then.Packets && held.Errors == then.Errors, $"Paused '{instance}' counted {held.Packets - then.Packets} packets and {held.Errors - then.Errors} errors while it received nothing.");
 
-        long nextBefore = Counters(next).Packets;
+        long nextBefore = (await CountersAsync(next)).Packets;
         await SetStateAsync(instance, InstanceState.Running);
-        ChainHopCounters resumed = Counters(instance);
-        long nextGot = Counters(next).Packets - nextBefore;
+        ChainHopCounters resumed = await CountersAsync(instance);
+        long nextGot = (await CountersAsync(next)).Packets - nextBefore;
         _evidence.Record(new Measurement($"if_packets_after_resume:{instance}", resumed.Packets - then.Packets, "packets"));
         Check.That(resumed.RxQueued == 0 && resumed.Packets - then.Packets == depth, $"Run again, '{instance}' counted {resumed.Packets - then.Packets} packets with {resumed.RxQueued} still queued; it held {depth}.");
         Check.That(resumed.Discards - then.Discards == _extra, $"Run again, '{instance}' counts {resumed.Discards - then.Discards} discards; it had {_extra}.");
@@ -150,9 +157,10 @@ public sealed class DataplaneCountersDriver : IDisposable
 
     /// <summary>Checks the counters grew by exactly the figures of a table, summed per group (or per instance).</summary>
     /// <param name="rows">Rows of group (or instance), packets, discards and errors.</param>
-    public void CheckGrowth(IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
+    /// <returns>A task.</returns>
+    public async Task CheckGrowthAsync(IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
     {
-        IReadOnlyList<ChainHopCounters> now = Chaining.ReadCounters();
+        IReadOnlyList<ChainHopCounters> now = await Chaining.ReadCountersAsync();
         foreach (IReadOnlyDictionary<string, string> row in rows)
         {
             bool byGroup = row.TryGetValue("group", out string? name);
@@ -176,11 +184,12 @@ public sealed class DataplaneCountersDriver : IDisposable
     /// by exactly what the traces say: packets by the probes that reached its function, each discard or error reason by
     /// the probes dropped there for it, and nothing else.
     /// </summary>
-    public void CheckCountersMatchTraces()
+    /// <returns>A task.</returns>
+    public async Task CheckCountersMatchTracesAsync()
     {
         Check.That(_sent > 0, "No probes were sent; send probes first.");
         Check.That(_unattributed.Count == 0, $"{_unattributed.Count} probes were dropped without the trace naming an instance: {string.Join("; ", _unattributed.Take(5))}.");
-        foreach (ChainHopCounters now in Chaining.ReadCounters().DistinctBy(c => c.PortPair))
+        foreach (ChainHopCounters now in (await Chaining.ReadCountersAsync()).DistinctBy(c => c.PortPair))
         {
             string instance = now.PortPair;
             ChainHopCounters? then = _before.GetValueOrDefault(instance);
@@ -241,8 +250,8 @@ public sealed class DataplaneCountersDriver : IDisposable
         _dropped[key] = _dropped.GetValueOrDefault(key) + 1;
     }
 
-    private ChainHopCounters Counters(string instance) =>
-        Chaining.ReadCounters().FirstOrDefault(c => c.PortPair == instance)
+    private async Task<ChainHopCounters> CountersAsync(string instance) =>
+        (await Chaining.ReadCountersAsync()).FirstOrDefault(c => c.PortPair == instance)
         ?? throw new InvalidOperationException($"instance '{instance}' has no counters; it must be on an applied chain.");
 
     private static (ProbeDefect Defect, int Ttl) ParseCondition(string text)

@@ -395,7 +395,7 @@ public sealed class HardwareDriver : IDisposable
         List<(NodeCapabilities Node, NodeHardware Hardware)> nodes = [.. ProfileNodes().Where(p => p.Node.Extensions.Contains(extension, StringComparer.Ordinal))];
         if (nodes.Count == 0)
         {
-            throw new Gherkin.Runtime.ScenarioNotApplicableException($"no {_run.Target.Profile} node carries the '{extension}' profile extension");
+            throw new Core.Running.ScenarioNotApplicableException($"no {_run.Target.Profile} node carries the '{extension}' profile extension");
         }
 
         return nodes;

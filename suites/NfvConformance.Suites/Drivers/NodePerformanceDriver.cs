@@ -114,6 +114,6 @@ public sealed class NodePerformanceDriver
             PacketsPerFlow = _packetsPerFlow,
             PoissonArrivals = false,
         })]);
-        return await Chaining.RunNodeTrialAsync(options);
+        return await TargetFacets.Require<IChainTrialSimulation>(_run).RunNodeTrialAsync(options);
     }
 }

@@ -91,7 +91,7 @@ public sealed class ServiceExposureDriver : IDisposable
     {
         if (!Exposure.Info.EgressController)
         {
-            throw new Gherkin.Runtime.ScenarioNotApplicableException($"target '{_run.Target.Name}' offers no egress controller; RA2 ra2.plat.034-040 apply only when one is offered");
+            throw new Core.Running.ScenarioNotApplicableException($"target '{_run.Target.Name}' offers no egress controller; RA2 ra2.plat.034-040 apply only when one is offered");
         }
     }
 
@@ -100,7 +100,7 @@ public sealed class ServiceExposureDriver : IDisposable
     {
         if (Exposure.Info.GatewayClasses.Count == 0)
         {
-            throw new Gherkin.Runtime.ScenarioNotApplicableException($"target '{_run.Target.Name}' serves no GatewayClass; the Gateway API is optional (RA2 ra2.ntw.019 MAY)");
+            throw new Core.Running.ScenarioNotApplicableException($"target '{_run.Target.Name}' serves no GatewayClass; the Gateway API is optional (RA2 ra2.ntw.019 MAY)");
         }
     }
 

@@ -1,6 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Core.Running;
-using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Suites.Drivers;
 
@@ -16,4 +15,12 @@ internal static class TargetFacets
         where T : class =>
         run.Target.GetFeature<T>()
         ?? throw new ScenarioNotApplicableException($"target '{run.Target.Name}' does not offer {typeof(T).Name}");
+
+    /// <summary>Returns a probe's trace, or marks the scenario not applicable when the target refused to send the probe.</summary>
+    /// <param name="trace">The trace.</param>
+    /// <param name="run">The run.</param>
+    /// <returns>The trace.</returns>
+    /// <exception cref="ScenarioNotApplicableException">The target could not send the probe as asked.</exception>
+    public static Abstractions.Chaining.ChainPathTrace Sent(Abstractions.Chaining.ChainPathTrace trace, RunContext run) =>
+        trace.Refusal is null ? trace : throw new ScenarioNotApplicableException($"target '{run.Target.Name}' cannot send this probe: {trace.Refusal}");
 }

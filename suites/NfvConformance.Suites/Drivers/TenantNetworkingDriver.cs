@@ -3,7 +3,6 @@ using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Abstractions.Networking;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
-using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Suites.Drivers;
 

@@ -2,7 +2,6 @@
 using NfvConformance.Abstractions.Placement;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
-using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Suites.Drivers;
 

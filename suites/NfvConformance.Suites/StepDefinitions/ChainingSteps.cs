@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Chaining;
 using NfvConformance.Core.Evidence;
-using NfvConformance.Gherkin.Bindings;
+using Reqnroll;
 using NfvConformance.Suites.Drivers;
 
 namespace NfvConformance.Suites.StepDefinitions;
@@ -165,7 +165,8 @@ public sealed class ChainingSteps
 
     /// <summary>Checks no chained instance dropped a packet.</summary>
     [Then("no chained instance dropped a packet")]
-    public void ThenNoDrops() => _driver.CheckNoInstanceDrops();
+    /// <returns>A task.</returns>
+    public Task ThenNoDrops() => _driver.CheckNoInstanceDropsAsync();
 
     /// <summary>Runs a virtual-time trial with a crash.</summary>
     /// <param name="chain">The chain.</param>

@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Gherkin.Bindings;
+using Reqnroll;
 using NfvConformance.Suites.Drivers;
 
 namespace NfvConformance.Suites.StepDefinitions;
@@ -64,8 +64,9 @@ public sealed class ContainerNetworkingSteps
     /// <param name="reference">The pod.</param>
     /// <param name="status">The kubectl STATUS expected.</param>
     /// <param name="reason">Text a condition or event contains.</param>
+    /// <remarks>Reqnroll's <c>{string}</c> keeps a backslash-escaped quote as written (<c>\"</c>); the reason is matched with the escape removed, as Cucumber's own <c>{string}</c> does.</remarks>
     [Then("pod {string} stays {string} with a reason containing {string}")]
-    public void ThenStuck(string reference, string status, string reason) => _driver.CheckStuck(reference, status, reason);
+    public void ThenStuck(string reference, string status, string reason) => _driver.CheckStuck(reference, status, reason.Replace("\\\"", "\"", StringComparison.Ordinal));
 
     /// <summary>Sends probes from a table and checks each outcome (from, over, protocol, to, port, outcome, source seen, optional reason).</summary>
     /// <param name="table">The probes.</param>

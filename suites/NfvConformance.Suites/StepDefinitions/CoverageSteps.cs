@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Gherkin.Bindings;
+using Reqnroll;
 using NfvConformance.Suites.Drivers;
 
 namespace NfvConformance.Suites.StepDefinitions;
@@ -37,7 +37,7 @@ public sealed class CoverageSteps
 
     /// <summary>Reads every chained instance's interface counters.</summary>
     [Given("the chained instances' interface counters were read")]
-    public void GivenCountersRead() => _driver.SnapshotCounters();
+    public Task GivenCountersRead() => _driver.SnapshotCountersAsync();
 
     /// <summary>Probes flows and tallies the instances each probe crossed.</summary>
     /// <param name="flows">Flows.</param>
@@ -53,7 +53,7 @@ public sealed class CoverageSteps
     /// <summary>Checks the counters against the traces.</summary>
     /// <param name="minBytes">The smallest frame the probes can be.</param>
     [Then("each instance's packet, octet and discard counters grew by exactly the traced probes of at least {int} bytes")]
-    public void ThenCounters(int minBytes) => _driver.CheckCountersMatchTally(minBytes);
+    public Task ThenCounters(int minBytes) => _driver.CheckCountersMatchTallyAsync(minBytes);
 
     /// <summary>Makes a group passive: it gets copies of the traffic and the original goes on.</summary>
     /// <param name="group">The group.</param>
@@ -64,7 +64,7 @@ public sealed class CoverageSteps
     /// <param name="tap">The tap instance.</param>
     /// <param name="onPath">An instance on the path.</param>
     [Then("tap instance {string} observed every probe byte for byte as {string} carried it, without being on its path")]
-    public void ThenTap(string tap, string onPath) => _driver.CheckTapObservedAll(tap, onPath);
+    public Task ThenTap(string tap, string onPath) => _driver.CheckTapObservedAllAsync(tap, onPath);
 
     /// <summary>Opens the figure's number of flows through one instance and checks all were carried and the oldest still are.</summary>
     /// <param name="key">The figure.</param>

@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Chaining;
-using NfvConformance.Gherkin.Bindings;
+using Reqnroll;
 using NfvConformance.Suites.Drivers;
 
 namespace NfvConformance.Suites.StepDefinitions;
@@ -17,7 +17,7 @@ public sealed class DataplaneCountersSteps
 
     /// <summary>Reads every chained instance's discard and error counters, to compare with later.</summary>
     [Given("the chained instances' discard and error counters were read")]
-    public void GivenRead() => _driver.Snapshot();
+    public Task GivenRead() => _driver.SnapshotAsync();
 
     /// <summary>Sends probes of distinct flows with a defect (or a TTL) and tallies where each was dropped from its trace.</summary>
     /// <param name="count">Probes.</param>
@@ -63,10 +63,11 @@ public sealed class DataplaneCountersSteps
     /// <summary>Checks the counters grew by exactly the table's packets, discards and errors (rows per group or per instance).</summary>
     /// <param name="table">Columns group (or instance), packets, discards, errors.</param>
     [Then("the interface counters grew by exactly:")]
-    public void ThenGrowth(DataTable table) =>
-        _driver.CheckGrowth([.. table.Rows.Select(r => (IReadOnlyDictionary<string, string>)table.Header.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => r[x.i], StringComparer.Ordinal))]);
+    /// <returns>A task.</returns>
+    public Task ThenGrowth(DataTable table) =>
+        _driver.CheckGrowthAsync([.. table.Rows.Select(r => (IReadOnlyDictionary<string, string>)table.Header.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => r[x.i], StringComparer.Ordinal))]);
 
     /// <summary>Checks each dropped probe was counted once, at the instance and under the reason its trace names.</summary>
     [Then("every dropped probe was counted once, at the instance and under the reason its trace names")]
-    public void ThenMatchTraces() => _driver.CheckCountersMatchTraces();
+    public Task ThenMatchTraces() => _driver.CheckCountersMatchTracesAsync();
 }

@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Gherkin.Bindings;
+using Reqnroll;
 using NfvConformance.Suites.Drivers;
 
 namespace NfvConformance.Suites.StepDefinitions;

@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Core.Workloads;
-using NfvConformance.Gherkin.Bindings;
+using Reqnroll;
 using NfvConformance.Suites.Drivers;
 
 namespace NfvConformance.Suites.StepDefinitions;

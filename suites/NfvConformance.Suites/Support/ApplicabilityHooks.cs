@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Core.Running;
-using NfvConformance.Gherkin.Bindings;
-using NfvConformance.Gherkin.Runtime;
+using Reqnroll;
 
 namespace NfvConformance.Suites.Support;
 
@@ -14,14 +13,14 @@ namespace NfvConformance.Suites.Support;
 [Binding]
 public sealed class ApplicabilityHooks
 {
-    private const string RequiresPrefix = "@requires:";
-    private const string ProfilePrefix = "@profile:";
+    private const string RequiresPrefix = "requires:";
+    private const string ProfilePrefix = "profile:";
 
     private readonly ScenarioInfo _scenario;
     private readonly RunContext _run;
 
     /// <summary>Creates the hooks for one scenario.</summary>
-    /// <param name="scenario">The scenario.</param>
+    /// <param name="scenario">The scenario (Reqnroll's; its combined tags include the feature's and the rule's).</param>
     /// <param name="run">The run.</param>
     public ApplicabilityHooks(ScenarioInfo scenario, RunContext run)
     {
@@ -34,13 +33,13 @@ public sealed class ApplicabilityHooks
     [BeforeScenario(Order = -1000)]
     public void CheckApplicability()
     {
-        List<string> profiles = [.. _scenario.Tags.Where(t => t.StartsWith(ProfilePrefix, StringComparison.Ordinal)).Select(t => t[ProfilePrefix.Length..])];
+        List<string> profiles = [.. _scenario.CombinedTags.Where(t => t.StartsWith(ProfilePrefix, StringComparison.Ordinal)).Select(t => t[ProfilePrefix.Length..])];
         if (profiles.Count > 0 && !profiles.Contains(_run.Target.Profile, StringComparer.Ordinal))
         {
             throw new ScenarioNotApplicableException($"applies to profile {string.Join(" or ", profiles)}; this run uses profile '{_run.Target.Profile}'");
         }
 
-        List<string> missing = [.. _scenario.Tags
+        List<string> missing = [.. _scenario.CombinedTags
             .Where(t => t.StartsWith(RequiresPrefix, StringComparison.Ordinal))
             .Select(t => t[RequiresPrefix.Length..])
             .Where(c => !_run.Capabilities.Publishes(c))];

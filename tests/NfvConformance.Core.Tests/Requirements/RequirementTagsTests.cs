@@ -1,6 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Core.Requirements;
-using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Core.Tests.Requirements;
 
@@ -22,7 +21,7 @@ public sealed class RequirementTagsTests
     [Test]
     public void RequirementUidsOf_DuplicatesAndOtherTags_KeepsOrderedUniqueUids()
     {
-        IReadOnlyList<string> uids = ScenarioInfo.RequirementUidsOf(["@area:discovery", "@RM:e.cap.002", "@RM:e.cap.001", "@req:RM:e.cap.002", "@requires:sriov"]);
+        IReadOnlyList<string> uids = RequirementTags.UidsOf(["@area:discovery", "@RM:e.cap.002", "@RM:e.cap.001", "@req:RM:e.cap.002", "@requires:sriov"]);
 
         Assert.That(uids, Is.EqualTo(new[] { "RM:e.cap.002", "RM:e.cap.001" }));
     }

@@ -3,7 +3,7 @@ using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Abstractions.Sites;
-using NfvConformance.Emulator.Capabilities.Internal.Yaml;
+using NfvConformance.Descriptors.Yaml;
 using YamlDotNet.RepresentationModel;
 
 namespace NfvConformance.Emulator.Capabilities.Internal.Inventory;

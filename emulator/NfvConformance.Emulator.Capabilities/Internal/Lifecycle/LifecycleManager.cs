@@ -4,6 +4,7 @@ using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Lifecycle;
 using NfvConformance.Abstractions.Negotiation;
 using NfvConformance.Abstractions.Placement;
+using NfvConformance.Descriptors.Vnfd;
 
 namespace NfvConformance.Emulator.Capabilities.Internal.Lifecycle;
 
@@ -42,7 +43,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
 
     public LifecycleResult Onboard(string yaml, string file)
     {
-        (VnfDescriptor? d, IReadOnlyList<ValidationError> errors) = DescriptorReader.Parse(yaml, file);
+        (VnfDescriptor? d, IReadOnlyList<ValidationError> errors) = VnfDescriptorReader.Parse(yaml, file);
         lock (_gate)
         {
             if (d is null)

@@ -65,7 +65,8 @@ internal static class HardwareEvidence
     /// <summary>Short feature names (what <c>@requires:</c> tags use) the hardware offers now.</summary>
     public static HashSet<string> Features(NodeHardware n)
     {
-        HashSet<string> f = new(StringComparer.Ordinal) { "kernel-virtio" };
+        // The emulator models its dataplane, so every node offers seeded virtual-time chain trials (IChainTrialSimulation.Capability).
+        HashSet<string> f = new(StringComparer.Ordinal) { "kernel-virtio", "virtual-time-trials" };
         AddIf(f, "cpu-pinning", n.Cpu.PinningSupported);
         AddIf(f, "numa", n.Cpu.PinningSupported);
         AddIf(f, "smt", n.Cpu.Smt);

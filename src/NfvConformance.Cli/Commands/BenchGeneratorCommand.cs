@@ -1,0 +1,67 @@
+// Licensed under the Apache License, Version 2.0.
+using System.CommandLine;
+using System.Globalization;
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Lab.Linux.Traffic;
+
+namespace NfvConformance.Cli.Commands;
+
+/// <summary><c>nfvc bench generator</c>: the real AF_PACKET generator flat out on a veth pair it creates (root).</summary>
+internal sealed class BenchGeneratorCommand : IBenchSubcommand
+{
+    public Command Create()
+    {
+        Option<int> frameSize = new("--frame-size") { Description = "Frame size in bytes including FCS (64..9216).", DefaultValueFactory = _ => 64 };
+        Option<double> seconds = new("--seconds") { Description = "How long to send, in seconds (0..600].", DefaultValueFactory = _ => 5 };
+        Option<bool> calibrate = new("--calibrate") { Description = "Also measure the latency floor (a 1-second trial at 10 kpps)." };
+        Option<bool> txOnly = new("--tx-only") { Description = "Send only, as testpmd txonly: no receiver on the peer; received = the peer veth's counter." };
+        Option<string?> ndr = new("--ndr") { Description = "Search the NDR/PDR of a device instead: 'router' (a kernel-router namespace built for the purpose) or 'ports' (--port0/--port1 given); the generator's ceiling is calibrated first." };
+        Option<string?> port0 = new("--port0") { Description = "With --ndr ports: the sending port, [namespace/]interface." };
+        Option<string?> port1 = new("--port1") { Description = "With --ndr ports: the receiving port, [namespace/]interface." };
+        Option<string?> dstMac = new("--dst-mac") { Description = "With --ndr ports: the destination MAC of the frames (the device's ingress)." };
+        Option<bool> json = new("--json") { Description = "Print {\"frame_size\", \"seconds\", \"sent\", \"received\", \"pps\", \"method\"} as JSON." };
+        Command command = new("generator", "Measure the real AF_PACKET generator on a veth pair it creates and removes (needs root).")
+        {
+            frameSize, seconds, calibrate, txOnly, ndr, port0, port1, dstMac, json,
+        };
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            try
+            {
+                if (pr.GetValue(ndr) is string dut)
+                {
+                    GeneratorNdrReport n = await GeneratorNdrBench.RunAsync(
+                        new GeneratorNdrOptions
+                        {
+                            Dut = dut,
+                            FrameSize = pr.GetValue(frameSize),
+                            TrialSeconds = pr.GetResult(seconds) is null ? 1 : pr.GetValue(seconds),
+                            Port0 = pr.GetValue(port0) is string a ? GeneratorNdrOptions.ParsePort(a) : null,
+                            Port1 = pr.GetValue(port1) is string b ? GeneratorNdrOptions.ParsePort(b) : null,
+                            DestinationMac = pr.GetValue(dstMac) is string m ? GeneratorNdrOptions.ParseMac(m) : null,
+                        },
+                        ct).ConfigureAwait(false);
+                    Console.Out.WriteLine(pr.GetValue(json) ? n.ToJson() : string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{n.Dut}: NDR {n.Search.NdrPps:F0} pps, PDR {n.Search.PdrPps:F0} pps ({n.Search.Trials.Count} trials); generator ceiling {n.Ceiling.CeilingPps:F0} pps, latency floor p50 {n.Ceiling.Floor.P50Us:F1} us{(n.GeneratorBound ? "; generator-bound: " + n.Search.Note : string.Empty)}"));
+                    return ExitCodes.Success;
+                }
+
+                GeneratorBenchReport r = await GeneratorBench.RunAsync(
+                    new GeneratorBenchOptions { FrameSize = pr.GetValue(frameSize), Seconds = pr.GetValue(seconds), Calibrate = pr.GetValue(calibrate), TxOnly = pr.GetValue(txOnly) },
+                    ct).ConfigureAwait(false);
+                string floor = r.LatencyFloor is { } f ? string.Create(CultureInfo.InvariantCulture, $"; latency floor p50 {f.P50Us:F1} us, min {f.MinUs:F1} us") : string.Empty;
+                Console.Out.WriteLine(pr.GetValue(json) ? r.ToJson() : string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"generator ({r.Method}) {r.FrameSize} B: {r.Pps / 1e6:F3} Mpps, {r.Sent} sent, {r.Received} received, {r.Lost} lost in {r.Seconds:F2} s{floor}"));
+                return ExitCodes.Success;
+            }
+            catch (ConfigurationException ex)
+            {
+                Console.Error.WriteLine($"nfvc bench generator: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
+    }
+}

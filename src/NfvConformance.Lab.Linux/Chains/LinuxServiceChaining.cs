@@ -1,0 +1,100 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Lab.Linux.Run;
+
+namespace NfvConformance.Lab.Linux.Chains;
+
+/// <summary>
+/// The linux target's <see cref="IServiceChainingFeature"/>: a chain spec becomes a namespace lab (<see cref="ChainLab"/>)
+/// on this host; probes are real packets whose path the instances' own nftables records prove; counters are the
+/// instances' nftables counters; link-down is <c>ip link set down</c>. It does not offer
+/// <see cref="IChainTrialSimulation"/> (virtual time exists only in a model). Calls are serialised: the lab is one.
+/// </summary>
+internal sealed class LinuxServiceChaining : IServiceChainingFeature, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _generation;
+
+    public LinuxServiceChaining(LabRun run)
+    {
+        Lab = new ChainLab(run);
+    }
+
+    /// <summary>Gets the lab (tests reach it to cause faults and breaks).</summary>
+    internal ChainLab Lab { get; }
+
+    public IReadOnlyList<ValidationError> Validate(ChainSpec spec) => ChainPlan.Compile(spec).Problems;
+
+    public async ValueTask<ChainApplyResult> ApplyAsync(ChainSpec spec, CancellationToken cancellationToken = default)
+    {
+        ChainPlan plan = ChainPlan.Compile(spec);
+        if (!plan.IsValid)
+        {
+            bool onlyUnsupported = plan.Unsupported.Count > 0 && plan.Problems.Count(p => p.IsCritical) == plan.Unsupported.Count;
+            return new ChainApplyResult(false, Interlocked.Read(ref _generation), plan.Problems)
+            {
+                NotSupported = onlyUnsupported ? string.Join("; ", plan.Unsupported) : null,
+            };
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Lab.ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
+            return new ChainApplyResult(true, Interlocked.Increment(ref _generation), plan.Problems);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask<ChainPathTrace> ProbeAsync(ChainProbe probe, CancellationToken cancellationToken = default) =>
+        (await ProbeManyAsync([probe], cancellationToken).ConfigureAwait(false))[0];
+
+    public async ValueTask<IReadOnlyList<ChainPathTrace>> ProbeManyAsync(IReadOnlyList<ChainProbe> probes, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Lab.ProbeAsync(probes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<ChainHopCounters>> ReadCountersAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Lab.ReadCountersAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask<InstanceStateChange> SetInstanceStateAsync(string portPair, InstanceState state, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Lab.SetStateAsync(portPair, state, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Lab.DisposeAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,94 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Globalization;
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Inventory;
+using NfvConformance.Abstractions.Placement;
+using NfvConformance.Lab.Linux.Host;
+
+namespace NfvConformance.Lab.Linux.Placement;
+
+/// <summary>
+/// Hands out the accelerator devices discovery found on the host's PCI bus, by class and standard interface only
+/// (never by vendor or PCI address); a host without any (no co-processor, no virtio-crypto) refuses every request
+/// with what it looked at. Instruction-set accelerations (AES-NI, AVX-512) are not devices and are not handed out.
+/// </summary>
+internal sealed class HostAccelerators : IAcceleratorService
+{
+    private readonly Lock _gate = new();
+    private readonly HostPublisher _publisher;
+    private readonly List<AcceleratorGrant> _grants = [];
+    private int _sequence;
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="publisher">The host as discovered.</param>
+    public HostAccelerators(HostPublisher publisher)
+    {
+        _publisher = publisher;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<AcceleratorPool> Pools
+    {
+        get
+        {
+            HostNode node = _publisher.Node;
+            lock (_gate)
+            {
+                return [.. node.Hardware.Accelerators.Select(a => new AcceleratorPool(node.Id, a.Name, a.Kind, a.Interface, a.Vendor, a.Instances, _grants.Count(g => g.Device == a.Name)))];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public AcceleratorResult Request(AcceleratorRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!StandardAcceleratorInterfaces.ByClass.TryGetValue(request.Class, out IReadOnlyList<string>? standard))
+        {
+            return Refuse($"'{request.Class}' is not an accelerator class offered through a standard interface; ask for one of {string.Join(", ", StandardAcceleratorInterfaces.ByClass.Keys)}.", "class");
+        }
+
+        if (request.Vendor is not null || request.PciAddress is not null)
+        {
+            return Refuse($"accelerators are requested by class and standard interface, not by vendor or PCI address (RM e.api.001, e.api.008): drop {(request.Vendor is not null ? $"vendor '{request.Vendor}'" : $"PCI address '{request.PciAddress}'")} and ask for '{request.Class}' through one of {string.Join(", ", standard)}.", "request");
+        }
+
+        if (!standard.Contains(request.Interface, StringComparer.Ordinal))
+        {
+            return Refuse($"'{request.Interface}' is not a standard interface for {request.Class} accelerators, so a workload written for it would be tied to one vendor; use one of {string.Join(", ", standard)}.", "interface");
+        }
+
+        HostNode node = _publisher.Node;
+        lock (_gate)
+        {
+            List<AcceleratorInfo> devices = [.. node.Hardware.Accelerators.Where(a => a.Kind == request.Class && a.Interface == request.Interface)];
+            if (devices.Count == 0)
+            {
+                return Refuse($"no {request.Class} accelerator usable through {request.Interface} on {node.Id}: discovery found {(node.Hardware.Accelerators.Count == 0 ? "no accelerator device on the PCI bus (/sys/bus/pci/devices/*/class)" : string.Join(", ", node.Hardware.Accelerators.Select(a => $"{a.Name} ({a.Kind}, {a.Interface ?? "no standard interface"})")))}.", "class");
+            }
+
+            AcceleratorInfo? free = devices.FirstOrDefault(d => _grants.Count(g => g.Device == d.Name) < d.Instances);
+            if (free is null)
+            {
+                return Refuse($"every {request.Class} instance is taken: {string.Join("; ", devices.Select(d => $"{node.Id}/{d.Name} {_grants.Count(g => g.Device == d.Name)} of {d.Instances} in use"))}; release one or add devices.", "capacity");
+            }
+
+            int n = Interlocked.Increment(ref _sequence);
+            string binding = request.Interface == "virtio-crypto" ? "vhost-user-crypto" : "vfio-pci";
+            AcceleratorGrant grant = new($"acc-{n.ToString(CultureInfo.InvariantCulture)}", request.Workload, request.Class, request.Interface, node.Id, free.Name, free.Vendor, free.PciAddress, binding, ["/dev/vfio/vfio"], false, []);
+            _grants.Add(grant);
+            return new AcceleratorResult(grant, []);
+        }
+    }
+
+    /// <inheritdoc />
+    public bool Release(string grantId)
+    {
+        lock (_gate)
+        {
+            return _grants.RemoveAll(g => g.Id == grantId) > 0;
+        }
+    }
+
+    private static AcceleratorResult Refuse(string message, string subject) => new(null, [new ValidationError(true, message, subject)]);
+}

@@ -1,0 +1,472 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Traffic;
+
+namespace NfvConformance.Lab.Linux.Traffic;
+
+/// <summary>
+/// A real traffic generator and receiver on Linux interfaces, in managed code, behind <see cref="ITrafficGenerator"/>.
+/// Each port has an AF_PACKET sender (sendmmsg(2) in batches from pinned frame slots, qdisc bypassed) and a
+/// TPACKET_V3 receive ring behind a classic BPF filter, with the kernel's receive timestamp of every frame.
+/// Every frame carries a 16-byte mark at its end (stream id, sequence number, transmit timestamp,
+/// <see cref="LatencyMark"/>), so loss, reordering and duplicates are counted per stream and every received frame's
+/// latency goes into the trial's <see cref="LatencyHistogram"/>. Nothing is allocated per frame.
+/// </summary>
+/// <remarks>
+/// One thread sends for every port, paced against the monotonic clock; another drains every receive ring. A trial
+/// offered above <see cref="AfPacketGeneratorOptions.CeilingPpsPerPort"/> (the back-to-back ceiling of
+/// <see cref="GeneratorCalibration"/>), or whose achieved rate falls short of the offer, is flagged
+/// <see cref="MeasurementFlags.OfferedLoadNotReached"/>: inconclusive, never a device failure. Frames the receive ring
+/// itself dropped flag the trial <see cref="MeasurementFlags.Disturbed"/>.
+/// </remarks>
+public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
+{
+    /// <summary>The libpcap filter that selects what the receive BPF program accepts (the generator's own frames).</summary>
+    public const string DefaultCaptureFilter = "udp or tcp or vlan or ether proto 0x88b5";
+
+    /// <summary>How the generator sends and receives, for reports.</summary>
+    public const string Method = "af_packet sendmmsg batch, tpacket_v3 rx ring";
+
+    private const int RetireMs = 4;
+    private readonly AfPacketGeneratorOptions _options;
+    private readonly TxPort[] _tx;
+    private readonly RxRing?[] _rx;
+    private readonly Lock _gate = new();
+    private int _trialIndex;
+    private bool _disposed;
+
+    /// <summary>Opens the sockets and rings of every port.</summary>
+    /// <param name="options">The ports and settings.</param>
+    /// <exception cref="ConfigurationException">A port does not exist or the process is not root.</exception>
+    public AfPacketGenerator(AfPacketGeneratorOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.EnsureValid();
+        _options = options;
+        int n = options.Ports.Count;
+        _tx = new TxPort[n];
+        _rx = new RxRing?[n];
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                AfPacketPort p = options.Ports[i];
+                (_tx[i], _rx[i]) = NetNamespace.Run(p.Namespace, () =>
+                    (TxPort.Open(p.Interface, p.Namespace, options.BatchSize, FrameSizeMix.MaxFrameSize),
+                     p.Receive ? RxRing.Open(p.Interface, p.Namespace, 1 << 20, options.RxRingBlocks, RetireMs) : null));
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+
+        Info = new TrafficGeneratorInfo(n, options.LineRateBitsPerSecond, options.CeilingPpsPerPort, VirtualTime: false, TimestampResolutionNs: 1);
+    }
+
+    /// <inheritdoc />
+    public string Name => "af_packet";
+
+    /// <inheritdoc />
+    public TrafficGeneratorInfo Info { get; }
+
+    /// <inheritdoc />
+    public TimeProvider Clock => TimeProvider.System;
+
+    /// <summary>Gets the ports.</summary>
+    public IReadOnlyList<AfPacketPort> Ports => _options.Ports;
+
+    /// <summary>Gets or sets the capture of the following trials to pcap files; null for none.</summary>
+    public TrialCapture? Capture { get; set; }
+
+    /// <summary>Gets the frame-level account of the last trial, or null before the first.</summary>
+    public AfPacketTrialDetail? LastTrial { get; private set; }
+
+    /// <inheritdoc />
+    public async ValueTask<TrialResult> RunTrialAsync(TrialRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Validate(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _trialIndex++;
+        }
+
+        TrialPlan plan = TrialPlan.Create(request, _options, Info);
+        byte flowSequence = (byte)_trialIndex;
+        RxRing[] rings = [.. _rx.OfType<RxRing>()];
+        foreach (RxRing ring in rings)
+        {
+            Sink discard = Sink.Discarding();
+            ring.Drain(ref discard);
+            ring.ReadAndResetStatistics();
+        }
+
+        TrialCaptureSession? capture = Capture is { } c ? TrialCaptureSession.Start(c, _options.Ports, _trialIndex) : null;
+        Receiver receiver = new(rings, plan.Streams.Length, flowSequence);
+        Thread rxThread = new(receiver.Run) { IsBackground = true, Name = "nfvc-gen-rx", Priority = ThreadPriority.AboveNormal };
+        rxThread.Start();
+        Sender sender = new(_tx, plan, flowSequence);
+        try
+        {
+            TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            Thread txThread = new(() =>
+            {
+                try
+                {
+                    sender.Run(cancellationToken);
+                    done.SetResult();
+                }
+                catch (Exception e)
+                {
+                    done.SetException(e);
+                }
+            })
+            { IsBackground = true, Name = "nfvc-gen-tx", Priority = ThreadPriority.AboveNormal };
+            txThread.Start();
+            await done.Task.ConfigureAwait(false);
+            await Task.Delay(_options.ResidualWait, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            receiver.Stop();
+            rxThread.Join();
+        }
+
+        (string? file, long captured) = capture is null ? (null, 0) : capture.Stop();
+        long ringDrops = 0;
+        foreach (RxRing ring in rings)
+        {
+            ringDrops += ring.ReadAndResetStatistics().Drops;
+        }
+
+        return Result(request, plan, sender, receiver, ringDrops, file, captured);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (TxPort? t in _tx)
+        {
+            t?.Dispose();
+        }
+
+        foreach (RxRing? r in _rx)
+        {
+            r?.Dispose();
+        }
+    }
+
+    private void Validate(TrialRequest request)
+    {
+        List<ValidationError> errors = [.. TrialRequestValidator.Validate(request, Info)];
+        foreach (TrafficStream s in request.Profile.Streams)
+        {
+            errors.AddRange(StreamTemplates.Validate(s));
+        }
+
+        if (request.Profile.Streams.Count > ushort.MaxValue)
+        {
+            errors.Add(new(true, $"{request.Profile.Streams.Count} streams; at most {ushort.MaxValue}.", "profile"));
+        }
+
+        if (Capture is { } c && (c.Port < 0 || c.Port >= _options.Ports.Count))
+        {
+            errors.Add(new(true, $"capture port {c.Port} is not one of the generator's {_options.Ports.Count} ports.", "capture"));
+        }
+
+        if (errors.Count > 0)
+        {
+            ThrowHelper.ThrowConfiguration("invalid trial for the AF_PACKET generator: " + string.Join("; ", errors));
+        }
+    }
+
+    private TrialResult Result(TrialRequest request, TrialPlan plan, Sender sender, Receiver receiver, long ringDrops, string? captureFile, long captured)
+    {
+        List<StreamCounters> counters = [];
+        List<AfPacketStreamDetail> details = [];
+        LatencyHistogram latency = new();
+        DelayVariationRecorder variation = new();
+        long tx = 0;
+        long rx = 0;
+        for (int s = 0; s < plan.Streams.Length; s++)
+        {
+            TrafficStream stream = plan.Streams[s].Stream;
+            SequenceTracker t = receiver.Trackers[s];
+            long sent = sender.SentPerStream[s];
+            long unique = t.Received - t.Duplicates - t.TooOld;
+            counters.Add(new StreamCounters(stream.Name, sent, t.Received, t.OutOfOrder, t.Duplicates, receiver.Recorders[s].Delays.Count));
+            details.Add(new AfPacketStreamDetail(stream.Name, stream.TxPort, stream.RxPort, sent, t.Received, unique, t.Lost(sent), t.OutOfOrder, t.Duplicates, t.TooOld));
+            latency.Merge(receiver.Recorders[s].Delays);
+            variation.Merge(receiver.Recorders[s]);
+            tx += sent;
+            rx += t.Received;
+        }
+
+        double seconds = request.FramesPerPort is null ? request.Duration.TotalSeconds : Math.Max(1e-9, sender.SecondsSending);
+        MeasurementFlags flags = MeasurementFlags.None;
+        List<string> notes = [];
+        int ports = plan.Ports.Length;
+        double offered = plan.Ports.Length == 0 ? 0 : plan.Ports.Average(p => p.BulkPps);
+        double achieved = plan.Ports.Length == 0 ? 0 : plan.Ports.Select((p, i) => p.PlannedFrames == 0 ? p.BulkPps : p.BulkPps * sender.SentPerPort[i] / p.PlannedFrames).Average();
+        if (offered > _options.CeilingPpsPerPort * (1 + 1e-9))
+        {
+            flags |= MeasurementFlags.OfferedLoadNotReached;
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"offered {offered:F0} pps per port is above the generator's calibrated ceiling of {_options.CeilingPpsPerPort:F0} pps (back-to-back): generator-bound"));
+        }
+
+        if (achieved < offered * (1 - _options.LoadTolerance))
+        {
+            flags |= MeasurementFlags.OfferedLoadNotReached;
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"the generator sent {achieved:F0} of the {offered:F0} pps per port offered: generator-bound"));
+        }
+
+        if (ringDrops > 0)
+        {
+            flags |= MeasurementFlags.Disturbed;
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"the receive ring dropped {ringDrops} frames (receiver overrun, not the device)"));
+        }
+
+        if (latency.Count == 0)
+        {
+            flags |= MeasurementFlags.LatencyUnavailable;
+        }
+
+        LastTrial = new AfPacketTrialDetail(
+            _trialIndex, details, receiver.Foreign, receiver.Stale, ringDrops, sender.SecondsSending, sender.AllocatedBytes, receiver.AllocatedBytes, captureFile, captured)
+        {
+            TxCpuSeconds = sender.CpuNs / 1e9,
+        };
+        return new TrialResult
+        {
+            OfferedPpsPerPort = offered,
+            AchievedPpsPerPort = achieved,
+            Duration = TimeSpan.FromSeconds(seconds),
+            TxPackets = tx,
+            RxPackets = rx,
+            Streams = counters,
+            Latency = latency,
+            DelayVariation = variation.ToSummaryMicroseconds(),
+            Flags = flags,
+            Note = notes.Count == 0 ? null : string.Join("; ", notes),
+        };
+    }
+
+    /// <summary>Receives on every ring until stopped; one instance per trial.</summary>
+    private sealed class Receiver(RxRing[] rings, int streams, byte flowSequence)
+    {
+        private volatile bool _stop;
+
+        public SequenceTracker[] Trackers { get; } = [.. Enumerable.Range(0, streams).Select(_ => new SequenceTracker())];
+
+        public DelayVariationRecorder[] Recorders { get; } = [.. Enumerable.Range(0, streams).Select(_ => new DelayVariationRecorder())];
+
+        public long Foreign { get; private set; }
+
+        public long Stale { get; private set; }
+
+        public long AllocatedBytes { get; private set; }
+
+        public void Stop() => _stop = true;
+
+        public void Run()
+        {
+            long[] counts = new long[2];
+            Sink sink = new(Trackers, Recorders, counts, flowSequence);
+            byte[] pollFds = new byte[rings.Length * 8];
+            for (int i = 0; i < rings.Length; i++)
+            {
+                BitConverter.TryWriteBytes(pollFds.AsSpan(i * 8), rings[i].Fd);
+                BitConverter.TryWriteBytes(pollFds.AsSpan((i * 8) + 4), (short)(Libc.PollIn | Libc.PollErr));
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            while (!_stop && rings.Length == 0)
+            {
+                Thread.Sleep(RetireMs);
+            }
+
+            while (!_stop)
+            {
+                int n = 0;
+                foreach (RxRing ring in rings)
+                {
+                    n += ring.Drain(ref sink);
+                }
+
+                if (n == 0)
+                {
+                    Libc.poll(pollFds, (nuint)rings.Length, 2);
+                }
+            }
+
+            // Blocks the kernel retired while we were stopping.
+            Thread.Sleep(RetireMs * 3);
+            foreach (RxRing ring in rings)
+            {
+                ring.Drain(ref sink);
+            }
+
+            AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            Foreign = counts[0];
+            Stale = counts[1];
+        }
+    }
+
+    /// <summary>Reads each frame's mark and counts it; a struct so the ring's loop inlines it.</summary>
+    private readonly struct Sink(SequenceTracker[]? trackers, DelayVariationRecorder[]? recorders, long[]? counts, byte flowSequence) : IFrameSink
+    {
+        public static Sink Discarding() => new(null, null, null, 0);
+
+        public void OnFrame(IntPtr frame, int length, long rxRealtimeNs)
+        {
+            if (trackers is null)
+            {
+                return;
+            }
+
+            if (length < LatencyMark.Size)
+            {
+                counts![0]++;
+                return;
+            }
+
+            IntPtr mark = frame + (length - LatencyMark.Size);
+            if (Marshal.ReadByte(mark) != LatencyMark.Magic)
+            {
+                counts![0]++;
+                return;
+            }
+
+            if (Marshal.ReadByte(mark, 1) != flowSequence)
+            {
+                counts![1]++;
+                return;
+            }
+
+            int stream = (ushort)Marshal.ReadInt16(mark, 2);
+            if (stream >= trackers.Length)
+            {
+                counts![0]++;
+                return;
+            }
+
+            long sequence = (uint)Marshal.ReadInt32(mark, 4);
+            long txNs = Marshal.ReadInt64(mark, 8);
+            trackers[stream].Record(sequence);
+            recorders![stream].Record(sequence, Math.Max(0, rxRealtimeNs - txNs));
+        }
+    }
+
+    /// <summary>Sends every port's frames, paced; one instance per trial.</summary>
+    private sealed class Sender(TxPort[] ports, TrialPlan plan, byte flowSequence)
+    {
+        public long[] SentPerStream { get; } = new long[plan.Streams.Length];
+
+        public long[] SentPerPort { get; } = new long[plan.Ports.Length];
+
+        public double SecondsSending { get; private set; }
+
+        public long AllocatedBytes { get; private set; }
+
+        public long CpuNs { get; private set; }
+
+        public void Run(CancellationToken cancellationToken)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            long cpuBefore = Libc.ThreadCpuNs();
+            double ticksToNs = 1e9 / Stopwatch.Frequency;
+            long realtimeAtStart = Libc.RealtimeNs();
+            long start = Stopwatch.GetTimestamp();
+            long stopNs = plan.StopAfterNs;
+            int[] cursor = new int[plan.Ports.Length];
+            long lastSend = start;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long now = Stopwatch.GetTimestamp();
+                long elapsedNs = (long)((now - start) * ticksToNs);
+                if (elapsedNs >= stopNs)
+                {
+                    break;
+                }
+
+                bool pending = false;
+                bool sent = false;
+                double waitNs = double.MaxValue;
+                for (int p = 0; p < plan.Ports.Length; p++)
+                {
+                    PortPlan port = plan.Ports[p];
+                    long remaining = port.PlannedFrames - SentPerPort[p];
+                    if (remaining <= 0)
+                    {
+                        continue;
+                    }
+
+                    pending = true;
+                    long due = Math.Min(remaining, (long)(port.TotalPps * elapsedNs / 1e9) + 1 - SentPerPort[p]);
+                    if (due <= 0)
+                    {
+                        waitNs = Math.Min(waitNs, ((SentPerPort[p] / port.TotalPps) * 1e9) - elapsedNs);
+                        continue;
+                    }
+
+                    TxPort tx = ports[port.Port];
+                    int n = (int)Math.Min(due, tx.Batch);
+                    long stampNs = realtimeAtStart + (long)((Stopwatch.GetTimestamp() - start) * ticksToNs);
+                    for (int i = 0; i < n; i++)
+                    {
+                        int s = port.Schedule[cursor[p]];
+                        cursor[p] = cursor[p] + 1 == port.Schedule.Length ? 0 : cursor[p] + 1;
+                        long seq = SentPerStream[s]++;
+                        LatencyMark mark = new(flowSequence, (ushort)s, (uint)seq, (ulong)stampNs);
+                        tx.SetLength(i, plan.Streams[s].WriteMarked(tx.Slot(i), seq, mark));
+                    }
+
+                    tx.Send(n, cancellationToken);
+                    SentPerPort[p] += n;
+                    sent = true;
+                    lastSend = Stopwatch.GetTimestamp();
+                }
+
+                if (!pending)
+                {
+                    break;
+                }
+
+                if (!sent)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (waitNs > 2_000_000)
+                    {
+                        Thread.Sleep(1);
+                    }
+                    else if (waitNs > 50_000)
+                    {
+                        Thread.Yield();
+                    }
+                    else
+                    {
+                        Thread.SpinWait(20);
+                    }
+                }
+            }
+
+            SecondsSending = (lastSend - start) / (double)Stopwatch.Frequency;
+            CpuNs = Libc.ThreadCpuNs() - cpuBefore;
+            AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Globalization;
+using NfvConformance.Abstractions.Errors;
+
+namespace NfvConformance.Lab.Linux.Traffic;
+
+/// <summary>One port of the generator: an interface, in a named network namespace or in the current one.</summary>
+/// <param name="Interface">The interface (a veth end the lab created).</param>
+/// <param name="Namespace">The network namespace (<c>ip netns</c> name), or null for the current one.</param>
+/// <param name="Receive">False to open no receive ring on the port (a send-only port: frames to it are not counted by the generator).</param>
+public sealed record AfPacketPort(string Interface, string? Namespace = null, bool Receive = true)
+{
+    /// <inheritdoc />
+    public override string ToString() => Namespace is null ? Interface : Namespace + "/" + Interface;
+}
+
+/// <summary>Where and what to capture during trials: a pcap file per trial, written by libpcap through SharpPcap.</summary>
+/// <param name="Directory">The folder the files go to (<c>trial-NNN-port-P.pcap</c>).</param>
+/// <param name="Port">The generator port to capture on (usually the receive port).</param>
+/// <param name="Filter">A libpcap filter expression; null for <see cref="AfPacketGenerator.DefaultCaptureFilter"/>.</param>
+/// <param name="MaxPackets">The most frames written per trial (the rest are counted, not written).</param>
+public sealed record TrialCapture(string Directory, int Port, string? Filter = null, long MaxPackets = 1_000_000);
+
+/// <summary>Settings of the AF_PACKET generator.</summary>
+public sealed record AfPacketGeneratorOptions
+{
+    /// <summary>Gets the ports, in generator port order (streams name them by index).</summary>
+    public required IReadOnlyList<AfPacketPort> Ports { get; init; }
+
+    /// <summary>Gets the nominal line rate of each port (a veth reports 10 Gb/s); rates in percent of line are of this.</summary>
+    public double LineRateBitsPerSecond { get; init; } = 10e9;
+
+    /// <summary>
+    /// Gets the generator's ceiling per port in packets per second, measured back-to-back by
+    /// <see cref="GeneratorCalibration"/>; a trial offered above it is flagged offered-load-not-reached
+    /// (inconclusive, never a fail). Infinity until calibrated.
+    /// </summary>
+    public double CeilingPpsPerPort { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Gets how far below the offered rate the achieved rate may fall before a trial is flagged (ratio).</summary>
+    public double LoadTolerance { get; init; } = 0.02;
+
+    /// <summary>Gets how long the receiver keeps listening after the last frame was sent.</summary>
+    public TimeSpan ResidualWait { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Gets the most frames per sendmmsg call.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Gets the receive ring's blocks per port (1 MiB each).</summary>
+    public int RxRingBlocks { get; init; } = 32;
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ConfigurationException">Every problem, listed.</exception>
+    public void EnsureValid()
+    {
+        List<string> e = [];
+        if (Ports is null || Ports.Count == 0)
+        {
+            e.Add("at least one port is needed");
+        }
+        else
+        {
+            foreach (AfPacketPort p in Ports)
+            {
+                if (string.IsNullOrWhiteSpace(p.Interface) || p.Interface.Length > 15 || p.Interface.Contains('/', StringComparison.Ordinal))
+                {
+                    e.Add($"port interface '{p.Interface}' is not an interface name (1..15 characters, no '/')");
+                }
+            }
+        }
+
+        if (!(LineRateBitsPerSecond > 0) || !double.IsFinite(LineRateBitsPerSecond))
+        {
+            e.Add(string.Create(CultureInfo.InvariantCulture, $"line rate {LineRateBitsPerSecond} b/s must be > 0"));
+        }
+
+        if (!(CeilingPpsPerPort > 0))
+        {
+            e.Add(string.Create(CultureInfo.InvariantCulture, $"ceiling {CeilingPpsPerPort} pps must be > 0"));
+        }
+
+        if (LoadTolerance is < 0 or >= 1)
+        {
+            e.Add(string.Create(CultureInfo.InvariantCulture, $"load tolerance {LoadTolerance} must be within [0, 1)"));
+        }
+
+        if (ResidualWait < TimeSpan.Zero || ResidualWait > TimeSpan.FromMinutes(1))
+        {
+            e.Add($"residual wait {ResidualWait} must be within 0..1 min");
+        }
+
+        if (BatchSize is < 1 or > 1024)
+        {
+            e.Add($"batch size {BatchSize} must be within 1..1024");
+        }
+
+        if (RxRingBlocks is < 2 or > 1024)
+        {
+            e.Add($"receive ring blocks {RxRingBlocks} must be within 2..1024");
+        }
+
+        if (e.Count > 0)
+        {
+            throw new ConfigurationException("invalid AF_PACKET generator settings: " + string.Join("; ", e) + ".");
+        }
+    }
+}

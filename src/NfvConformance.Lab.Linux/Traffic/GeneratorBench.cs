@@ -1,0 +1,167 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Globalization;
+using System.Text.Json;
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Traffic;
+using NfvConformance.Lab.Linux.Run;
+
+namespace NfvConformance.Lab.Linux.Traffic;
+
+/// <summary>Settings of <c>nfvc bench generator</c>.</summary>
+public sealed record GeneratorBenchOptions
+{
+    /// <summary>Gets the frame size with FCS (64..9216).</summary>
+    public int FrameSize { get; init; } = 64;
+
+    /// <summary>Gets how long to send flat out.</summary>
+    public double Seconds { get; init; } = 5;
+
+    /// <summary>Gets whether to also measure the latency floor (a 1-second low-rate trial).</summary>
+    public bool Calibrate { get; init; }
+
+    /// <summary>
+    /// Gets whether to send only, as testpmd's txonly does: no receive ring on the peer (its frames are dropped at
+    /// ingress), received = the peer veth's rx_packets counter.
+    /// </summary>
+    public bool TxOnly { get; init; }
+
+    /// <summary>Checks the settings before anything is created.</summary>
+    /// <exception cref="ConfigurationException">Every problem.</exception>
+    public void EnsureValid()
+    {
+        List<string> e = [];
+        if (FrameSize is < FrameSizeMix.MinFrameSize or > FrameSizeMix.MaxFrameSize)
+        {
+            e.Add($"--frame-size {FrameSize} must be within {FrameSizeMix.MinFrameSize}..{FrameSizeMix.MaxFrameSize}");
+        }
+
+        if (!(Seconds > 0 && Seconds <= 600))
+        {
+            e.Add(string.Create(CultureInfo.InvariantCulture, $"--seconds {Seconds} must be within (0, 600]"));
+        }
+
+        if (e.Count > 0)
+        {
+            throw new ConfigurationException("nfvc bench generator: " + string.Join("; ", e) + ".");
+        }
+    }
+}
+
+/// <summary>What <c>nfvc bench generator</c> measured.</summary>
+/// <param name="FrameSize">Frame size with FCS.</param>
+/// <param name="Seconds">Seconds of sending.</param>
+/// <param name="Sent">Frames sent.</param>
+/// <param name="Received">Frames received back by the generator's own receiver.</param>
+/// <param name="Pps">Frames sent per second.</param>
+/// <param name="Method">How the frames were sent and received.</param>
+/// <param name="Lost">Frames sent and never received.</param>
+/// <param name="LatencyFloor">The latency floor at a low rate, when asked for.</param>
+/// <param name="TxCpuNsPerPacket">CPU time of the sending thread per frame sent (meaningful on a loaded host too).</param>
+public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Sent, long Received, double Pps, string Method, long Lost, LatencySummary? LatencyFloor, double TxCpuNsPerPacket)
+{
+    /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost and, if measured, the latency floor).</summary>
+    /// <returns>The JSON.</returns>
+    public string ToJson()
+    {
+        Dictionary<string, object> o = new()
+        {
+            ["frame_size"] = FrameSize,
+            ["seconds"] = Math.Round(Seconds, 3),
+            ["sent"] = Sent,
+            ["received"] = Received,
+            ["pps"] = Math.Round(Pps),
+            ["method"] = Method,
+            ["lost"] = Lost,
+            ["tx_cpu_ns_per_packet"] = Math.Round(TxCpuNsPerPacket, 1),
+        };
+        if (LatencyFloor is { } f)
+        {
+            o["latency_floor_us"] = new Dictionary<string, double> { ["min"] = f.MinUs, ["p50"] = f.P50Us, ["p99"] = f.P99Us, ["max"] = f.MaxUs };
+        }
+
+        return JsonSerializer.Serialize(o);
+    }
+}
+
+/// <summary>
+/// <c>nfvc bench generator</c>: the generator flat out on a veth pair it creates for the purpose (in a namespace named
+/// with the run id, removed afterwards), its own receiver counting what arrives.
+/// </summary>
+public static class GeneratorBench
+{
+    /// <summary>Runs the benchmark.</summary>
+    /// <param name="options">Settings.</param>
+    /// <param name="cancellationToken">Stops it (the lab is still torn down).</param>
+    /// <returns>The figures.</returns>
+    /// <exception cref="ConfigurationException">Bad settings or not root; nothing was created.</exception>
+    public static async Task<GeneratorBenchReport> RunAsync(GeneratorBenchOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.EnsureValid();
+        if (!Environment.IsPrivilegedProcess)
+        {
+            throw new ConfigurationException("nfvc bench generator creates a network namespace and a veth pair and opens AF_PACKET sockets, which needs root; run it as root.");
+        }
+
+        await using LabRun run = LabRun.Start();
+        VethPair pair = await VethPair.CreateAsync(run, cancellationToken).ConfigureAwait(false);
+        AfPacketPort[] ports = options.TxOnly ? [pair.A with { Receive = false }, pair.B with { Receive = false }] : [pair.A, pair.B];
+        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports });
+        TrafficProfile profile = new([new TrafficStream { Name = "bench", TxPort = 0, RxPort = 1, FrameSizes = FrameSizeMix.Single(options.FrameSize) }]);
+        await generator.RunTrialAsync(
+            new TrialRequest { Profile = profile, RatePerPort = TrafficRate.PercentOfLine(100), Duration = TimeSpan.FromSeconds(Math.Min(1, options.Seconds)), LatencyPps = 0, Phase = "warm-up" },
+            cancellationToken).ConfigureAwait(false);
+        long peerBefore = await pair.RxPacketsAsync(cancellationToken).ConfigureAwait(false);
+        TrialResult r = await generator.RunTrialAsync(
+            new TrialRequest { Profile = profile, RatePerPort = TrafficRate.PercentOfLine(100), Duration = TimeSpan.FromSeconds(options.Seconds), LatencyPps = 0, Phase = "bench" },
+            cancellationToken).ConfigureAwait(false);
+        AfPacketTrialDetail d = generator.LastTrial!;
+        long received = options.TxOnly ? await pair.RxPacketsAsync(cancellationToken).ConfigureAwait(false) - peerBefore : d.Unique;
+        LatencySummary? floor = null;
+        if (options.Calibrate && !options.TxOnly)
+        {
+            GeneratorCeiling c = await GeneratorCalibration.RunAsync(generator, options.FrameSize, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            floor = c.Floor;
+        }
+
+        string method = options.TxOnly ? AfPacketGenerator.Method.Split(',')[0] + ", tx only (received: the peer veth's rx_packets)" : AfPacketGenerator.Method;
+        return new GeneratorBenchReport(options.FrameSize, d.SecondsSending, r.TxPackets, received, r.TxPackets / Math.Max(1e-9, d.SecondsSending), method, r.TxPackets - received, floor, d.TxCpuSeconds * 1e9 / Math.Max(1, r.TxPackets));
+    }
+}
+
+/// <summary>A veth pair inside a namespace of its own, both ends up, IPv6 off (no neighbour chatter): a back-to-back cable.</summary>
+/// <param name="Namespace">The namespace.</param>
+/// <param name="A">One end.</param>
+/// <param name="B">The other end.</param>
+internal sealed record VethPair(string Namespace, AfPacketPort A, AfPacketPort B)
+{
+    /// <summary>Creates the namespace and the pair with the run's names.</summary>
+    /// <param name="run">The lab run (its teardown removes both).</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <param name="role">The namespace's role.</param>
+    /// <returns>The pair.</returns>
+    public static async Task<VethPair> CreateAsync(LabRun run, CancellationToken cancellationToken, string role = "gen")
+    {
+        string ns = run.Name(role);
+        string a = run.InterfaceName(role[..Math.Min(role.Length, 3)] + "a");
+        string b = run.InterfaceName(role[..Math.Min(role.Length, 3)] + "b");
+        (await Shell.RunAsync("ip", ["netns", "add", ns], cancellationToken).ConfigureAwait(false)).OrThrow();
+        (await Shell.RunAsync("ip", ["link", "add", a, "netns", ns, "type", "veth", "peer", "name", b, "netns", ns], cancellationToken).ConfigureAwait(false)).OrThrow();
+        (await Shell.RunAsync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"], cancellationToken).ConfigureAwait(false)).OrThrow();
+        foreach (string dev in (string[])[a, b, "lo"])
+        {
+            (await Shell.RunAsync("ip", ["-n", ns, "link", "set", dev, "up"], cancellationToken).ConfigureAwait(false)).OrThrow();
+        }
+
+        return new VethPair(ns, new AfPacketPort(a, ns), new AfPacketPort(b, ns));
+    }
+
+    /// <summary>Reads the kernel's count of frames B received.</summary>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>rx_packets of B.</returns>
+    public async Task<long> RxPacketsAsync(CancellationToken cancellationToken)
+    {
+        string text = (await Shell.RunAsync("ip", ["netns", "exec", Namespace, "cat", $"/sys/class/net/{B.Interface}/statistics/rx_packets"], cancellationToken).ConfigureAwait(false)).OrThrow();
+        return long.Parse(text.Trim(), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,108 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Runtime.InteropServices;
+
+namespace NfvConformance.Lab.Linux.Traffic;
+
+/// <summary>
+/// The few libc calls the AF_PACKET generator needs, as plain DllImports over blittable arguments (ints, IntPtrs,
+/// byte arrays), so no unsafe code is needed: buffers handed to the kernel are pinned managed arrays (the pinned
+/// object heap) or an mmap'ed ring read through <see cref="Marshal"/>.
+/// </summary>
+internal static class Libc
+{
+    public const int AfPacket = 17;
+    public const int SockRaw = 3;
+    public const int SolSocket = 1;
+    public const int SoAttachFilter = 26;
+    public const int SoRcvbuf = 8;
+    public const int SoSndbuf = 7;
+    public const int SolPacket = 263;
+    public const int PacketRxRing = 5;
+    public const int PacketStatistics = 6;
+    public const int PacketVersion = 10;
+    public const int PacketQdiscBypass = 20;
+    public const int PacketIgnoreOutgoing = 23;
+    public const int TpacketV3 = 2;
+    public const ushort EthPAll = 0x0003;
+    public const int ProtRead = 1;
+    public const int ProtWrite = 2;
+    public const int MapShared = 1;
+    public const short PollIn = 0x001;
+    public const short PollErr = 0x008;
+    public const int ClockRealtime = 0;
+    public const int ClockThreadCputime = 3;
+    public const int CloneNewNet = 0x40000000;
+    public const int Eagain = 11;
+    public const int Eintr = 4;
+    public const int Enobufs = 105;
+
+    private const string Lib = "libc";
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int socket(int domain, int type, int protocol);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int close(int fd);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int bind(int fd, byte[] address, int length);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int setsockopt(int fd, int level, int name, ref int value, int length);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int setsockopt(int fd, int level, int name, byte[] value, int length);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int getsockopt(int fd, int level, int name, byte[] value, ref int length);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int sendmmsg(int fd, IntPtr messages, uint count, int flags);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern IntPtr mmap(IntPtr address, nuint length, int protection, int flags, int fd, nint offset);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int munmap(IntPtr address, nuint length);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int poll(byte[] fds, nuint count, int timeoutMs);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern uint if_nametoindex(string name);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int setns(int fd, int type);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int clock_gettime(int clock, byte[] timespec);
+
+    /// <summary>Gets the text of the last error (errno) of a call above.</summary>
+    /// <returns>"errno N (text)".</returns>
+    public static string LastError()
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return $"errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)})";
+    }
+
+    /// <summary>Reads the calling thread's CPU time (user and system) in nanoseconds.</summary>
+    /// <returns>Nanoseconds, or 0 when the clock cannot be read.</returns>
+    public static long ThreadCpuNs()
+    {
+        byte[] ts = new byte[16];
+        return clock_gettime(ClockThreadCputime, ts) != 0 ? 0 : (BitConverter.ToInt64(ts, 0) * 1_000_000_000L) + BitConverter.ToInt64(ts, 8);
+    }
+
+    /// <summary>Reads CLOCK_REALTIME in nanoseconds (the clock the kernel stamps received frames with).</summary>
+    /// <returns>Nanoseconds since the epoch.</returns>
+    public static long RealtimeNs()
+    {
+        byte[] ts = new byte[16];
+        if (clock_gettime(ClockRealtime, ts) != 0)
+        {
+            throw new InvalidOperationException("clock_gettime(CLOCK_REALTIME) failed: " + LastError());
+        }
+
+        return (BitConverter.ToInt64(ts, 0) * 1_000_000_000L) + BitConverter.ToInt64(ts, 8);
+    }
+}

@@ -1,0 +1,227 @@
+// Licensed under the Apache License, Version 2.0.
+using System.Diagnostics;
+using System.Globalization;
+using NfvConformance.Descriptors.Vnfd;
+using NfvConformance.Lab.Workloads.Host;
+using NfvConformance.Lab.Workloads.Run;
+
+namespace NfvConformance.Lab.Workloads.Vm;
+
+/// <summary>
+/// QEMU virtual machines (TCG: KVM cannot run a stock guest kernel on this kind of host). Each VM runs inside a network
+/// namespace of its own (<c>nfvc&lt;id&gt;-vm-NAME</c>) with one tap per connection point; the chain lab moves one
+/// interface per connection point into that namespace, and <see cref="ActivateAsync"/> bridges each to its tap. The
+/// guest names its NICs after the connection points and runs the unit's commands at boot.
+/// </summary>
+public sealed class VmRuntime : IWorkloadRuntime
+{
+    private readonly WorkloadRun _run;
+    private readonly Dictionary<string, Process> _processes = new(StringComparer.Ordinal);
+    private GuestKernel? _kernel;
+
+    /// <summary>Initializes a new instance of the <see cref="VmRuntime"/> class.</summary>
+    /// <param name="run">The run the VMs belong to.</param>
+    public VmRuntime(WorkloadRun run)
+    {
+        _run = run;
+    }
+
+    /// <inheritdoc />
+    public RealisationKind Kind => RealisationKind.VirtualMachine;
+
+    /// <summary>Gets how long the last VM took from QEMU's start to the guest's ready marker.</summary>
+    public TimeSpan LastBootTime { get; private set; }
+
+    /// <summary>Tells why VMs cannot run on this host, or null when they can.</summary>
+    /// <returns>The reason, or null.</returns>
+    public static string? Unavailable() =>
+        Environment.UserName != "root" ? "VMs on taps need root; run as root."
+        : Proc.Which("qemu-system-x86_64") is null ? "qemu-system-x86_64 is not installed; apt-get install qemu-system-x86 (the .ci/run script installs it)."
+        : Proc.Which("busybox") is null ? "busybox is not installed; apt-get install busybox-static."
+        : Proc.Which("modinfo") is null ? "modinfo is not installed; apt-get install kmod." : null;
+
+    /// <inheritdoc />
+    public async Task<WorkloadInstance> StartAsync(WorkloadSpec spec, CancellationToken ct = default)
+    {
+        if (Unavailable() is { } why)
+        {
+            throw new WorkloadException(why);
+        }
+
+        VnfRealisation r = spec.Realisation;
+        _kernel ??= await GuestImage.KernelAsync(ct).ConfigureAwait(false);
+        string kernel = r.Kernel ?? _kernel.Kernel;
+        string initrd = r.Initrd ?? GuestImage.Initramfs(_kernel, spec.Interfaces, r.Commands, r.GuestModules);
+        string ns = _run.Name("vm-" + spec.Name);
+        await Netns.CreateAsync(ns).ConfigureAwait(false);
+        string console = _run.StatePath($"vm/{spec.Name}.console");
+        string pidfile = _run.StatePath($"vm/{spec.Name}.pid");
+        File.Delete(console);
+        List<string> args =
+        [
+            "netns", "exec", ns, "qemu-system-x86_64",
+            "-name", _run.Name(spec.Name),
+            "-machine", "q35,accel=tcg", "-cpu", "max", "-smp", "1", "-m", "256",
+            "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+            "-serial", "file:" + console, "-pidfile", pidfile,
+            "-kernel", kernel, "-initrd", initrd,
+            "-append", "console=ttyS0 quiet panic=-1",
+        ];
+        for (int i = 0; i < spec.Interfaces.Count; i++)
+        {
+            string tap = "tap" + i.ToString(CultureInfo.InvariantCulture);
+            (await Proc.IpAsync("-n", ns, "tuntap", "add", "dev", tap, "mode", "tap").ConfigureAwait(false)).Check();
+            (await Proc.IpAsync("-n", ns, "link", "set", tap, "up").ConfigureAwait(false)).Check();
+            args.AddRange(["-netdev", $"tap,id=n{i},ifname={tap},script=no,downscript=no", "-device", $"virtio-net-pci,netdev=n{i},romfile=,mac={(spec.Macs is { } macs && i < macs.Count ? macs[i] : $"52:54:00:{Hex(spec.Name.GetHashCode() & 0xff)}:00:{i:x2}")}"]);
+        }
+
+        ProcessStartInfo psi = new("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        Stopwatch sw = Stopwatch.StartNew();
+        Process p = Process.Start(psi) ?? throw new WorkloadException("cannot start qemu-system-x86_64.");
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        _processes[spec.Name] = p;
+        DateTime deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (p.HasExited)
+            {
+                throw new WorkloadException($"VM {spec.Name}: QEMU exited with code {p.ExitCode} before the guest was ready; console: {Tail(console)}");
+            }
+
+            if (File.Exists(console) && File.ReadAllText(console).Contains(GuestImage.ReadyMarker, StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                p.Kill(entireProcessTree: true);
+                throw new WorkloadException($"VM {spec.Name}: the guest did not print {GuestImage.ReadyMarker} within 120 s; console: {Tail(console)}");
+            }
+
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+
+        LastBootTime = sw.Elapsed;
+        return new WorkloadInstance(spec, ns, p.Id, Netns.PathOf(ns));
+    }
+
+    /// <inheritdoc />
+    public async Task ActivateAsync(WorkloadInstance instance, CancellationToken ct = default)
+    {
+        string ns = instance.Id;
+        for (int i = 0; i < instance.Spec.Interfaces.Count; i++)
+        {
+            string cp = instance.Spec.Interfaces[i];
+            string br = "br" + i.ToString(CultureInfo.InvariantCulture);
+            (await Proc.IpAsync("-n", ns, "link", "add", br, "type", "bridge").ConfigureAwait(false)).Check();
+            (await Proc.IpAsync("-n", ns, "link", "set", "tap" + i.ToString(CultureInfo.InvariantCulture), "master", br).ConfigureAwait(false)).Check();
+            (await Proc.IpAsync("-n", ns, "link", "set", cp, "master", br).ConfigureAwait(false)).Check();
+            (await Proc.IpAsync("-n", ns, "link", "set", cp, "up").ConfigureAwait(false)).Check();
+            (await Proc.IpAsync("-n", ns, "link", "set", br, "up").ConfigureAwait(false)).Check();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<TimeSpan> StopAsync(WorkloadInstance instance, TimeSpan grace, CancellationToken ct = default)
+    {
+        Stopwatch sw = Stopwatch.StartNew();
+        if (_processes.Remove(instance.Name, out Process? p))
+        {
+            _ = await Proc.RunAsync("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)], ct: ct).ConfigureAwait(false);
+            using CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(grace);
+            try
+            {
+                await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync(ct).ConfigureAwait(false);
+            }
+
+            p.Dispose();
+        }
+
+        TimeSpan took = sw.Elapsed;
+        await Netns.DeleteAsync(instance.Id).ConfigureAwait(false);
+        return took;
+    }
+
+    /// <inheritdoc />
+    public async Task KillAsync(WorkloadInstance instance, CancellationToken ct = default)
+    {
+        if (_processes.TryGetValue(instance.Name, out Process? p))
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> IsRunningAsync(WorkloadInstance instance, CancellationToken ct = default) =>
+        Task.FromResult(_processes.TryGetValue(instance.Name, out Process? p) && !p.HasExited);
+
+    /// <inheritdoc />
+    public async Task<WorkloadFacts> InspectAsync(WorkloadInstance instance, CancellationToken ct = default)
+    {
+        List<WorkloadFact> facts = [new("vm.netns", instance.Id, "kernel:ip netns list")];
+        facts.AddRange(await KernelFacts.ReadAsync(instance.NetnsPath, instance.Pid, ct).ConfigureAwait(false));
+
+        // The guest's own view, printed by it on its console at boot (ip -o link / ip -o addr).
+        string console = _run.StatePath($"vm/{instance.Name}.console");
+        string text = File.Exists(console) ? await File.ReadAllTextAsync(console, ct).ConfigureAwait(false) : string.Empty;
+        int from = text.IndexOf("NFVC-GUEST-LINKS", StringComparison.Ordinal);
+        int to = text.IndexOf("NFVC-GUEST-LINKS-END", StringComparison.Ordinal);
+        if (from >= 0 && to > from)
+        {
+            foreach (string line in text[from..to].Split('\n'))
+            {
+                string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length > 3 && f[0].EndsWith(':') && f[1].EndsWith(':') && line.Contains("link/ether", StringComparison.Ordinal))
+                {
+                    string name = f[1].TrimEnd(':').Split('@')[0];
+                    facts.Add(new WorkloadFact($"guest.{name}.mac", f[Array.IndexOf(f, "link/ether") + 1], "guest:serial console (ip -o link at boot)"));
+                }
+                else if (f.Length > 3 && f[0].EndsWith(':') && f[2] == "inet")
+                {
+                    facts.Add(new WorkloadFact($"guest.{f[1]}.ipv4", f[3], "guest:serial console (ip -o addr at boot)"));
+                }
+            }
+        }
+
+        return new WorkloadFacts(instance.Name, facts);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach ((string name, Process p) in _processes.ToArray())
+        {
+            if (!p.HasExited)
+            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            p.Dispose();
+            await Netns.DeleteAsync(_run.Name("vm-" + name)).ConfigureAwait(false);
+        }
+
+        _processes.Clear();
+    }
+
+    private static string Hex(int b) => b.ToString("x2", CultureInfo.InvariantCulture);
+
+    private static string Tail(string file) => File.Exists(file) ? string.Join(" | ", File.ReadAllLines(file).TakeLast(6)) : "(no console output)";
+}

@@ -1,0 +1,48 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Lab.Workloads.Docker;
+using NfvConformance.Lab.Workloads.Images;
+using NfvConformance.Lab.Workloads.Run;
+
+namespace NfvConformance.Lab.Workloads.Tests;
+
+/// <summary>One run, one private dockerd and one image store for the whole test assembly; torn down at the end.</summary>
+[SetUpFixture]
+public sealed class Lab
+{
+    private static readonly SemaphoreSlim s_gate = new(1, 1);
+    private static WorkloadRun? s_run;
+    private static DockerEngine? s_engine;
+    private static ImageStore? s_images;
+
+    public static WorkloadRun Run => s_run ??= WorkloadRun.Start();
+
+    public static async Task<(DockerEngine Engine, ImageStore Images)> DockerAsync()
+    {
+        Need.Docker();
+        await s_gate.WaitAsync();
+        try
+        {
+            s_engine ??= await DockerEngine.StartPrivateAsync(Run);
+            s_images ??= new ImageStore(s_engine);
+            return (s_engine, s_images);
+        }
+        finally
+        {
+            s_gate.Release();
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task TearDownAsync()
+    {
+        if (s_engine is not null)
+        {
+            await s_engine.DisposeAsync();
+        }
+
+        if (s_run is not null && Directory.Exists(s_run.StateDirectory))
+        {
+            Directory.Delete(s_run.StateDirectory, recursive: true);
+        }
+    }
+}

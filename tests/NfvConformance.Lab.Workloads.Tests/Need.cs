@@ -1,0 +1,30 @@
+// Licensed under the Apache License, Version 2.0.
+using NfvConformance.Lab.Workloads.Docker;
+using NfvConformance.Lab.Workloads.Vm;
+
+namespace NfvConformance.Lab.Workloads.Tests;
+
+/// <summary>Skips a test locally when root, Docker or QEMU is missing, and fails it under CI=true.</summary>
+internal static class Need
+{
+    public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    public static void Docker() => Check(DockerEngine.Unavailable());
+
+    public static void Qemu() => Check(DockerEngine.Unavailable() is { } d && d.Contains("root", StringComparison.Ordinal) ? d : VmRuntime.Unavailable());
+
+    private static void Check(string? why)
+    {
+        if (why is null)
+        {
+            return;
+        }
+
+        if (UnderCi)
+        {
+            Assert.Fail($"CI=true and a tool is missing: {why}");
+        }
+
+        Assert.Ignore(why);
+    }
+}

@@ -18,7 +18,7 @@ internal static class Frames
     /// <returns>The text.</returns>
     public static string Mac(ReadOnlySpan<byte> mac) => Convert.ToHexString(mac[..6]).ToLowerInvariant().Chunk(2).Select(c => new string(c)).Aggregate((a, b) => a + ":" + b);
 
-    /// <summary>Builds an Ethernet + IP (v4 or v6 by the addresses) + L4 frame; TCP and UDP checksums are filled in.</summary>
+    /// <summary>Builds an Ethernet + IP (v4 or v6 by the addresses) + L4 frame with every checksum filled in.</summary>
     /// <param name="dstMac">Destination MAC.</param>
     /// <param name="srcMac">Source MAC.</param>
     /// <param name="source">Source address.</param>
@@ -29,76 +29,10 @@ internal static class Frames
     /// <returns>The frame.</returns>
     public static byte[] Ip(ReadOnlySpan<byte> dstMac, ReadOnlySpan<byte> srcMac, IPAddress source, IPAddress destination, byte protocol, ReadOnlySpan<byte> l4, ushort identification = 0)
     {
-        bool v6 = source.AddressFamily == AddressFamily.InterNetworkV6;
-        int ipHeader = v6 ? Ipv6Fields.HeaderLength : Ipv4Fields.HeaderLength;
-        byte[] frame = new byte[EthernetFields.HeaderLength + ipHeader + l4.Length];
-        Span<byte> f = frame;
-        int o = FrameBuilder.WriteEthernet(f, dstMac, srcMac, v6 ? EthernetFields.TypeIpv6 : EthernetFields.TypeIpv4);
-        if (v6)
-        {
-            o += FrameBuilder.WriteIpv6(f[o..], source.GetAddressBytes(), destination.GetAddressBytes(), protocol, l4.Length);
-        }
-        else
-        {
-            o += FrameBuilder.WriteIpv4(f[o..], V4(source), V4(destination), protocol, l4.Length, identification: identification);
-        }
-
-        l4.CopyTo(f[o..]);
-        FixL4Checksum(frame);
+        byte[] src = source.GetAddressBytes();
+        byte[] frame = new byte[IpFrames.FrameLength(src.Length, l4.Length)];
+        IpFrames.Write(frame, dstMac, srcMac, src, destination.GetAddressBytes(), protocol, l4, identification);
         return frame;
-    }
-
-    /// <summary>Recomputes the TCP or UDP checksum of an unfragmented frame from scratch.</summary>
-    /// <param name="frame">The frame.</param>
-    public static void FixL4Checksum(byte[] frame)
-    {
-        if (PacketParser.Parse(frame, out ParsedPacket p) != ParseResult.Ok || p.L4Offset < 0 || p.IpProtocol is not (IpProtocols.Tcp or IpProtocols.Udp))
-        {
-            return;
-        }
-
-        Span<byte> segment = frame.AsSpan(p.L4Offset, p.L3End - p.L4Offset);
-        int position = p.IpProtocol == IpProtocols.Tcp ? TcpFields.ChecksumPosition : UdpFields.ChecksumPosition;
-        BinaryPrimitives.WriteUInt16BigEndian(segment[position..], 0);
-        ushort sum;
-        if (p.IsIpv4)
-        {
-            sum = InternetChecksum.ComputeIpv4Pseudo(p.SourceIpv4, p.DestinationIpv4, p.IpProtocol, segment);
-        }
-        else
-        {
-            ReadOnlySpan<byte> ip = frame.AsSpan(p.L3Offset);
-            sum = InternetChecksum.ComputeIpv6Pseudo(ip.Slice(8, 16), ip.Slice(24, 16), p.IpProtocol, segment);
-        }
-
-        if (sum == 0 && p.IpProtocol == IpProtocols.Udp)
-        {
-            sum = 0xFFFF;
-        }
-
-        BinaryPrimitives.WriteUInt16BigEndian(segment[position..], sum);
-    }
-
-    /// <summary>Verifies the TCP or UDP checksum of a complete IP datagram's L4 segment.</summary>
-    /// <param name="v6">True for IPv6.</param>
-    /// <param name="source">Source address bytes.</param>
-    /// <param name="destination">Destination address bytes.</param>
-    /// <param name="protocol">TCP or UDP.</param>
-    /// <param name="segment">The segment.</param>
-    /// <returns>True when it verifies (a zero IPv4 UDP checksum means none and verifies).</returns>
-    public static bool VerifyL4(bool v6, ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, byte protocol, ReadOnlySpan<byte> segment)
-    {
-        if (!v6 && protocol == IpProtocols.Udp && BinaryPrimitives.ReadUInt16BigEndian(segment[UdpFields.ChecksumPosition..]) == 0)
-        {
-            return true;
-        }
-
-        ulong sum = InternetChecksum.Add(source);
-        sum = InternetChecksum.Add(destination, sum);
-        sum += protocol;
-        sum += (ulong)segment.Length;
-        sum = InternetChecksum.Add(segment, sum);
-        return InternetChecksum.Finish(sum) == 0;
     }
 
     /// <summary>

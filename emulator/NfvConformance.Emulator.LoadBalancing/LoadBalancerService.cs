@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Net;
 using NfvConformance.Abstractions.LoadBalancing;
+using NfvConformance.Abstractions.Targets;
 
 namespace NfvConformance.Emulator.LoadBalancing;
 
@@ -36,11 +37,7 @@ public sealed class LoadBalancerService : ILoadBalancerService
                 throw new ArgumentException($"Load balancer '{spec.Name}' cannot be created: {string.Join(" ", problems)}", nameof(spec));
             }
 
-            int seed = _seed;
-            foreach (char ch in spec.Vip)
-            {
-                seed = (seed * 31) + ch;
-            }
+            int seed = StableSeed.Derive(_seed, spec.Vip);
 
             EmulatedLoadBalancer lb = new(spec, _options, seed, _clock.GetUtcNow());
             _balancers[spec.Name] = lb;

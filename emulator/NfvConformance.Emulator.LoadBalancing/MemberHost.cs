@@ -110,7 +110,7 @@ internal sealed class MemberHost
             }
 
             bool ok = protocol is not (IpProtocols.Udp or IpProtocols.Tcp)
-                || Frames.VerifyL4(v6, source.GetAddressBytes(), destination.GetAddressBytes(), protocol, whole);
+                || InternetChecksum.VerifyTransport(source.GetAddressBytes(), destination.GetAddressBytes(), protocol, whole);
             Reassembled.Add((whole.Length, ok));
             if (!ok)
             {

@@ -19,15 +19,17 @@ public sealed class EmulatorBuilder
     private readonly HardwareInventory? _inventory;
     private readonly string? _inventoryFile;
     private readonly TrafficClock _traffic;
+    private readonly EmulatorAreaOptions _areas;
 
     /// <summary>Creates a builder for the basic profile, seed 1, an empty catalogue and the embedded inventory.</summary>
     public EmulatorBuilder()
-        : this(Profiles.Basic, 1, [], null, null, TrafficClock.Virtual)
+        : this(Profiles.Basic, 1, [], null, null, TrafficClock.Virtual, new EmulatorAreaOptions())
     {
     }
 
-    private EmulatorBuilder(string profile, int seed, IReadOnlyList<CapabilityDefinition> catalogue, HardwareInventory? inventory, string? inventoryFile, TrafficClock traffic)
+    private EmulatorBuilder(string profile, int seed, IReadOnlyList<CapabilityDefinition> catalogue, HardwareInventory? inventory, string? inventoryFile, TrafficClock traffic, EmulatorAreaOptions areas)
     {
+        _areas = areas;
         _traffic = traffic;
         _profile = profile;
         _seed = seed;
@@ -42,30 +44,30 @@ public sealed class EmulatorBuilder
     /// <summary>Returns a builder presenting another profile.</summary>
     /// <param name="profile"><c>basic</c>, <c>high-performance</c> or <c>network-intensive</c>.</param>
     /// <returns>A new builder.</returns>
-    public EmulatorBuilder WithProfile(string profile) => new(profile, _seed, _catalogue, _inventory, _inventoryFile, _traffic);
+    public EmulatorBuilder WithProfile(string profile) => new(profile, _seed, _catalogue, _inventory, _inventoryFile, _traffic, _areas);
 
     /// <summary>Returns a builder with another seed.</summary>
     /// <param name="seed">The seed.</param>
     /// <returns>A new builder.</returns>
-    public EmulatorBuilder WithSeed(int seed) => new(_profile, seed, _catalogue, _inventory, _inventoryFile, _traffic);
+    public EmulatorBuilder WithSeed(int seed) => new(_profile, seed, _catalogue, _inventory, _inventoryFile, _traffic, _areas);
 
     /// <summary>Returns a builder using these capability definitions (from the requirement catalogue).</summary>
     /// <param name="catalogue">The definitions with their per-profile values.</param>
     /// <returns>A new builder.</returns>
     public EmulatorBuilder WithCatalogue(IReadOnlyList<CapabilityDefinition> catalogue) =>
-        new(_profile, _seed, catalogue ?? throw new ArgumentNullException(nameof(catalogue)), _inventory, _inventoryFile, _traffic);
+        new(_profile, _seed, catalogue ?? throw new ArgumentNullException(nameof(catalogue)), _inventory, _inventoryFile, _traffic, _areas);
 
     /// <summary>Returns a builder using this hardware inventory instead of the embedded default.</summary>
     /// <param name="inventory">The inventory.</param>
     /// <returns>A new builder.</returns>
     public EmulatorBuilder WithInventory(HardwareInventory inventory) =>
-        new(_profile, _seed, _catalogue, inventory ?? throw new ArgumentNullException(nameof(inventory)), null, _traffic);
+        new(_profile, _seed, _catalogue, inventory ?? throw new ArgumentNullException(nameof(inventory)), null, _traffic, _areas);
 
     /// <summary>Returns a builder reading its hardware inventory from a YAML file when built.</summary>
     /// <param name="path">The inventory file.</param>
     /// <returns>A new builder.</returns>
     public EmulatorBuilder WithInventoryFile(string path) =>
-        new(_profile, _seed, _catalogue, null, path ?? throw new ArgumentNullException(nameof(path)), _traffic);
+        new(_profile, _seed, _catalogue, null, path ?? throw new ArgumentNullException(nameof(path)), _traffic, _areas);
 
     /// <summary>Gets which traffic generator the emulator offers.</summary>
     public TrafficClock Traffic => _traffic;
@@ -73,7 +75,16 @@ public sealed class EmulatorBuilder
     /// <summary>Returns a builder whose <c>ITrafficGenerator</c> facet runs on another clock.</summary>
     /// <param name="traffic">Virtual time (the chain model; the default) or real time (the in-process generator).</param>
     /// <returns>A new builder.</returns>
-    public EmulatorBuilder WithTrafficClock(TrafficClock traffic) => new(_profile, _seed, _catalogue, _inventory, _inventoryFile, traffic);
+    public EmulatorBuilder WithTrafficClock(TrafficClock traffic) => new(_profile, _seed, _catalogue, _inventory, _inventoryFile, traffic, _areas);
+
+    /// <summary>Gets the options of the emulator's areas (container platform, service exposure, tenant networking, load balancing).</summary>
+    public EmulatorAreaOptions Areas => _areas;
+
+    /// <summary>Returns a builder whose areas run with these options.</summary>
+    /// <param name="areas">The options of every area.</param>
+    /// <returns>A new builder.</returns>
+    public EmulatorBuilder WithAreaOptions(EmulatorAreaOptions areas) =>
+        new(_profile, _seed, _catalogue, _inventory, _inventoryFile, _traffic, areas ?? throw new ArgumentNullException(nameof(areas)));
 
     /// <summary>Checks the configuration and returns every problem.</summary>
     /// <returns>Every problem; empty when the configuration is usable.</returns>
@@ -93,7 +104,7 @@ public sealed class EmulatorBuilder
                 $"The emulator cannot be built ({errors.Count} problem(s)):{Environment.NewLine}{string.Join(Environment.NewLine, errors.Select(e => $"  {e}"))}");
         }
 
-        return new EmulatorInstance(ControlPlane.Create(options), _seed, _traffic);
+        return new EmulatorInstance(ControlPlane.Create(options), _seed, _traffic, _areas);
     }
 
     private List<ValidationError> Prepare(out ControlPlaneOptions? options)

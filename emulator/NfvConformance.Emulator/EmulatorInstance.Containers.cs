@@ -8,5 +8,5 @@ namespace NfvConformance.Emulator;
 internal sealed partial class EmulatorInstance
 {
     partial void AddContainerPlatformFacets(Dictionary<Type, object> facets, int seed) =>
-        facets[typeof(IContainerPlatform)] = new ContainerPlatformEmulator(ControlPlane.Hardware.Current, new ContainerPlatformOptions(), ControlPlane.Clock, seed);
+        facets[typeof(IContainerPlatform)] = new ContainerPlatformEmulator(ControlPlane.Hardware.Current, Areas.Containers, ControlPlane.Clock, seed);
 }

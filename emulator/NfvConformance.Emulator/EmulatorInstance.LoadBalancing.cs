@@ -8,5 +8,5 @@ namespace NfvConformance.Emulator;
 internal sealed partial class EmulatorInstance
 {
     partial void AddLoadBalancerFacets(Dictionary<Type, object> facets, int seed) =>
-        facets[typeof(ILoadBalancerService)] = new LoadBalancerService(new LoadBalancerEmulationOptions(), seed, ControlPlane.Clock);
+        facets[typeof(ILoadBalancerService)] = new LoadBalancerService(Areas.LoadBalancing, seed, ControlPlane.Clock);
 }

@@ -10,6 +10,6 @@ internal sealed partial class EmulatorInstance
     partial void AddVirtualNetworkingFacets(Dictionary<Type, object> facets, int seed)
     {
         List<string> nodes = ControlPlane.Hardware.Current.Nodes.Select(n => n.Id).ToList();
-        facets[typeof(ITenantNetworking)] = new TenantNetworkService(nodes, new TenantNetworkingOptions(), seed);
+        facets[typeof(ITenantNetworking)] = new TenantNetworkService(nodes, Areas.TenantNetworking, seed);
     }
 }

@@ -13,7 +13,7 @@ internal sealed partial class EmulatorInstance
         // Registered just before: without a container platform there are no pods to expose, so no facet.
         if (facets.TryGetValue(typeof(IContainerPlatform), out object? platform) && platform is IContainerPlatform cluster)
         {
-            facets[typeof(IServiceExposure)] = new ServiceExposureEmulator(cluster, new ServiceExposureOptions(), seed);
+            facets[typeof(IServiceExposure)] = new ServiceExposureEmulator(cluster, Areas.ServiceExposure, seed);
         }
     }
 }

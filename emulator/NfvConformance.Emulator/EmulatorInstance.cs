@@ -21,8 +21,9 @@ internal sealed partial class EmulatorInstance : IDisposable
 
     private readonly Dictionary<Type, object> _facets;
 
-    public EmulatorInstance(ControlPlane controlPlane, int seed = 1, TrafficClock traffic = TrafficClock.Virtual)
+    public EmulatorInstance(ControlPlane controlPlane, int seed = 1, TrafficClock traffic = TrafficClock.Virtual, EmulatorAreaOptions? areas = null)
     {
+        Areas = areas ?? new EmulatorAreaOptions();
         ControlPlane = controlPlane;
         _facets = new Dictionary<Type, object>(controlPlane.Facets);
         Dataplane = new EmulatorDataplane(controlPlane.Clock, controlPlane.Publisher.Current, seed);
@@ -55,6 +56,9 @@ internal sealed partial class EmulatorInstance : IDisposable
     partial void AddLoadBalancerFacets(Dictionary<Type, object> facets, int seed);
 
     public ControlPlane ControlPlane { get; }
+
+    /// <summary>Gets the options each area's facets are built with.</summary>
+    public EmulatorAreaOptions Areas { get; }
 
     public EmulatorDataplane Dataplane { get; }
 

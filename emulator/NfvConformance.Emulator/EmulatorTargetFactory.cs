@@ -35,9 +35,9 @@ public sealed class EmulatorTargetFactory : ILabTargetFactory
         foreach (string key in options.Settings.Keys.Order(StringComparer.Ordinal))
         {
             // Keys under "nfvc." are the runner's own settings (for example nfvc.targets), passed to every target.
-            if (Array.IndexOf(s_knownSettings, key) < 0 && !key.StartsWith(RunnerSettingPrefix, StringComparison.Ordinal))
+            if (Array.IndexOf(s_knownSettings, key) < 0 && !key.StartsWith(RunnerSettingPrefix, StringComparison.Ordinal) && !EmulatorAreaOptions.IsAreaSetting(key))
             {
-                errors.Add(new ValidationError(true, $"unknown emulator setting '{key}'; known settings: {string.Join(", ", s_knownSettings)}.", $"settings.{key}"));
+                errors.Add(new ValidationError(true, $"unknown emulator setting '{key}'; known settings: {string.Join(", ", s_knownSettings)}, and AREA.OPTION for {string.Join(", ", EmulatorAreaOptions.Areas)} (for example tenant-networking.encrypt-underlay=false).", $"settings.{key}"));
             }
         }
 
@@ -51,6 +51,7 @@ public sealed class EmulatorTargetFactory : ILabTargetFactory
             errors.Add(new ValidationError(false, "no capability definitions were given; only hardware-backed capabilities will be published. Pass the requirement catalogue.", "catalogue"));
         }
 
+        _ = EmulatorAreaOptions.From(options.Settings, errors);
         errors.AddRange(ToBuilder(options).Validate());
         return errors;
     }
@@ -67,7 +68,8 @@ public sealed class EmulatorTargetFactory : ILabTargetFactory
         EmulatorBuilder builder = new EmulatorBuilder()
             .WithProfile(options.Profile)
             .WithSeed(options.Seed)
-            .WithCatalogue(options.Catalogue);
+            .WithCatalogue(options.Catalogue)
+            .WithAreaOptions(EmulatorAreaOptions.From(options.Settings, []));
         if (options.Settings.TryGetValue(TrafficSetting, out string? traffic) && ParseTraffic(traffic) is TrafficClock clock)
         {
             builder = builder.WithTrafficClock(clock);

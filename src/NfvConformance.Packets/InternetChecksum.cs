@@ -99,4 +99,25 @@ public static class InternetChecksum
         ushort c = Finish(Add(segment, sum));
         return nextHeader == IpProtocols.Udp && c == 0 ? (ushort)0xFFFF : c;
     }
+
+    /// <summary>
+    /// Verifies the TCP, UDP, ICMPv6 (or any pseudo-header-covered) checksum of a whole transport segment; over IPv4 a
+    /// UDP checksum of zero means none was sent (RFC 768) and verifies.
+    /// </summary>
+    /// <param name="source">The source address, 4 or 16 bytes.</param>
+    /// <param name="destination">The destination address, of the same family.</param>
+    /// <param name="protocol">The IP protocol or IPv6 next header.</param>
+    /// <param name="segment">The segment with its checksum in place.</param>
+    /// <returns>True when it verifies.</returns>
+    public static bool VerifyTransport(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, byte protocol, ReadOnlySpan<byte> segment)
+    {
+        if (source.Length == 4 && protocol == IpProtocols.Udp && segment.Length >= UdpFields.HeaderLength
+            && BinaryPrimitives.ReadUInt16BigEndian(segment[UdpFields.ChecksumPosition..]) == 0)
+        {
+            return true;
+        }
+
+        ulong sum = Add(source, Add(destination)) + protocol + (uint)segment.Length;
+        return Finish(Add(segment, sum)) == 0;
+    }
 }

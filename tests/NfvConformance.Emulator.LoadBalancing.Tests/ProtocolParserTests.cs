@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Text;
 using NfvConformance.Emulator.LoadBalancing.Protocols;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.LoadBalancing.Tests;
 

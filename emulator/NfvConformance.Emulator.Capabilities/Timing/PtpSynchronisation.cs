@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
+using NfvConformance.Abstractions.Targets;
 
 namespace NfvConformance.Emulator.Capabilities.Timing;
 
@@ -88,7 +89,7 @@ public sealed class PtpSynchronisation : IPtpSynchronisation
         bool synce = nic.Timestamping is { SyncE: true } && nic.LinkUp;
         string clock = hardware ? $"/dev/ptp{nic.Timestamping!.PtpClockIndex}" : "CLOCK_REALTIME";
         double stampNoise = hardware ? _model.HardwareStampNoiseNs : _model.SoftwareStampNoiseNs;
-        Random rng = new(HashCode.Combine(request.Seed, request.NodeId, request.Nic));
+        Random rng = new(StableSeed.Derive(request.Seed, request.NodeId, request.Nic));
 
         double intervalS = Math.Pow(2, request.LogSyncInterval);
         double intervalNs = intervalS * 1e9;

@@ -2,26 +2,9 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using NfvConformance.Emulator.Chaining.Compilation;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.Chaining.Dataplane;
-
-/// <summary>Header offsets the chain classifier reads (Ethernet, 802.1Q, IPv4, TCP/UDP).</summary>
-internal static class ChainHeaderFields
-{
-    public const int EthernetLength = 14;
-    public const int EtherTypePosition = 12;
-    public const int VlanLength = 4;
-    public const ushort TypeIpv4 = 0x0800;
-    public const ushort TypeVlan = 0x8100;
-    public const ushort TypeQinQ = 0x88A8;
-    public const int Ipv4MinLength = 20;
-    public const int Ipv4ProtocolPosition = 9;
-    public const int Ipv4SourcePosition = 12;
-    public const int Ipv4DestinationPosition = 16;
-    public const int Ipv4FragmentPosition = 6;
-    public const byte ProtocolTcp = 6;
-    public const byte ProtocolUdp = 17;
-}
 
 /// <summary>Reads a <see cref="FlowKey"/> from a frame without allocating; malformed frames return false (counted as parse errors by the caller).</summary>
 internal static class ChainHeaders
@@ -30,45 +13,45 @@ internal static class ChainHeaders
     public static bool TryReadFlowKey(ReadOnlySpan<byte> frame, out FlowKey key)
     {
         key = default;
-        if (frame.Length < ChainHeaderFields.EthernetLength + ChainHeaderFields.Ipv4MinLength)
+        if (frame.Length < EthernetFields.HeaderLength + Ipv4Fields.HeaderLength)
         {
             return false;
         }
 
-        int l3 = ChainHeaderFields.EthernetLength;
-        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[ChainHeaderFields.EtherTypePosition..]);
-        while (type is ChainHeaderFields.TypeVlan or ChainHeaderFields.TypeQinQ)
+        int l3 = EthernetFields.HeaderLength;
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[EthernetFields.TypePosition..]);
+        while (type is EthernetFields.TypeVlan or EthernetFields.TypeQinQ)
         {
-            if (frame.Length < l3 + ChainHeaderFields.VlanLength + ChainHeaderFields.Ipv4MinLength)
+            if (frame.Length < l3 + VlanFields.HeaderLength + Ipv4Fields.HeaderLength)
             {
                 return false;
             }
 
             type = BinaryPrimitives.ReadUInt16BigEndian(frame[(l3 + 2)..]);
-            l3 += ChainHeaderFields.VlanLength;
+            l3 += VlanFields.HeaderLength;
         }
 
-        if (type != ChainHeaderFields.TypeIpv4 || (frame[l3] >> 4) != 4)
+        if (type != EthernetFields.TypeIpv4 || (frame[l3] >> 4) != 4)
         {
             return false;
         }
 
         int ihl = (frame[l3] & 0x0F) * 4;
-        if (ihl < ChainHeaderFields.Ipv4MinLength || frame.Length < l3 + ihl)
+        if (ihl < Ipv4Fields.HeaderLength || frame.Length < l3 + ihl)
         {
             return false;
         }
 
         ReadOnlySpan<byte> ip = frame[l3..];
-        key.Protocol = ip[ChainHeaderFields.Ipv4ProtocolPosition];
-        key.Source = BinaryPrimitives.ReadUInt32BigEndian(ip[ChainHeaderFields.Ipv4SourcePosition..]);
-        key.Destination = BinaryPrimitives.ReadUInt32BigEndian(ip[ChainHeaderFields.Ipv4DestinationPosition..]);
+        key.Protocol = ip[Ipv4Fields.ProtocolPosition];
+        key.Source = BinaryPrimitives.ReadUInt32BigEndian(ip[Ipv4Fields.SourcePosition..]);
+        key.Destination = BinaryPrimitives.ReadUInt32BigEndian(ip[Ipv4Fields.DestinationPosition..]);
         key.SourceMac = BinaryPrimitives.ReadUInt64BigEndian(frame[4..]) & 0xFFFF_FFFF_FFFFUL;
         key.DestinationMac = BinaryPrimitives.ReadUInt64BigEndian(frame) >> 16;
 
         // Ports only from the first fragment; later fragments classify on addresses and protocol.
-        bool firstFragment = (BinaryPrimitives.ReadUInt16BigEndian(ip[ChainHeaderFields.Ipv4FragmentPosition..]) & 0x1FFF) == 0;
-        if (firstFragment && key.Protocol is ChainHeaderFields.ProtocolTcp or ChainHeaderFields.ProtocolUdp && frame.Length >= l3 + ihl + 4)
+        bool firstFragment = (BinaryPrimitives.ReadUInt16BigEndian(ip[Ipv4Fields.FragmentPosition..]) & 0x1FFF) == 0;
+        if (firstFragment && key.Protocol is IpProtocols.Tcp or IpProtocols.Udp && frame.Length >= l3 + ihl + 4)
         {
             key.SourcePort = BinaryPrimitives.ReadUInt16BigEndian(ip[ihl..]);
             key.DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(ip[(ihl + 2)..]);
@@ -90,11 +73,11 @@ internal static class ChainHeaders
         }
 
         int length = WriteFrame(frame, in key);
-        Span<byte> ip = frame[ChainHeaderFields.EthernetLength..length];
+        Span<byte> ip = frame[EthernetFields.HeaderLength..length];
         ip[8] = (byte)ttl;
         BinaryPrimitives.WriteUInt16BigEndian(ip[10..], 0);
         BinaryPrimitives.WriteUInt16BigEndian(ip[10..], NfvConformance.Packets.InternetChecksum.Compute(ip[..20]));
-        if (key.Protocol is ChainHeaderFields.ProtocolTcp or ChainHeaderFields.ProtocolUdp)
+        if (key.Protocol is IpProtocols.Tcp or IpProtocols.Udp)
         {
             NfvConformance.Packets.FrameBuilder.FinishL4Ipv4(ip);
         }
@@ -105,8 +88,8 @@ internal static class ChainHeaders
                 BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)(BinaryPrimitives.ReadUInt16BigEndian(ip[10..]) ^ 0x0101));
                 break;
             case NfvConformance.Abstractions.Chaining.ProbeDefect.L4Checksum:
-                int at = 20 + (key.Protocol == ChainHeaderFields.ProtocolTcp ? 16 : 6);
-                if (key.Protocol is not (ChainHeaderFields.ProtocolTcp or ChainHeaderFields.ProtocolUdp))
+                int at = 20 + (key.Protocol == IpProtocols.Tcp ? 16 : 6);
+                if (key.Protocol is not (IpProtocols.Tcp or IpProtocols.Udp))
                 {
                     NfvConformance.Abstractions.Errors.ThrowHelper.ThrowConfiguration("probe defect L4Checksum needs a TCP or UDP probe.");
                 }
@@ -115,7 +98,7 @@ internal static class ChainHeaders
                 break;
             case NfvConformance.Abstractions.Chaining.ProbeDefect.Truncated:
                 // Cut right after the ports: the classifier still sees the 5-tuple, the IPv4 total length claims more.
-                return ChainHeaderFields.EthernetLength + ChainHeaderFields.Ipv4MinLength + 4;
+                return EthernetFields.HeaderLength + Ipv4Fields.HeaderLength + 4;
         }
 
         return length;
@@ -128,36 +111,25 @@ internal static class ChainHeaders
         frame[..length].Clear();
         BinaryPrimitives.WriteUInt64BigEndian(frame, key.DestinationMac << 16);
         BinaryPrimitives.WriteUInt64BigEndian(frame[6..], key.SourceMac << 16);
-        BinaryPrimitives.WriteUInt16BigEndian(frame[ChainHeaderFields.EtherTypePosition..], ChainHeaderFields.TypeIpv4);
-        Span<byte> ip = frame[ChainHeaderFields.EthernetLength..];
+        BinaryPrimitives.WriteUInt16BigEndian(frame[EthernetFields.TypePosition..], EthernetFields.TypeIpv4);
+        Span<byte> ip = frame[EthernetFields.HeaderLength..];
         ip[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(length - ChainHeaderFields.EthernetLength));
+        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(length - EthernetFields.HeaderLength));
         ip[8] = 64;
-        ip[ChainHeaderFields.Ipv4ProtocolPosition] = key.Protocol;
-        BinaryPrimitives.WriteUInt32BigEndian(ip[ChainHeaderFields.Ipv4SourcePosition..], key.Source);
-        BinaryPrimitives.WriteUInt32BigEndian(ip[ChainHeaderFields.Ipv4DestinationPosition..], key.Destination);
-        uint sum = 0;
-        for (int i = 0; i < 20; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(ip[i..]);
-        }
-
-        while (sum > 0xFFFF)
-        {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-
-        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)~sum);
+        ip[Ipv4Fields.ProtocolPosition] = key.Protocol;
+        BinaryPrimitives.WriteUInt32BigEndian(ip[Ipv4Fields.SourcePosition..], key.Source);
+        BinaryPrimitives.WriteUInt32BigEndian(ip[Ipv4Fields.DestinationPosition..], key.Destination);
+        new Ipv4View(ip).UpdateChecksum();
         BinaryPrimitives.WriteUInt16BigEndian(ip[20..], key.SourcePort);
         BinaryPrimitives.WriteUInt16BigEndian(ip[22..], key.DestinationPort);
-        if (key.Protocol == ChainHeaderFields.ProtocolTcp)
+        if (key.Protocol == IpProtocols.Tcp)
         {
             ip[32] = 0x50;
             ip[33] = 0x10;
         }
-        else if (key.Protocol == ChainHeaderFields.ProtocolUdp)
+        else if (key.Protocol == IpProtocols.Udp)
         {
-            BinaryPrimitives.WriteUInt16BigEndian(ip[24..], (ushort)(length - ChainHeaderFields.EthernetLength - 20));
+            BinaryPrimitives.WriteUInt16BigEndian(ip[24..], (ushort)(length - EthernetFields.HeaderLength - 20));
         }
 
         return length;

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
 using System.Net;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Emulator.LoadBalancing.Protocols;
 
@@ -81,9 +82,7 @@ internal sealed record SctpPacket(ushort SourcePort, ushort DestinationPort, uin
         }
 
         uint stated = BinaryPrimitives.ReadUInt32LittleEndian(segment[8..]);
-        byte[] copy = segment.ToArray();
-        copy.AsSpan(8, 4).Clear();
-        bool valid = Crc32c.Compute(copy) == stated;
+        bool valid = Crc32c.ComputeSctp(segment) == stated;
         List<SctpChunk> chunks = [];
         int o = 12;
         while (o + 4 <= segment.Length)

@@ -56,7 +56,7 @@ internal static class ProbeFrames
                 break;
         }
 
-        FinishChecksum(frame.AsSpan(l3), v4, proto);
+        IpFrames.FinishChecksums(frame.AsSpan(l3));
         return frame;
     }
 
@@ -163,24 +163,5 @@ internal static class ProbeFrames
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(l4[checksumPosition..], checksum);
-    }
-
-    private static void FinishChecksum(Span<byte> l3, bool v4, byte proto)
-    {
-        if (v4)
-        {
-            if (proto != IpProtocols.Icmp)
-            {
-                FrameBuilder.FinishL4Ipv4(l3);
-            }
-
-            return;
-        }
-
-        Span<byte> segment = l3[Ipv6Fields.HeaderLength..];
-        int position = proto switch { IpProtocols.Tcp => TcpFields.ChecksumPosition, IpProtocols.Udp => UdpFields.ChecksumPosition, _ => IcmpFields.ChecksumPosition };
-        BinaryPrimitives.WriteUInt16BigEndian(segment[position..], 0);
-        ushort c = InternetChecksum.ComputeIpv6Pseudo(l3.Slice(Ipv6Fields.SourcePosition, 16), l3.Slice(Ipv6Fields.DestinationPosition, 16), proto, segment);
-        BinaryPrimitives.WriteUInt16BigEndian(segment[position..], c);
     }
 }

@@ -25,8 +25,6 @@ internal static class Frames
     /// <summary>The ICMPv6 echo reply type.</summary>
     public const byte Icmpv6EchoReply = 129;
 
-    private const byte TcpAck = 0x10;
-
     /// <summary>Builds a probe or reply frame with valid checksums.</summary>
     /// <param name="sourceMac">The source MAC.</param>
     /// <param name="destinationMac">The destination MAC.</param>
@@ -40,46 +38,37 @@ internal static class Frames
     public static byte[] Build(ReadOnlySpan<byte> sourceMac, ReadOnlySpan<byte> destinationMac, IPAddress source, IPAddress destination, ProbeProtocol protocol, int sourcePort, int destinationPort, bool reply)
     {
         bool v4 = source.AddressFamily == AddressFamily.InterNetwork;
-        byte[] payload = "nfvc-probe"u8.ToArray();
-        int l4Length = protocol switch
+        ReadOnlySpan<byte> payload = "nfvc-probe"u8;
+        byte[] segment = new byte[protocol switch
         {
             ProbeProtocol.Tcp => TcpFields.HeaderLength,
             ProbeProtocol.Udp => UdpFields.HeaderLength + payload.Length,
             _ => IcmpFields.HeaderLength + payload.Length,
-        };
-        int l3Header = v4 ? Ipv4Fields.HeaderLength : Ipv6Fields.HeaderLength;
-        byte[] frame = new byte[EthernetFields.HeaderLength + l3Header + l4Length];
-        Span<byte> span = frame;
-        int offset = FrameBuilder.WriteEthernet(span, destinationMac, sourceMac, v4 ? EthernetFields.TypeIpv4 : EthernetFields.TypeIpv6);
+        }];
         byte ipProtocol = protocol switch
         {
             ProbeProtocol.Tcp => IpProtocols.Tcp,
             ProbeProtocol.Udp => IpProtocols.Udp,
             _ => v4 ? IpProtocols.Icmp : IpProtocols.IcmpV6,
         };
-        byte[] src = source.GetAddressBytes();
-        byte[] dst = destination.GetAddressBytes();
-        int l3 = offset;
-        offset += v4
-            ? FrameBuilder.WriteIpv4(span[offset..], BinaryPrimitives.ReadUInt32BigEndian(src), BinaryPrimitives.ReadUInt32BigEndian(dst), ipProtocol, l4Length)
-            : FrameBuilder.WriteIpv6(span[offset..], src, dst, ipProtocol, l4Length);
-        Span<byte> l4 = span[offset..];
         switch (protocol)
         {
             case ProbeProtocol.Tcp:
-                FrameBuilder.WriteTcp(l4, (ushort)sourcePort, (ushort)destinationPort, reply ? 7000u : 1000u, reply ? 1001u : 0u, reply ? (byte)(TcpFields.Syn | TcpAck) : TcpFields.Syn);
+                FrameBuilder.WriteTcp(segment, (ushort)sourcePort, (ushort)destinationPort, reply ? 7000u : 1000u, reply ? 1001u : 0u, reply ? (byte)(TcpFields.Syn | TcpFields.Ack) : TcpFields.Syn);
                 break;
             case ProbeProtocol.Udp:
-                FrameBuilder.WriteUdp(l4, (ushort)sourcePort, (ushort)destinationPort, payload.Length);
-                payload.CopyTo(l4[UdpFields.HeaderLength..]);
+                FrameBuilder.WriteUdp(segment, (ushort)sourcePort, (ushort)destinationPort, payload.Length);
+                payload.CopyTo(segment.AsSpan(UdpFields.HeaderLength));
                 break;
             default:
                 byte type = v4 ? (reply ? IcmpFields.EchoReply : IcmpFields.EchoRequest) : (reply ? Icmpv6EchoReply : Icmpv6EchoRequest);
-                FrameBuilder.WriteIcmpEcho(l4, type, (ushort)sourcePort, 1, payload);
+                FrameBuilder.WriteIcmpEcho(segment, type, (ushort)sourcePort, 1, payload);
                 break;
         }
 
-        FinishChecksums(frame, l3);
+        byte[] src = source.GetAddressBytes();
+        byte[] frame = new byte[IpFrames.FrameLength(src.Length, segment.Length)];
+        IpFrames.Write(frame, destinationMac, sourceMac, src, destination.GetAddressBytes(), ipProtocol, segment);
         return frame;
     }
 
@@ -124,16 +113,8 @@ internal static class Frames
     /// <param name="frame">The frame.</param>
     /// <param name="address">The new address (same family).</param>
     /// <param name="source">True to rewrite the source, false the destination.</param>
-    public static void Rewrite(byte[] frame, IPAddress address, bool source)
-    {
-        PacketParser.Parse(frame, out ParsedPacket p);
-        byte[] bytes = address.GetAddressBytes();
-        int position = p.IsIpv4
-            ? (source ? Ipv4Fields.SourcePosition : Ipv4Fields.DestinationPosition)
-            : (source ? Ipv6Fields.SourcePosition : Ipv6Fields.DestinationPosition);
-        bytes.CopyTo(frame.AsSpan(p.L3Offset + position));
-        FinishChecksums(frame, p.L3Offset);
-    }
+    public static void Rewrite(byte[] frame, IPAddress address, bool source) =>
+        IpFrames.Rewrite(frame, address.GetAddressBytes(), null, source);
 
     /// <summary>Wraps a frame in VXLAN between two node addresses (outer IPv4 or IPv6, UDP 4789).</summary>
     /// <param name="inner">The frame to carry.</param>
@@ -160,7 +141,7 @@ internal static class Frames
         offset += FrameBuilder.WriteUdp(span[offset..], entropy, VxlanFields.UdpPort, VxlanFields.HeaderLength + inner.Length);
         offset += FrameBuilder.WriteVxlan(span[offset..], vni);
         inner.CopyTo(span[offset..]);
-        FinishChecksums(frame, l3);
+        IpFrames.FinishChecksums(frame.AsSpan(l3));
         return frame;
     }
 
@@ -178,40 +159,5 @@ internal static class Frames
 
         FrameFields fields = Read(outer.AsSpan(0, p.L3End));
         return fields.Destination.Equals(node) ? outer[p.InnerOffset..p.L3End] : null;
-    }
-
-    private static void FinishChecksums(byte[] frame, int l3)
-    {
-        Span<byte> ip = frame.AsSpan(l3);
-        if ((ip[0] >> 4) == 4)
-        {
-            Ipv4View view = new(ip);
-            view.UpdateChecksum();
-            if (view.Protocol is IpProtocols.Tcp or IpProtocols.Udp)
-            {
-                FrameBuilder.FinishL4Ipv4(ip);
-            }
-            else if (view.Protocol == IpProtocols.Icmp)
-            {
-                Span<byte> icmp = ip[view.HeaderLength..view.TotalLength];
-                BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpFields.ChecksumPosition..], 0);
-                BinaryPrimitives.WriteUInt16BigEndian(icmp[IcmpFields.ChecksumPosition..], InternetChecksum.Compute(icmp));
-            }
-
-            return;
-        }
-
-        byte next = ip[Ipv6Fields.NextHeaderPosition];
-        int length = BinaryPrimitives.ReadUInt16BigEndian(ip[Ipv6Fields.PayloadLengthPosition..]);
-        Span<byte> segment = ip.Slice(Ipv6Fields.HeaderLength, length);
-        int position = next switch
-        {
-            IpProtocols.Tcp => TcpFields.ChecksumPosition,
-            IpProtocols.Udp => UdpFields.ChecksumPosition,
-            _ => IcmpFields.ChecksumPosition,
-        };
-        BinaryPrimitives.WriteUInt16BigEndian(segment[position..], 0);
-        ushort checksum = InternetChecksum.ComputeIpv6Pseudo(ip.Slice(Ipv6Fields.SourcePosition, 16), ip.Slice(Ipv6Fields.DestinationPosition, 16), next, segment);
-        BinaryPrimitives.WriteUInt16BigEndian(segment[position..], checksum);
     }
 }

@@ -77,25 +77,15 @@ internal static class ServiceFrames
             throw new ArgumentException($"source {source} and destination {destination} are of different families.", nameof(destination));
         }
 
-        bool v4 = source.AddressFamily == AddressFamily.InterNetwork;
         int l4Header = protocol == ServiceProtocol.Tcp ? TcpFields.HeaderLength : UdpFields.HeaderLength;
-        int l4Length = l4Header + payload.Length;
-        int l3Header = v4 ? Ipv4Fields.HeaderLength : Ipv6Fields.HeaderLength;
-        byte[] frame = new byte[EthernetFields.HeaderLength + l3Header + l4Length];
-        Span<byte> span = frame;
-        int offset = FrameBuilder.WriteEthernet(span, destinationMac, sourceMac, v4 ? EthernetFields.TypeIpv4 : EthernetFields.TypeIpv6);
-        byte ipProtocol = protocol == ServiceProtocol.Tcp ? IpProtocols.Tcp : IpProtocols.Udp;
+        byte[] segment = new byte[l4Header + payload.Length];
+        _ = protocol == ServiceProtocol.Tcp
+            ? FrameBuilder.WriteTcp(segment, (ushort)sourcePort, (ushort)destinationPort, 1000, payload.IsEmpty ? 0u : 1u, payload.IsEmpty ? TcpFields.Syn : PushAck)
+            : FrameBuilder.WriteUdp(segment, (ushort)sourcePort, (ushort)destinationPort, payload.Length);
+        payload.CopyTo(segment.AsSpan(l4Header));
         byte[] src = source.GetAddressBytes();
-        byte[] dst = destination.GetAddressBytes();
-        int l3 = offset;
-        offset += v4
-            ? FrameBuilder.WriteIpv4(span[offset..], BinaryPrimitives.ReadUInt32BigEndian(src), BinaryPrimitives.ReadUInt32BigEndian(dst), ipProtocol, l4Length)
-            : FrameBuilder.WriteIpv6(span[offset..], src, dst, ipProtocol, l4Length);
-        offset += protocol == ServiceProtocol.Tcp
-            ? FrameBuilder.WriteTcp(span[offset..], (ushort)sourcePort, (ushort)destinationPort, 1000, payload.IsEmpty ? 0u : 1u, payload.IsEmpty ? TcpFields.Syn : PushAck)
-            : FrameBuilder.WriteUdp(span[offset..], (ushort)sourcePort, (ushort)destinationPort, payload.Length);
-        payload.CopyTo(span[offset..]);
-        FinishChecksums(frame, l3);
+        byte[] frame = new byte[IpFrames.FrameLength(src.Length, segment.Length)];
+        IpFrames.Write(frame, destinationMac, sourceMac, src, destination.GetAddressBytes(), protocol == ServiceProtocol.Tcp ? IpProtocols.Tcp : IpProtocols.Udp, segment);
         return frame;
     }
 
@@ -128,26 +118,8 @@ internal static class ServiceFrames
     /// <param name="address">The new address (same family).</param>
     /// <param name="port">The new port, or null to keep it.</param>
     /// <param name="source">True for the source, false for the destination.</param>
-    public static void Rewrite(byte[] frame, IPAddress address, int? port, bool source)
-    {
-        PacketParser.Parse(frame, out ParsedPacket p);
-        byte[] bytes = address.GetAddressBytes();
-        if (bytes.Length != (p.IsIpv4 ? 4 : 16))
-        {
-            throw new ArgumentException($"cannot write {address} into an IPv{(p.IsIpv4 ? 4 : 6)} packet.", nameof(address));
-        }
-
-        int position = p.IsIpv4
-            ? (source ? Ipv4Fields.SourcePosition : Ipv4Fields.DestinationPosition)
-            : (source ? Ipv6Fields.SourcePosition : Ipv6Fields.DestinationPosition);
-        bytes.CopyTo(frame.AsSpan(p.L3Offset + position));
-        if (port is { } value)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(p.L4Offset + (source ? 0 : 2)), (ushort)value);
-        }
-
-        FinishChecksums(frame, p.L3Offset);
-    }
+    public static void Rewrite(byte[] frame, IPAddress address, int? port, bool source) =>
+        IpFrames.Rewrite(frame, address.GetAddressBytes(), port, source);
 
     /// <summary>Inserts an 802.1Q tag after the MAC addresses, as a trunk port sends the frame.</summary>
     /// <param name="frame">An untagged frame.</param>
@@ -155,13 +127,8 @@ internal static class ServiceFrames
     /// <returns>The tagged frame.</returns>
     public static byte[] Tag(byte[] frame, int vlanId)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(vlanId, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(vlanId, 4094);
         byte[] tagged = new byte[frame.Length + VlanFields.HeaderLength];
-        frame.AsSpan(0, 12).CopyTo(tagged);
-        BinaryPrimitives.WriteUInt16BigEndian(tagged.AsSpan(12), EthernetFields.TypeVlan);
-        FrameBuilder.WriteVlan(tagged.AsSpan(14), (ushort)vlanId, 0, BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(12)));
-        frame.AsSpan(14).CopyTo(tagged.AsSpan(18));
+        IpFrames.WriteTagged(tagged, frame, (ushort)vlanId);
         return tagged;
     }
 
@@ -225,25 +192,5 @@ internal static class ServiceFrames
         string text = Encoding.ASCII.GetString(payload);
         string[] first = text.Split("\r\n", 2)[0].Split(' ');
         return first.Length >= 2 && first[0] == "HTTP/1.1" && int.TryParse(first[1], System.Globalization.CultureInfo.InvariantCulture, out int code) ? code : null;
-    }
-
-    private static void FinishChecksums(byte[] frame, int l3)
-    {
-        Span<byte> ip = frame.AsSpan(l3);
-        if ((ip[0] >> 4) == 4)
-        {
-            Ipv4View view = new(ip);
-            view.UpdateChecksum();
-            FrameBuilder.FinishL4Ipv4(ip);
-            return;
-        }
-
-        byte next = ip[Ipv6Fields.NextHeaderPosition];
-        int length = BinaryPrimitives.ReadUInt16BigEndian(ip[Ipv6Fields.PayloadLengthPosition..]);
-        Span<byte> segment = ip.Slice(Ipv6Fields.HeaderLength, length);
-        int position = next == IpProtocols.Tcp ? TcpFields.ChecksumPosition : UdpFields.ChecksumPosition;
-        BinaryPrimitives.WriteUInt16BigEndian(segment[position..], 0);
-        ushort checksum = InternetChecksum.ComputeIpv6Pseudo(ip.Slice(Ipv6Fields.SourcePosition, 16), ip.Slice(Ipv6Fields.DestinationPosition, 16), next, segment);
-        BinaryPrimitives.WriteUInt16BigEndian(segment[position..], checksum);
     }
 }

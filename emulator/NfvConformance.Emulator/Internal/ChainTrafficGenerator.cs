@@ -23,7 +23,7 @@ internal sealed class ChainTrafficGenerator : ITrafficGenerator
     private const long PicosecondsPerTick = 100_000;
     private readonly ServiceChainEngine _engine;
     private readonly int _seed;
-    private readonly Chaining.VirtualTime.VirtualClock _clock = new();
+    private readonly Abstractions.Lifecycle.VirtualClock _clock = new();
 
     public ChainTrafficGenerator(ServiceChainEngine engine, int seed, double lineRateBitsPerSecond)
     {

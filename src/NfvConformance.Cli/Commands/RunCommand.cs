@@ -57,7 +57,6 @@ internal sealed class RunCommand : ICliCommand
                 parse.GetValue(catalog),
                 parse.GetValue(seed),
                 parse.GetValue(workers),
-                parse.GetValue(targetsFile),
                 parse.GetValue(history),
                 parse.GetValue(waivers),
                 Settings(parse.GetValue(targetsFile), parse.GetValue(package), parse.GetValue(set) ?? []),
@@ -101,7 +100,7 @@ internal sealed class RunCommand : ICliCommand
     }
 
     private static async Task<int> RunAsync(
-        string targetName, string profile, string? tags, string? featuresDir, string? outDir, string? catalogPath, int seed, int workers, string? targetsFile, string? history, string? waivers, Dictionary<string, string> settings, OutputMode mode, CancellationToken cancellationToken)
+        string targetName, string profile, string? tags, string? featuresDir, string? outDir, string? catalogPath, int seed, int workers, string? history, string? waivers, Dictionary<string, string> settings, OutputMode mode, CancellationToken cancellationToken)
     {
         if (workers < 1)
         {
@@ -109,22 +108,13 @@ internal sealed class RunCommand : ICliCommand
         }
 
         ILabTargetFactory factory = NfvConformance.Trex.Generator.TrexTraffic.Wrap(KnownTargets.Default.Get(targetName));
+        RunInputs.Validate(factory, profile, seed, catalogPath, waivers, settings);
         RequirementCatalog catalog = catalogPath is null ? RequirementCatalog.LoadDefault() : RequirementCatalog.Load(catalogPath);
         string features = featuresDir ?? RepositoryPaths.FindUpwards("features")
             ?? throw new ConfigurationException("No features/ folder found above the working directory; pass --features DIR.");
         string runId = NewRunId(factory.Name, profile);
         string runsRoot = Path.Combine(RepositoryPaths.FindUpwards(".git") is { } git ? Path.GetDirectoryName(git)! : Environment.CurrentDirectory, DefaultRunsDirectory);
         string output = outDir ?? Path.Combine(runsRoot, runId);
-        if (targetsFile is not null && !File.Exists(targetsFile))
-        {
-            throw new ConfigurationException($"--targets {targetsFile}: file not found.");
-        }
-
-        if (waivers is not null && !File.Exists(waivers))
-        {
-            throw new ConfigurationException($"--waivers {waivers}: file not found.");
-        }
-
         string? historyStore = history switch
         {
             null => Path.Combine(runsRoot, "history.db"),
@@ -158,7 +148,7 @@ internal sealed class RunCommand : ICliCommand
             RunId = runId,
             ToolVersion = ToolInfo.Version,
             Workers = workers,
-            Reports = new ReportOptions { HistoryStore = historyStore, WaiversFile = waivers },
+            Reports = new RunReportWriter(new ReportOptions { HistoryStore = historyStore, WaiversFile = waivers }),
         });
 
         using RunConsole console = RunConsole.Create(mode);

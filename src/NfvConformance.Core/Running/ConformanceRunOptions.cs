@@ -2,7 +2,6 @@
 using System.Reflection;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Core.Requirements;
-using NfvConformance.Reports;
 
 namespace NfvConformance.Core.Running;
 
@@ -39,8 +38,8 @@ public sealed class ConformanceRunOptions
     /// <summary>Gets how many features run in parallel.</summary>
     public int Workers { get; init; } = 1;
 
-    /// <summary>Gets the report options (history store, waivers, formats); feature files and the catalogue are added by the runner.</summary>
-    public ReportOptions? Reports { get; init; }
+    /// <summary>Gets the report writers (history store, waivers, formats are theirs); null writes no report.</summary>
+    public IRunReportWriter? Reports { get; init; }
 
     /// <summary>Gets the clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

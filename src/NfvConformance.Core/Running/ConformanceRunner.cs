@@ -10,8 +10,6 @@ using NfvConformance.Core.Requirements;
 using NfvConformance.Core.Running.Internal;
 using NfvConformance.Gherkin.Pickles;
 using NfvConformance.Gherkin.TagExpressions;
-using NfvConformance.Reports;
-using NfvConformance.Reports.Exporters;
 using NfvConformance.Reports.Model;
 using ReportStatus = NfvConformance.Reports.Model.ScenarioStatus;
 
@@ -141,7 +139,7 @@ public sealed class ConformanceRunner
         CapabilitySnapshot snapshot = session.Context.Capabilities;
         ConcurrentDictionary<string, ScenarioSummary> finished = new(StringComparer.Ordinal);
         Channel<ScenarioSummary> live = Channel.CreateUnbounded<ScenarioSummary>(new UnboundedChannelOptions { SingleReader = true });
-        Task writer = WriteLiveResultsAsync(live.Reader, Path.Combine(outDir, LiveResultsFile));
+        Task writer = WriteLiveResultsAsync(live.Reader, Path.Combine(outDir, LiveResultsFile), _options.Reports);
         session.RegisterShared(suite.Global);
 
         progress?.RunStarted(selected.Count, outDir);
@@ -194,35 +192,36 @@ public sealed class ConformanceRunner
             Requirements = [.. _options.Catalog.Entries.Where(r => RequirementCatalog.IsInScope(r) || traced.Contains(r.Uid))],
         };
 
-        ReportOptions reportOptions = (_options.Reports ?? new ReportOptions()) with
-        {
-            FeatureFiles = features.Files,
-            ConfigurationFiles = [_options.Catalog.Path, .. (_options.Reports?.ConfigurationFiles ?? [])],
-        };
-
         // Reports are written even after an interruption: the results so far are kept.
-        ReportWriteResult written = await ReportWriter.WriteAllAsync(summary, outDir, reportOptions, CancellationToken.None).ConfigureAwait(false);
+        RunReportOutcome written = _options.Reports is null
+            ? new RunReportOutcome(summary, [], [])
+            : await _options.Reports.WriteAllAsync(summary, outDir, features.Files, [_options.Catalog.Path], CancellationToken.None).ConfigureAwait(false);
         return new ConformanceRunResult(
             written.Summary,
             outDir,
             [Path.Combine(outDir, LiveResultsFile), .. new[] { MessagesFile, CucumberHtmlFile }.Select(f => Path.Combine(outDir, f)).Where(File.Exists), .. written.Paths],
-            [.. written.Errors.Select(e => $"{e.Exporter}: {e.Message}")])
+            written.Errors)
         {
             // After-feature/after-run hooks and observers that failed: no scenario owns them, but they are never lost.
             RunErrors = suite.RunErrors,
         };
     }
 
-    private static async Task WriteLiveResultsAsync(ChannelReader<ScenarioSummary> reader, string path)
+    private static async Task WriteLiveResultsAsync(ChannelReader<ScenarioSummary> reader, string path, IRunReportWriter? reports)
     {
         await using FileStream stream = new(path, FileMode.Create, FileAccess.Write, FileShare.Read);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (reader.TryRead(out ScenarioSummary? scenario))
             {
+                if (reports is null)
+                {
+                    continue;
+                }
+
                 await using (Utf8JsonWriter json = new(stream))
                 {
-                    SummaryJsonExporter.WriteScenario(json, scenario);
+                    reports.WriteScenario(json, scenario);
                 }
 
                 stream.WriteByte((byte)'\n');

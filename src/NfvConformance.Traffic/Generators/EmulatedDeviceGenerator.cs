@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
+using NfvConformance.Abstractions.Lifecycle;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Traffic.Devices;
 using NfvConformance.Traffic.Internal;

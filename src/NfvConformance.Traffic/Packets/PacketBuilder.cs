@@ -2,24 +2,22 @@
 using System.Buffers.Binary;
 using System.Net;
 using NfvConformance.Abstractions.Traffic;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Traffic.Packets;
 
 /// <summary>Where a built frame's layer-4 header and checksum pseudo-header addresses are.</summary>
 internal readonly record struct FrameLayout(int Length, int AddressesOffset, int AddressesLength, int L4Offset, byte Protocol, L4Protocol L4);
 
-/// <summary>Header offsets and constants used by the builder and parser.</summary>
-internal static class EthernetFields
+/// <summary>The stream frames' own constants; every header offset and checksum comes from NfvConformance.Packets.</summary>
+internal static class StreamFrameFields
 {
-    public const int HeaderLength = 14;
-    public const ushort TypeIPv4 = 0x0800;
-    public const ushort TypeIPv6 = 0x86DD;
-    public const ushort TypeVlan = 0x8100;
-
     // IEEE local experimental EtherType 1, for frames without an IP header.
     public const ushort TypeExperimental = 0x88B5;
-    public const int VxlanPort = 4789;
-    public const int VxlanHeaderLength = 8;
+
+    // IPv4 protocol / IPv6 next header of a frame without TCP or UDP: 253 (experimentation, RFC 3692) and 59 (no next header).
+    public const byte ExperimentalProtocol = 253;
+    public const byte NoNextHeader = 59;
 }
 
 /// <summary>
@@ -29,8 +27,8 @@ internal static class EthernetFields
 /// </summary>
 internal static class PacketBuilder
 {
-    private static readonly byte[] s_outerSrcIp = [192, 168, 0, 1];
-    private static readonly byte[] s_outerDstIp = [192, 168, 0, 2];
+    private const uint s_outerSource = 0xC0A8_0001; // 192.168.0.1
+    private const uint s_outerDestination = 0xC0A8_0002; // 192.168.0.2
 
     /// <summary>Writes one frame.</summary>
     /// <param name="frame">Destination; at least frameSize - 4 bytes.</param>
@@ -102,11 +100,11 @@ internal static class PacketBuilder
 
         int at = layout.L4Offset + (layout.L4 == L4Protocol.Udp ? 6 : 16);
         ushort old = BinaryPrimitives.ReadUInt16BigEndian(f[at..]);
-        ushort before = Checksum.Compute(f[start..]);
+        ushort before = InternetChecksum.Compute(f[start..]);
         mark.TryWriteTrailer(f);
-        ushort after = Checksum.Compute(f[start..]);
+        ushort after = InternetChecksum.Compute(f[start..]);
         // Compute returns the complement of the folded sum: ~m = before, m' = ~after.
-        ushort sum = Checksum.Combine((ushort)~old, before, (ushort)~after);
+        ushort sum = InternetChecksum.Finish((ulong)(ushort)~old + before + (ushort)~after);
         if (sum == 0 && layout.L4 == L4Protocol.Udp)
         {
             sum = 0xFFFF;
@@ -119,27 +117,13 @@ internal static class PacketBuilder
     {
         // Outer Ethernet / IPv4 / UDP 4789 / VXLAN; the UDP source port carries flow entropy (RFC 7348 section 5).
         WriteMacs(f, h.DestinationMac, h.SourceMac, 0);
-        BinaryPrimitives.WriteUInt16BigEndian(f[12..], EthernetFields.TypeIPv4);
-        Span<byte> ip = f[14..];
-        int ipLength = f.Length - 14;
-        ip[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)ipLength);
-        ip[8] = 64;
-        ip[9] = 17;
-        s_outerSrcIp.CopyTo(ip[12..]);
-        s_outerDstIp.CopyTo(ip[16..]);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum.Compute(ip[..20]));
-        Span<byte> udp = ip[20..];
-        BinaryPrimitives.WriteUInt16BigEndian(udp, (ushort)(49152 + (flow % 16384)));
-        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], EthernetFields.VxlanPort);
-        BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)(ipLength - 20));
+        BinaryPrimitives.WriteUInt16BigEndian(f[EthernetFields.TypePosition..], EthernetFields.TypeIpv4);
+        int o = EthernetFields.HeaderLength;
+        int udpLength = f.Length - o - Ipv4Fields.HeaderLength;
+        o += FrameBuilder.WriteIpv4(f[o..], s_outerSource, s_outerDestination, IpProtocols.Udp, udpLength);
+        o += FrameBuilder.WriteUdp(f[o..], (ushort)(49152 + (flow % 16384)), VxlanFields.UdpPort, udpLength - UdpFields.HeaderLength);
         // RFC 7348: the outer UDP checksum SHOULD be zero.
-        Span<byte> vx = udp[8..];
-        vx[0] = 0x08;
-        vx[4] = (byte)(vni >> 16);
-        vx[5] = (byte)(vni >> 8);
-        vx[6] = (byte)vni;
-        return 14 + 20 + 8 + EthernetFields.VxlanHeaderLength;
+        return o + FrameBuilder.WriteVxlan(f[o..], (uint)vni);
     }
 
     private static int WriteEthernet(Span<byte> f, HeaderStack h, int macIncrement)
@@ -156,9 +140,9 @@ internal static class PacketBuilder
 
         ushort type = h.L3 switch
         {
-            L3Protocol.IPv4 => EthernetFields.TypeIPv4,
-            L3Protocol.IPv6 => EthernetFields.TypeIPv6,
-            _ => EthernetFields.TypeExperimental,
+            L3Protocol.IPv4 => EthernetFields.TypeIpv4,
+            L3Protocol.IPv6 => EthernetFields.TypeIpv6,
+            _ => StreamFrameFields.TypeExperimental,
         };
         BinaryPrimitives.WriteUInt16BigEndian(f[pos..], type);
         return pos + 2;
@@ -184,10 +168,10 @@ internal static class PacketBuilder
         ip[0] = 0x45;
         BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)ip.Length);
         ip[8] = 64;
-        ip[9] = h.L4 == L4Protocol.Tcp ? (byte)6 : h.L4 == L4Protocol.Udp ? (byte)17 : (byte)253;
+        ip[9] = h.L4 == L4Protocol.Tcp ? IpProtocols.Tcp : h.L4 == L4Protocol.Udp ? IpProtocols.Udp : StreamFrameFields.ExperimentalProtocol;
         WriteAddress(ip[12..16], h.SourceIp, (vary & FlowFields.SourceIp) != 0 ? flow : 0);
         WriteAddress(ip[16..20], h.DestinationIp, (vary & FlowFields.DestinationIp) != 0 ? flow : 0);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], Checksum.Compute(ip[..20]));
+        BinaryPrimitives.WriteUInt16BigEndian(ip[10..], InternetChecksum.Compute(ip[..20]));
         WriteL4(ip[20..], h, vary, flow, ip[12..20], ip[9]);
     }
 
@@ -195,7 +179,7 @@ internal static class PacketBuilder
     {
         ip[0] = 0x60;
         BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)(ip.Length - 40));
-        ip[6] = h.L4 == L4Protocol.Tcp ? (byte)6 : h.L4 == L4Protocol.Udp ? (byte)17 : (byte)59;
+        ip[6] = h.L4 == L4Protocol.Tcp ? IpProtocols.Tcp : h.L4 == L4Protocol.Udp ? IpProtocols.Udp : StreamFrameFields.NoNextHeader;
         ip[7] = 64;
         WriteAddress(ip[8..24], h.SourceIp, (vary & FlowFields.SourceIp) != 0 ? flow : 0);
         WriteAddress(ip[24..40], h.DestinationIp, (vary & FlowFields.DestinationIp) != 0 ? flow : 0);
@@ -234,7 +218,7 @@ internal static class PacketBuilder
             checksumAt = 16;
         }
 
-        ushort sum = Checksum.ComputeWithPseudoHeader(addresses, protocol, l4);
+        ushort sum = InternetChecksum.Finish(InternetChecksum.Add(l4, InternetChecksum.Add(addresses) + protocol + (uint)l4.Length));
         // UDP sends an all-zero checksum as 0xFFFF (RFC 768).
         if (sum == 0 && h.L4 == L4Protocol.Udp)
         {
@@ -242,54 +226,5 @@ internal static class PacketBuilder
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(l4[checksumAt..], sum);
-    }
-}
-
-/// <summary>The Internet checksum (RFC 1071).</summary>
-internal static class Checksum
-{
-    public static ushort Compute(ReadOnlySpan<byte> data) => Fold(Sum(data, 0));
-
-    public static ushort ComputeWithPseudoHeader(ReadOnlySpan<byte> addresses, byte protocol, ReadOnlySpan<byte> segment)
-    {
-        ulong sum = Sum(addresses, 0);
-        sum += protocol;
-        sum += (ulong)segment.Length;
-        return Fold(Sum(segment, sum));
-    }
-
-    /// <summary>True when a header with its checksum field in place sums to 0xFFFF.</summary>
-    public static bool Verify(ReadOnlySpan<byte> data) => Fold(Sum(data, 0)) == 0;
-
-    /// <summary>The complement of the ones-complement sum of three 16-bit values.</summary>
-    public static ushort Combine(ushort a, ushort b, ushort c) => Fold((ulong)a + b + c);
-
-    public static bool VerifyWithPseudoHeader(ReadOnlySpan<byte> addresses, byte protocol, ReadOnlySpan<byte> segment) =>
-        ComputeWithPseudoHeader(addresses, protocol, segment) == 0;
-
-    private static ulong Sum(ReadOnlySpan<byte> data, ulong sum)
-    {
-        int i = 0;
-        for (; i + 1 < data.Length; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-        }
-
-        if (i < data.Length)
-        {
-            sum += (ulong)data[i] << 8;
-        }
-
-        return sum;
-    }
-
-    private static ushort Fold(ulong sum)
-    {
-        while ((sum >> 16) != 0)
-        {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-
-        return (ushort)~sum;
     }
 }

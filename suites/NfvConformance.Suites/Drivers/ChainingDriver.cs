@@ -4,7 +4,6 @@ using NfvConformance.Abstractions.Chaining;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
-using NfvConformance.Gherkin.Runtime;
 
 namespace NfvConformance.Suites.Drivers;
 

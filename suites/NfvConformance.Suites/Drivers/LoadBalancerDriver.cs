@@ -10,6 +10,7 @@ using System.Text;
 using NfvConformance.Abstractions.LoadBalancing;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Core.Evidence;
+using NfvConformance.Packets;
 using NfvConformance.Core.Running;
 
 namespace NfvConformance.Suites.Drivers;
@@ -541,7 +542,7 @@ public sealed class LoadBalancerDriver : IDisposable
             else
             {
                 block.Add(0x41); // literal with incremental indexing, name :authority (static 1), value Huffman-coded
-                HpackHuffman(block, authority);
+                HpackHuffmanLiteral(block, authority);
                 indexed.Insert(0, authority);
             }
 
@@ -709,55 +710,16 @@ public sealed class LoadBalancerDriver : IDisposable
         block.AddRange(bytes);
     }
 
-    /// <summary>
-    /// Writes an HPACK string literal Huffman-coded (RFC 7541 section 5.2) with the appendix B codes of lower-case
-    /// letters, digits, '-', '.' and '/'; other text is written as a raw literal.
-    /// </summary>
-    private static void HpackHuffman(List<byte> block, string value)
+    /// <summary>Writes an HPACK string literal Huffman-coded (RFC 7541 section 5.2, the code of appendix B).</summary>
+    private static void HpackHuffmanLiteral(List<byte> block, string value)
     {
-        if (!value.All(c => HuffmanCodes.ContainsKey(c)))
-        {
-            HpackString(block, value);
-            return;
-        }
-
-        List<byte> coded = [];
-        ulong bits = 0;
-        int count = 0;
-        foreach (char c in value)
-        {
-            (uint code, int length) = HuffmanCodes[c];
-            bits = (bits << length) | code;
-            count += length;
-            while (count >= 8)
-            {
-                coded.Add((byte)(bits >> (count - 8)));
-                count -= 8;
-            }
-        }
-
-        if (count > 0)
-        {
-            coded.Add((byte)((bits << (8 - count)) | ((1u << (8 - count)) - 1))); // pad with the EOS prefix (ones)
-        }
-
-        Check.That(coded.Count < 127, $"'{value}' is too long for this client's one-byte HPACK length.");
-        block.Add((byte)(0x80 | coded.Count));
+        byte[] raw = Encoding.ASCII.GetBytes(value);
+        byte[] coded = new byte[HpackHuffman.EncodedLength(raw)];
+        int n = HpackHuffman.Encode(raw, coded);
+        Check.That(n < 127, $"'{value}' is too long for this client's one-byte HPACK length.");
+        block.Add((byte)(0x80 | n));
         block.AddRange(coded);
     }
-
-    private static readonly Dictionary<char, (uint Code, int Length)> HuffmanCodes = new()
-    {
-        ['-'] = (0x16, 6), ['.'] = (0x17, 6), ['/'] = (0x18, 6),
-        ['0'] = (0x0, 5), ['1'] = (0x1, 5), ['2'] = (0x2, 5), ['3'] = (0x19, 6), ['4'] = (0x1a, 6),
-        ['5'] = (0x1b, 6), ['6'] = (0x1c, 6), ['7'] = (0x1d, 6), ['8'] = (0x1e, 6), ['9'] = (0x1f, 6),
-        ['a'] = (0x3, 5), ['b'] = (0x23, 6), ['c'] = (0x4, 5), ['d'] = (0x24, 6), ['e'] = (0x5, 5),
-        ['f'] = (0x25, 6), ['g'] = (0x26, 6), ['h'] = (0x27, 6), ['i'] = (0x6, 5), ['j'] = (0x74, 7),
-        ['k'] = (0x75, 7), ['l'] = (0x28, 6), ['m'] = (0x29, 6), ['n'] = (0x2a, 6), ['o'] = (0x7, 5),
-        ['p'] = (0x2b, 6), ['q'] = (0x76, 7), ['r'] = (0x2c, 6), ['s'] = (0x8, 5), ['t'] = (0x9, 5),
-        ['u'] = (0x2d, 6), ['v'] = (0x77, 7), ['w'] = (0x78, 7), ['x'] = (0x79, 7), ['y'] = (0x7a, 7),
-        ['z'] = (0x7b, 7),
-    };
 
     private static byte[] FindMptcp(byte[] tcp)
     {
@@ -786,48 +748,20 @@ public sealed class LoadBalancerDriver : IDisposable
         return [];
     }
 
-    /// <summary>Builds Ethernet (client to the VIP's MAC) + IPv4 or IPv6 + the L4 bytes; fills the TCP/UDP checksum.</summary>
+    /// <summary>Builds Ethernet (client to the VIP's MAC) + IPv4 or IPv6 + the L4 bytes; fills the checksums (not of a fragment's L4 bytes).</summary>
     private byte[] Ip(IPAddress source, IPAddress destination, byte protocol, byte[] l4, ushort id = 0, bool fillChecksum = true)
     {
-        bool v6 = source.AddressFamily == AddressFamily.InterNetworkV6;
-        int header = v6 ? 40 : 20;
-        byte[] f = new byte[14 + header + l4.Length];
-        VipMac.CopyTo(f, 0);
-        ClientMac.CopyTo(f, 6);
-        f[12] = v6 ? (byte)0x86 : (byte)0x08;
-        f[13] = v6 ? (byte)0xDD : (byte)0x00;
         byte[] s = source.GetAddressBytes();
-        byte[] d = destination.GetAddressBytes();
-        if (v6)
+        byte[] f = new byte[IpFrames.FrameLength(s.Length, l4.Length)];
+        if (fillChecksum)
         {
-            f[14] = 0x60;
-            BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(18), (ushort)l4.Length);
-            f[20] = protocol;
-            f[21] = 64;
-            s.CopyTo(f, 22);
-            d.CopyTo(f, 38);
-        }
-        else
-        {
-            f[14] = 0x45;
-            BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(16), (ushort)(20 + l4.Length));
-            BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(18), id);
-            f[22] = 64;
-            f[23] = protocol;
-            s.CopyTo(f, 26);
-            d.CopyTo(f, 30);
-            BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(24), Checksum(f.AsSpan(14, 20), 0));
+            IpFrames.Write(f, VipMac, ClientMac, s, destination.GetAddressBytes(), protocol, l4, id);
+            return f;
         }
 
-        l4.CopyTo(f, 14 + header);
-        if (fillChecksum && protocol is 6 or 17)
-        {
-            int position = 14 + header + (protocol == 6 ? 16 : 6);
-            ulong pseudo = Sum(s, Sum(d, (ulong)protocol + (ulong)l4.Length));
-            ushort sum = Checksum(l4, pseudo);
-            BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(position), protocol == 17 && sum == 0 ? (ushort)0xFFFF : sum);
-        }
-
+        int o = FrameBuilder.WriteEthernet(f, VipMac, ClientMac, s.Length == 4 ? EthernetFields.TypeIpv4 : EthernetFields.TypeIpv6);
+        o += IpFrames.WriteIp(f.AsSpan(o), s, destination.GetAddressBytes(), protocol, l4.Length, id);
+        l4.CopyTo(f, o);
         return f;
     }
 
@@ -884,8 +818,7 @@ public sealed class LoadBalancerDriver : IDisposable
             {
                 byte[] f = Ip(source, destination, 17, part, (ushort)id, fillChecksum: false);
                 BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(20), (ushort)((offset / 8) | (more ? 0x2000 : 0)));
-                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(24), 0);
-                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(24), Checksum(f.AsSpan(14, 20), 0));
+                new Ipv4View(f.AsSpan(14)).UpdateChecksum();
                 frames.Add(f);
             }
         }
@@ -894,32 +827,6 @@ public sealed class LoadBalancerDriver : IDisposable
     }
 
     private static byte[] Be16(ushort v) => [(byte)(v >> 8), (byte)v];
-
-    private static ulong Sum(ReadOnlySpan<byte> data, ulong sum)
-    {
-        for (int i = 0; i + 1 < data.Length; i += 2)
-        {
-            sum += (ulong)((data[i] << 8) | data[i + 1]);
-        }
-
-        if (data.Length % 2 == 1)
-        {
-            sum += (ulong)(data[^1] << 8);
-        }
-
-        return sum;
-    }
-
-    private static ushort Checksum(ReadOnlySpan<byte> data, ulong sum)
-    {
-        sum = Sum(data, sum);
-        while (sum >> 16 != 0)
-        {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-
-        return (ushort)~sum;
-    }
 
     /// <summary>An SCTP packet (RFC 9260 section 3) with its CRC32c (appendix A), from chunks of type, flags and value.</summary>
     private static byte[] SctpBuild(ushort sport, ushort dport, uint tag, IEnumerable<(byte Type, byte Flags, byte[] Value)> chunks)
@@ -935,16 +842,14 @@ public sealed class LoadBalancerDriver : IDisposable
         }
 
         byte[] packet = [.. p];
-        BinaryPrimitives.WriteUInt32LittleEndian(packet.AsSpan(8), Crc32c(packet));
+        BinaryPrimitives.WriteUInt32LittleEndian(packet.AsSpan(8), Crc32c.Compute(packet));
         return packet;
     }
 
     private static bool SctpChecksumOk(byte[] packet)
     {
-        byte[] copy = (byte[])packet.Clone();
-        uint stated = BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(8));
-        copy.AsSpan(8, 4).Clear();
-        return Crc32c(copy) == stated;
+        uint stated = BinaryPrimitives.ReadUInt32LittleEndian(packet.AsSpan(8));
+        return Crc32c.ComputeSctp(packet) == stated;
     }
 
     private static byte[] SctpInit(uint initiateTag, uint tsn, IEnumerable<IPAddress> addresses)
@@ -956,21 +861,6 @@ public sealed class LoadBalancerDriver : IDisposable
         }
 
         return [.. v];
-    }
-
-    private static uint Crc32c(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78 : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 
     /// <summary>Captures the ClientHello .NET's SslStream sends for a host (the handshake is then abandoned).</summary>

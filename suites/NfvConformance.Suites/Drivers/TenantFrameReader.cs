@@ -1,12 +1,13 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
 using System.Net;
+using NfvConformance.Packets;
 
 namespace NfvConformance.Suites.Drivers;
 
 /// <summary>
-/// The observer's own decoding of frames a target reports (Ethernet, 802.1Q, IPv4/IPv6, UDP/TCP/ICMP, VXLAN, ESP in
-/// UDP), independent of the emulator's parser, so a check never trusts the target's reading of its own frames.
+/// The observer's decoding of frames a target reports (Ethernet, 802.1Q, IPv4/IPv6, UDP/TCP/ICMP, VXLAN, ESP in UDP),
+/// with the packets library (NfvConformance.Packets), which its tests hold to PacketDotNet, an independent decoder.
 /// </summary>
 internal sealed record TenantFrame(
     byte[] Bytes,
@@ -42,44 +43,26 @@ internal sealed record TenantFrame(
         ? BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(L4Offset + 8))
         : null;
 
-    /// <summary>Decodes a frame; fails the step with what is wrong when it cannot.</summary>
+    /// <summary>Decodes a frame with the packets library; fails the step with what is wrong when it cannot.</summary>
     /// <param name="frame">The bytes from the Ethernet header.</param>
     /// <param name="what">What the frame is, for the message.</param>
     /// <returns>The decoded frame.</returns>
     public static TenantFrame Read(byte[] frame, string what)
     {
-        Core.Evidence.Check.That(frame.Length >= 14, $"{what}: {frame.Length} bytes is shorter than an Ethernet header.");
-        int o = 12;
-        int type = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(o));
-        o += 2;
-        while (type is 0x8100 or 0x88A8 && frame.Length >= o + 4)
-        {
-            type = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(o + 2));
-            o += 4;
-        }
-
-        string dmac = Convert.ToHexString(frame, 0, 6);
-        string smac = Convert.ToHexString(frame, 6, 6);
-        if (type == 0x0800 && frame.Length >= o + 20)
-        {
-            int ihl = (frame[o] & 0x0F) * 4;
-            int total = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(o + 2));
-            Core.Evidence.Check.That(o + total <= frame.Length && ihl >= 20, $"{what}: IPv4 total length {total} runs past the frame.");
-            int proto = frame[o + 9];
-            (int sp, int dp) = Ports(frame, o + ihl, proto);
-            return new TenantFrame(frame, dmac, smac, 4, new IPAddress(frame.AsSpan(o + 12, 4)), new IPAddress(frame.AsSpan(o + 16, 4)), frame[o + 8], proto, sp, dp, o, o + ihl, o + total);
-        }
-
-        if (type == 0x86DD && frame.Length >= o + 40)
-        {
-            int payload = BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(o + 4));
-            int proto = frame[o + 6];
-            (int sp, int dp) = Ports(frame, o + 40, proto);
-            return new TenantFrame(frame, dmac, smac, 6, new IPAddress(frame.AsSpan(o + 8, 16)), new IPAddress(frame.AsSpan(o + 24, 16)), frame[o + 7], proto, sp, dp, o, o + 40, o + 40 + payload);
-        }
-
-        Core.Evidence.Check.Fail($"{what}: EtherType 0x{type:x4} is neither IPv4 nor IPv6.");
-        return null!;
+        ParseResult result = PacketParser.Parse(frame, out ParsedPacket p);
+        Core.Evidence.Check.That(result == ParseResult.Ok, $"{what}: the frame does not parse ({result}).");
+        Core.Evidence.Check.That(p.IsIpv4 || p.IsIpv6, $"{what}: EtherType 0x{p.EtherType:x4} is neither IPv4 nor IPv6.");
+        string dmac = Convert.ToHexString(frame, EthernetFields.DestinationPosition, EthernetFields.MacLength);
+        string smac = Convert.ToHexString(frame, EthernetFields.SourcePosition, EthernetFields.MacLength);
+        int o = p.L3Offset;
+        bool v4 = p.IsIpv4;
+        int l4 = v4 ? o + ((frame[o] & 0x0F) * 4) : o + Ipv6Fields.HeaderLength;
+        (int sp, int dp) = p.IpProtocol is IpProtocols.Icmp or IpProtocols.IcmpV6 && frame.Length >= l4 + IcmpFields.HeaderLength
+            ? (BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4 + IcmpFields.IdentifierPosition)), BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4 + IcmpFields.IdentifierPosition)))
+            : (p.SourcePort, p.DestinationPort);
+        return v4
+            ? new TenantFrame(frame, dmac, smac, 4, new IPAddress(frame.AsSpan(o + Ipv4Fields.SourcePosition, 4)), new IPAddress(frame.AsSpan(o + Ipv4Fields.DestinationPosition, 4)), frame[o + Ipv4Fields.TtlPosition], p.IpProtocol, sp, dp, o, l4, p.L3End)
+            : new TenantFrame(frame, dmac, smac, 6, new IPAddress(frame.AsSpan(o + Ipv6Fields.SourcePosition, 16)), new IPAddress(frame.AsSpan(o + Ipv6Fields.DestinationPosition, 16)), frame[o + Ipv6Fields.HopLimitPosition], p.IpProtocol, sp, dp, o, l4, p.L3End);
     }
 
     /// <summary>Whether the IPv4 header checksum and the TCP/UDP/ICMP checksum are right.</summary>
@@ -91,56 +74,15 @@ internal sealed record TenantFrame(
             return true;
         }
 
-        if (Fold(Sum(Bytes.AsSpan(L3Offset, L4Offset - L3Offset), 0)) != 0xFFFF)
+        ReadOnlySpan<byte> ip = Bytes.AsSpan(L3Offset, L3End - L3Offset);
+        if (InternetChecksum.Compute(ip[..(L4Offset - L3Offset)]) != 0)
         {
             return false;
         }
 
-        ReadOnlySpan<byte> segment = Bytes.AsSpan(L4Offset, L3End - L4Offset);
-        if (Protocol == 1)
-        {
-            return Fold(Sum(segment, 0)) == 0xFFFF;
-        }
-
-        if (Protocol == 17 && BinaryPrimitives.ReadUInt16BigEndian(segment[6..]) == 0)
-        {
-            return true;
-        }
-
-        ulong pseudo = Sum(Bytes.AsSpan(L3Offset + 12, 8), 0) + (ulong)Protocol + (ulong)segment.Length;
-        return Fold(Sum(segment, pseudo)) == 0xFFFF;
-    }
-
-    private static (int Source, int Destination) Ports(byte[] frame, int l4, int proto) =>
-        proto is 6 or 17 && frame.Length >= l4 + 4
-            ? (BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4)), BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4 + 2)))
-            : proto is 1 or 58 && frame.Length >= l4 + 6
-                ? (BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4 + 4)), BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(l4 + 4)))
-                : (0, 0);
-
-    private static ulong Sum(ReadOnlySpan<byte> data, ulong sum)
-    {
-        int i = 0;
-        for (; i + 1 < data.Length; i += 2)
-        {
-            sum += (ulong)((data[i] << 8) | data[i + 1]);
-        }
-
-        if (i < data.Length)
-        {
-            sum += (ulong)(data[i] << 8);
-        }
-
-        return sum;
-    }
-
-    private static ushort Fold(ulong sum)
-    {
-        while (sum >> 16 != 0)
-        {
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        }
-
-        return (ushort)sum;
+        ReadOnlySpan<byte> segment = ip[(L4Offset - L3Offset)..];
+        return Protocol == IpProtocols.Icmp
+            ? InternetChecksum.Compute(segment) == 0
+            : InternetChecksum.VerifyTransport(ip.Slice(Ipv4Fields.SourcePosition, 4), ip.Slice(Ipv4Fields.DestinationPosition, 4), (byte)Protocol, segment);
     }
 }

@@ -34,5 +34,5 @@ public class PacketBenchmarks
     public bool ReadMark() => LatencyMark.TryReadTrailer(_frame.AsSpan(0, _layout.Length), out _);
 
     [Benchmark]
-    public bool Parse() => PacketParser.TryParse(_frame.AsSpan(0, _layout.Length), out _);
+    public NfvConformance.Packets.ParseResult Parse() => NfvConformance.Packets.PacketParser.Parse(_frame.AsSpan(0, _layout.Length), out _);
 }

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Chaining;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Lifecycle;
 using NfvConformance.Emulator.Chaining.Acceleration;
 using NfvConformance.Emulator.Chaining.Compilation;
 using NfvConformance.Emulator.Chaining.VirtualTime;

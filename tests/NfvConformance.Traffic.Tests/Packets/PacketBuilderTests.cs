@@ -16,7 +16,7 @@ public sealed class PacketBuilderTests
         LatencyMark mark = new(1, 2, 3, 4);
 
         int n = PacketBuilder.Build(frame, s, 64, 0, mark);
-        bool ok = PacketParser.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
+        bool ok = StreamFrameDecoder.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
 
         Assert.Multiple(() =>
         {
@@ -39,9 +39,9 @@ public sealed class PacketBuilderTests
         byte[] frame = new byte[128];
 
         PacketBuilder.Build(frame, s, 64, 7, null);
-        PacketParser.TryParse(frame.AsSpan(0, 60), out ParsedFrame p7);
+        StreamFrameDecoder.TryParse(frame.AsSpan(0, 60), out ParsedFrame p7);
         PacketBuilder.Build(frame, s, 64, 107, null);
-        PacketParser.TryParse(frame.AsSpan(0, 60), out ParsedFrame p107);
+        StreamFrameDecoder.TryParse(frame.AsSpan(0, 60), out ParsedFrame p107);
 
         Assert.Multiple(() =>
         {
@@ -63,7 +63,7 @@ public sealed class PacketBuilderTests
         byte[] frame = new byte[256];
 
         int n = PacketBuilder.Build(frame, s, 128, 0, new LatencyMark(0, 9, 10, 11));
-        PacketParser.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
+        StreamFrameDecoder.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
 
         Assert.Multiple(() =>
         {
@@ -83,7 +83,7 @@ public sealed class PacketBuilderTests
         byte[] frame = new byte[256];
 
         int n = PacketBuilder.Build(frame, s, 128, 0, new LatencyMark(0, 1, 2, 3));
-        bool ok = PacketParser.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
+        bool ok = StreamFrameDecoder.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
 
         Assert.Multiple(() =>
         {
@@ -136,7 +136,7 @@ public sealed class PacketBuilderTests
             Assert.That(frame.AsSpan(0, layout.Length).SequenceEqual(reference.AsSpan(0, layout.Length)), Is.True, $"mark {i}");
         }
 
-        PacketParser.TryParse(frame.AsSpan(0, layout.Length), out ParsedFrame p);
+        StreamFrameDecoder.TryParse(frame.AsSpan(0, layout.Length), out ParsedFrame p);
         Assert.That(p.ChecksumsValid, Is.True);
     }
 
@@ -148,7 +148,7 @@ public sealed class PacketBuilderTests
         int n = PacketBuilder.Build(frame, s, 64, 0, new LatencyMark(0, 1, 2, 3));
 
         frame[n - 1] ^= 0xFF;
-        PacketParser.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
+        StreamFrameDecoder.TryParse(frame.AsSpan(0, n), out ParsedFrame p);
 
         Assert.That(p.ChecksumsValid, Is.False);
     }

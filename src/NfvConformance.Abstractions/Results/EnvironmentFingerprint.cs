@@ -4,6 +4,8 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 
+// The run result model lives here, below Core and reports/, so the runner produces it without referencing the
+// report writers. Its namespace is kept from when it lived in reports/ (renamed with the other areas later).
 namespace NfvConformance.Reports.Model;
 
 /// <summary>

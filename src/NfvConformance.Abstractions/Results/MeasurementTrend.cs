@@ -1,4 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
+// The run result model lives here, below Core and reports/, so the runner produces it without referencing the
+// report writers. Its namespace is kept from when it lived in reports/ (renamed with the other areas later).
 namespace NfvConformance.Reports.Model;
 
 /// <summary>Which way a measurement improves.</summary>

@@ -3,6 +3,8 @@ using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Abstractions.Requirements;
 
+// The run result model lives here, below Core and reports/, so the runner produces it without referencing the
+// report writers. Its namespace is kept from when it lived in reports/ (renamed with the other areas later).
 namespace NfvConformance.Reports.Model;
 
 /// <summary>What was run, where and when.</summary>

@@ -7,6 +7,7 @@ using NfvConformance.Emulator.Dataplane.Bench;
 namespace NfvConformance.Cli.Commands;
 
 /// <summary><c>nfvc bench dataplane</c>: real-time throughput of the emulator dataplane (io forwarding or a VNF chain).</summary>
+/// <remarks>It measures the emulator itself, so it lives in the composition root beside KnownTargets.</remarks>
 internal sealed class BenchDataplaneCommand : IBenchSubcommand
 {
     public Command Create()

@@ -177,6 +177,25 @@ public sealed class ClientServerTests
     }
 
     [Test]
+    public void ServerGoneMidTrial_IsAClearEnvironmentErrorWithinTheTimeout()
+    {
+        TestServer server = new();
+        TimeSpan timeout = TimeSpan.FromSeconds(1);
+        using Generator.TrexGenerator generator = Generator.TrexGenerator.Connect(server.Endpoint, new Generator.TrexGeneratorOptions { Client = new TrexClientOptions { Rpc = new TrexRpcOptions { Timeout = timeout } } });
+        TrialRequest request = new() { Profile = new TrafficProfile([Fwd]), RatePerPort = TrafficRate.Pps(10_000), Duration = TimeSpan.FromSeconds(30) };
+
+        Task<TrialResult> trial = generator.RunTrialAsync(request).AsTask();
+        Thread.Sleep(1000);
+        System.Diagnostics.Stopwatch sw = System.Diagnostics.Stopwatch.StartNew();
+        server.Dispose();
+        TrafficEnvironmentException? ex = Assert.ThrowsAsync<TrafficEnvironmentException>(async () => await trial);
+
+        Assert.That(sw.Elapsed, Is.LessThan(timeout + timeout + TimeSpan.FromSeconds(1)), "a poll in flight, then one request that times out");
+        Assert.That(ex!.Message, Does.Contain("did not answer").And.Contain("check that the server is running"));
+        Assert.That(trial.IsFaulted, Is.True);
+    }
+
+    [Test]
     public void CompressedRequests_AreAnsweredCompressed()
     {
         using TestServer server = new();

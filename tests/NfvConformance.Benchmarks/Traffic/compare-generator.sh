@@ -98,9 +98,11 @@ if command -v ovs-vswitchd >/dev/null && [ -f /usr/share/openvswitch/vswitch.ovs
   export OVS_RUNDIR="$ovs" OVS_DBDIR="$ovs" OVS_LOGDIR="$ovs"
   db="unix:$ovs/db.sock"; br="nfvc$id-br"
   ovs_cleanup() {
+    ovs-vsctl --db="$db" --timeout=5 del-br "$br" 2>/dev/null || true
     for p in ovs-vswitchd ovsdb-server; do [ -f "$ovs/$p.pid" ] && kill "$(cat "$ovs/$p.pid")" 2>/dev/null || true; done
     ip link del "nfvc$id-o0" 2>/dev/null || true; ip link del "nfvc$id-o1" 2>/dev/null || true
     ip netns del "nfvc$id-oa" 2>/dev/null || true; ip netns del "nfvc$id-ob" 2>/dev/null || true
+    ip link del "$br" 2>/dev/null || true
   }
   trap 'ovs_cleanup; cleanup' EXIT
   ovsdb-tool create "$ovs/conf.db" /usr/share/openvswitch/vswitch.ovsschema

@@ -238,6 +238,9 @@ public sealed class ServiceChainEngine
     {
         lock (_gate)
         {
+            // A spec applied but not yet swapped in retires the old graph at the swap, which folds its function counters
+            // into the running totals: swap first, so a snapshot taken before the next packet and a read after it agree.
+            SwapPending();
             CompiledChains config = Volatile.Read(ref _latest).Config;
             List<ChainHopCounters> list = [];
             Dictionary<ushort, ChainHopCounters> byInstance = [];

@@ -209,11 +209,12 @@ public sealed class HardwareDriver : IDisposable
 
     /// <summary>
     /// Kernel drivers that implement AF_XDP zero-copy (XSK buffer pools via <c>ndo_xsk_wakeup</c>) in mainline Linux
-    /// (Documentation/networking/af_xdp.rst; drivers/net/ethernet/*: i40e, ice, ixgbe, igb, igc, mlx5, stmmac, gve).
+    /// (Documentation/networking/af_xdp.rst; drivers/net/ethernet/*: i40e, ice, ixgbe, igb, igc, mlx5, stmmac, gve; and
+    /// virtio_net since Linux 6.11, which the kernel then reports over netdev netlink as <c>xsk-zerocopy</c>).
     /// </summary>
     public static readonly IReadOnlySet<string> XskZeroCopyDrivers = new HashSet<string>(StringComparer.Ordinal)
     {
-        "i40e", "ice", "ixgbe", "igb", "igc", "mlx5_core", "stmmac", "gve",
+        "i40e", "ice", "ixgbe", "igb", "igc", "mlx5_core", "stmmac", "gve", "virtio_net",
     };
 
     /// <summary>Checks that every node of the profile reports at least <paramref name="minimum"/> physical NIC ports (whatever their link state).</summary>

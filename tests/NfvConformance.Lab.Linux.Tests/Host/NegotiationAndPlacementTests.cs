@@ -54,7 +54,11 @@ public sealed class NegotiationAndPlacementTests
         using HugepagesOnHost pages = new(16);
         Assume.That(pages.Configured, Is.GreaterThan(0));
         publisher.Refresh();
-        Assume.That(publisher.Node.Scan.Dpdk.Testpmd, Is.Not.Null, "DPDK testpmd is not installed (apt-get install dpdk)");
+        if (publisher.Node.Scan.Dpdk.Testpmd is null)
+        {
+            RootHost.Missing("DPDK testpmd is not installed (apt-get install dpdk-dev)");
+        }
+
         NegotiationResult withPages = negotiator.Negotiate(request);
         Assert.That(withPages.Ladders.Single().Rung, Is.EqualTo(Rungs.DpdkVhostUser), withPages.Explain());
 

@@ -108,7 +108,7 @@ public sealed class RicherHostTests
         // Broken SR-IOV: no VF created any more. The next rung is DPDK vhost-user, which needs testpmd on this machine.
         if (Shell.Find("dpdk-testpmd") is null)
         {
-            Assert.Ignore("dpdk-testpmd is not installed (apt-get install dpdk-dev)");
+            RootHost.Missing("dpdk-testpmd is not installed (apt-get install dpdk-dev)");
         }
 
         Put("/sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs", "0");

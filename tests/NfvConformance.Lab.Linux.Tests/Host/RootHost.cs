@@ -11,7 +11,7 @@ namespace NfvConformance.Lab.Linux.Tests.Host;
 /// </summary>
 internal static class RootHost
 {
-    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool InCi => Tools.InCi;
 
     /// <summary>Skips (or, under CI, fails) unless the test runs as root on Linux with the tools.</summary>
     /// <param name="tools">Tools the test drives, with their Debian package.</param>
@@ -59,17 +59,9 @@ internal static class RootHost
         return r.Stdout;
     }
 
-    /// <summary>Skips the test for a missing tool, or fails it under CI=true, where every tool is installed.</summary>
+    /// <summary>Skips the test for a missing tool, or fails it under CI=true (<see cref="Tools.Missing"/>).</summary>
     /// <param name="reason">What is missing and how to install it.</param>
-    public static void Missing(string reason)
-    {
-        if (InCi)
-        {
-            Assert.Fail("CI=true and a required tool is missing: " + reason);
-        }
-
-        Assert.Ignore(reason);
-    }
+    public static void Missing(string reason) => Tools.Missing(reason);
 }
 
 /// <summary>Sets the host's 2 MiB huge pages for a test and puts the old count back at dispose.</summary>

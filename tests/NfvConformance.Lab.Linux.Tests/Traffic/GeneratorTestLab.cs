@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using NfvConformance.Lab.Linux.Run;
 using NfvConformance.Lab.Linux.Traffic;
 
 namespace NfvConformance.Lab.Linux.Tests.Traffic;
@@ -165,10 +166,10 @@ internal sealed class GeneratorTestLab : IDisposable
 /// <summary>The router topology: generator ports in Gen, the router namespace Mid with its two legs.</summary>
 internal sealed record RouterPath(string Gen, string Mid, AfPacketPort Port0, AfPacketPort Port1, string MidIn, string MidOut, byte[] RouterMac);
 
-/// <summary>Skips locally, fails under CI=true.</summary>
+/// <summary>Skips locally, fails under CI=true (<see cref="Tools"/>).</summary>
 internal static class Require
 {
-    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool InCi => Tools.InCi;
 
     public static void Root()
     {
@@ -180,26 +181,14 @@ internal static class Require
 
     public static string Tool(string name, string install)
     {
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/sbin", "/usr/bin"]))
+        string? found = Shell.Find(name);
+        if (found is null)
         {
-            string candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
+            Missing($"'{name}' is not installed; install it with: {install}");
         }
 
-        Missing($"'{name}' is not installed; install it with: {install}");
-        return name;
+        return found ?? name;
     }
 
-    public static void Missing(string reason)
-    {
-        if (InCi)
-        {
-            Assert.Fail("CI=true and a requirement is missing: " + reason);
-        }
-
-        Assert.Ignore(reason);
-    }
+    public static void Missing(string reason) => Tools.Missing(reason);
 }

@@ -33,6 +33,35 @@ public static class StandardAcceleratorInterfaces
         ["compression"] = ["dpdk-compressdev"],
         ["fpga"] = ["dpdk-bbdev", "o-ran-aal"],
     };
+
+    /// <summary>
+    /// Checks that a request names a known class through one of its standard interfaces and selects by neither vendor
+    /// nor PCI address (RM e.api.001, e.api.008); every accelerator service refuses the same requests the same way.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The refusal, or <see langword="null"/> when the request is well-formed.</returns>
+    public static AcceleratorResult? Refusal(AcceleratorRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!ByClass.TryGetValue(request.Class, out IReadOnlyList<string>? standard))
+        {
+            return Refuse($"'{request.Class}' is not an accelerator class offered through a standard interface; ask for one of {string.Join(", ", ByClass.Keys)}.", "class");
+        }
+
+        if (request.Vendor is not null || request.PciAddress is not null)
+        {
+            return Refuse($"accelerators are requested by class and standard interface, not by vendor or PCI address (RM e.api.001, e.api.008): drop {(request.Vendor is not null ? $"vendor '{request.Vendor}'" : $"PCI address '{request.PciAddress}'")} and ask for '{request.Class}' through one of {string.Join(", ", standard)}.", "request");
+        }
+
+        if (!standard.Contains(request.Interface, StringComparer.Ordinal))
+        {
+            return Refuse($"'{request.Interface}' is not a standard interface for {request.Class} accelerators, so a workload written for it would be tied to one vendor; use one of {string.Join(", ", standard)}.", "interface");
+        }
+
+        return null;
+    }
+
+    private static AcceleratorResult Refuse(string message, string subject) => new(null, [new ValidationError(true, message, subject)]);
 }
 
 /// <summary>Asks for an accelerator instance.</summary>

@@ -42,20 +42,9 @@ internal sealed class HostAccelerators : IAcceleratorService
     /// <inheritdoc />
     public AcceleratorResult Request(AcceleratorRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!StandardAcceleratorInterfaces.ByClass.TryGetValue(request.Class, out IReadOnlyList<string>? standard))
+        if (StandardAcceleratorInterfaces.Refusal(request) is { } refusal)
         {
-            return Refuse($"'{request.Class}' is not an accelerator class offered through a standard interface; ask for one of {string.Join(", ", StandardAcceleratorInterfaces.ByClass.Keys)}.", "class");
-        }
-
-        if (request.Vendor is not null || request.PciAddress is not null)
-        {
-            return Refuse($"accelerators are requested by class and standard interface, not by vendor or PCI address (RM e.api.001, e.api.008): drop {(request.Vendor is not null ? $"vendor '{request.Vendor}'" : $"PCI address '{request.PciAddress}'")} and ask for '{request.Class}' through one of {string.Join(", ", standard)}.", "request");
-        }
-
-        if (!standard.Contains(request.Interface, StringComparer.Ordinal))
-        {
-            return Refuse($"'{request.Interface}' is not a standard interface for {request.Class} accelerators, so a workload written for it would be tied to one vendor; use one of {string.Join(", ", standard)}.", "interface");
+            return refusal;
         }
 
         HostNode node = _publisher.Node;

@@ -32,6 +32,14 @@ public sealed class Lab
         }
     }
 
+    /// <summary>The shared private dockerd with the good CNF image built in it (built once; later calls reuse it).</summary>
+    /// <returns>The engine and the image reference.</returns>
+    public static async Task<(DockerEngine Engine, string Image)> GoodImageAsync()
+    {
+        (DockerEngine engine, ImageStore images) = await DockerAsync();
+        return (engine, await images.BuildAsync(CnfImages.Good));
+    }
+
     [OneTimeTearDown]
     public async Task TearDownAsync()
     {

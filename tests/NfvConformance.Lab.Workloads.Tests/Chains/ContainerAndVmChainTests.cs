@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Descriptors.Vnfd;
 using NfvConformance.Lab.Workloads.Docker;
-using NfvConformance.Lab.Workloads.Images;
 using NfvConformance.Lab.Workloads.Traffic;
 using NfvConformance.Lab.Workloads.Vm;
 using NfvConformance.Lab.Workloads.Wiring;
@@ -14,8 +13,7 @@ public sealed class ContainerAndVmChainTests
     public async Task A_container_and_a_VM_in_one_chain_carry_real_packets_counted_at_each_hop()
     {
         Need.Qemu();
-        (DockerEngine engine, ImageStore images) = await Lab.DockerAsync();
-        string image = await images.BuildAsync(CnfImages.Good);
+        (DockerEngine engine, string image) = await Lab.GoodImageAsync();
         await using ContainerRuntime containers = new(engine);
         await using VmRuntime vms = new(Lab.Run);
         await using WorkloadChain chain = await WorkloadChain.CreateAsync(Lab.Run, stages: 2);

@@ -18,8 +18,8 @@ public sealed class ContainerAndVmChainTests
         await using VmRuntime vms = new(Lab.Run);
         await using WorkloadChain chain = await WorkloadChain.CreateAsync(Lab.Run, stages: 2);
 
-        VnfRealisation cnf = new(RealisationKind.Container, chain.Expand(WorkloadChain.RouterCommands, 0, 0), null, [], [], null, true, 3, null, null, []);
-        VnfRealisation vnf = new(RealisationKind.VirtualMachine, chain.Expand(WorkloadChain.RouterCommands, 1, 0), null, [], [], null, false, 3, null, null, []);
+        VnfRealisation cnf = Lab.Realisation(RealisationKind.Container, chain.Expand(WorkloadChain.RouterCommands, 0, 0), readOnly: true, 3);
+        VnfRealisation vnf = Lab.Realisation(RealisationKind.VirtualMachine, chain.Expand(WorkloadChain.RouterCommands, 1, 0), readOnly: false, 3);
         WorkloadInstance c = await containers.StartAsync(new WorkloadSpec("cnf", ["left", "right"], cnf, image) { Macs = WorkloadChain.Macs(0, 0) });
         WorkloadInstance v = await vms.StartAsync(new WorkloadSpec("vnf", ["left", "right"], vnf) { Macs = WorkloadChain.Macs(1, 0) });
         TestContext.Out.WriteLine($"VM boot to ready: {vms.LastBootTime.TotalSeconds:F1} s");

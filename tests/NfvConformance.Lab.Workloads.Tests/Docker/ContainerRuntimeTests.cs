@@ -8,7 +8,7 @@ namespace NfvConformance.Lab.Workloads.Tests.Docker;
 public sealed class ContainerRuntimeTests
 {
     internal static VnfRealisation Container(params string[] commands) =>
-        new(RealisationKind.Container, commands, null, [], [], null, true, 3, null, null, []);
+        Lab.Realisation(RealisationKind.Container, commands, readOnly: true, 3);
 
     [Test]
     public async Task A_container_is_read_back_from_Docker_and_the_kernel_with_provenance()

@@ -17,7 +17,7 @@ public sealed class EventDrivenTests
         await using ContainerRuntime runtime = new(engine);
         await using WorkloadChain chain = await WorkloadChain.CreateAsync(Lab.Run, stages: 1);
         await chain.RouteOverAsync([0]);
-        WorkloadSpec Spec(int n) => new($"fn{n}", ["left", "right"], new VnfRealisation(RealisationKind.Container, chain.Expand(WorkloadChain.RouterCommands.Concat(EventDrivenFunction.AnnounceCommands), 0, 0), null, [], [], null, true, 2, null, null, []), image)
+        WorkloadSpec Spec(int n) => new($"fn{n}", ["left", "right"], Lab.Realisation(RealisationKind.Container, chain.Expand(WorkloadChain.RouterCommands.Concat(EventDrivenFunction.AnnounceCommands), 0, 0), readOnly: true, 2), image)
         {
             Macs = WorkloadChain.Macs(0, 0),
         };

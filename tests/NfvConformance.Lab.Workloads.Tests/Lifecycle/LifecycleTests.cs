@@ -10,7 +10,7 @@ namespace NfvConformance.Lab.Workloads.Tests.Lifecycle;
 public sealed class LifecycleTests
 {
     private static WorkloadSpec Member(WorkloadChain chain, string name, int member, RealisationKind kind, string? image) =>
-        new(name, ["left", "right"], new VnfRealisation(kind, chain.Expand(LifecycleMeasurements.MarkCommands.Concat(WorkloadChain.RouterCommands), 0, member), null, [], [], null, kind == RealisationKind.Container, 2, null, null, []), image)
+        new(name, ["left", "right"], Lab.Realisation(kind, chain.Expand(LifecycleMeasurements.MarkCommands.Concat(WorkloadChain.RouterCommands), 0, member), readOnly: kind == RealisationKind.Container, 2), image)
         {
             Macs = WorkloadChain.Macs(0, member),
         };

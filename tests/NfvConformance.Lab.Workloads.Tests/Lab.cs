@@ -1,4 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
+using NfvConformance.Descriptors.Vnfd;
 using NfvConformance.Lab.Workloads.Docker;
 using NfvConformance.Lab.Workloads.Images;
 using NfvConformance.Lab.Workloads.Run;
@@ -31,6 +32,23 @@ public sealed class Lab
             s_gate.Release();
         }
     }
+
+    /// <summary>The shared private dockerd with the good CNF image built in it (built once; later calls reuse it).</summary>
+    /// <returns>The engine and the image reference.</returns>
+    public static async Task<(DockerEngine Engine, string Image)> GoodImageAsync()
+    {
+        (DockerEngine engine, ImageStore images) = await DockerAsync();
+        return (engine, await images.BuildAsync(CnfImages.Good));
+    }
+
+    /// <summary>A realisation that only runs <paramref name="commands"/> (no image file, command, capabilities, user, kernel or modules).</summary>
+    /// <param name="kind">Container, VM or netns.</param>
+    /// <param name="commands">The set-up commands.</param>
+    /// <param name="readOnly">Whether the root filesystem is read-only.</param>
+    /// <param name="stopGraceSeconds">The SIGTERM grace.</param>
+    /// <returns>The realisation.</returns>
+    public static VnfRealisation Realisation(RealisationKind kind, IEnumerable<string> commands, bool readOnly, int stopGraceSeconds) =>
+        new(kind, [.. commands], null, [], [], null, readOnly, stopGraceSeconds, null, null, []);
 
     [OneTimeTearDown]
     public async Task TearDownAsync()

@@ -1,6 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Diagnostics;
-using System.Text;
 
 namespace NfvConformance.Lab.Workloads.Host;
 
@@ -98,15 +97,4 @@ internal static class Proc
     }
 
     public static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    public static string Describe(IEnumerable<string> args)
-    {
-        StringBuilder b = new();
-        foreach (string a in args)
-        {
-            b.Append(a.Contains(' ', StringComparison.Ordinal) ? Quote(a) : a).Append(' ');
-        }
-
-        return b.ToString().TrimEnd();
-    }
 }

@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Descriptors.Vnfd;
 using NfvConformance.Lab.Workloads.Docker;
-using NfvConformance.Lab.Workloads.Images;
 using NfvConformance.Lab.Workloads.Traffic;
 using NfvConformance.Lab.Workloads.Vm;
 using NfvConformance.Lab.Workloads.Wiring;
@@ -14,14 +13,13 @@ public sealed class ContainerAndVmChainTests
     public async Task A_container_and_a_VM_in_one_chain_carry_real_packets_counted_at_each_hop()
     {
         Need.Qemu();
-        (DockerEngine engine, ImageStore images) = await Lab.DockerAsync();
-        string image = await images.BuildAsync(CnfImages.Good);
+        (DockerEngine engine, string image) = await Lab.GoodImageAsync();
         await using ContainerRuntime containers = new(engine);
         await using VmRuntime vms = new(Lab.Run);
         await using WorkloadChain chain = await WorkloadChain.CreateAsync(Lab.Run, stages: 2);
 
-        VnfRealisation cnf = new(RealisationKind.Container, chain.Expand(WorkloadChain.RouterCommands, 0, 0), null, [], [], null, true, 3, null, null, []);
-        VnfRealisation vnf = new(RealisationKind.VirtualMachine, chain.Expand(WorkloadChain.RouterCommands, 1, 0), null, [], [], null, false, 3, null, null, []);
+        VnfRealisation cnf = Lab.Realisation(RealisationKind.Container, chain.Expand(WorkloadChain.RouterCommands, 0, 0), readOnly: true, 3);
+        VnfRealisation vnf = Lab.Realisation(RealisationKind.VirtualMachine, chain.Expand(WorkloadChain.RouterCommands, 1, 0), readOnly: false, 3);
         WorkloadInstance c = await containers.StartAsync(new WorkloadSpec("cnf", ["left", "right"], cnf, image) { Macs = WorkloadChain.Macs(0, 0) });
         WorkloadInstance v = await vms.StartAsync(new WorkloadSpec("vnf", ["left", "right"], vnf) { Macs = WorkloadChain.Macs(1, 0) });
         TestContext.Out.WriteLine($"VM boot to ready: {vms.LastBootTime.TotalSeconds:F1} s");

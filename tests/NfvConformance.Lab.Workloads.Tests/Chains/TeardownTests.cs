@@ -24,7 +24,7 @@ public sealed class TeardownTests
         VmRuntime vms = new(run);
         NetnsRuntime netns = new(run);
         WorkloadChain chain = await WorkloadChain.CreateAsync(run, 3);
-        VnfRealisation r(RealisationKind k) => new(k, [], null, [], [], null, false, 2, null, null, []);
+        VnfRealisation r(RealisationKind k) => Lab.Realisation(k, [], readOnly: false, 2);
         await chain.AttachAsync(0, 0, containers, await containers.StartAsync(new WorkloadSpec("c", ["left", "right"], r(RealisationKind.Container), image)));
         await chain.AttachAsync(1, 0, vms, await vms.StartAsync(new WorkloadSpec("v", ["left", "right"], r(RealisationKind.VirtualMachine))));
         await chain.AttachAsync(2, 0, netns, await netns.StartAsync(new WorkloadSpec("n", ["left", "right"], r(RealisationKind.Netns))));

@@ -2,20 +2,18 @@
 using NfvConformance.Descriptors.Vnfd;
 using NfvConformance.Lab.Workloads.Docker;
 using NfvConformance.Lab.Workloads.Host;
-using NfvConformance.Lab.Workloads.Images;
 
 namespace NfvConformance.Lab.Workloads.Tests.Docker;
 
 public sealed class ContainerRuntimeTests
 {
     internal static VnfRealisation Container(params string[] commands) =>
-        new(RealisationKind.Container, commands, null, [], [], null, true, 3, null, null, []);
+        Lab.Realisation(RealisationKind.Container, commands, readOnly: true, 3);
 
     [Test]
     public async Task A_container_is_read_back_from_Docker_and_the_kernel_with_provenance()
     {
-        (DockerEngine engine, ImageStore images) = await Lab.DockerAsync();
-        string image = await images.BuildAsync(CnfImages.Good);
+        (DockerEngine engine, string image) = await Lab.GoodImageAsync();
         ContainerRuntime runtime = new(engine);
         WorkloadInstance i = await runtime.StartAsync(new WorkloadSpec("facts", ["left"], Container("ip addr add 192.0.2.1/24 dev left", "ip link set left up"), image));
         string veth = Lab.Run.InterfaceName("fa");

@@ -2,7 +2,6 @@
 using NfvConformance.Descriptors.Vnfd;
 using NfvConformance.Lab.Workloads.Docker;
 using NfvConformance.Lab.Workloads.Host;
-using NfvConformance.Lab.Workloads.Images;
 using NfvConformance.Lab.Workloads.Lifecycle;
 using NfvConformance.Lab.Workloads.Traffic;
 using NfvConformance.Lab.Workloads.Wiring;
@@ -14,12 +13,11 @@ public sealed class EventDrivenTests
     [Test]
     public async Task An_event_driven_function_starts_on_the_first_packet_and_stops_when_idle()
     {
-        (DockerEngine engine, ImageStore images) = await Lab.DockerAsync();
-        string image = await images.BuildAsync(CnfImages.Good);
+        (DockerEngine engine, string image) = await Lab.GoodImageAsync();
         await using ContainerRuntime runtime = new(engine);
         await using WorkloadChain chain = await WorkloadChain.CreateAsync(Lab.Run, stages: 1);
         await chain.RouteOverAsync([0]);
-        WorkloadSpec Spec(int n) => new($"fn{n}", ["left", "right"], new VnfRealisation(RealisationKind.Container, chain.Expand(WorkloadChain.RouterCommands.Concat(EventDrivenFunction.AnnounceCommands), 0, 0), null, [], [], null, true, 2, null, null, []), image)
+        WorkloadSpec Spec(int n) => new($"fn{n}", ["left", "right"], Lab.Realisation(RealisationKind.Container, chain.Expand(WorkloadChain.RouterCommands.Concat(EventDrivenFunction.AnnounceCommands), 0, 0), readOnly: true, 2), image)
         {
             Macs = WorkloadChain.Macs(0, 0),
         };

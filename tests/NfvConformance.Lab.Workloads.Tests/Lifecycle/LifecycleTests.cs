@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Descriptors.Vnfd;
 using NfvConformance.Lab.Workloads.Docker;
-using NfvConformance.Lab.Workloads.Images;
 using NfvConformance.Lab.Workloads.Lifecycle;
 using NfvConformance.Lab.Workloads.Vm;
 using NfvConformance.Lab.Workloads.Wiring;
@@ -11,7 +10,7 @@ namespace NfvConformance.Lab.Workloads.Tests.Lifecycle;
 public sealed class LifecycleTests
 {
     private static WorkloadSpec Member(WorkloadChain chain, string name, int member, RealisationKind kind, string? image) =>
-        new(name, ["left", "right"], new VnfRealisation(kind, chain.Expand(LifecycleMeasurements.MarkCommands.Concat(WorkloadChain.RouterCommands), 0, member), null, [], [], null, kind == RealisationKind.Container, 2, null, null, []), image)
+        new(name, ["left", "right"], Lab.Realisation(kind, chain.Expand(LifecycleMeasurements.MarkCommands.Concat(WorkloadChain.RouterCommands), 0, member), readOnly: kind == RealisationKind.Container, 2), image)
         {
             Macs = WorkloadChain.Macs(0, member),
         };
@@ -19,8 +18,7 @@ public sealed class LifecycleTests
     [Test]
     public async Task Heal_of_a_killed_container_is_measured_with_traffic_flowing()
     {
-        (DockerEngine engine, ImageStore images) = await Lab.DockerAsync();
-        string image = await images.BuildAsync(CnfImages.Good);
+        (DockerEngine engine, string image) = await Lab.GoodImageAsync();
         await using ContainerRuntime runtime = new(engine);
         await HealAsync(runtime, RealisationKind.Container, image);
     }
@@ -36,8 +34,7 @@ public sealed class LifecycleTests
     [Test]
     public async Task Scale_out_and_in_of_an_ECMP_group_is_measured_with_traffic_flowing()
     {
-        (DockerEngine engine, ImageStore images) = await Lab.DockerAsync();
-        string image = await images.BuildAsync(CnfImages.Good);
+        (DockerEngine engine, string image) = await Lab.GoodImageAsync();
         await using ContainerRuntime runtime = new(engine);
         await using WorkloadChain chain = await WorkloadChain.CreateAsync(Lab.Run, stages: 1);
         for (int m = 0; m < 2; m++)

@@ -125,7 +125,7 @@ internal sealed class RunCommand : ICliCommand
             throw new ConfigurationException($"--workers {workers}: must be 1 or more.");
         }
 
-        ILabTargetFactory factory = NfvConformance.Trex.Generator.TrexTraffic.Wrap(KnownTargets.Default.Get(targetName));
+        ILabTargetFactory factory = KnownTargets.Default.Get(targetName);
         RunInputs.Validate(factory, profile, seed, catalogPath, waivers, settings);
         RequirementCatalog catalog = catalogPath is null ? RequirementCatalog.LoadDefault() : RequirementCatalog.Load(catalogPath);
         string features = featuresDir ?? RepositoryPaths.FindUpwards("features")

@@ -2,6 +2,7 @@
 using NfvConformance.Core.Targets;
 using NfvConformance.Emulator;
 using NfvConformance.Lab.Linux.Target;
+using NfvConformance.Trex.Generator;
 
 namespace NfvConformance.Cli.Composition;
 
@@ -11,6 +12,6 @@ namespace NfvConformance.Cli.Composition;
 /// </summary>
 public static class KnownTargets
 {
-    /// <summary>Gets the registry of every target this build knows.</summary>
-    public static TargetRegistry Default { get; } = new([new EmulatorTargetFactory(), new LinuxTargetFactory()]);
+    /// <summary>Gets the registry of every target this build knows; each accepts <c>traffic=trex://HOST:PORT</c> (<see cref="TrexTraffic"/>).</summary>
+    public static TargetRegistry Default { get; } = new([TrexTraffic.Wrap(new EmulatorTargetFactory()), TrexTraffic.Wrap(new LinuxTargetFactory())]);
 }

@@ -18,13 +18,15 @@ namespace NfvConformance.Lab.Linux.Target;
 internal sealed class LinuxLabTarget : ILabTarget
 {
     private readonly LabTargetOptions _options;
+    private readonly IReadOnlyList<ILinuxLabExtension> _extensions;
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private LabRun? _run;
     private object[] _facets = [];
 
-    public LinuxLabTarget(LabTargetOptions options)
+    public LinuxLabTarget(LabTargetOptions options, IReadOnlyList<ILinuxLabExtension>? extensions = null)
     {
         _options = options;
+        _extensions = extensions ?? [];
     }
 
     public string Name => LinuxLab.TargetName;
@@ -114,7 +116,7 @@ internal sealed class LinuxLabTarget : ILabTarget
         HostPolicy policy = new(Profile, _options.Settings.TryGetValue(LinuxTargetFactory.ReservedCpusSetting, out string? reserved) ? Discovery.CpuList.Parse(reserved) : null);
         HostPublisher publisher = new(() => new Discovery.HostReader(), policy, _options.Catalogue);
         HostLedger ledger = new();
-        return
+        List<object> facets =
         [
             publisher,
             new HostNegotiator(publisher, ledger),
@@ -124,5 +126,14 @@ internal sealed class LinuxLabTarget : ILabTarget
             new HostPtp(publisher),
             new Chains.LinuxServiceChaining(run),
         ];
+
+        // Extensions come after the target's own facets, so theirs win only for facets the host does not offer.
+        LinuxLabContext context = new(run, _options, type => facets.FirstOrDefault(type.IsInstanceOfType));
+        foreach (ILinuxLabExtension extension in _extensions)
+        {
+            facets.AddRange(extension.CreateFacets(context));
+        }
+
+        return [.. facets];
     }
 }

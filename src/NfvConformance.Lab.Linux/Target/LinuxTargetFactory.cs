@@ -17,7 +17,18 @@ public sealed class LinuxTargetFactory : ILabTargetFactory
 
     private const string RunnerSettingPrefix = "nfvc.";
 
-    private static readonly string[] s_knownSettings = [ReservedCpusSetting];
+    private static readonly string[] s_ownSettings = [ReservedCpusSetting];
+
+    private readonly ILinuxLabExtension[] _extensions;
+    private readonly string[] _knownSettings;
+
+    /// <summary>Creates the factory.</summary>
+    /// <param name="extensions">Parts of the lab from other assemblies that add facets (workloads, for example).</param>
+    public LinuxTargetFactory(params ILinuxLabExtension[] extensions)
+    {
+        _extensions = extensions;
+        _knownSettings = [.. s_ownSettings, .. extensions.SelectMany(e => e.Settings)];
+    }
 
     /// <inheritdoc />
     public string Name => LinuxLab.TargetName;
@@ -37,9 +48,9 @@ public sealed class LinuxTargetFactory : ILabTargetFactory
 
         foreach (string key in options.Settings.Keys.Order(StringComparer.Ordinal))
         {
-            if (Array.IndexOf(s_knownSettings, key) < 0 && !key.StartsWith(RunnerSettingPrefix, StringComparison.Ordinal))
+            if (Array.IndexOf(_knownSettings, key) < 0 && !key.StartsWith(RunnerSettingPrefix, StringComparison.Ordinal))
             {
-                errors.Add(new ValidationError(true, $"unknown linux target setting '{key}'; known settings: {string.Join(", ", s_knownSettings)}.", $"settings.{key}"));
+                errors.Add(new ValidationError(true, $"unknown linux target setting '{key}'; known settings: {string.Join(", ", _knownSettings)}.", $"settings.{key}"));
             }
         }
 
@@ -49,6 +60,11 @@ public sealed class LinuxTargetFactory : ILabTargetFactory
         }
 
         errors.AddRange(LinuxPreflight.CheckHost());
+        foreach (ILinuxLabExtension extension in _extensions)
+        {
+            errors.AddRange(extension.Validate(options));
+        }
+
         return errors;
     }
 
@@ -56,6 +72,6 @@ public sealed class LinuxTargetFactory : ILabTargetFactory
     public ILabTarget Create(LabTargetOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new LinuxLabTarget(options);
+        return new LinuxLabTarget(options, _extensions);
     }
 }

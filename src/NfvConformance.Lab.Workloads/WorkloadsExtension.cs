@@ -47,6 +47,9 @@ public sealed class WorkloadsExtension : ILinuxLabExtension
     {
         ArgumentNullException.ThrowIfNull(lab);
         WorkloadLab workloads = new(lab, lab.Options.Settings.TryGetValue(DockerSetting, out string? endpoint) ? endpoint : null);
-        return [workloads];
+
+        // The lifecycle first: the target disposes facets in this order, and it stops its components before the
+        // shared engine and runtimes go.
+        return [new Lifecycle.LinuxVnfLifecycle(workloads), workloads];
     }
 }

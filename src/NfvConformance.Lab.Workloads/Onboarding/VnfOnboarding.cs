@@ -143,8 +143,7 @@ public sealed class VnfOnboarding : IAsyncDisposable
 
     private async Task<string> ResolveImageAsync(string image, string file, DockerEngine engine)
     {
-        ImageRecipe? builtIn = new[] { CnfImages.Good, CnfImages.Root, CnfImages.NoSignals, CnfImages.LogsToFile, CnfImages.SlowStart, CnfImages.NoHealthcheck, CnfImages.Fat }
-            .FirstOrDefault(r => r.Name == image.Split(':')[0]);
+        ImageRecipe? builtIn = CnfImages.Named(image);
         if (builtIn is not null)
         {
             return await _images!.BuildAsync(builtIn).ConfigureAwait(false);

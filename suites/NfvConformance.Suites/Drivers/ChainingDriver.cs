@@ -107,12 +107,22 @@ public sealed class ChainingDriver : IDisposable
         await RememberStartAsync();
 
         _evidence.Record(new Measurement("chain_generation", result.Generation, "generation"));
+        RecordImplementations(result);
         if (!result.Applied && result.NotSupported is not null)
         {
             throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot realise the chain spec: {result.NotSupported}");
         }
 
         Check.That(result.Applied, $"The target refused the chain spec: {string.Join("; ", result.Problems)}.");
+    }
+
+    // The report says which implementation each hop really had (a vendor's VNF from --vnf, or the target's own).
+    private void RecordImplementations(ChainApplyResult result)
+    {
+        foreach ((string portPair, string implementation) in result.Implementations)
+        {
+            _evidence.Record(new Measurement($"hop {portPair}: {implementation}", 1, "instance"));
+        }
     }
 
     /// <summary>Offers the spec built so far and returns the target's verdict without requiring success.</summary>
@@ -122,6 +132,7 @@ public sealed class ChainingDriver : IDisposable
         ChainApplyResult result = await Chaining.ApplyAsync(_spec.Build());
         _applied = true;
         await RememberStartAsync();
+        RecordImplementations(result);
         return result;
     }
 

@@ -121,7 +121,11 @@ public sealed class ChainingDriver : IDisposable
     {
         foreach ((string portPair, string implementation) in result.Implementations)
         {
-            _evidence.Record(new Measurement($"hop {portPair}: {implementation}", 1, "instance"));
+            string name = $"hop {portPair}: {implementation}";
+            if (_evidence.Measurements.All(m => m.Name != name))
+            {
+                _evidence.Record(new Measurement(name, 1, "instance"));
+            }
         }
     }
 
@@ -155,6 +159,19 @@ public sealed class ChainingDriver : IDisposable
     /// <param name="group">The group to remove.</param>
     public void RemoveHop(string chain, string group) =>
         _spec = ChainSpecBuilder.From(Spec() with { PortChains = [.. Spec().PortChains.Select(c => c.Name == chain ? c with { PortPairGroups = [.. c.PortPairGroups.Where(g => g != group)] } : c)] });
+
+    /// <summary>Removes a service function instance (port pair) from the spec and from its group.</summary>
+    /// <param name="instance">The port pair.</param>
+    public void RemoveInstance(string instance)
+    {
+        ChainSpec spec = Spec();
+        Check.That(spec.PortPairs.Any(p => p.Name == instance), $"No instance '{instance}' is declared; instances: {string.Join(", ", spec.PortPairs.Select(p => p.Name))}.");
+        _spec = ChainSpecBuilder.From(spec with
+        {
+            PortPairs = [.. spec.PortPairs.Where(p => p.Name != instance)],
+            PortPairGroups = [.. spec.PortPairGroups.Select(g => g with { PortPairs = [.. g.PortPairs.Where(p => p != instance)] })],
+        });
+    }
 
     /// <summary>Probes one flow and keeps its path.</summary>
     /// <param name="source">Source address.</param>

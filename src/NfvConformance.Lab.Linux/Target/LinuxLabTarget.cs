@@ -124,7 +124,7 @@ internal sealed class LinuxLabTarget : ILabTarget
             new HostVnicBandwidth(publisher),
             new HostAccelerators(publisher),
             new HostPtp(publisher),
-            new Chains.LinuxServiceChaining(run),
+            new Chains.LinuxServiceChaining(run, Descriptors.Vnfd.VnfPackage.FromSettings(_options.Settings), () => Volatile.Read(ref _facets).OfType<Chains.IChainHopRealiser>()),
         ];
 
         // Extensions come after the target's own facets, so theirs win only for facets the host does not offer.

@@ -125,6 +125,7 @@ internal sealed class LinuxLabTarget : ILabTarget
             new HostAccelerators(publisher),
             new HostPtp(publisher),
             new Chains.LinuxServiceChaining(run),
+            new LoadBalancing.LinuxLoadBalancerService(run),
         ];
 
         // Extensions come after the target's own facets, so theirs win only for facets the host does not offer.

@@ -125,6 +125,7 @@ internal sealed class LinuxLabTarget : ILabTarget
             new HostAccelerators(publisher),
             new HostPtp(publisher),
             new Chains.LinuxServiceChaining(run, Descriptors.Vnfd.VnfPackage.FromSettings(_options.Settings), () => Volatile.Read(ref _facets).OfType<Chains.IChainHopRealiser>()),
+            new LoadBalancing.LinuxLoadBalancerService(run),
         ];
 
         // Extensions come after the target's own facets, so theirs win only for facets the host does not offer.

@@ -22,6 +22,9 @@ public abstract class FacetContract<TFacet, TTarget> : IFacetContract
     protected TTarget Target { get; } = new();
 
     /// <inheritdoc />
+    TestTarget IFacetContract.Target => Target;
+
+    /// <inheritdoc />
     public Type Facet => typeof(TFacet);
 
     /// <inheritdoc />
@@ -61,6 +64,9 @@ public interface IFacetContract
 
     /// <summary>Gets the name of the target the subclass runs against.</summary>
     string TargetName { get; }
+
+    /// <summary>Gets the target the subclass runs against.</summary>
+    TestTarget Target { get; }
 
     /// <summary>Gets the deliberately wrong wrappers of the facet.</summary>
     IReadOnlyList<IFacetBreak> Breaks { get; }

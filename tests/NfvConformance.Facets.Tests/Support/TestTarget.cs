@@ -22,6 +22,11 @@ public abstract class TestTarget
     /// <summary>Gets the requirement catalogue every target is started with.</summary>
     internal static RequirementCatalog Catalog => s_catalog.Value;
 
+    /// <summary>Skips the calling test (or fails it under CI=true) when this host cannot run the target; the emulator runs anywhere.</summary>
+    public virtual void RequireHost()
+    {
+    }
+
     /// <summary>Starts a fresh target presenting a profile; skips (or fails under CI=true) when the host cannot run it.</summary>
     /// <param name="profile">The profile.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
@@ -91,7 +96,7 @@ public sealed class OnLinux : TestTarget
     }
 
     /// <summary>Skips (or, under CI=true, fails) unless this is Linux, the process is root and the host tools are there.</summary>
-    public static void RequireHost()
+    public override void RequireHost()
     {
         if (!OperatingSystem.IsLinux())
         {

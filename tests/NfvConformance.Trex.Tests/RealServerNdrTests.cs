@@ -3,7 +3,6 @@ using System.Globalization;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Traffic.Bench;
 using NfvConformance.Traffic.Methods;
-using NfvConformance.Trex.Bench;
 using NfvConformance.Trex.Generator;
 
 namespace NfvConformance.Trex.Tests;
@@ -35,7 +34,7 @@ public sealed class RealServerNdrTests
             LatencyTrialDuration = TimeSpan.FromSeconds(1),
         };
 
-        NdrBenchReport report = await GeneratorNdrBench.RunAsync(trex, options);
+        NdrBenchReport report = await NdrBench.RunAsync(trex, options);
 
         NdrPdrResult s = report.Search;
         TestContext.Out.WriteLine(report.ToJson());

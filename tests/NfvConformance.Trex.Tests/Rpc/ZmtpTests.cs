@@ -2,7 +2,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using NfvConformance.Traffic.Generators;
 using NfvConformance.Trex.Rpc;
+using NfvConformance.Trex.Server;
 
 namespace NfvConformance.Trex.Tests.Rpc;
 
@@ -62,6 +65,24 @@ public sealed class ZmtpTests
 
         Assert.That(ex!.Kind, Is.EqualTo(TrexErrorKind.NoReply));
         Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1.5)));
+    }
+
+    [Test]
+    public void ServerRestartedBetweenCalls_TheNextCallReachesTheNewServer()
+    {
+        TrexServer first = new(new EmulatedDeviceGenerator(null), new TrexServerOptions { RpcAddress = "tcp://127.0.0.1:0", AsyncAddress = "tcp://127.0.0.1:0" });
+        first.Start();
+        string address = first.RpcAddress;
+        using TrexRpcClient client = new(address, new TrexRpcOptions { Timeout = TimeSpan.FromSeconds(2) });
+        Assert.That(client.Call("ping")?["ts"], Is.Not.Null);
+        first.Dispose();
+        using TrexServer second = new(new EmulatedDeviceGenerator(null), new TrexServerOptions { RpcAddress = address, AsyncAddress = "tcp://127.0.0.1:0" });
+        second.Start();
+
+        JsonNode? reply = client.Call("ping");
+
+        Assert.That(reply?["ts"], Is.Not.Null);
+        Assert.That(second.Requests, Is.EqualTo(1));
     }
 
     private static Socket Listen(out string address)

@@ -311,6 +311,9 @@ public sealed record ChainTrialResult
     /// <summary>Gets end-to-end latency percentiles of delivered packets.</summary>
     public required ChainLatency Latency { get; init; }
 
+    /// <summary>Gets the end-to-end latency of every delivered packet in nanoseconds (what <see cref="Latency"/> summarises), for a generator to report per trial.</summary>
+    public Traffic.LatencyHistogram LatencyHistogram { get; init; } = new();
+
     /// <summary>Gets one record per instance crash: what it cost and how long recovery took.</summary>
     public required IReadOnlyList<FailoverRecord> Failovers { get; init; }
 

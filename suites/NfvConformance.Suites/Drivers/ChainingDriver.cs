@@ -357,18 +357,6 @@ public sealed class ChainingDriver : IDisposable
         _evidence.Record(new Measurement("trial_delivered", _trial.Delivered, "packets"));
     }
 
-    /// <summary>Runs a virtual-time trial of a chain at a load and returns the result.</summary>
-    /// <param name="chain">The chain.</param>
-    /// <param name="pps">The offered load.</param>
-    /// <param name="frameSize">The frame size.</param>
-    /// <param name="duration">The trial's virtual length.</param>
-    /// <returns>The result.</returns>
-    public async Task<ChainTrialResult> RunTrialAsync(string chain, double pps, int frameSize, TimeSpan duration)
-    {
-        _trial = await Simulation.RunTrialAsync(new ChainTrialOptions(chain) { Duration = duration, OfferedLoadPps = pps, FrameSize = frameSize, Flows = 1000 });
-        return _trial;
-    }
-
     /// <summary>Checks the crashed instance failed over: flows moved, packets were lost only around the crash, and the recovery time is recorded.</summary>
     /// <param name="instance">The crashed instance.</param>
     /// <returns>The failover.</returns>

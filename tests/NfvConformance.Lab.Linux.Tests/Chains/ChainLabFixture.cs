@@ -35,6 +35,8 @@ public abstract class ChainLabTestBase
 
     internal ChainLab Lab => Chaining.Lab;
 
+    internal LabRun CurrentRun => _run ?? throw new InvalidOperationException("not set up");
+
     internal string Token => _run!.Token;
 
     internal LabRun Run => _run ?? throw new InvalidOperationException("not set up");

@@ -39,8 +39,6 @@ public abstract class ChainLabTestBase
 
     internal string Token => _run!.Token;
 
-    internal LabRun Run => _run ?? throw new InvalidOperationException("not set up");
-
     [SetUp]
     public void StartLab()
     {
@@ -53,7 +51,7 @@ public abstract class ChainLabTestBase
     internal async Task UseVendorsAsync(params string[] files)
     {
         await Chaining.DisposeAsync();
-        _chaining = new LinuxServiceChaining(Run, [.. files.Select(f => Descriptors.Vnfd.VnfDescriptorReader.Load(VendorFile(f)))], () => []);
+        _chaining = new LinuxServiceChaining(CurrentRun, [.. files.Select(f => Descriptors.Vnfd.VnfDescriptorReader.Load(VendorFile(f)))], () => []);
     }
 
     internal static string VendorFile(string name) => System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "Chains", "vnfs", name);

@@ -138,7 +138,7 @@ public sealed class VendorHopTests : ChainLabTestBase
         int[] pids = await PidsAsync(ns);
 
         // What nfvc lab clean does for a run whose owner was killed (the owner check aside): everything carrying its id.
-        LabCleanReport report = LabCleanup.Sweep(Run.Id, dryRun: false);
+        LabCleanReport report = LabCleanup.Sweep(CurrentRun.Id, dryRun: false);
 
         Assert.Multiple(() =>
         {
@@ -151,11 +151,11 @@ public sealed class VendorHopTests : ChainLabTestBase
     [Test]
     public async Task VendorContainer_WithoutAContainerRealiser_IsRefusedNamingWhatIsMissing()
     {
-        string file = System.IO.Path.Combine(Run.StateDirectory, "cnf.yaml");
+        string file = System.IO.Path.Combine(CurrentRun.StateDirectory, "cnf.yaml");
         string text = await File.ReadAllTextAsync(VendorFile("router-netns.yaml"));
         await File.WriteAllTextAsync(file, text.Replace("kind: netns", "kind: container\n      image: nfvc/cnf", StringComparison.Ordinal));
         await Chaining.DisposeAsync();
-        LinuxServiceChaining chaining = new(Run, [Descriptors.Vnfd.VnfDescriptorReader.Load(file)], () => []);
+        LinuxServiceChaining chaining = new(CurrentRun, [Descriptors.Vnfd.VnfDescriptorReader.Load(file)], () => []);
         await using (chaining.ConfigureAwait(false))
         {
             ChainApplyResult result = await chaining.ApplyAsync(FirewallRouter().Build());

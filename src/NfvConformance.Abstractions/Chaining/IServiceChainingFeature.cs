@@ -162,6 +162,12 @@ public sealed record ChainApplyResult(bool Applied, long Generation, IReadOnlyLi
     /// this way does not apply to the target; one refused as invalid fails.
     /// </summary>
     public string? NotSupported { get; init; }
+
+    /// <summary>
+    /// Gets, per port pair, which implementation really realises it on this target (a built-in function, or a vendor's
+    /// VNF given with <c>--vnf</c>: its id, version, provider and kind); empty when the target does not say.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Implementations { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>One flow to probe the chains with.</summary>

@@ -116,7 +116,7 @@ internal sealed class LinuxLabTarget : ILabTarget
         HostPolicy policy = new(Profile, _options.Settings.TryGetValue(LinuxTargetFactory.ReservedCpusSetting, out string? reserved) ? Discovery.CpuList.Parse(reserved) : null);
         HostPublisher publisher = new(() => new Discovery.HostReader(), policy, _options.Catalogue);
         HostLedger ledger = new();
-        Chains.LinuxServiceChaining chaining = new(run);
+        Chains.LinuxServiceChaining chaining = new(run, Descriptors.Vnfd.VnfPackage.FromSettings(_options.Settings), () => Volatile.Read(ref _facets).OfType<Chains.IChainHopRealiser>());
         List<object> facets =
         [
             publisher,
@@ -126,6 +126,7 @@ internal sealed class LinuxLabTarget : ILabTarget
             new HostAccelerators(publisher),
             new HostPtp(publisher),
             chaining,
+            new LoadBalancing.LinuxLoadBalancerService(run),
             new Traffic.ChainLabTraffic(run, chaining.Lab),
         ];
 

@@ -47,6 +47,15 @@ public abstract class ChainLabTestBase
         _chaining = new LinuxServiceChaining(_run);
     }
 
+    /// <summary>Replaces the test's chaining facet with one whose chains run these vendor VNFs (files under Chains/vnfs).</summary>
+    internal async Task UseVendorsAsync(params string[] files)
+    {
+        await Chaining.DisposeAsync();
+        _chaining = new LinuxServiceChaining(CurrentRun, [.. files.Select(f => Descriptors.Vnfd.VnfDescriptorReader.Load(VendorFile(f)))], () => []);
+    }
+
+    internal static string VendorFile(string name) => System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "Chains", "vnfs", name);
+
     [TearDown]
     public async Task StopLab()
     {

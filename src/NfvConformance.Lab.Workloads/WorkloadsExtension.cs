@@ -50,6 +50,6 @@ public sealed class WorkloadsExtension : ILinuxLabExtension
 
         // The lifecycle first: the target disposes facets in this order, and it stops its components before the
         // shared engine and runtimes go.
-        return [new Lifecycle.LinuxVnfLifecycle(workloads), workloads];
+        return [new Lifecycle.LinuxVnfLifecycle(workloads), new Checks.LinuxCnfBestPractices(workloads, Checks.BestPracticeLimits.Basic), workloads];
     }
 }

@@ -16,9 +16,9 @@ internal sealed class LinuxServiceChaining : IServiceChainingFeature, IAsyncDisp
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _generation;
 
-    public LinuxServiceChaining(LabRun run)
+    public LinuxServiceChaining(LabRun run, ChainSteering steering = ChainSteering.Kernel)
     {
-        Lab = new ChainLab(run);
+        Lab = new ChainLab(run, steering);
     }
 
     /// <summary>Gets the lab (tests reach it to cause faults and breaks).</summary>

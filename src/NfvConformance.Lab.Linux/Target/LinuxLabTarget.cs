@@ -124,7 +124,7 @@ internal sealed class LinuxLabTarget : ILabTarget
             new HostVnicBandwidth(publisher),
             new HostAccelerators(publisher),
             new HostPtp(publisher),
-            new Chains.LinuxServiceChaining(run),
+            new Chains.LinuxServiceChaining(run, Chains.ChainSteeringSetting.TryParse(_options.Settings.GetValueOrDefault(Chains.ChainSteeringSetting.Name), out Chains.ChainSteering steering) ? steering : Chains.ChainSteering.Kernel),
         ];
 
         // Extensions come after the target's own facets, so theirs win only for facets the host does not offer.

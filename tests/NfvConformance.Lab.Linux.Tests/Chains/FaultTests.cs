@@ -5,10 +5,16 @@ using NfvConformance.Lab.Linux.Chains;
 namespace NfvConformance.Lab.Linux.Tests.Chains;
 
 /// <summary>Faults caused for real on the lab, and breaks that make the check that should fail, fail.</summary>
-[TestFixture]
+[TestFixture("kernel")]
+[TestFixture("ovs")]
 [NonParallelizable]
 public sealed class FaultTests : ChainLabTestBase
 {
+    public FaultTests(string steering)
+        : base(steering)
+    {
+    }
+
     private static ChainSpecBuilder FirewallRouter(bool symmetric, string protocol = "tcp") =>
         Instances(("fw-1", "firewall", "fw"), ("rt-1", "router", "rt"))
             .WithFlowClassifier(Classifier("app", protocol == "tcp" ? ClassifierProtocol.Tcp : ClassifierProtocol.Udp, "10.0.0.0/8"))

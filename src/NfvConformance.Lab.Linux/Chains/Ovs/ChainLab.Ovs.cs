@@ -402,8 +402,10 @@ internal sealed partial class ChainLab
             return [head];
         }
 
-        IReadOnlyList<string> sources = c.SourcePortMin is null && c.SourcePortMax is null ? [string.Empty] : [.. PortMasks(c.SourcePortMin ?? 0, c.SourcePortMax ?? 65535).Select(m => ",tp_src=" + m)];
-        IReadOnlyList<string> destinations = c.DestinationPortMin is null && c.DestinationPortMax is null ? [string.Empty] : [.. PortMasks(c.DestinationPortMin ?? 0, c.DestinationPortMax ?? 65535).Select(m => ",tp_dst=" + m)];
+        static IReadOnlyList<string> Ports(string field, int? min, int? max) =>
+            (min ?? 0) <= 0 && (max ?? 65535) >= 65535 ? [string.Empty] : [.. PortMasks(min ?? 0, max ?? 65535).Select(m => $",{field}={m}")];
+        IReadOnlyList<string> sources = Ports("tp_src", c.SourcePortMin, c.SourcePortMax);
+        IReadOnlyList<string> destinations = Ports("tp_dst", c.DestinationPortMin, c.DestinationPortMax);
         return [.. sources.SelectMany(s => destinations.Select(d => head + s + d))];
     }
 

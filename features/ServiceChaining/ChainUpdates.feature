@@ -44,6 +44,16 @@ Feature: Chains change while traffic flows, without losing packets or moving flo
       | spi | si  | group | instance |
       | 5   | 255 | fw    | *        |
 
+  @RM:infra.net.cfg.005 @RA1:inf.nw.04
+  Scenario: Removing an instance stops its function, and its group carries new flows on the instances left
+    When the service function instance "fw-2" is removed
+    And the updated chain spec is applied
+    And a udp probe goes from "10.9.9.9" port 7002 to "198.51.100.9" port 53
+    Then the probe is delivered through exactly:
+      | spi | si  | group | instance |
+      | 5   | 255 | fw    | fw-1     |
+      | 5   | 254 | rt    | rt-1     |
+
   @RM:infra.net.cfg.005 @RA1:inf.nw.04 @RM:pas.lb.001 @RA2:ra2.plat.004
   Scenario: Adding an instance to a group scales it out without moving existing flows
     When the service function instances are added:

@@ -1,8 +1,10 @@
 // Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Targets;
 using NfvConformance.Descriptors.Vnfd;
+using NfvConformance.Lab.Linux.Target;
 using NfvConformance.Lab.Workloads.Docker;
 using NfvConformance.Lab.Workloads.Images;
-using NfvConformance.Lab.Workloads.Run;
 
 namespace NfvConformance.Lab.Workloads.Tests;
 
@@ -11,11 +13,30 @@ namespace NfvConformance.Lab.Workloads.Tests;
 public sealed class Lab
 {
     private static readonly SemaphoreSlim s_gate = new(1, 1);
-    private static WorkloadRun? s_run;
+    private static (ILabTarget Target, LinuxLabContext Context)? s_lab;
     private static DockerEngine? s_engine;
     private static ImageStore? s_images;
 
-    public static WorkloadRun Run => s_run ??= WorkloadRun.Start();
+    /// <summary>Gets the run of the assembly's linux lab (a real linux target, started once).</summary>
+    public static LinuxLabContext Run => (s_lab ??= StartLinuxLabAsync().GetAwaiter().GetResult()).Context;
+
+    /// <summary>Starts a linux target of its own and returns it with the context its extensions get.</summary>
+    /// <returns>The started target (dispose it to tear the run down) and its context.</returns>
+    public static async Task<(ILabTarget Target, LinuxLabContext Context)> StartLinuxLabAsync()
+    {
+        ContextCapture capture = new();
+        LinuxTargetFactory factory = new(capture);
+        LabTargetOptions options = new();
+        IReadOnlyList<ValidationError> problems = factory.Validate(options);
+        if (problems.Count > 0)
+        {
+            Tools.Missing("the linux target cannot start here: " + string.Join(" ", problems.Select(p => p.Message)));
+        }
+
+        ILabTarget target = factory.Create(options);
+        await target.StartAsync();
+        return (target, capture.Context!);
+    }
 
     public static async Task<(DockerEngine Engine, ImageStore Images)> DockerAsync()
     {
@@ -58,9 +79,25 @@ public sealed class Lab
             await s_engine.DisposeAsync();
         }
 
-        if (s_run is not null && Directory.Exists(s_run.StateDirectory))
+        if (s_lab is { } lab)
         {
-            Directory.Delete(s_run.StateDirectory, recursive: true);
+            await lab.Target.DisposeAsync();
+        }
+    }
+
+    /// <summary>An extension that only keeps the context the target hands it.</summary>
+    private sealed class ContextCapture : ILinuxLabExtension
+    {
+        public LinuxLabContext? Context { get; private set; }
+
+        public IReadOnlyList<string> Settings => [];
+
+        public IReadOnlyList<ValidationError> Validate(LabTargetOptions options) => [];
+
+        public IEnumerable<object> CreateFacets(LinuxLabContext lab)
+        {
+            Context = lab;
+            return [];
         }
     }
 }

@@ -711,6 +711,7 @@ internal sealed class ChainSimulator
             Lost = lost,
             ThroughputPps = _deliveredInWindow / _options.Duration.TotalSeconds,
             Latency = latency,
+            LatencyHistogram = _latency,
             Failovers = [.. _failovers.Select(f => new FailoverRecord(
                 f.PortPair,
                 Ps(f.CrashedAt),

@@ -14,9 +14,9 @@ namespace NfvConformance.Emulator.Internal;
 /// offered load. Streams entering the same chain are offered together, since they share its instances.
 /// </summary>
 /// <remarks>
-/// The model reports latency as a summary (min, mean, p50, p99, max), not per packet, so trials carry
-/// <see cref="MeasurementFlags.LatencyUnavailable"/>; latency figures come from
-/// <see cref="IChainTrialSimulation.RunTrialAsync"/>. Loss figures stand.
+/// Every delivered packet's modelled latency goes into the trial's <see cref="TrialResult.Latency"/>, as a real
+/// generator's receive timestamps would. The model keeps no per-packet sequence, so the delay variation is the RFC 5481
+/// PDV (delay minus the minimum delay) from that histogram, without IPDV pairs.
 /// </remarks>
 internal sealed class ChainTrafficGenerator : ITrafficGenerator
 {
@@ -65,6 +65,7 @@ internal sealed class ChainTrafficGenerator : ITrafficGenerator
             : request.Duration;
         long tx = 0;
         long rx = 0;
+        LatencyHistogram latency = new();
         List<StreamCounters> counters = [];
         foreach ((string chain, (double pps, int flows, double bytes, List<TrafficStream> streams)) in byChain)
         {
@@ -86,7 +87,8 @@ internal sealed class ChainTrafficGenerator : ITrafficGenerator
                 cancellationToken);
             tx += result.Sent;
             rx += result.Delivered;
-            counters.Add(new StreamCounters(string.Join("+", streams.Select(s => s.Name)) + " via " + chain, result.Sent, result.Delivered, 0, 0, 0));
+            latency.Merge(result.LatencyHistogram);
+            counters.Add(new StreamCounters(string.Join("+", streams.Select(s => s.Name)) + " via " + chain, result.Sent, result.Delivered, 0, 0, result.LatencyHistogram.Count));
         }
 
         _clock.AdvanceTo(_clock.Picoseconds + (duration.Ticks * PicosecondsPerTick));
@@ -100,9 +102,22 @@ internal sealed class ChainTrafficGenerator : ITrafficGenerator
             TxPackets = tx,
             RxPackets = rx,
             Streams = counters,
-            Flags = MeasurementFlags.LatencyUnavailable,
-            Note = "virtual-time chain model: latency is summarised per chain trial (IChainTrialSimulation.RunTrialAsync), not per packet",
+            Latency = latency,
+            DelayVariation = PacketDelayVariation(latency),
+            Flags = latency.Count == 0 ? MeasurementFlags.LatencyUnavailable : MeasurementFlags.None,
         });
+    }
+
+    /// <summary>RFC 5481 PDV (delay minus the minimum delay) at the median, 99th and 99.9th percentiles, in microseconds.</summary>
+    private static DelayVariationSummary PacketDelayVariation(LatencyHistogram latency)
+    {
+        if (latency.Count == 0)
+        {
+            return DelayVariationSummary.Empty;
+        }
+
+        double Pdv(double percentile) => (latency.ValueAtPercentile(percentile) - latency.Min) / 1000.0;
+        return new DelayVariationSummary(0, 0, 0, 0, Pdv(50), Pdv(99), Pdv(99.9), 0);
     }
 
     private string ChainOf(TrafficStream stream)

@@ -162,6 +162,12 @@ public sealed record ChainApplyResult(bool Applied, long Generation, IReadOnlyLi
     /// this way does not apply to the target; one refused as invalid fails.
     /// </summary>
     public string? NotSupported { get; init; }
+
+    /// <summary>
+    /// Gets, per port pair, which implementation really realises it on this target (a built-in function, or a vendor's
+    /// VNF given with <c>--vnf</c>: its id, version, provider and kind); empty when the target does not say.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Implementations { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>One flow to probe the chains with.</summary>
@@ -304,6 +310,9 @@ public sealed record ChainTrialResult
 
     /// <summary>Gets end-to-end latency percentiles of delivered packets.</summary>
     public required ChainLatency Latency { get; init; }
+
+    /// <summary>Gets the end-to-end latency of every delivered packet in nanoseconds (what <see cref="Latency"/> summarises), for a generator to report per trial.</summary>
+    public Traffic.LatencyHistogram LatencyHistogram { get; init; } = new();
 
     /// <summary>Gets one record per instance crash: what it cost and how long recovery took.</summary>
     public required IReadOnlyList<FailoverRecord> Failovers { get; init; }

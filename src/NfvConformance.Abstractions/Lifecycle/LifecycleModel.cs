@@ -110,7 +110,19 @@ public sealed record LifecycleResult(
     string? VnfInstanceId,
     TimeSpan Duration,
     IReadOnlyList<LifecycleEvent> Events,
-    IReadOnlyList<ValidationError> Problems);
+    IReadOnlyList<ValidationError> Problems)
+{
+    /// <summary>Gets why the target cannot do the operation for real (a VM image it does not have, anti-affinity on one host), or null. A refused operation is not a failure: the scenario is not applicable, with this reason.</summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>Makes the result of an operation the target cannot do for real.</summary>
+    /// <param name="operation">The operation.</param>
+    /// <param name="vnfInstanceId">The instance, if any.</param>
+    /// <param name="reason">Why, and what would make it possible.</param>
+    /// <returns>The result.</returns>
+    public static LifecycleResult Refused(string operation, string? vnfInstanceId, string reason) =>
+        new(false, operation, vnfInstanceId, TimeSpan.Zero, [], []) { Refusal = reason };
+}
 
 /// <summary>A facet: onboards VNF descriptors and runs their lifecycle on the target, timed on a virtual clock.</summary>
 public interface IVnfLifecycle

@@ -226,6 +226,20 @@ public sealed record LoadBalancerView(
 {
     /// <summary>Gets the IPv6 VIP, or null.</summary>
     public string? Vip6 { get; init; }
+
+    /// <summary>
+    /// Gets why the target cannot realise the spec (a listener protocol or forwarding mode it has no real balancer
+    /// for), or null when the load balancer was created. A refused load balancer was not created; the scenario is not
+    /// applicable with this reason.
+    /// </summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>Makes the view of a spec the target refuses to realise.</summary>
+    /// <param name="spec">The spec.</param>
+    /// <param name="reason">Why, naming what the target lacks.</param>
+    /// <returns>A view with no instances or members and <see cref="Refusal"/> set.</returns>
+    public static LoadBalancerView Refused(LoadBalancerSpec spec, string reason) =>
+        new(spec.Name, spec.Vip, string.Empty, string.Empty, spec.Network, spec.Subnet, spec.Zones, spec.Mode, [], []) { Vip6 = spec.Vip6, Refusal = reason };
 }
 
 /// <summary>One load-balancer instance.</summary>
@@ -285,7 +299,17 @@ public sealed record LbEvent(long Sequence, DateTimeOffset Time, LbSeverity Seve
 /// <param name="LostMembers">The members that were in it.</param>
 /// <param name="Replacements">The instances started to replace the lost ones.</param>
 /// <param name="RecoveryTime">The time until the replacements carried traffic.</param>
-public sealed record LbZoneRecovery(string Zone, IReadOnlyList<string> LostInstances, IReadOnlyList<string> LostMembers, IReadOnlyList<LbInstanceView> Replacements, TimeSpan RecoveryTime);
+public sealed record LbZoneRecovery(string Zone, IReadOnlyList<string> LostInstances, IReadOnlyList<string> LostMembers, IReadOnlyList<LbInstanceView> Replacements, TimeSpan RecoveryTime)
+{
+    /// <summary>Gets why the target cannot fail a zone (a single host has none), or null when it did.</summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>Makes the answer of a target that cannot fail a zone.</summary>
+    /// <param name="zone">The zone asked for.</param>
+    /// <param name="reason">Why.</param>
+    /// <returns>A recovery with nothing lost and <see cref="Refusal"/> set.</returns>
+    public static LbZoneRecovery Refused(string zone, string reason) => new(zone, [], [], [], TimeSpan.Zero) { Refusal = reason };
+}
 
 /// <summary>A failover trial.</summary>
 /// <param name="Connections">Established TCP connections carrying traffic.</param>
@@ -313,4 +337,13 @@ public sealed record LbFailoverResult(
     int ConnectionsKeptMember,
     int ConnectionsMovedMember,
     int NewConnections,
-    int NewConnectionsServed);
+    int NewConnectionsServed)
+{
+    /// <summary>Gets why the target cannot run the trial (it has no virtual time), or null when it ran.</summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>Makes the answer of a target that cannot run a failover trial.</summary>
+    /// <param name="reason">Why.</param>
+    /// <returns>A result with nothing measured and <see cref="Refusal"/> set.</returns>
+    public static LbFailoverResult Refused(string reason) => new(0, 0, TimeSpan.MaxValue, 0, 0, 0, 0, 0) { Refusal = reason };
+}

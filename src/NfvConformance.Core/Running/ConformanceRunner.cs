@@ -199,7 +199,7 @@ public sealed class ConformanceRunner
         return new ConformanceRunResult(
             written.Summary,
             outDir,
-            [Path.Combine(outDir, LiveResultsFile), .. new[] { MessagesFile, CucumberHtmlFile }.Select(f => Path.Combine(outDir, f)).Where(File.Exists), .. written.Paths],
+            [.. new[] { LiveResultsFile, MessagesFile, CucumberHtmlFile }.Select(f => Path.Combine(outDir, f)).Where(File.Exists), .. written.Paths],
             written.Errors)
         {
             // After-feature/after-run hooks and observers that failed: no scenario owns them, but they are never lost.
@@ -207,18 +207,23 @@ public sealed class ConformanceRunner
         };
     }
 
+    // With no report writer there is no results.ndjson (an empty file would read as a run with no results): the channel is drained.
     private static async Task WriteLiveResultsAsync(ChannelReader<ScenarioSummary> reader, string path, IRunReportWriter? reports)
     {
+        if (reports is null)
+        {
+            await foreach (ScenarioSummary _ in reader.ReadAllAsync().ConfigureAwait(false))
+            {
+            }
+
+            return;
+        }
+
         await using FileStream stream = new(path, FileMode.Create, FileAccess.Write, FileShare.Read);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (reader.TryRead(out ScenarioSummary? scenario))
             {
-                if (reports is null)
-                {
-                    continue;
-                }
-
                 await using (Utf8JsonWriter json = new(stream))
                 {
                     reports.WriteScenario(json, scenario);

@@ -35,6 +35,9 @@ internal sealed class LabInstance
     public int Weight { get; set; }
 
     public bool LinkDown { get; set; }
+
+    /// <summary>Gets or sets the vendor's VNF that realises this instance, or null for the built-in function.</summary>
+    public VendorHop? Vendor { get; set; }
 }
 
 /// <summary>
@@ -158,6 +161,11 @@ internal sealed partial class ChainLab : IAsyncDisposable
         await StopOvsAsync().ConfigureAwait(false);
         foreach (LabInstance i in _instances.Values)
         {
+            if (i.Vendor is { } vendor)
+            {
+                await StopVendorAsync(vendor, i.PortPair, CancellationToken.None).ConfigureAwait(false);
+            }
+
             _ = await Shell.RunAsync("ip", ["netns", "del", i.Namespace]).ConfigureAwait(false);
         }
 
@@ -315,11 +323,19 @@ internal sealed partial class ChainLab : IAsyncDisposable
 
         string ns = InstanceNamespace(portPair);
         LabInstance instance = new(portPair, group, function, k, ns, weight);
-        await AddNamespaceAsync(ns, forwarding: true, cancellationToken).ConfigureAwait(false);
+        if (VendorFor(function) is { } package)
+        {
+            instance.Vendor = await StartVendorAsync(package, portPair, ns, k, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await AddNamespaceAsync(ns, forwarding: true, cancellationToken).ConfigureAwait(false);
+        }
+
         _instances[portPair] = instance;
 
         string ki = If(k.ToString(CultureInfo.InvariantCulture) + "i"), ko = If(k.ToString(CultureInfo.InvariantCulture) + "o");
-        string iin = If("in"), iout = If("out");
+        string iin = IngressOf(instance), iout = EgressOf(instance);
         bool l2 = function == InstanceFunction.L2;
         List<string> sw =
         [
@@ -343,12 +359,20 @@ internal sealed partial class ChainLab : IAsyncDisposable
             sw.Add($"route add default via {OutAddr(k, 1)} dev {ki} onlink table {3000 + k}");
             sw.Add($"route add default via {InAddr(k, 1)} dev {ko} onlink table {4000 + k}");
         }
-        else
+        else if (instance.Vendor is null)
         {
             sw.Add($"addr add {InAddr(k, 1)}/30 dev {ki}");
             sw.Add($"addr add {OutAddr(k, 1)}/30 dev {ko}");
             sw.Add($"neigh replace {InAddr(k, 2)} lladdr {Mac(3, k, 2)} dev {ki} nud permanent");
             sw.Add($"neigh replace {OutAddr(k, 2)} lladdr {Mac(4, k, 2)} dev {ko} nud permanent");
+            sw.Add($"route add default via {InAddr(k, 2)} dev {ki} table {3000 + k}");
+            sw.Add($"route add default via {OutAddr(k, 2)} dev {ko} table {4000 + k}");
+        }
+        else
+        {
+            // A vendor's unit may not keep the veth's MAC (a VM's NIC is bridged to it): the steering side uses ARP.
+            sw.Add($"addr add {InAddr(k, 1)}/30 dev {ki}");
+            sw.Add($"addr add {OutAddr(k, 1)}/30 dev {ko}");
             sw.Add($"route add default via {InAddr(k, 2)} dev {ki} table {3000 + k}");
             sw.Add($"route add default via {OutAddr(k, 2)} dev {ko} table {4000 + k}");
         }
@@ -384,6 +408,19 @@ internal sealed partial class ChainLab : IAsyncDisposable
                 $"rule add iif {iin} lookup 100 pref 100",
                 $"rule add iif {iout} lookup 101 pref 101",
             ];
+        if (instance.Vendor is { } vendor)
+        {
+            // The lab's own table (proof of path, counters, faults) goes in first; the vendor's commands do the rest.
+            await NftAsync(ns, cancellationToken, InstanceRuleset(instance)).ConfigureAwait(false);
+            await vendor.Realiser.ActivateAsync(vendor.Request, vendor.Hop, cancellationToken).ConfigureAwait(false);
+            if (SteeringMode == ChainSteering.Ovs)
+            {
+                await AttachOvsPortsAsync(instance, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         await IpBatchAsync(ns, cancellationToken, inside).ConfigureAwait(false);
         await NftAsync(ns, cancellationToken, InstanceRuleset(instance)).ConfigureAwait(false);
         if (SteeringMode == ChainSteering.Ovs)
@@ -419,7 +456,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
         sb.Append(" }\n");
         sb.Append("    jump faults\n  }\n");
         string iin = If("in"), iout = If("out");
-        switch (instance.Function)
+        switch (instance.Vendor is null ? instance.Function : InstanceFunction.Router)
         {
             case InstanceFunction.Firewall:
                 sb.Append(FirewallChain(iin, conntrack: true));
@@ -467,6 +504,11 @@ internal sealed partial class ChainLab : IAsyncDisposable
             $"link del {Ki(instance)}",
             $"link del {Ko(instance)}",
         ], force: true).ConfigureAwait(false);
+        if (instance.Vendor is { } vendor)
+        {
+            await StopVendorAsync(vendor, instance.PortPair, cancellationToken).ConfigureAwait(false);
+        }
+
         _ = await Shell.RunAsync("ip", ["netns", "del", instance.Namespace], cancellationToken).ConfigureAwait(false);
         await IpBatchAsync(Steering, cancellationToken, [
             $"rule del fwmark {0x20000 | k} lookup {3000 + k} pref 100",

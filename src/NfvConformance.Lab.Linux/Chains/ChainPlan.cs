@@ -135,7 +135,9 @@ internal sealed class ChainPlan
 
             if (pair.Acceleration is AccelerationMode.SriovVf or AccelerationMode.SmartNicOffload)
             {
-                Unsupported($"port pair '{pair.Name}' asks for {pair.Acceleration}; this host publishes neither SR-IOV virtual functions nor a SmartNIC, so the lab cannot attach it that way.", subject);
+                // The emulator's ladder (SmartNIC, SR-IOV, then DPDK, then kernel): this host publishes neither SR-IOV
+                // virtual functions nor a SmartNIC, so the hop gets the kernel attachment, and the plan says so.
+                problems.Add(new ValidationError(false, $"port pair '{pair.Name}' asks for {pair.Acceleration}; this host publishes neither SR-IOV virtual functions nor a SmartNIC, so it is granted {AccelerationMode.KernelVirtio} (a veth).", subject));
             }
             else if (pair.Acceleration is AccelerationMode.DpdkVhostUser or AccelerationMode.SharedMemory)
             {

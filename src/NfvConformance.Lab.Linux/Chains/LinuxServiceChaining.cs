@@ -17,8 +17,18 @@ internal sealed class LinuxServiceChaining : IServiceChainingFeature, IAsyncDisp
     private long _generation;
 
     public LinuxServiceChaining(LabRun run, ChainSteering steering = ChainSteering.Kernel)
+        : this(run, [], () => [], steering)
     {
-        Lab = new ChainLab(run, steering);
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="LinuxServiceChaining"/> class whose chains run the vendor's VNFs in place of the built-in functions they name.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="vendors">The descriptors given with <c>--vnf</c>.</param>
+    /// <param name="realisers">The container and VM realisers the target offers (read when a hop is created).</param>
+    /// <param name="steering">How the lab steers between instances (<c>--set steering=kernel|ovs</c>).</param>
+    public LinuxServiceChaining(LabRun run, IReadOnlyList<Descriptors.Vnfd.VnfPackage> vendors, Func<IEnumerable<IChainHopRealiser>> realisers, ChainSteering steering = ChainSteering.Kernel)
+    {
+        Lab = new ChainLab(run, vendors, realisers, steering);
     }
 
     /// <summary>Gets the lab (tests reach it to cause faults and breaks).</summary>
@@ -38,11 +48,24 @@ internal sealed class LinuxServiceChaining : IServiceChainingFeature, IAsyncDisp
             };
         }
 
+        IReadOnlyList<ValidationError> vendorProblems = Lab.CheckVendors(plan);
+        if (vendorProblems.Count > 0)
+        {
+            return new ChainApplyResult(false, Interlocked.Read(ref _generation), [.. plan.Problems, .. vendorProblems]);
+        }
+
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await Lab.ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
-            return new ChainApplyResult(true, Interlocked.Increment(ref _generation), plan.Problems);
+
+            // A vendor's unit that had to be killed when a hop was removed makes the apply fail: the spec took effect,
+            // but the function did not stop as the NFVI asked it to.
+            IReadOnlyList<ValidationError> stopped = Lab.TakeVendorProblems();
+            return new ChainApplyResult(stopped.Count == 0, Interlocked.Increment(ref _generation), [.. plan.Problems, .. stopped])
+            {
+                Implementations = Lab.Implementations(),
+            };
         }
         finally
         {

@@ -32,14 +32,24 @@ internal sealed partial class ChainLab
     {
         LabInstance i = _instances[portPair];
         string state = down ? "down" : "up";
-        List<string> lines = [$"link set {If("in")} {state}", $"link set {If("out")} {state}"];
-        if (!down && i.Function != InstanceFunction.L2)
+        List<string> lines = [$"link set {IngressOf(i)} {state}", $"link set {EgressOf(i)} {state}"];
+        if (i.Vendor is not null)
+        {
+            // IPv4 drops the routes of an interface that goes down: keep the vendor's to put them back on the way up.
+            await SaveOrRestoreVendorRoutesAsync(i, save: down, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!down && i.Function != InstanceFunction.L2)
         {
             // IPv4 drops the routes of an interface that goes down: put them back.
             lines.AddRange(InstanceRoutes(i.Index));
         }
 
         await IpBatchAsync(i.Namespace, cancellationToken, lines).ConfigureAwait(false);
+        if (i.Vendor is not null && !down)
+        {
+            await SaveOrRestoreVendorRoutesAsync(i, save: false, cancellationToken).ConfigureAwait(false);
+        }
+
         i.LinkDown = down;
         if (!down)
         {
@@ -113,14 +123,14 @@ internal sealed partial class ChainLab
             case LabBreak.EcmpL3Only or LabBreak.SelectGroupL3Only:
                 throw new InvalidOperationException($"{kind} breaks {(kind == LabBreak.EcmpL3Only ? "kernel" : "Open vSwitch")} steering; this lab steers with {SteeringMode}.");
             case LabBreak.FirewallWithoutConntrack:
-                foreach (LabInstance i in _instances.Values.Where(i => i.Function == InstanceFunction.Firewall))
+                foreach (LabInstance i in _instances.Values.Where(i => i.Vendor is null && i.Function == InstanceFunction.Firewall))
                 {
                     await NftAsync(i.Namespace, cancellationToken, $"delete chain ip {Table} filter\ntable ip {Table} {{\n{FirewallChain(If("in"), conntrack: false)}}}\n").ConfigureAwait(false);
                 }
 
                 break;
             case LabBreak.NatNotTranslatingReplies:
-                foreach (LabInstance i in _instances.Values.Where(i => i.Function == InstanceFunction.Nat44))
+                foreach (LabInstance i in _instances.Values.Where(i => i.Vendor is null && i.Function == InstanceFunction.Nat44))
                 {
                     await NftAsync(i.Namespace, cancellationToken, $$"""
                         delete chain ip {{Table}} nat

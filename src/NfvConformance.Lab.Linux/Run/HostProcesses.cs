@@ -83,7 +83,14 @@ internal static class HostProcesses
     /// <param name="pids">The processes.</param>
     /// <param name="grace">How long to wait after SIGTERM.</param>
     /// <returns>The pids signalled.</returns>
-    public static IReadOnlyList<int> Terminate(IEnumerable<int> pids, TimeSpan grace)
+    public static IReadOnlyList<int> Terminate(IEnumerable<int> pids, TimeSpan grace) => Terminate(pids, grace, out _);
+
+    /// <summary>Ends processes: SIGTERM, then SIGKILL for those still there after a grace period. Never this process.</summary>
+    /// <param name="pids">The processes.</param>
+    /// <param name="grace">How long to wait after SIGTERM.</param>
+    /// <param name="killed">The pids that outlived the grace period and got SIGKILL.</param>
+    /// <returns>The pids signalled.</returns>
+    public static IReadOnlyList<int> Terminate(IEnumerable<int> pids, TimeSpan grace, out IReadOnlyList<int> killed)
     {
         List<int> targets = [.. pids.Where(p => p > 1 && p != Self).Distinct()];
         foreach (int pid in targets)
@@ -97,11 +104,13 @@ internal static class HostProcesses
             Thread.Sleep(20);
         }
 
-        foreach (int pid in targets.Where(p => StartTime(p) is not null && !IsZombie(p)))
+        List<int> late = [.. targets.Where(p => StartTime(p) is not null && !IsZombie(p))];
+        foreach (int pid in late)
         {
             _ = Kill(pid, SigKill);
         }
 
+        killed = late;
         return targets;
     }
 

@@ -10,7 +10,7 @@ namespace NfvConformance.Lab.Linux.Run;
 /// <param name="ExitCode">The exit code (-1 when it could not start or was killed on timeout).</param>
 /// <param name="Stdout">Standard output.</param>
 /// <param name="Stderr">Standard error (or why it could not run).</param>
-internal sealed record ShellResult(string CommandLine, int ExitCode, string Stdout, string Stderr)
+public sealed record ShellResult(string CommandLine, int ExitCode, string Stdout, string Stderr)
 {
     /// <summary>Gets a value telling whether the command exited with 0.</summary>
     public bool Succeeded => ExitCode == 0;
@@ -22,14 +22,17 @@ internal sealed record ShellResult(string CommandLine, int ExitCode, string Stdo
 }
 
 /// <summary>A host command the lab needed failed; the message names the command, its exit code and what it printed.</summary>
-internal sealed class LabCommandException : NfvConformanceException
+public sealed class LabCommandException : NfvConformanceException
 {
+    /// <summary>Initializes a new instance of the <see cref="LabCommandException"/> class.</summary>
+    /// <param name="result">The failed command.</param>
     public LabCommandException(ShellResult result)
         : base($"'{result.CommandLine}' failed (exit {result.ExitCode}): {Trim(result.Stderr.Length > 0 ? result.Stderr : result.Stdout)}")
     {
         Result = result;
     }
 
+    /// <summary>Gets the failed command and what it printed.</summary>
     public ShellResult Result { get; }
 
     private static string Trim(string text)
@@ -43,7 +46,7 @@ internal sealed class LabCommandException : NfvConformanceException
 /// Runs host tools (<c>ip</c>, <c>ethtool</c>, <c>nft</c>, ...) with an argument list (never through a shell string),
 /// bounded in time, and finds them on PATH or in the sbin folders a root shell would search.
 /// </summary>
-internal static class Shell
+public static class Shell
 {
     /// <summary>How long a host command may take before it is killed.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);

@@ -41,8 +41,16 @@ public sealed class LinuxLabContext
     /// <summary>Gets the run id; every name the lab creates carries it, so <c>nfvc lab clean</c> finds it after a kill.</summary>
     public string RunId => _run.Id;
 
+    /// <summary>Gets the token every resource of the run carries (<c>nfvc&lt;run id&gt;</c>), for labels and command lines.</summary>
+    public string Token => _run.Token;
+
     /// <summary>Gets the run's state folder (removed at teardown).</summary>
     public string StateDirectory => _run.StateDirectory;
+
+    /// <summary>Returns a path inside the run's state folder, creating its directory part.</summary>
+    /// <param name="relative">The relative path (for example <c>docker/daemon.json</c>).</param>
+    /// <returns>The full path.</returns>
+    public string StatePath(string relative) => _run.StatePath(relative);
 
     /// <summary>Gets the target options (profile, seed, settings).</summary>
     public LabTargetOptions Options { get; }

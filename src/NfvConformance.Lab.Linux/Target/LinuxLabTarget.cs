@@ -116,6 +116,8 @@ internal sealed class LinuxLabTarget : ILabTarget
         HostPolicy policy = new(Profile, _options.Settings.TryGetValue(LinuxTargetFactory.ReservedCpusSetting, out string? reserved) ? Discovery.CpuList.Parse(reserved) : null);
         HostPublisher publisher = new(() => new Discovery.HostReader(), policy, _options.Catalogue);
         HostLedger ledger = new();
+        Chains.ChainSteering steering = Chains.ChainSteeringSetting.TryParse(_options.Settings.GetValueOrDefault(Chains.ChainSteeringSetting.Name), out Chains.ChainSteering s) ? s : Chains.ChainSteering.Kernel;
+        Chains.LinuxServiceChaining chaining = new(run, Descriptors.Vnfd.VnfPackage.FromSettings(_options.Settings), () => Volatile.Read(ref _facets).OfType<Chains.IChainHopRealiser>(), steering);
         List<object> facets =
         [
             publisher,
@@ -124,7 +126,9 @@ internal sealed class LinuxLabTarget : ILabTarget
             new HostVnicBandwidth(publisher),
             new HostAccelerators(publisher),
             new HostPtp(publisher),
-            new Chains.LinuxServiceChaining(run, Chains.ChainSteeringSetting.TryParse(_options.Settings.GetValueOrDefault(Chains.ChainSteeringSetting.Name), out Chains.ChainSteering steering) ? steering : Chains.ChainSteering.Kernel),
+            chaining,
+            new LoadBalancing.LinuxLoadBalancerService(run),
+            new Traffic.ChainLabTraffic(run, chaining.Lab),
         ];
 
         // Extensions come after the target's own facets, so theirs win only for facets the host does not offer.

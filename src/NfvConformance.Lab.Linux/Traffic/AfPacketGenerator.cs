@@ -109,7 +109,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
         }
 
         TrialCaptureSession? capture = Capture is { } c ? TrialCaptureSession.Start(c, _options.Ports, _trialIndex) : null;
-        Receiver receiver = new(rings, plan.Streams.Length, flowSequence);
+        Receiver receiver = new(rings, plan.Streams.Length, flowSequence, _options.ThreadCpus);
         Thread rxThread = new(receiver.Run) { IsBackground = true, Name = "nfvc-gen-rx", Priority = ThreadPriority.AboveNormal };
         rxThread.Start();
         Sender sender = new(_tx, plan, flowSequence);
@@ -120,6 +120,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
             {
                 try
                 {
+                    Pin(_options.ThreadCpus);
                     sender.Run(cancellationToken);
                     done.SetResult();
                 }
@@ -166,6 +167,15 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
         foreach (RxRing? r in _rx)
         {
             r?.Dispose();
+        }
+    }
+
+    /// <summary>Pins the calling thread (sched_setaffinity of thread 0 is the caller).</summary>
+    private static void Pin(IReadOnlyList<int>? cpus)
+    {
+        if (cpus is not null)
+        {
+            Placement.CpuPinning.SetAffinity(0, cpus);
         }
     }
 
@@ -265,7 +275,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
     }
 
     /// <summary>Receives on every ring until stopped; one instance per trial.</summary>
-    private sealed class Receiver(RxRing[] rings, int streams, byte flowSequence)
+    private sealed class Receiver(RxRing[] rings, int streams, byte flowSequence, IReadOnlyList<int>? cpus)
     {
         private volatile bool _stop;
 
@@ -283,6 +293,15 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
 
         public void Run()
         {
+            try
+            {
+                Pin(cpus);
+            }
+            catch (IOException)
+            {
+                // An unpinned receiver counts the same frames; only the sender's CPU decides the ceiling.
+            }
+
             long[] counts = new long[2];
             Sink sink = new(Trackers, Recorders, counts, flowSequence);
             byte[] pollFds = new byte[rings.Length * 8];

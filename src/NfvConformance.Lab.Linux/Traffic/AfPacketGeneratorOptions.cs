@@ -49,6 +49,13 @@ public sealed record AfPacketGeneratorOptions
     /// <summary>Gets the receive ring's blocks per port (1 MiB each).</summary>
     public int RxRingBlocks { get; init; } = 32;
 
+    /// <summary>
+    /// Gets the CPUs the sending and receiving threads are pinned to, or null to let the scheduler place them. In front
+    /// of a device on the same host, the generator keeps to its CPUs and the device's work is steered to the others
+    /// (<see cref="ChainLabTraffic"/>), as two machines would be cabled.
+    /// </summary>
+    public IReadOnlyList<int>? ThreadCpus { get; init; }
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ConfigurationException">Every problem, listed.</exception>
     public void EnsureValid()
@@ -92,6 +99,11 @@ public sealed record AfPacketGeneratorOptions
         if (BatchSize is < 1 or > 1024)
         {
             e.Add($"batch size {BatchSize} must be within 1..1024");
+        }
+
+        if (ThreadCpus is { } cpus && (cpus.Count == 0 || cpus.Any(c => c is < 0 or >= 1024)))
+        {
+            e.Add($"thread CPUs [{string.Join(",", cpus)}] must be 1 or more CPU numbers within 0..1023");
         }
 
         if (RxRingBlocks is < 2 or > 1024)

@@ -10,7 +10,7 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// <param name="CeilingReceived">Frames received back in the ceiling trial.</param>
 /// <param name="LatencyFloor">The latency the generator itself adds (median, spread), at a low rate: subtracted from device latencies.</param>
 /// <param name="Floor">The floor's latency figures in microseconds.</param>
-/// <param name="FrameSize">The frame size measured, bytes with FCS.</param>
+/// <param name="FrameSize">The frame size measured, bytes with FCS (the mean of a mix).</param>
 public sealed record GeneratorCeiling(double CeilingPps, long CeilingSent, long CeilingReceived, LatencyBias LatencyFloor, LatencySummary Floor, int FrameSize);
 
 /// <summary>
@@ -24,27 +24,38 @@ public static class GeneratorCalibration
     /// <summary>The rate of the latency-floor trial in packets per second.</summary>
     public const double FloorPps = 10_000;
 
-    /// <summary>Measures a back-to-back generator (port 0 sends, port 1 receives).</summary>
+    /// <summary>Measures a back-to-back generator (port 0 sends, port 1 receives); the floor trial takes a second.</summary>
     /// <param name="backToBack">The generator; its ports 0 and 1 must be the two ends of one link.</param>
     /// <param name="frameSize">Frame size with FCS.</param>
-    /// <param name="duration">The ceiling trial's duration (the floor trial takes a second).</param>
+    /// <param name="duration">The ceiling trial's duration.</param>
     /// <param name="cancellationToken">Stops the trials.</param>
     /// <returns>The ceiling and the floor.</returns>
-    public static async Task<GeneratorCeiling> RunAsync(ITrafficGenerator backToBack, int frameSize, TimeSpan duration, CancellationToken cancellationToken = default)
+    public static Task<GeneratorCeiling> RunAsync(ITrafficGenerator backToBack, int frameSize, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        RunAsync(backToBack, FrameSizeMix.Single(frameSize), duration, TimeSpan.FromSeconds(1), cancellationToken);
+
+    /// <summary>Measures a back-to-back generator (port 0 sends, port 1 receives) at a frame-size mix.</summary>
+    /// <param name="backToBack">The generator; its ports 0 and 1 must be the two ends of one link.</param>
+    /// <param name="frames">The frame sizes.</param>
+    /// <param name="duration">The ceiling trial's duration.</param>
+    /// <param name="floorDuration">The latency-floor trial's duration (at <see cref="FloorPps"/>).</param>
+    /// <param name="cancellationToken">Stops the trials.</param>
+    /// <returns>The ceiling and the floor.</returns>
+    public static async Task<GeneratorCeiling> RunAsync(ITrafficGenerator backToBack, FrameSizeMix frames, TimeSpan duration, TimeSpan floorDuration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backToBack);
-        TrafficProfile profile = new([new TrafficStream { Name = "calibrate", TxPort = 0, RxPort = 1, FrameSizes = FrameSizeMix.Single(frameSize) }]);
+        ArgumentNullException.ThrowIfNull(frames);
+        TrafficProfile profile = new([new TrafficStream { Name = "calibrate", TxPort = 0, RxPort = 1, FrameSizes = frames }]);
         TrialResult flat = await backToBack.RunTrialAsync(
             new TrialRequest { Profile = profile, RatePerPort = TrafficRate.PercentOfLine(100), Duration = duration, LatencyPps = 0, Phase = "ceiling" },
             cancellationToken).ConfigureAwait(false);
         double seconds = backToBack is AfPacketGenerator g && g.LastTrial is { } d ? d.SecondsSending : flat.Duration.TotalSeconds;
         double ceiling = flat.TxPackets / Math.Max(1e-9, seconds);
         TrialResult slow = await backToBack.RunTrialAsync(
-            new TrialRequest { Profile = profile, RatePerPort = TrafficRate.Pps(FloorPps), Duration = TimeSpan.FromSeconds(1), LatencyPps = 0, Phase = "floor" },
+            new TrialRequest { Profile = profile, RatePerPort = TrafficRate.Pps(FloorPps), Duration = floorDuration, LatencyPps = 0, Phase = "floor" },
             cancellationToken).ConfigureAwait(false);
         LatencyBias floor = slow.Latency.Count == 0
             ? LatencyBias.None
             : new LatencyBias(slow.Latency.ValueAtPercentile(50), slow.Latency.ValueAtPercentile(99) - slow.Latency.ValueAtPercentile(50), slow.Latency.Count);
-        return new GeneratorCeiling(ceiling, flat.TxPackets, flat.RxPackets, floor, slow.Latency.ToSummaryMicroseconds(), frameSize);
+        return new GeneratorCeiling(ceiling, flat.TxPackets, flat.RxPackets, floor, slow.Latency.ToSummaryMicroseconds(), (int)Math.Round(frames.MeanFrameSize));
     }
 }

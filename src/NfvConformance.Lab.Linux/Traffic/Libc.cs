@@ -45,6 +45,12 @@ internal static class Libc
     public static extern int close(int fd);
 
     [DllImport(Lib, SetLastError = true)]
+    public static extern nint send(int fd, byte[] buffer, nuint length, int flags);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern nint recv(int fd, byte[] buffer, nuint length, int flags);
+
+    [DllImport(Lib, SetLastError = true)]
     public static extern int bind(int fd, byte[] address, int length);
 
     [DllImport(Lib, SetLastError = true)]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Docker.DotNet.Models;
 using NfvConformance.Descriptors.Vnfd;
+using NfvConformance.Lab.Linux.Run;
 using NfvConformance.Lab.Workloads.Host;
 
 namespace NfvConformance.Lab.Workloads.Docker;
@@ -74,8 +75,8 @@ public sealed class ContainerRuntime : IWorkloadRuntime
     {
         foreach (string command in instance.Spec.Realisation.Commands)
         {
-            ProcResult r = await Proc.RunAsync("nsenter", [$"--net={instance.NetnsPath}", "sh", "-c", command], ct: ct).ConfigureAwait(false);
-            if (!r.Ok)
+            ShellResult r = await Shell.RunAsync("nsenter", [$"--net={instance.NetnsPath}", "sh", "-c", command], ct).ConfigureAwait(false);
+            if (!r.Succeeded)
             {
                 throw new WorkloadException($"instance {instance.Name}: command '{command}' failed in its namespace (exit {r.ExitCode}): {r.Stderr.Trim()}");
             }

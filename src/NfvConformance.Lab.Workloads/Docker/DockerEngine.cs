@@ -5,8 +5,9 @@ using System.Net.Sockets;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Lab.Linux.Run;
+using NfvConformance.Lab.Linux.Target;
 using NfvConformance.Lab.Workloads.Host;
-using NfvConformance.Lab.Workloads.Run;
 
 namespace NfvConformance.Lab.Workloads.Docker;
 
@@ -21,10 +22,10 @@ public sealed class DockerEngine : IAsyncDisposable
     /// <summary>The label every container and image of a run carries (its value is the run token).</summary>
     public const string RunLabel = "io.nfvc.run";
 
-    private readonly WorkloadRun _run;
+    private readonly LinuxLabContext _run;
     private readonly int? _daemonPid;
 
-    private DockerEngine(WorkloadRun run, string endpoint, DockerClient client, int? daemonPid)
+    private DockerEngine(LinuxLabContext run, string endpoint, DockerClient client, int? daemonPid)
     {
         _run = run;
         Endpoint = endpoint;
@@ -42,7 +43,7 @@ public sealed class DockerEngine : IAsyncDisposable
     public string Token => _run.Token;
 
     /// <summary>Gets the run.</summary>
-    public WorkloadRun Run => _run;
+    public LinuxLabContext Run => _run;
 
     internal DockerClient Client { get; }
 
@@ -55,7 +56,7 @@ public sealed class DockerEngine : IAsyncDisposable
             return "Docker workloads need root (a private dockerd, network namespaces); run as root.";
         }
 
-        return Proc.Which("dockerd") is null ? "dockerd is not installed; apt-get install docker.io (the .ci/run script installs it)." : null;
+        return Shell.Find("dockerd") is null ? "dockerd is not installed; apt-get install docker.io (the .ci/run script installs it)." : null;
     }
 
     /// <summary>Connects to the daemon the settings name (<c>docker=unix:///PATH</c>) or starts a private one.</summary>
@@ -63,7 +64,7 @@ public sealed class DockerEngine : IAsyncDisposable
     /// <param name="endpoint">The <c>docker</c> setting, or null to start a private daemon.</param>
     /// <param name="ct">Cancels the start.</param>
     /// <returns>The engine.</returns>
-    public static Task<DockerEngine> OpenAsync(WorkloadRun run, string? endpoint, CancellationToken ct = default) =>
+    public static Task<DockerEngine> OpenAsync(LinuxLabContext run, string? endpoint, CancellationToken ct = default) =>
         endpoint is null ? StartPrivateAsync(run, ct) : ConnectAsync(run, endpoint, ct);
 
     /// <summary>Connects to a running daemon.</summary>
@@ -73,7 +74,7 @@ public sealed class DockerEngine : IAsyncDisposable
     /// <returns>The engine.</returns>
     /// <exception cref="ConfigurationException">The endpoint is not a unix socket URI.</exception>
     /// <exception cref="WorkloadException">Nothing answers on the socket.</exception>
-    public static async Task<DockerEngine> ConnectAsync(WorkloadRun run, string endpoint, CancellationToken ct = default)
+    public static async Task<DockerEngine> ConnectAsync(LinuxLabContext run, string endpoint, CancellationToken ct = default)
     {
         if (!endpoint.StartsWith("unix:///", StringComparison.Ordinal))
         {
@@ -99,7 +100,7 @@ public sealed class DockerEngine : IAsyncDisposable
     /// <param name="run">The run.</param>
     /// <param name="ct">Cancels the start.</param>
     /// <returns>The engine.</returns>
-    public static async Task<DockerEngine> StartPrivateAsync(WorkloadRun run, CancellationToken ct = default)
+    public static async Task<DockerEngine> StartPrivateAsync(LinuxLabContext run, CancellationToken ct = default)
     {
         if (Unavailable() is { } why)
         {
@@ -125,7 +126,7 @@ public sealed class DockerEngine : IAsyncDisposable
         // dockerd writes its log to stderr: send it to the state directory through sh so nothing blocks on a pipe.
         System.Diagnostics.ProcessStartInfo sh = new("sh") { UseShellExecute = false };
         sh.ArgumentList.Add("-c");
-        sh.ArgumentList.Add($"exec dockerd {string.Join(' ', args.Select(Proc.Quote))} >{Proc.Quote(log)} 2>&1");
+        sh.ArgumentList.Add($"exec dockerd {string.Join(' ', args.Select(HostShell.Quote))} >{HostShell.Quote(log)} 2>&1");
         System.Diagnostics.Process p = System.Diagnostics.Process.Start(sh) ?? throw new WorkloadException("cannot start dockerd.");
         string endpoint = "unix://" + socket;
         DockerClient client = Build(endpoint);
@@ -227,7 +228,7 @@ public sealed class DockerEngine : IAsyncDisposable
 
     private async Task StopDaemonAsync(int pid)
     {
-        _ = await Proc.RunAsync("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]).ConfigureAwait(false);
+        _ = await Shell.RunAsync("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]).ConfigureAwait(false);
         for (int i = 0; i < 100 && Directory.Exists($"/proc/{pid}"); i++)
         {
             await Task.Delay(100).ConfigureAwait(false);
@@ -235,14 +236,14 @@ public sealed class DockerEngine : IAsyncDisposable
 
         if (Directory.Exists($"/proc/{pid}"))
         {
-            _ = await Proc.RunAsync("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)]).ConfigureAwait(false);
+            _ = await Shell.RunAsync("kill", ["-KILL", pid.ToString(CultureInfo.InvariantCulture)]).ConfigureAwait(false);
         }
 
         // Overlay mounts of the data root, then the cgroup parent's directories (dockerd leaves them).
         string root = Path.Combine(_run.StateDirectory, "docker");
         foreach (string mount in File.ReadAllLines("/proc/self/mounts").Select(l => l.Split(' ')[1]).Where(m => m.StartsWith(root, StringComparison.Ordinal)).OrderByDescending(m => m.Length))
         {
-            _ = await Proc.RunAsync("umount", ["-l", mount]).ConfigureAwait(false);
+            _ = await Shell.RunAsync("umount", ["-l", mount]).ConfigureAwait(false);
         }
 
         foreach (string controller in Directory.Exists("/sys/fs/cgroup") ? Directory.EnumerateDirectories("/sys/fs/cgroup") : [])

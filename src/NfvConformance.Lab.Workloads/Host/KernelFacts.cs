@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
 using System.Text.Json;
+using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Workloads.Host;
 
@@ -11,8 +12,8 @@ internal static class KernelFacts
     {
         List<WorkloadFact> facts = [];
         string src = $"kernel:rtnetlink in {netnsPath} (ip -j addr)";
-        ProcResult r = await Proc.RunAsync("nsenter", [$"--net={netnsPath}", "ip", "-j", "addr", "show"], ct: ct).ConfigureAwait(false);
-        if (r.Ok)
+        ShellResult r = await Shell.RunAsync("nsenter", [$"--net={netnsPath}", "ip", "-j", "addr", "show"], ct).ConfigureAwait(false);
+        if (r.Succeeded)
         {
             using JsonDocument doc = JsonDocument.Parse(r.Stdout);
             foreach (JsonElement link in doc.RootElement.EnumerateArray())

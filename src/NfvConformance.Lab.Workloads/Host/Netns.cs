@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Workloads.Host;
 
@@ -20,11 +21,11 @@ internal static class Netns
 
     public static async Task CreateAsync(string name)
     {
-        (await Proc.IpAsync("netns", "add", name).ConfigureAwait(false)).Check();
-        (await Proc.IpAsync("-n", name, "link", "set", "lo", "up").ConfigureAwait(false)).Check();
+        (await Shell.RunAsync("ip", ["netns", "add", name]).ConfigureAwait(false)).OrThrow();
+        (await Shell.RunAsync("ip", ["-n", name, "link", "set", "lo", "up"]).ConfigureAwait(false)).OrThrow();
     }
 
-    public static Task DeleteAsync(string name) => Proc.IpAsync("netns", "delete", name);
+    public static Task DeleteAsync(string name) => Shell.RunAsync("ip", ["netns", "delete", name]);
 
     /// <summary>
     /// Creates a socket inside a network namespace: a thread of its own enters the namespace (setns is per thread),
@@ -84,8 +85,8 @@ internal static class Netns
     /// <summary>Reads every interface's counters in a named namespace.</summary>
     public static async Task<Dictionary<string, LinkCounters>> CountersAsync(string netns)
     {
-        ProcResult r = (await Proc.InNetnsAsync(netns, "cat /proc/net/dev").ConfigureAwait(false)).Check();
-        return ParseNetDev(r.Stdout);
+        string dev = (await HostShell.InNetnsAsync(netns, "cat /proc/net/dev").ConfigureAwait(false)).OrThrow();
+        return ParseNetDev(dev);
     }
 
     internal static Dictionary<string, LinkCounters> ParseNetDev(string text)

@@ -2,7 +2,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using NfvConformance.Descriptors.Vnfd;
-using NfvConformance.Lab.Workloads.Run;
+using NfvConformance.Lab.Linux.Run;
+using NfvConformance.Lab.Linux.Target;
+using NfvConformance.Lab.Workloads.Host;
 
 namespace NfvConformance.Lab.Workloads.Host;
 
@@ -12,12 +14,12 @@ namespace NfvConformance.Lab.Workloads.Host;
 /// </summary>
 public sealed class NetnsRuntime : IWorkloadRuntime
 {
-    private readonly WorkloadRun _run;
+    private readonly LinuxLabContext _run;
     private readonly Dictionary<string, Process> _holders = new(StringComparer.Ordinal);
 
     /// <summary>Initializes a new instance of the <see cref="NetnsRuntime"/> class.</summary>
     /// <param name="run">The run.</param>
-    public NetnsRuntime(WorkloadRun run)
+    public NetnsRuntime(LinuxLabContext run)
     {
         _run = run;
     }
@@ -51,8 +53,8 @@ public sealed class NetnsRuntime : IWorkloadRuntime
     {
         foreach (string command in instance.Spec.Realisation.Commands)
         {
-            ProcResult r = await Proc.InNetnsAsync(instance.Id, command, ct).ConfigureAwait(false);
-            if (!r.Ok)
+            ShellResult r = await HostShell.InNetnsAsync(instance.Id, command, ct).ConfigureAwait(false);
+            if (!r.Succeeded)
             {
                 throw new WorkloadException($"instance {instance.Name}: command '{command}' failed in namespace {instance.Id} (exit {r.ExitCode}): {r.Stderr.Trim()}");
             }

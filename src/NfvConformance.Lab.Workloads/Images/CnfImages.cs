@@ -40,6 +40,14 @@ public static class CnfImages
     /// <summary>Gets a CNF image padded to about 80 MiB.</summary>
     public static ImageRecipe Fat { get; } = Recipe("nfvc/cnf-fat", GoodEntrypoint, user: "1000", health: true) with { PaddingBytes = 80L << 20 };
 
+    /// <summary>Gets every image the project builds, so a descriptor can name one (<c>image: nfvc/cnf</c>).</summary>
+    public static IReadOnlyList<ImageRecipe> All { get; } = [Good, Root, NoSignals, LogsToFile, SlowStart, NoHealthcheck, Fat];
+
+    /// <summary>Finds the project's image a reference names (<c>nfvc/cnf</c> or <c>nfvc/cnf:TAG</c>).</summary>
+    /// <param name="reference">The image reference.</param>
+    /// <returns>The recipe, or null when the reference names no image of the project.</returns>
+    public static ImageRecipe? Named(string reference) => All.FirstOrDefault(r => r.Name == reference.Split(':')[0]);
+
     private static ImageRecipe Recipe(string name, string entrypoint, string? user, bool health)
     {
         string dockerfile = "FROM {ROOTFS}\nCOPY entrypoint.sh /entrypoint.sh\n";

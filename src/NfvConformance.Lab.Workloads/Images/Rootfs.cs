@@ -2,6 +2,7 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
+using NfvConformance.Lab.Linux.Run;
 using NfvConformance.Lab.Workloads.Host;
 
 namespace NfvConformance.Lab.Workloads.Images;
@@ -27,14 +28,14 @@ internal static class Rootfs
     {
         foreach ((string program, _) in s_programs)
         {
-            if (Proc.Which(program) is null)
+            if (Shell.Find(program) is null)
             {
                 return $"'{program}' is not installed; apt-get install busybox-static iproute2 nftables.";
             }
         }
 
-        string busybox = Proc.Which("busybox")!;
-        return Proc.Run("ldd", busybox).Stdout.Contains("=>", StringComparison.Ordinal)
+        string busybox = Shell.Find("busybox")!;
+        return Shell.Run("ldd", [busybox]).Stdout.Contains("=>", StringComparison.Ordinal)
             ? $"{busybox} is dynamically linked; apt-get install busybox-static (the image needs the static one)."
             : null;
     }
@@ -50,7 +51,7 @@ internal static class Rootfs
         SortedDictionary<string, string> files = new(StringComparer.Ordinal);
         foreach ((string program, string target) in s_programs)
         {
-            string source = Path.GetFullPath(ResolveLinks(Proc.Which(program)!));
+            string source = Path.GetFullPath(ResolveLinks(Shell.Find(program)!));
             files[target] = source;
             foreach (string lib in Libraries(source))
             {
@@ -58,7 +59,7 @@ internal static class Rootfs
             }
         }
 
-        string[] applets = Proc.Run(files["/bin/busybox"], "--list").Check().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] applets = Shell.Run(files["/bin/busybox"], ["--list"]).OrThrow().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         using MemoryStream ms = new();
         using (TarWriter tar = new(ms, TarEntryFormat.Ustar, leaveOpen: true))
         {
@@ -128,7 +129,7 @@ internal static class Rootfs
     /// <summary>The shared libraries a program loads (with the loader), from ldd.</summary>
     internal static IEnumerable<string> Libraries(string program)
     {
-        ProcResult r = Proc.Run("ldd", program);
+        ShellResult r = Shell.Run("ldd", [program]);
         foreach (string line in r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             int arrow = line.IndexOf("=>", StringComparison.Ordinal);

@@ -1,9 +1,9 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Descriptors.Vnfd;
+using NfvConformance.Lab.Linux.Target;
 using NfvConformance.Lab.Workloads.Docker;
 using NfvConformance.Lab.Workloads.Host;
 using NfvConformance.Lab.Workloads.Images;
-using NfvConformance.Lab.Workloads.Run;
 using NfvConformance.Lab.Workloads.Traffic;
 using NfvConformance.Lab.Workloads.Vm;
 using NfvConformance.Lab.Workloads.Wiring;
@@ -23,7 +23,7 @@ public sealed record VnfChainVerdict(bool Passed, FlowReport Traffic, IReadOnlyL
 /// </summary>
 public sealed class VnfOnboarding : IAsyncDisposable
 {
-    private readonly WorkloadRun _run;
+    private readonly LinuxLabContext _run;
     private readonly Func<Task<DockerEngine>> _docker;
     private readonly Dictionary<RealisationKind, IWorkloadRuntime> _runtimes = [];
     private ImageStore? _images;
@@ -31,7 +31,7 @@ public sealed class VnfOnboarding : IAsyncDisposable
     /// <summary>Initializes a new instance of the <see cref="VnfOnboarding"/> class.</summary>
     /// <param name="run">The run.</param>
     /// <param name="docker">Opens the Docker engine when a container VNF needs it (private dockerd or --set docker).</param>
-    public VnfOnboarding(WorkloadRun run, Func<Task<DockerEngine>> docker)
+    public VnfOnboarding(LinuxLabContext run, Func<Task<DockerEngine>> docker)
     {
         _run = run;
         _docker = docker;
@@ -143,8 +143,7 @@ public sealed class VnfOnboarding : IAsyncDisposable
 
     private async Task<string> ResolveImageAsync(string image, string file, DockerEngine engine)
     {
-        ImageRecipe? builtIn = new[] { CnfImages.Good, CnfImages.Root, CnfImages.NoSignals, CnfImages.LogsToFile, CnfImages.SlowStart, CnfImages.NoHealthcheck, CnfImages.Fat }
-            .FirstOrDefault(r => r.Name == image.Split(':')[0]);
+        ImageRecipe? builtIn = CnfImages.Named(image);
         if (builtIn is not null)
         {
             return await _images!.BuildAsync(builtIn).ConfigureAwait(false);

@@ -2,6 +2,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using NfvConformance.Lab.Linux.Run;
 using NfvConformance.Lab.Workloads.Host;
 
 namespace NfvConformance.Lab.Workloads.Vm;
@@ -43,7 +44,7 @@ public static class GuestImage
             }
         }
 
-        ProcResult dep = await Proc.RunAsync("apt-cache", ["depends", "linux-image-cloud-amd64"], ct: ct).ConfigureAwait(false);
+        ShellResult dep = await Shell.RunAsync("apt-cache", ["depends", "linux-image-cloud-amd64"], ct).ConfigureAwait(false);
         string? package = dep.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Depends: linux-image-", StringComparison.Ordinal)).Select(l => l["Depends: ".Length..]).FirstOrDefault();
         if (package is null)
         {
@@ -55,8 +56,8 @@ public static class GuestImage
         if (!File.Exists(done))
         {
             System.IO.Directory.CreateDirectory(dir);
-            ProcResult dl = await Proc.RunAsync("sh", ["-c", $"cd {Proc.Quote(dir)} && apt-get download {package} && dpkg-deb -x {package}_*.deb x && rm -f {package}_*.deb"], TimeSpan.FromMinutes(5), ct: ct).ConfigureAwait(false);
-            if (!dl.Ok)
+            ShellResult dl = await Shell.RunAsync("sh", ["-c", $"cd {HostShell.Quote(dir)} && apt-get download {package} && dpkg-deb -x {package}_*.deb x && rm -f {package}_*.deb"], ct, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
+            if (!dl.Succeeded)
             {
                 throw new WorkloadException($"fetching the guest kernel {package} with apt-get download into {dir} failed: {dl.Stderr.Trim()}; check apt's sources (apt-get update).");
             }
@@ -77,7 +78,7 @@ public static class GuestImage
     /// <returns>The initramfs path.</returns>
     public static string Initramfs(GuestKernel kernel, IReadOnlyList<string> interfaces, IReadOnlyList<string> commands, IReadOnlyList<string> extraModules)
     {
-        string busybox = Proc.Which("busybox") ?? throw new WorkloadException("busybox is not installed; apt-get install busybox-static.");
+        string busybox = Shell.Find("busybox") ?? throw new WorkloadException("busybox is not installed; apt-get install busybox-static.");
         List<string> order = [];
         foreach (string m in s_baseModules.Concat(extraModules))
         {
@@ -149,7 +150,7 @@ public static class GuestImage
         }
 
         string file = FindModule(modules, name) ?? throw new WorkloadException($"kernel module {name} is not in {modules}; use a kernel that has it, or drop it from guest_modules.");
-        string depends = Proc.Run("modinfo", "-F", "depends", file).Stdout.Trim();
+        string depends = Shell.Run("modinfo", ["-F", "depends", file]).Stdout.Trim();
         foreach (string d in depends.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             AddWithDependencies(modules, d, order);

@@ -2,8 +2,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using NfvConformance.Descriptors.Vnfd;
+using NfvConformance.Lab.Linux.Run;
+using NfvConformance.Lab.Linux.Target;
 using NfvConformance.Lab.Workloads.Host;
-using NfvConformance.Lab.Workloads.Run;
 
 namespace NfvConformance.Lab.Workloads.Vm;
 
@@ -15,13 +16,13 @@ namespace NfvConformance.Lab.Workloads.Vm;
 /// </summary>
 public sealed class VmRuntime : IWorkloadRuntime
 {
-    private readonly WorkloadRun _run;
+    private readonly LinuxLabContext _run;
     private readonly Dictionary<string, Process> _processes = new(StringComparer.Ordinal);
     private GuestKernel? _kernel;
 
     /// <summary>Initializes a new instance of the <see cref="VmRuntime"/> class.</summary>
     /// <param name="run">The run the VMs belong to.</param>
-    public VmRuntime(WorkloadRun run)
+    public VmRuntime(LinuxLabContext run)
     {
         _run = run;
     }
@@ -36,9 +37,9 @@ public sealed class VmRuntime : IWorkloadRuntime
     /// <returns>The reason, or null.</returns>
     public static string? Unavailable() =>
         Environment.UserName != "root" ? "VMs on taps need root; run as root."
-        : Proc.Which("qemu-system-x86_64") is null ? "qemu-system-x86_64 is not installed; apt-get install qemu-system-x86 (the .ci/run script installs it)."
-        : Proc.Which("busybox") is null ? "busybox is not installed; apt-get install busybox-static."
-        : Proc.Which("modinfo") is null ? "modinfo is not installed; apt-get install kmod." : null;
+        : Shell.Find("qemu-system-x86_64") is null ? "qemu-system-x86_64 is not installed; apt-get install qemu-system-x86 (the .ci/run script installs it)."
+        : Shell.Find("busybox") is null ? "busybox is not installed; apt-get install busybox-static."
+        : Shell.Find("modinfo") is null ? "modinfo is not installed; apt-get install kmod." : null;
 
     /// <inheritdoc />
     public async Task<WorkloadInstance> StartAsync(WorkloadSpec spec, CancellationToken ct = default)
@@ -70,8 +71,8 @@ public sealed class VmRuntime : IWorkloadRuntime
         for (int i = 0; i < spec.Interfaces.Count; i++)
         {
             string tap = "tap" + i.ToString(CultureInfo.InvariantCulture);
-            (await Proc.IpAsync("-n", ns, "tuntap", "add", "dev", tap, "mode", "tap").ConfigureAwait(false)).Check();
-            (await Proc.IpAsync("-n", ns, "link", "set", tap, "up").ConfigureAwait(false)).Check();
+            (await Shell.RunAsync("ip", ["-n", ns, "tuntap", "add", "dev", tap, "mode", "tap"]).ConfigureAwait(false)).OrThrow();
+            (await Shell.RunAsync("ip", ["-n", ns, "link", "set", tap, "up"]).ConfigureAwait(false)).OrThrow();
             args.AddRange(["-netdev", $"tap,id=n{i},ifname={tap},script=no,downscript=no", "-device", $"virtio-net-pci,netdev=n{i},romfile=,mac={(spec.Macs is { } macs && i < macs.Count ? macs[i] : $"52:54:00:{Hex(spec.Name.GetHashCode() & 0xff)}:00:{i:x2}")}"]);
         }
 
@@ -123,11 +124,11 @@ public sealed class VmRuntime : IWorkloadRuntime
         {
             string cp = instance.Spec.Interfaces[i];
             string br = "br" + i.ToString(CultureInfo.InvariantCulture);
-            (await Proc.IpAsync("-n", ns, "link", "add", br, "type", "bridge").ConfigureAwait(false)).Check();
-            (await Proc.IpAsync("-n", ns, "link", "set", "tap" + i.ToString(CultureInfo.InvariantCulture), "master", br).ConfigureAwait(false)).Check();
-            (await Proc.IpAsync("-n", ns, "link", "set", cp, "master", br).ConfigureAwait(false)).Check();
-            (await Proc.IpAsync("-n", ns, "link", "set", cp, "up").ConfigureAwait(false)).Check();
-            (await Proc.IpAsync("-n", ns, "link", "set", br, "up").ConfigureAwait(false)).Check();
+            (await Shell.RunAsync("ip", ["-n", ns, "link", "add", br, "type", "bridge"]).ConfigureAwait(false)).OrThrow();
+            (await Shell.RunAsync("ip", ["-n", ns, "link", "set", "tap" + i.ToString(CultureInfo.InvariantCulture), "master", br]).ConfigureAwait(false)).OrThrow();
+            (await Shell.RunAsync("ip", ["-n", ns, "link", "set", cp, "master", br]).ConfigureAwait(false)).OrThrow();
+            (await Shell.RunAsync("ip", ["-n", ns, "link", "set", cp, "up"]).ConfigureAwait(false)).OrThrow();
+            (await Shell.RunAsync("ip", ["-n", ns, "link", "set", br, "up"]).ConfigureAwait(false)).OrThrow();
         }
     }
 
@@ -137,7 +138,7 @@ public sealed class VmRuntime : IWorkloadRuntime
         Stopwatch sw = Stopwatch.StartNew();
         if (_processes.Remove(instance.Name, out Process? p))
         {
-            _ = await Proc.RunAsync("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)], ct: ct).ConfigureAwait(false);
+            _ = await Shell.RunAsync("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)], ct).ConfigureAwait(false);
             using CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(grace);
             try

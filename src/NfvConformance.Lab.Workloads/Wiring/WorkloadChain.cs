@@ -1,8 +1,9 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
 using System.Net;
+using NfvConformance.Lab.Linux.Run;
+using NfvConformance.Lab.Linux.Target;
 using NfvConformance.Lab.Workloads.Host;
-using NfvConformance.Lab.Workloads.Run;
 
 namespace NfvConformance.Lab.Workloads.Wiring;
 
@@ -35,12 +36,12 @@ public sealed class WorkloadChain : IAsyncDisposable
         "ip route replace {src_net} via {left_prev}",
     ];
 
-    private readonly WorkloadRun _run;
+    private readonly LinuxLabContext _run;
     private readonly int _stages;
     private readonly List<(int Stage, int Member, IWorkloadRuntime Runtime, WorkloadInstance Instance, int Generation)> _members = [];
     private int _generation;
 
-    private WorkloadChain(WorkloadRun run, int stages)
+    private WorkloadChain(LinuxLabContext run, int stages)
     {
         _run = run;
         _stages = stages;
@@ -68,26 +69,26 @@ public sealed class WorkloadChain : IAsyncDisposable
     /// <param name="run">The run.</param>
     /// <param name="stages">How many stages (hops) the chain has.</param>
     /// <returns>The chain, with no instance in it yet.</returns>
-    public static async Task<WorkloadChain> CreateAsync(WorkloadRun run, int stages)
+    public static async Task<WorkloadChain> CreateAsync(LinuxLabContext run, int stages)
     {
         WorkloadChain c = new(run, stages);
         foreach (string ns in new[] { c.Fabric, c.SourceNetns, c.SinkNetns })
         {
             // No IPv6: its router solicitations and DAD would be the only traffic the counters see otherwise.
             await Netns.CreateAsync(ns).ConfigureAwait(false);
-            await Proc.InNetnsAsync(ns, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1").ConfigureAwait(false);
+            await HostShell.InNetnsAsync(ns, "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1").ConfigureAwait(false);
         }
         for (int k = 0; k <= stages; k++)
         {
             string br = Inv($"seg{k}");
-            (await Proc.IpAsync("-n", c.Fabric, "link", "add", br, "type", "bridge").ConfigureAwait(false)).Check();
-            (await Proc.IpAsync("-n", c.Fabric, "link", "set", br, "up").ConfigureAwait(false)).Check();
+            (await Shell.RunAsync("ip", ["-n", c.Fabric, "link", "add", br, "type", "bridge"]).ConfigureAwait(false)).OrThrow();
+            (await Shell.RunAsync("ip", ["-n", c.Fabric, "link", "set", br, "up"]).ConfigureAwait(false)).OrThrow();
         }
 
         await c.PlugAsync(Netns.PathOf(c.SourceNetns), "out", 0, "src", null).ConfigureAwait(false);
         await c.PlugAsync(Netns.PathOf(c.SinkNetns), "in", stages, "dst", null).ConfigureAwait(false);
-        await Proc.InNetnsAsync(c.SourceNetns, $"ip addr add 10.77.0.1/24 dev out && ip link set out up && sysctl -qw net.ipv4.fib_multipath_hash_policy=1").ConfigureAwait(false);
-        await Proc.InNetnsAsync(c.SinkNetns, Inv($"ip addr add 10.77.{stages}.254/24 dev in && ip link set in up && sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.in.rp_filter=0")).ConfigureAwait(false);
+        await HostShell.InNetnsAsync(c.SourceNetns, $"ip addr add 10.77.0.1/24 dev out && ip link set out up && sysctl -qw net.ipv4.fib_multipath_hash_policy=1").ConfigureAwait(false);
+        await HostShell.InNetnsAsync(c.SinkNetns, Inv($"ip addr add 10.77.{stages}.254/24 dev in && ip link set in up && sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.in.rp_filter=0")).ConfigureAwait(false);
         return c;
     }
 
@@ -149,8 +150,8 @@ public sealed class WorkloadChain : IAsyncDisposable
     {
         foreach (var m in _members.Where(m => m.Instance == instance).ToArray())
         {
-            _ = await Proc.IpAsync("-n", Fabric, "link", "delete", Inv($"h{m.Stage}m{m.Member}l{m.Generation}")).ConfigureAwait(false);
-            _ = await Proc.IpAsync("-n", Fabric, "link", "delete", Inv($"h{m.Stage}m{m.Member}r{m.Generation}")).ConfigureAwait(false);
+            _ = await Shell.RunAsync("ip", ["-n", Fabric, "link", "delete", Inv($"h{m.Stage}m{m.Member}l{m.Generation}")]).ConfigureAwait(false);
+            _ = await Shell.RunAsync("ip", ["-n", Fabric, "link", "delete", Inv($"h{m.Stage}m{m.Member}r{m.Generation}")]).ConfigureAwait(false);
             _members.Remove(m);
         }
     }
@@ -161,7 +162,7 @@ public sealed class WorkloadChain : IAsyncDisposable
     public async Task RouteOverAsync(IReadOnlyList<int> members)
     {
         string hops = string.Join(' ', members.Select(m => Inv($"nexthop via 10.77.0.{10 + m} dev out")));
-        (await Proc.InNetnsAsync(SourceNetns, Inv($"ip route replace 10.77.{_stages}.0/24 {hops}")).ConfigureAwait(false)).Check();
+        (await HostShell.InNetnsAsync(SourceNetns, Inv($"ip route replace 10.77.{_stages}.0/24 {hops}")).ConfigureAwait(false)).OrThrow();
     }
 
     /// <summary>Counts packets at every hop from the kernel's interface counters.</summary>
@@ -198,9 +199,9 @@ public sealed class WorkloadChain : IAsyncDisposable
             args.InsertRange(args.Count - 2, ["address", mac]);
         }
 
-        (await Proc.RunAsync("ip", args).ConfigureAwait(false)).Check();
-        (await Proc.IpAsync("-n", Fabric, "link", "set", fabricEnd, "master", Inv($"seg{segment}")).ConfigureAwait(false)).Check();
-        (await Proc.IpAsync("-n", Fabric, "link", "set", fabricEnd, "up").ConfigureAwait(false)).Check();
+        (await Shell.RunAsync("ip", args).ConfigureAwait(false)).OrThrow();
+        (await Shell.RunAsync("ip", ["-n", Fabric, "link", "set", fabricEnd, "master", Inv($"seg{segment}")]).ConfigureAwait(false)).OrThrow();
+        (await Shell.RunAsync("ip", ["-n", Fabric, "link", "set", fabricEnd, "up"]).ConfigureAwait(false)).OrThrow();
     }
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

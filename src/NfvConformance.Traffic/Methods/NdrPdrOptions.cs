@@ -64,6 +64,33 @@ public sealed record NdrPdrOptions
     /// <summary>Gets the rate of the latency sub-streams during search trials.</summary>
     public double LatencyPps { get; init; } = 1000;
 
+    /// <summary>The share of a real-time generator's calibrated ceiling that <see cref="BelowCeiling"/> searches up to.</summary>
+    public const double CeilingShare = 0.9;
+
+    /// <summary>
+    /// Settings for a real-time generator in front of a device: loads from 0 up to <see cref="CeilingShare"/> of the
+    /// generator's calibrated ceiling (so no trial asks more than the generator can send, and its limit is never taken
+    /// for the device's), in 32 steps of that range, with 0.2 s narrowing and 0.5 s final trials and at most 60 trials.
+    /// </summary>
+    /// <param name="method">The method.</param>
+    /// <param name="ceilingPpsPerPort">The generator's calibrated ceiling per port.</param>
+    /// <param name="lineRatePps">Line rate per port at the profile's mean frame size.</param>
+    /// <returns>The settings.</returns>
+    public static NdrPdrOptions BelowCeiling(NdrSearchMethod method, double ceilingPpsPerPort, double lineRatePps)
+    {
+        double max = Math.Clamp(CeilingShare * ceilingPpsPerPort / lineRatePps * 100, 1e-3, 100);
+        return new NdrPdrOptions
+        {
+            Method = method,
+            TrialDuration = TimeSpan.FromMilliseconds(500),
+            InitialTrialDuration = TimeSpan.FromMilliseconds(200),
+            MaxLoadPercent = max,
+            BisectionRangePercent = max,
+            ResolutionPercent = max / 32,
+            MaxTrials = 60,
+        };
+    }
+
     /// <summary>Collects every problem with these settings.</summary>
     /// <returns>The problems; empty when valid.</returns>
     public IReadOnlyList<ValidationError> Validate()

@@ -1,10 +1,10 @@
 // Licensed under the Apache License, Version 2.0.
+using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using NetMQ;
-using NetMQ.Sockets;
 
 namespace NfvConformance.Trex.Rpc;
 
@@ -22,14 +22,17 @@ public sealed record TrexRpcOptions
 }
 
 /// <summary>
-/// JSON-RPC 2.0 over a ZeroMQ REQ socket, one request at a time, as TRex serves it. Every call has a timeout; after
-/// a lost reply the REQ socket is closed and a new one connected (a REQ socket that missed a reply is stuck).
+/// JSON-RPC 2.0 over a ZeroMQ REQ socket (ZMTP 3.0, <see cref="ZmtpConnection"/>), one request at a time, as TRex
+/// serves it. Every call has a timeout; after a lost reply the connection is closed and a new one made (a REQ socket
+/// that missed a reply is stuck).
 /// </summary>
 public sealed class TrexRpcClient : IDisposable
 {
+    private static readonly byte[][] s_reqEnvelope = [[]];
     private readonly Lock _lock = new();
     private readonly string _address;
-    private RequestSocket _socket;
+    private readonly IPEndPoint _endpoint;
+    private ZmtpConnection? _connection;
     private long _nextId;
     private bool _disposed;
 
@@ -40,7 +43,14 @@ public sealed class TrexRpcClient : IDisposable
     {
         _address = address ?? throw new ArgumentNullException(nameof(address));
         Options = options ?? new TrexRpcOptions();
-        _socket = NewSocket();
+        try
+        {
+            _endpoint = ZmtpConnection.ParseTcp(address, forBind: false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or System.Net.Sockets.SocketException)
+        {
+            throw new TrexException(TrexErrorKind.Protocol, "connect", 0, $"cannot use TRex address '{address}': {ex.Message} Give tcp://HOST:PORT (trex://HOST:PORT on the command line).", ex);
+        }
     }
 
     /// <summary>Gets the settings.</summary>
@@ -126,7 +136,7 @@ public sealed class TrexRpcClient : IDisposable
             if (!_disposed)
             {
                 _disposed = true;
-                _socket.Dispose();
+                _connection?.Dispose();
             }
         }
     }
@@ -156,11 +166,20 @@ public sealed class TrexRpcClient : IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_socket.TrySendFrame(Options.Timeout, payload) || !_socket.TryReceiveFrameBytes(Options.Timeout, out byte[]? reply))
+            long deadline = Stopwatch.GetTimestamp() + (long)(Options.Timeout.TotalSeconds * Stopwatch.Frequency);
+            byte[] reply;
+            try
+            {
+                _connection ??= ZmtpConnection.Connect(_endpoint, "REQ", deadline);
+                _connection.Send(s_reqEnvelope, payload);
+                reply = _connection.Receive(deadline, out _);
+            }
+            catch (ZmtpException ex)
             {
                 Recycle();
-                throw new TrexException(TrexErrorKind.NoReply, method, 0, string.Create(CultureInfo.InvariantCulture,
-                    $"TRex at {_address} did not answer '{method}' within {Options.Timeout.TotalSeconds:0.###} s: check that the server is running and reachable (t-rex-64 -i, RPC port), then run again."));
+                string why = ex.TimedOut ? string.Create(CultureInfo.InvariantCulture, $"within {Options.Timeout.TotalSeconds:0.###} s") : $"({ex.Message})";
+                throw new TrexException(TrexErrorKind.NoReply, method, 0,
+                    $"TRex at {_address} did not answer '{method}' {why}: check that the server is running and reachable (t-rex-64 -i, RPC port), then run again.", ex);
             }
 
             try
@@ -198,21 +217,14 @@ public sealed class TrexRpcClient : IDisposable
         return obj["result"];
     }
 
-    private RequestSocket NewSocket()
-    {
-        RequestSocket s = new();
-        s.Options.Linger = TimeSpan.Zero;
-        s.Options.ReconnectInterval = TimeSpan.FromMilliseconds(20);
-        s.Options.ReconnectIntervalMax = TimeSpan.FromMilliseconds(500);
-        s.Connect(_address);
-        return s;
-    }
-
     private void Recycle()
     {
-        _socket.Dispose();
-        _socket = NewSocket();
-        Reconnects++;
+        if (_connection is not null)
+        {
+            _connection.Dispose();
+            _connection = null;
+            Reconnects++;
+        }
     }
 }
 

@@ -107,12 +107,26 @@ public sealed class ChainingDriver : IDisposable
         await RememberStartAsync();
 
         _evidence.Record(new Measurement("chain_generation", result.Generation, "generation"));
+        RecordImplementations(result);
         if (!result.Applied && result.NotSupported is not null)
         {
             throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot realise the chain spec: {result.NotSupported}");
         }
 
         Check.That(result.Applied, $"The target refused the chain spec: {string.Join("; ", result.Problems)}.");
+    }
+
+    // The report says which implementation each hop really had (a vendor's VNF from --vnf, or the target's own).
+    private void RecordImplementations(ChainApplyResult result)
+    {
+        foreach ((string portPair, string implementation) in result.Implementations)
+        {
+            string name = $"hop {portPair}: {implementation}";
+            if (_evidence.Measurements.All(m => m.Name != name))
+            {
+                _evidence.Record(new Measurement(name, 1, "instance"));
+            }
+        }
     }
 
     /// <summary>Offers the spec built so far and returns the target's verdict without requiring success.</summary>
@@ -122,6 +136,7 @@ public sealed class ChainingDriver : IDisposable
         ChainApplyResult result = await Chaining.ApplyAsync(_spec.Build());
         _applied = true;
         await RememberStartAsync();
+        RecordImplementations(result);
         return result;
     }
 
@@ -144,6 +159,19 @@ public sealed class ChainingDriver : IDisposable
     /// <param name="group">The group to remove.</param>
     public void RemoveHop(string chain, string group) =>
         _spec = ChainSpecBuilder.From(Spec() with { PortChains = [.. Spec().PortChains.Select(c => c.Name == chain ? c with { PortPairGroups = [.. c.PortPairGroups.Where(g => g != group)] } : c)] });
+
+    /// <summary>Removes a service function instance (port pair) from the spec and from its group.</summary>
+    /// <param name="instance">The port pair.</param>
+    public void RemoveInstance(string instance)
+    {
+        ChainSpec spec = Spec();
+        Check.That(spec.PortPairs.Any(p => p.Name == instance), $"No instance '{instance}' is declared; instances: {string.Join(", ", spec.PortPairs.Select(p => p.Name))}.");
+        _spec = ChainSpecBuilder.From(spec with
+        {
+            PortPairs = [.. spec.PortPairs.Where(p => p.Name != instance)],
+            PortPairGroups = [.. spec.PortPairGroups.Select(g => g with { PortPairs = [.. g.PortPairs.Where(p => p != instance)] })],
+        });
+    }
 
     /// <summary>Probes one flow and keeps its path.</summary>
     /// <param name="source">Source address.</param>
@@ -327,18 +355,6 @@ public sealed class ChainingDriver : IDisposable
         });
         _evidence.Record(new Measurement("trial_sent", _trial.Sent, "packets"));
         _evidence.Record(new Measurement("trial_delivered", _trial.Delivered, "packets"));
-    }
-
-    /// <summary>Runs a virtual-time trial of a chain at a load and returns the result.</summary>
-    /// <param name="chain">The chain.</param>
-    /// <param name="pps">The offered load.</param>
-    /// <param name="frameSize">The frame size.</param>
-    /// <param name="duration">The trial's virtual length.</param>
-    /// <returns>The result.</returns>
-    public async Task<ChainTrialResult> RunTrialAsync(string chain, double pps, int frameSize, TimeSpan duration)
-    {
-        _trial = await Simulation.RunTrialAsync(new ChainTrialOptions(chain) { Duration = duration, OfferedLoadPps = pps, FrameSize = frameSize, Flows = 1000 });
-        return _trial;
     }
 
     /// <summary>Checks the crashed instance failed over: flows moved, packets were lost only around the crash, and the recovery time is recorded.</summary>

@@ -255,28 +255,6 @@ public sealed class CoverageDriver
         Check.That(changed.Count == 0, $"{changed.Count} of the {paths.Length} oldest flows were dropped or moved after {flows} flows were opened: {string.Join("; ", changed.Take(5))}.");
     }
 
-    /// <summary>
-    /// Runs a virtual-time chain trial at a rate and checks the packet delay variation (RFC 5481 PDV: delay minus the
-    /// minimum delay) at the 99th percentile against a figure.
-    /// </summary>
-    /// <param name="chaining">The driver that applied the chain.</param>
-    /// <param name="chain">The chain.</param>
-    /// <param name="pps">The offered load.</param>
-    /// <param name="frameSize">The frame size.</param>
-    /// <param name="key">The figure bounding the PDV in µs.</param>
-    /// <returns>A task.</returns>
-    public async Task CheckDelayVariationAsync(ChainingDriver chaining, string chain, double pps, int frameSize, string key)
-    {
-        ChainTrialResult trial = await chaining.RunTrialAsync(chain, pps, frameSize, TimeSpan.FromMilliseconds(200));
-        ChainLatency l = trial.Latency;
-        _evidence.Record(new Measurement("dv_trial_pps", Math.Round(pps), "pps"));
-        _evidence.Record(new Measurement("dv_trial_delivered", trial.Delivered, "packets"));
-        Check.That(trial.Delivered > 1000, string.Create(CultureInfo.InvariantCulture, $"The trial at {pps:F0} pps delivered {trial.Delivered} packets, too few to measure delay variation."));
-        Check.That(l.MinNs > 0 && l.MinNs <= l.P99Ns && l.P99Ns <= l.MaxNs, $"Latency figures are not ordered or absent: {l}.");
-        _evidence.Record(new Measurement("pdv_max_us", Math.Round((l.MaxNs - l.MinNs) / 1000.0, 3), "us"));
-        _figures.CheckAtMost("pdv_p99_us", Math.Round((l.P99Ns - l.MinNs) / 1000.0, 3), key);
-    }
-
     private static ChainProbe FlowProbe(uint first, int i, ClassifierProtocol protocol, string destination, int port)
     {
         uint address = first + (uint)(i / 60_000);

@@ -111,6 +111,15 @@ public sealed class LifecycleDriver : IDisposable
         }
     }
 
+    /// <summary>Checks that the last operation was refused with a problem located at a line of the descriptor (<c>file:line</c>).</summary>
+    /// <param name="line">The line, counted from the descriptor's first line.</param>
+    public void CheckRefusedAtLine(int line)
+    {
+        Check.That(!Last.Succeeded, $"{Last.Operation} succeeded, expected a refusal at line {line}.");
+        string suffix = ":" + line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Check.That(Last.Problems.Any(p => p.Subject.EndsWith(suffix, StringComparison.Ordinal)), $"{Last.Operation} was refused, but no problem is located at line {line} (file:line): {string.Join("; ", Last.Problems)}");
+    }
+
     /// <summary>Checks the number of running components of a deployment unit.</summary>
     /// <param name="unit">The unit.</param>
     /// <param name="count">The expected number.</param>
@@ -243,6 +252,11 @@ public sealed class LifecycleDriver : IDisposable
 
     private void Run(LifecycleResult result)
     {
+        if (result.Refusal is not null)
+        {
+            throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot {result.Operation} this VNF for real: {result.Refusal}");
+        }
+
         _last = result;
         _evidence.Record(new($"{result.Operation}_duration", result.Duration.TotalSeconds, "s"));
     }

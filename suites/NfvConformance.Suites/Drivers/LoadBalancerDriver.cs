@@ -117,7 +117,13 @@ public sealed class LoadBalancerDriver : IDisposable
             Pools = [.. _members.GroupBy(m => m.Pool).Select(g => new LbPoolSpec(g.Key, [.. g.Select(x => x.Member)]))],
         };
         ILoadBalancerService service = Service;
-        _view = service.Create(spec);
+        LoadBalancerView view = service.Create(spec);
+        if (view.Refusal is not null)
+        {
+            throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot realise this load balancer: {view.Refusal}");
+        }
+
+        _view = view;
         _created.Add(spec.Name);
         _evidence.Record(new Measurement("lb_instances", _view.Instances.Count, "instances"));
     }
@@ -141,7 +147,13 @@ public sealed class LoadBalancerDriver : IDisposable
     /// <param name="fresh">New connections afterwards.</param>
     public void RunFailover(int connections, int pps, int durationMs, int instance, int crashMs, int fresh)
     {
-        _trial = Service.RunFailoverTrial(Name, new LbFailoverTrial(connections, pps, TimeSpan.FromMilliseconds(durationMs), InstanceName(instance), TimeSpan.FromMilliseconds(crashMs), fresh));
+        LbFailoverResult trial = Service.RunFailoverTrial(Name, new LbFailoverTrial(connections, pps, TimeSpan.FromMilliseconds(durationMs), InstanceName(instance), TimeSpan.FromMilliseconds(crashMs), fresh));
+        if (trial.Refusal is not null)
+        {
+            throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot run a load-balancer failover trial: {trial.Refusal}");
+        }
+
+        _trial = trial;
         _evidence.Record(new Measurement("packets_sent", _trial.PacketsSent, "packets"));
         _evidence.Record(new Measurement("packets_lost", _trial.PacketsLost, "packets"));
         _evidence.Record(new Measurement("connections_on_crashed_instance", _trial.ConnectionsOnCrashedInstance, "connections"));
@@ -219,7 +231,13 @@ public sealed class LoadBalancerDriver : IDisposable
     /// <param name="zone">The zone.</param>
     public void FailZone(string zone)
     {
-        _zone = Service.FailZone(Name, zone);
+        LbZoneRecovery recovery = Service.FailZone(Name, zone);
+        if (recovery.Refusal is not null)
+        {
+            throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot fail zone {zone}: {recovery.Refusal}");
+        }
+
+        _zone = recovery;
         _evidence.Record(new Measurement("zone_recovery_s", _zone.RecoveryTime.TotalSeconds, "s"));
     }
 

@@ -101,6 +101,11 @@ public sealed class ChainingSteps
     [When("hop {string} is removed from chain {string}")]
     public void WhenRemoved(string group, string chain) => _driver.RemoveHop(chain, group);
 
+    /// <summary>Removes a service function instance from the spec and its group.</summary>
+    /// <param name="instance">The instance.</param>
+    [When("the service function instance {string} is removed")]
+    public void WhenInstanceRemoved(string instance) => _driver.RemoveInstance(instance);
+
     /// <summary>Probes one flow in its forward direction.</summary>
     /// <param name="protocol">tcp or udp.</param>
     /// <param name="source">Source address.</param>

@@ -101,6 +101,11 @@ public sealed class LifecycleSteps
     [Then("the operation is refused naming {string}")]
     public void ThenRefused(string text) => _driver.CheckRefused(text);
 
+    /// <summary>Checks that the refusal is located at a line of the descriptor.</summary>
+    /// <param name="line">The line.</param>
+    [Then("the refusal names line {int} of the descriptor")]
+    public void ThenRefusedAtLine(int line) => _driver.CheckRefusedAtLine(line);
+
     /// <summary>A unit runs this many components.</summary>
     /// <param name="unit">The unit.</param>
     /// <param name="count">How many.</param>

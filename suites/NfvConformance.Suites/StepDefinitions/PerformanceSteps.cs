@@ -9,15 +9,12 @@ namespace NfvConformance.Suites.StepDefinitions;
 public sealed class PerformanceSteps
 {
     private readonly TrafficDriver _traffic;
-    private readonly ChainingDriver _chaining;
 
     /// <summary>Creates the steps for one scenario.</summary>
     /// <param name="traffic">The traffic driver.</param>
-    /// <param name="chaining">The chaining driver.</param>
-    public PerformanceSteps(TrafficDriver traffic, ChainingDriver chaining)
+    public PerformanceSteps(TrafficDriver traffic)
     {
         _traffic = traffic;
-        _chaining = chaining;
     }
 
     /// <summary>Searches NDR and PDR.</summary>
@@ -48,5 +45,5 @@ public sealed class PerformanceSteps
     /// <param name="key">The figure bounding p99 in µs.</param>
     /// <returns>A task.</returns>
     [Then("chain {string} at {int} % of the NDR has a 99th-percentile latency within {string}")]
-    public Task ThenLatency(string chain, int percent, string key) => _traffic.CheckLatencyAsync(_chaining, chain, percent, key);
+    public Task ThenLatency(string chain, int percent, string key) => _traffic.CheckLatencyAsync(chain, percent, key);
 }

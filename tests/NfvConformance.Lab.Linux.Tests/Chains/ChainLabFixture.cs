@@ -49,7 +49,11 @@ public abstract class ChainLabTestBase
 
     internal ChainLab Lab => Chaining.Lab;
 
+    internal LabRun CurrentRun => _run ?? throw new InvalidOperationException("not set up");
+
     internal string Token => _run!.Token;
+
+    internal LabRun Run => _run ?? throw new InvalidOperationException("not set up");
 
     [SetUp]
     public void StartLab()
@@ -58,6 +62,15 @@ public abstract class ChainLabTestBase
         _run = LabRun.Start();
         _chaining = new LinuxServiceChaining(_run, Steering);
     }
+
+    /// <summary>Replaces the test's chaining facet with one whose chains run these vendor VNFs (files under Chains/vnfs).</summary>
+    internal async Task UseVendorsAsync(params string[] files)
+    {
+        await Chaining.DisposeAsync();
+        _chaining = new LinuxServiceChaining(Run, [.. files.Select(f => Descriptors.Vnfd.VnfDescriptorReader.Load(VendorFile(f)))], () => [], Steering);
+    }
+
+    internal static string VendorFile(string name) => System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "Chains", "vnfs", name);
 
     [TearDown]
     public async Task StopLab()

@@ -133,7 +133,7 @@ public sealed class ChainPathTests : ChainLabTestBase
     }
 
     [Test]
-    public async Task Apply_FunctionOrAccelerationTheLabCannotRun_IsRefusedAsNotSupported_NotAsInvalid()
+    public async Task Apply_FunctionTheLabCannotRun_IsRefusedAsNotSupported_NotAsInvalid_AndSriovFallsBackToKernel()
     {
         ChainApplyResult result = await Chaining.ApplyAsync(Instances(("mon-1", "wire", "mon"))
             .WithPortPair(new PortPair("vf-1", "a", "b", "router") { Acceleration = AccelerationMode.SriovVf })
@@ -145,7 +145,8 @@ public sealed class ChainPathTests : ChainLabTestBase
         Assert.Multiple(() =>
         {
             Assert.That(result.Applied, Is.False);
-            Assert.That(result.NotSupported, Does.Contain("'wire'").And.Contain("SriovVf"));
+            Assert.That(result.NotSupported, Does.Contain("'wire'").And.Not.Contain("SriovVf"));
+            Assert.That(result.Problems.Single(p => !p.IsCritical).Message, Does.Contain("'vf-1' asks for SriovVf").And.Contain("granted KernelVirtio"));
             Assert.That(Lab.Instances, Is.Empty);
         });
     }

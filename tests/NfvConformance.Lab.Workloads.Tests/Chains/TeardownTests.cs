@@ -1,9 +1,11 @@
 // Licensed under the Apache License, Version 2.0.
+using NfvConformance.Abstractions.Targets;
 using NfvConformance.Descriptors.Vnfd;
+using NfvConformance.Lab.Linux.Run;
+using NfvConformance.Lab.Linux.Target;
 using NfvConformance.Lab.Workloads.Docker;
 using NfvConformance.Lab.Workloads.Host;
 using NfvConformance.Lab.Workloads.Images;
-using NfvConformance.Lab.Workloads.Run;
 using NfvConformance.Lab.Workloads.Vm;
 using NfvConformance.Lab.Workloads.Wiring;
 
@@ -16,7 +18,7 @@ public sealed class TeardownTests
     {
         Need.Qemu();
         Need.Docker();
-        WorkloadRun run = WorkloadRun.Start();
+        (ILabTarget target, LinuxLabContext run) = await Lab.StartLinuxLabAsync();
         DockerEngine engine = await DockerEngine.StartPrivateAsync(run);
         ImageStore images = new(engine);
         string image = await images.BuildAsync(CnfImages.Good);
@@ -34,9 +36,10 @@ public sealed class TeardownTests
         await netns.DisposeAsync();
         await vms.DisposeAsync();
         await engine.DisposeAsync();
-        run.Finish();
+        Assert.That(Leftovers(run.Token).Where(l => !l.StartsWith("state ", StringComparison.Ordinal)), Is.Empty, "the workloads removed what they created themselves");
 
-        Assert.That(Leftovers(run.Token), Is.Empty);
+        await target.DisposeAsync();
+        Assert.That(Leftovers(run.Token), Is.Empty, "the target's teardown removed the run's state folder");
     }
 
     private static List<string> Leftovers(string token)
@@ -56,11 +59,11 @@ public sealed class TeardownTests
             }
         }
 
-        found.AddRange(Proc.Run("ip", "netns", "list").Stdout.Split('\n').Where(l => l.Contains(token, StringComparison.Ordinal)).Select(l => "netns " + l));
+        found.AddRange(Shell.Run("ip", ["netns", "list"]).Stdout.Split('\n').Where(l => l.Contains(token, StringComparison.Ordinal)).Select(l => "netns " + l));
         found.AddRange(Directory.EnumerateFileSystemEntries("/sys/class/net").Where(l => l.Contains(token, StringComparison.Ordinal)).Select(l => "link " + l));
         found.AddRange(Directory.EnumerateDirectories("/sys/fs/cgroup").SelectMany(c => Directory.EnumerateDirectories(c)).Where(d => d.Contains(token, StringComparison.Ordinal)).Select(d => "cgroup " + d));
         found.AddRange(File.ReadAllLines("/proc/self/mounts").Where(l => l.Contains(token, StringComparison.Ordinal)).Select(l => "mount " + l));
-        if (Directory.Exists(Path.Combine(WorkloadRun.StateRoot, token)))
+        if (Directory.Exists(Path.Combine("/run/nfvc-lab", token)))
         {
             found.Add("state " + token);
         }

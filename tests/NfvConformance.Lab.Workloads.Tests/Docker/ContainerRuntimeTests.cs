@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Descriptors.Vnfd;
+using NfvConformance.Lab.Linux.Run;
 using NfvConformance.Lab.Workloads.Docker;
 using NfvConformance.Lab.Workloads.Host;
 
@@ -19,9 +20,9 @@ public sealed class ContainerRuntimeTests
         string veth = Lab.Run.InterfaceName("fa");
         try
         {
-            (await Proc.IpAsync("link", "add", veth, "type", "veth", "peer", "name", veth + "p")).Check();
+            (await Shell.RunAsync("ip", ["link", "add", veth, "type", "veth", "peer", "name", veth + "p"])).OrThrow();
             string mac = File.ReadAllText($"/sys/class/net/{veth}p/address").Trim();
-            (await Proc.IpAsync("link", "set", veth + "p", "netns", i.NetnsPath, "name", "left")).Check();
+            (await Shell.RunAsync("ip", ["link", "set", veth + "p", "netns", i.NetnsPath, "name", "left"])).OrThrow();
             await runtime.ActivateAsync(i);
 
             WorkloadFacts facts = await runtime.InspectAsync(i);
@@ -40,7 +41,7 @@ public sealed class ContainerRuntimeTests
         finally
         {
             await runtime.StopAsync(i, TimeSpan.FromSeconds(3));
-            await Proc.IpAsync("link", "delete", veth);
+            await Shell.RunAsync("ip", ["link", "delete", veth]);
         }
     }
 }

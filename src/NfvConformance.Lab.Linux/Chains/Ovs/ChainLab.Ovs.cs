@@ -157,7 +157,12 @@ internal sealed partial class ChainLab
     private async Task AttachOvsPortsAsync(LabInstance instance, CancellationToken cancellationToken)
     {
         await TxChecksumOffAsync(Steering, cancellationToken, Ki(instance), Ko(instance)).ConfigureAwait(false);
-        await TxChecksumOffAsync(instance.Namespace, cancellationToken, If("in"), If("out")).ConfigureAwait(false);
+        if (instance.Vendor is null)
+        {
+            // A vendor's unit owns its side of the veths (and may move them into a VM): only the built-in ones are set.
+            await TxChecksumOffAsync(instance.Namespace, cancellationToken, If("in"), If("out")).ConfigureAwait(false);
+        }
+
         await _ovs!.AddPortsAsync([(Ki(instance), IngressPort(instance)), (Ko(instance), EgressPort(instance))], cancellationToken).ConfigureAwait(false);
     }
 

@@ -138,8 +138,10 @@ internal sealed class ChainLabTraffic : ITrafficGenerator, ITrafficGeneratorCali
     private static TrafficStream Attach(TrafficStream stream, ChainLabAttachment at)
     {
         bool fromClient = stream.TxPort == 0;
+        // The generator counts loss by the mark's sequence numbers, so every frame it sends is marked.
         return stream with
         {
+            LatencyMarked = true,
             Headers = stream.Headers with
             {
                 SourceMac = KernelRouter.ParseMac(fromClient ? at.ClientMac : at.ServerMac),

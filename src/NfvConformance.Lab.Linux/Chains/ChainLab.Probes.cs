@@ -17,6 +17,8 @@ internal sealed partial class ChainLab
     private const byte TcpAck = 0x10;
 
     /// <summary>Where one probe packet arrived: the source it arrived with (after any NAT) and the path code it carried.</summary>
+    private const int MaxProbesPerBurst = 65000;
+
     private sealed record Arrival(string Source, int SourcePort, int Code);
 
     /// <summary>Sends probes and traces each from what every instance recorded.</summary>
@@ -54,7 +56,13 @@ internal sealed partial class ChainLab
 
         // Each packet gets its own IP id; the sets are cleared before the 16-bit id wraps.
         int needed = probes.Count + probes.Count(p => p.Reverse);
-        if (_nextId + needed > 65000)
+        if (needed > MaxProbesPerBurst)
+        {
+            string why = string.Create(CultureInfo.InvariantCulture, $"the linux chain lab proves each probe's path by its 16-bit IP id, so one burst holds at most {MaxProbesPerBurst} packets; {needed} were asked");
+            return [.. probes.Select(_ => new ChainPathTrace(null, [], false, "not_sent") { Refusal = why })];
+        }
+
+        if (_nextId + needed > MaxProbesPerBurst)
         {
             await ClearRecordsAsync(cancellationToken).ConfigureAwait(false);
             _nextId = 1;

@@ -53,8 +53,6 @@ public abstract class ChainLabTestBase
 
     internal string Token => _run!.Token;
 
-    internal LabRun Run => _run ?? throw new InvalidOperationException("not set up");
-
     [SetUp]
     public void StartLab()
     {
@@ -67,7 +65,7 @@ public abstract class ChainLabTestBase
     internal async Task UseVendorsAsync(params string[] files)
     {
         await Chaining.DisposeAsync();
-        _chaining = new LinuxServiceChaining(Run, [.. files.Select(f => Descriptors.Vnfd.VnfDescriptorReader.Load(VendorFile(f)))], () => [], Steering);
+        _chaining = new LinuxServiceChaining(CurrentRun, [.. files.Select(f => Descriptors.Vnfd.VnfDescriptorReader.Load(VendorFile(f)))], () => [], Steering);
     }
 
     internal static string VendorFile(string name) => System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "Chains", "vnfs", name);

@@ -30,14 +30,14 @@ Feature: Recovery from an instance crash and from a link failure
     And the "fw" component is replaced, make-before-break
     And "fw" runs 2 components
 
-  @RA1:inf.nw.07 @RA2:inf.ntw.01 @profile:high-performance
+  @RA1:inf.nw.07 @RA2:inf.ntw.01 @profile:high-performance @requires:node:hp-1
   Scenario: A NIC whose link goes down is reported, and its virtual functions are withdrawn until it comes back
     When the link of NIC "ens1f0" on node "hp-1" goes down
     Then discovery reports NIC "ens1f0" on node "hp-1" as down
     When the link of NIC "ens1f0" on node "hp-1" comes back up
     Then discovery reports NIC "ens1f0" on node "hp-1" as up
 
-  @RA1:inf.nw.07 @RA2:inf.ntw.01 @profile:high-performance
+  @RA1:inf.nw.07 @RA2:inf.ntw.01 @profile:high-performance @requires:node:hp-1
   Scenario: New SR-IOV attachments avoid a NIC whose link is down
     Given a workload "dp" asking for 2 cores and 2048 MiB of memory
     And it prefers for "data0" the ladder "sriov-vf"
@@ -47,7 +47,7 @@ Feature: Recovery from an instance crash and from a link failure
     And every interface uses "sriov-vf"
     And no interface uses NIC "ens1f0" of node "hp-1"
 
-  @RA1:inf.nw.07 @RA2:inf.ntw.01 @profile:basic
+  @RA1:inf.nw.07 @RA2:inf.ntw.01 @profile:basic @requires:node:basic-1 @requires:site:core-1
   Scenario: A node that loses one link keeps serving kernel attachments on the other
     Given a workload "any" asking for 1 cores and 512 MiB of memory
     And it prefers for "data0" the ladder "kernel-virtio"

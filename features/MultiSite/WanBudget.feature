@@ -16,15 +16,17 @@ Feature: Sites and the WAN budget
     And the target has an edge site
     And every site hosts at least one node
 
+  @requires:site:core-1 @requires:site:edge-1
   Scenario: The WAN path from core to edge stays within the edge budget
     Then the WAN path from "core-1" to "edge-1" stays within "multisite.edge_wan_budget_ms"
     And the WAN path from "core-1" to "edge-1" carries at least "multisite.edge_wan_bandwidth_min_gbps"
 
-  @profile:high-performance
+  @profile:high-performance @requires:site:core-1 @requires:site:public-1
   Scenario: A high-performance target reaches a public cloud site
     Then the target has a core site in a public cloud
     And the WAN path from "core-1" to "public-1" carries at least "multisite.edge_wan_bandwidth_min_gbps"
 
+  @requires:site:edge-1
   Scenario: A workload that asks for the edge site is placed there
     Given a workload "edge-fn" asking for 1 cores and 1024 MiB of memory
     And it prefers for "data0" the ladder "kernel-virtio"
@@ -34,6 +36,7 @@ Feature: Sites and the WAN budget
     And every instance stands at site "edge-1"
     And every instance stands on a node carrying "low-latency-edge"
 
+  @requires:site:edge-1
   Scenario: A workload that asks for the low-latency-edge extension is placed at the edge
     Given a workload "edge-fn" asking for 1 cores and 1024 MiB of memory
     And it prefers for "data0" the ladder "kernel-virtio"

@@ -71,6 +71,7 @@ Feature: Placing VMs and containers
     And every instance holds 2048 MiB of huge pages
     And every interface uses "dpdk-vhost-user"
 
+  @requires:nodes:2
   Scenario: Anti-affine instances stand on different nodes
     Given a workload "lb" asking for 1 cores and 1024 MiB of memory
     And it prefers for "data0" the ladder "kernel-virtio"

@@ -9,7 +9,7 @@ namespace NfvConformance.Lab.Linux.LoadBalancing;
 
 /// <summary>
 /// The service a member runs, inside its own namespace: a TCP listener per TCP listener port (the kernel answers SYNs
-/// with SYN-ACKs; accepted connections, such as the health monitor's, are closed) and a UDP socket per UDP port and
+/// with SYN-ACKs; accepted connections, such as the health monitor's, are shut down with a FIN) and a UDP socket per UDP port and
 /// local address, which answers every datagram with "member NAME got N" (N = the bytes the kernel delivered, so after
 /// reassembly of fragments). Stopping it closes the sockets: the kernel then resets TCP connects and the health
 /// monitor's probes fail for real.
@@ -121,7 +121,7 @@ internal sealed class LbMemberServer : IDisposable
             while (true)
             {
                 using Socket c = await listener.AcceptAsync().ConfigureAwait(false);
-                c.Close(0);
+                c.Shutdown(SocketShutdown.Both);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)

@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Lab.Linux.Traffic;
 
@@ -63,8 +64,15 @@ internal sealed class LbWire : IDisposable
     public void Send(ReadOnlySpan<byte> frame)
     {
         byte[] copy = frame.ToArray();
-        if (Libc.send(_fd, copy, (nuint)copy.Length, 0) != copy.Length)
+        for (int attempt = 0; Libc.send(_fd, copy, (nuint)copy.Length, 0) != copy.Length; attempt++)
         {
+            // ENOBUFS: the link's peer had no room for the frame this instant; the frame was not sent, so send it again.
+            if (Marshal.GetLastPInvokeError() == Libc.Enobufs && attempt < 20)
+            {
+                Thread.Sleep(1);
+                continue;
+            }
+
             throw new TrafficEnvironmentException($"sending a {copy.Length}-byte frame on {Name}'s wire failed: {Libc.LastError()}.");
         }
     }

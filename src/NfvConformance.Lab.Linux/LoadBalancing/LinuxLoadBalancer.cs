@@ -90,7 +90,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
 
         // The client side is the router towards clients: it is no host, so what is not its own is dropped quietly
         // (after the packet socket has seen it), not answered with ICMP.
-        Nft(ClientNs, "table inet quiet {\n chain pre {\n  type filter hook prerouting priority raw; policy accept;\n  fib daddr type != local drop\n }\n}\n");
+        Nft(ClientNs, "table inet quiet {\n chain pre {\n  type filter hook prerouting priority raw; policy accept;\n  meta pkttype host fib daddr type != local drop\n }\n}\n");
         _client = LbWire.Open(ClientNs, "eth0", "client", ClientMac);
 
         int m = 0;
@@ -271,7 +271,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
                     {
                         m.Healthy = false;
                         changed = true;
-                        Events.Add(LbSeverity.Error, "member-down", m.Name, $"{m.Fails} health probes from {prober.Name} to {m.Address} failed");
+                        Events.Add(LbSeverity.Error, "member-down", m.Name, $"{m.Fails} health probes from {prober.Name} to {m.Address} failed (last: {m.ProbeError})");
                     }
                     else if (!m.Healthy && m.Passes >= _options.PassesToMarkUp)
                     {
@@ -336,7 +336,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
             lines.Add($"addr add {spec.Address6}/64 dev eth0 nodad");
             if (Gateway6 is not null)
             {
-                lines.Add($"-6 route add default via {Gateway6}");
+                lines.Add($"route add default via {Gateway6}");
             }
         }
 
@@ -386,7 +386,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
         if (address6 is not null)
         {
             lines.Add($"addr add {address6}/64 dev eth0 nodad");
-            lines.Add($"-6 route add default via {Gateway6}");
+            lines.Add($"route add default via {Gateway6}");
         }
 
         string port = string.Create(CultureInfo.InvariantCulture, $"pi{k}");
@@ -522,6 +522,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
+            member.ProbeError = e is SocketException se ? se.SocketErrorCode.ToString() : "no answer within " + _options.ProbeTimeout.TotalMilliseconds + " ms";
             return false;
         }
     }
@@ -530,6 +531,10 @@ internal sealed class LinuxLoadBalancer : IDisposable
     {
         _ = Shell.Run("ip", ["netns", "add", ns]).OrThrow();
         _namespaces.Add(ns);
+
+        // No duplicate address detection: every address here is unique by construction, and a tentative link-local
+        // address would hold back neighbour discovery (and so the first IPv6 frames) for a second or more.
+        Sysctl(ns, "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
     }
 
     /// <summary>Links a namespace to the fabric's bridge with a veth (eth0 inside, <paramref name="port"/> on the bridge) and configures it.</summary>
@@ -607,6 +612,8 @@ internal sealed class LinuxLoadBalancer : IDisposable
         public int Fails { get; set; }
 
         public int Passes { get; set; }
+
+        public string ProbeError { get; set; } = string.Empty;
 
         public LbMemberServer? Server { get; set; }
 

@@ -1,4 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
+using System.Net;
+using System.Net.Sockets;
 using NfvConformance.Abstractions.LoadBalancing;
 using NfvConformance.Lab.Linux.Run;
 
@@ -43,12 +45,7 @@ internal sealed class LinuxLoadBalancerService : ILoadBalancerService, IDisposab
 
     public LoadBalancerView Create(LoadBalancerSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Instances < 1)
-        {
-            throw new ArgumentException($"Instances is {spec.Instances}; a load balancer needs at least 1.", nameof(spec));
-        }
-
+        Validate(spec);
         if (Refusal(spec) is string reason)
         {
             return LoadBalancerView.Refused(spec, reason);
@@ -77,6 +74,41 @@ internal sealed class LinuxLoadBalancerService : ILoadBalancerService, IDisposab
         }
 
         return lb.View();
+    }
+
+    /// <summary>Checks a spec before anything is created; the message names the field and what to change.</summary>
+    /// <param name="spec">The spec.</param>
+    /// <exception cref="ArgumentException">The spec is invalid.</exception>
+    public static void Validate(LoadBalancerSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string? problem = spec switch
+        {
+            { Name.Length: 0 } => "Name is empty; name the load balancer.",
+            { Instances: < 1 } => $"Instances is {spec.Instances}; a load balancer needs at least 1.",
+            _ when !IPAddress.TryParse(spec.Vip, out IPAddress? vip) || vip.AddressFamily != AddressFamily.InterNetwork => $"Vip '{spec.Vip}' is not an IPv4 address.",
+            _ when spec.Vip6 is not null && (!IPAddress.TryParse(spec.Vip6, out IPAddress? vip6) || vip6.AddressFamily != AddressFamily.InterNetworkV6) => $"Vip6 '{spec.Vip6}' is not an IPv6 address.",
+            _ when !IPNetwork.TryParse(spec.Subnet, out IPNetwork net) || net.BaseAddress.AddressFamily != AddressFamily.InterNetwork || net.PrefixLength > 24 => $"Subnet '{spec.Subnet}' is not an IPv4 CIDR of /24 or wider (instances take .101 up, the client gateway .254).",
+            _ => null,
+        };
+        HashSet<string> pools = [.. spec.Pools.Select(p => p.Name)];
+        problem ??= spec.Listeners.FirstOrDefault(l => !pools.Contains(l.DefaultPool)) is LbListenerSpec orphan
+            ? $"Listeners[{orphan.Name}].DefaultPool '{orphan.DefaultPool}' is not a pool of the load balancer ({string.Join(", ", pools)}); name one of them."
+            : null;
+        problem ??= spec.Listeners.FirstOrDefault(l => l.Port is < 1 or > 65535) is LbListenerSpec badPort
+            ? $"Listeners[{badPort.Name}].Port {badPort.Port} is not a port (1-65535)."
+            : null;
+        List<string> members = [.. spec.Pools.SelectMany(p => p.Members).Select(m => m.Name)];
+        problem ??= members.GroupBy(m => m).FirstOrDefault(g => g.Count() > 1) is { } twice
+            ? $"Pools: member name '{twice.Key}' is used twice; member names are unique in a load balancer."
+            : null;
+        problem ??= spec.Pools.SelectMany(p => p.Members).FirstOrDefault(m => !IPAddress.TryParse(m.Address, out IPAddress? a) || a.AddressFamily != AddressFamily.InterNetwork) is LbMemberSpec badMember
+            ? $"Pools: member '{badMember.Name}' Address '{badMember.Address}' is not an IPv4 address."
+            : null;
+        if (problem is not null)
+        {
+            throw new ArgumentException(problem, nameof(spec));
+        }
     }
 
     public void Delete(string loadBalancer)

@@ -134,3 +134,7 @@ public abstract class LoadBalancerServiceContract<TTarget> : FacetContract<ILoad
 public sealed class EmulatorLoadBalancerServiceContract : LoadBalancerServiceContract<OnEmulator>
 {
 }
+
+public sealed class LinuxLoadBalancerServiceContract : LoadBalancerServiceContract<OnLinux>
+{
+}

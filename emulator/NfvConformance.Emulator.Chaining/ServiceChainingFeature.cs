@@ -46,8 +46,12 @@ public sealed class ServiceChainingFeature : IServiceChainingFeature, IChainTria
     }
 
     /// <inheritdoc />
-    public ValueTask<ChainTrialResult> RunTrialAsync(ChainTrialOptions options, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_engine.RunTrial(options, cancellationToken));
+    public ValueTask<ChainTrialResult> RunTrialAsync(ChainTrialOptions options, CancellationToken cancellationToken = default)
+    {
+        // The simulator looks at the token every 65536 events; a short trial would finish before the first look.
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_engine.RunTrial(options, cancellationToken));
+    }
 
     /// <inheritdoc />
     public ValueTask<InstanceStateChange> SetInstanceStateAsync(string portPair, InstanceState state, CancellationToken cancellationToken = default)
@@ -58,6 +62,9 @@ public sealed class ServiceChainingFeature : IServiceChainingFeature, IChainTria
     }
 
     /// <inheritdoc />
-    public ValueTask<NodeTrialResult> RunNodeTrialAsync(NodeTrialOptions options, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(_engine.RunNodeTrial(options, cancellationToken));
+    public ValueTask<NodeTrialResult> RunNodeTrialAsync(NodeTrialOptions options, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_engine.RunNodeTrial(options, cancellationToken));
+    }
 }

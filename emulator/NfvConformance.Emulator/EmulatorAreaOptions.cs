@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Emulator.LoadBalancing;
 using NfvConformance.Emulator.Networking;
 using NfvConformance.Emulator.Platform;
@@ -47,7 +48,7 @@ public sealed record EmulatorAreaOptions
     /// <summary>Tells whether a setting key names an area option (<c>AREA.OPTION</c>).</summary>
     /// <param name="key">The key.</param>
     /// <returns>True when it starts with an area prefix.</returns>
-    public static bool IsAreaSetting(string key) => Areas.Any(a => key.StartsWith(a + ".", StringComparison.Ordinal));
+    public static bool IsAreaSetting(string key) => Areas.Any(a => AreaNames.CurrentSettingKey(key).StartsWith(a + ".", StringComparison.Ordinal));
 
     /// <summary>Gets every settable option as <c>AREA.OPTION</c>, for help and error messages.</summary>
     /// <returns>The keys.</returns>
@@ -63,6 +64,9 @@ public sealed record EmulatorAreaOptions
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
+
+        // A setting written before its area was renamed (docs/areas.md) still applies.
+        key = AreaNames.CurrentSettingKey(key);
         int dot = key.IndexOf('.', StringComparison.Ordinal);
         string area = dot < 0 ? key : key[..dot];
         if (dot < 0 || !Areas.Contains(area))

@@ -14,7 +14,7 @@ Feature: Throughput (NDR/PDR) per frame size and latency through a one-hop chain
   high-performance also RA1 inf.nw.03 (latency-sensitive, high-bandwidth traffic) and inf.acc.03 (SR-IOV
   accelerates the workload). Latency and delay variation come from the generator's own timestamps in its trials. On
   the emulator the generator runs in virtual time over the chain's cost model; on the linux target it is the AF_PACKET
-  generator on the chain lab's client and server links, calibrated first (every load stays below 90 % of its
+  generator on the chain lab's client and server links, calibrated first (every load stays below 80 % of its
   back-to-back ceiling), with 0.2 s and 0.5 s search trials and 1 s verification and latency trials; a host without
   SR-IOV grants the router a kernel (veth) attachment instead, as the emulator's basic profile does.
 

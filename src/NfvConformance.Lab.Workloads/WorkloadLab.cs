@@ -1,4 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
+using Docker.DotNet.Models;
 using NfvConformance.Descriptors.Vnfd;
 using NfvConformance.Lab.Linux.Target;
 using NfvConformance.Lab.Workloads.Docker;
@@ -65,20 +66,54 @@ public sealed class WorkloadLab : IAsyncDisposable
     /// <summary>Builds (once, cached by content hash) one of the project's CNF images in the engine.</summary>
     /// <param name="recipe">The image.</param>
     /// <returns>The image reference.</returns>
-    public async Task<string> ImageAsync(ImageRecipe recipe)
+    public async Task<string> ImageAsync(ImageRecipe recipe) => await (await ImagesAsync().ConfigureAwait(false)).BuildAsync(recipe).ConfigureAwait(false);
+
+    /// <summary>Gets the run's image store (opening the engine on first use).</summary>
+    /// <returns>The store.</returns>
+    public async Task<ImageStore> ImagesAsync()
     {
         DockerEngine engine = await DockerAsync().ConfigureAwait(false);
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
-            _images ??= new ImageStore(engine);
+            return _images ??= new ImageStore(engine);
         }
         finally
         {
             _gate.Release();
         }
+    }
 
-        return await _images.BuildAsync(recipe).ConfigureAwait(false);
+    /// <summary>Makes a container image a descriptor names available: one of the project's images (<see cref="CnfImages"/>) is built with the tag stamped in (a new tag is a new image) and tagged so; any other must be in the daemon already (no registry is reachable).</summary>
+    /// <param name="reference">The image reference (<c>nfvc/cnf:1.0</c>).</param>
+    /// <returns>Null when the image is there; otherwise why not and what to do.</returns>
+    public async Task<string?> ResolveImageAsync(string reference)
+    {
+        DockerEngine engine = await DockerAsync().ConfigureAwait(false);
+        ImageRecipe? recipe = CnfImages.Named(reference);
+        if (recipe is null)
+        {
+            try
+            {
+                await engine.Client.Images.InspectImageAsync(reference).ConfigureAwait(false);
+                return null;
+            }
+            catch (global::Docker.DotNet.DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                return $"image '{reference}' is not in the Docker daemon at {engine.Endpoint} and no registry is reachable; load it there (docker load) or name one of the project's images ({string.Join(", ", CnfImages.All.Select(r => r.Name))}).";
+            }
+        }
+
+        int colon = reference.IndexOf(':', StringComparison.Ordinal);
+        string tag = colon < 0 ? "latest" : reference[(colon + 1)..];
+        ImageRecipe versioned = recipe with
+        {
+            Dockerfile = recipe.Dockerfile + "COPY nfvc-version /etc/nfvc-version\n",
+            Files = new Dictionary<string, string>(recipe.Files) { ["nfvc-version"] = tag + "\n" },
+        };
+        string built = await ImageAsync(versioned).ConfigureAwait(false);
+        await engine.CallAsync($"tag of {built} as {recipe.Name}:{tag}", c => c.Images.TagImageAsync(built, new ImageTagParameters { RepositoryName = recipe.Name, Tag = tag })).ConfigureAwait(false);
+        return null;
     }
 
     /// <inheritdoc />

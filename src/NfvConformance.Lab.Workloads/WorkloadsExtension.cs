@@ -50,6 +50,7 @@ public sealed class WorkloadsExtension : ILinuxLabExtension
 
         // The lifecycle first: the target disposes facets in this order, and it stops its components before the
         // shared engine and runtimes go.
-        return [new Lifecycle.LinuxVnfLifecycle(workloads), workloads];
+        // The chain hop realiser lets --vnf container units stand in for the chain lab's built-in functions.
+        return [new Lifecycle.LinuxVnfLifecycle(workloads), new Checks.LinuxCnfBestPractices(workloads, Checks.BestPracticeLimits.Basic), new Onboarding.WorkloadHopRealiser(workloads), workloads];
     }
 }

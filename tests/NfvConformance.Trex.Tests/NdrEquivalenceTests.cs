@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Traffic.Bench;
 using NfvConformance.Traffic.Methods;
-using NfvConformance.Trex.Bench;
 using NfvConformance.Trex.Generator;
 
 namespace NfvConformance.Trex.Tests;
@@ -32,7 +31,7 @@ public sealed class NdrEquivalenceTests
         using TrexGenerator trex = TrexGenerator.Connect(server.Endpoint);
 
         // When
-        NdrBenchReport overTrex = await GeneratorNdrBench.RunAsync(trex, options);
+        NdrBenchReport overTrex = await NdrBench.RunAsync(trex, options);
 
         // Then: the same search, trial by trial
         Assert.That(overTrex.Search.IsConclusive, Is.EqualTo(inProcess.Search.IsConclusive));

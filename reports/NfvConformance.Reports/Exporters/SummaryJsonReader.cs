@@ -120,11 +120,13 @@ public static class SummaryJsonReader
 
         return new ScenarioSummary
         {
-            Id = Str(s, "id"),
+            // A run written before an area was renamed reads under the area's current name (docs/areas.md), so that
+            // `nfvc compare` and the history match its scenarios with today's.
+            Id = AreaNames.CurrentScenarioPath(Str(s, "id")),
             Feature = Str(s, "feature"),
-            FeatureFile = OptStr(s, "feature_file") ?? Str(s, "location"),
+            FeatureFile = AreaNames.CurrentScenarioPath(OptStr(s, "feature_file") ?? Str(s, "location")),
             Name = Str(s, "name"),
-            Location = Str(s, "location"),
+            Location = AreaNames.CurrentScenarioPath(Str(s, "location")),
             Tags = [.. Get(s, "tags").EnumerateArray().Select(t => t.GetString()!)],
             Requirements = [.. Get(s, "requirements").EnumerateArray().Select(t => t.GetString()!)],
             Status = parsed,
@@ -143,7 +145,7 @@ public static class SummaryJsonReader
         Keyword = Str(st, "keyword"),
         Text = Str(st, "text"),
         Status = Str(st, "status"),
-        Location = Str(st, "location"),
+        Location = AreaNames.CurrentScenarioPath(Str(st, "location")),
         DurationMs = Get(st, "duration_ms").GetDouble(),
         Error = OptStr(st, "error"),
         Snippet = OptStr(st, "snippet"),

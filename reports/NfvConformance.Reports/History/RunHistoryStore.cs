@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Measurements;
+using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Reports.Model;
 using Npgsql;
 
@@ -152,6 +153,15 @@ internal sealed class SqlRunHistoryStore : IRunHistoryStore
             ct).ConfigureAwait(false);
         await ExecuteAsync("CREATE INDEX IF NOT EXISTS nfvc_runs_key ON nfvc_runs (fingerprint, profile, started)", [], ct).ConfigureAwait(false);
         await ExecuteAsync("CREATE INDEX IF NOT EXISTS nfvc_measurements_key ON nfvc_measurements (scenario_id, name, run_id)", [], ct).ConfigureAwait(false);
+
+        // Measurements stored before their area was renamed (docs/areas.md) join the series of the area's current name.
+        foreach ((string old, string current) in AreaNames.FeatureFolders)
+        {
+            await ExecuteAsync(
+                "UPDATE nfvc_measurements SET scenario_id = @current || substr(scenario_id, @from) WHERE scenario_id LIKE @old",
+                [("current", current + "/"), ("from", old.Length + 2), ("old", old + "/%")],
+                ct).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask SaveAsync(RunSummary summary, CancellationToken cancellationToken = default)

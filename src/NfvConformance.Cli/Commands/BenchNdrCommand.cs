@@ -5,7 +5,6 @@ using NfvConformance.Abstractions.Errors;
 using NfvConformance.Traffic.Bench;
 using NfvConformance.Traffic.Methods;
 using NfvConformance.Abstractions.Traffic;
-using NfvConformance.Trex.Bench;
 using NfvConformance.Trex.Generator;
 using NfvConformance.Trex.Rpc;
 
@@ -67,7 +66,7 @@ internal sealed class BenchNdrCommand : IBenchSubcommand
                 {
                     TrexEndpoint endpoint = TrexEndpoint.Parse(trexAddress, "--generator");
                     using TrexGenerator trex = TrexGenerator.Connect(endpoint);
-                    report = await GeneratorNdrBench.RunAsync(trex, options, ct).ConfigureAwait(false);
+                    report = await NdrBench.RunAsync(trex, options, ct).ConfigureAwait(false);
                 }
                 else
                 {

@@ -2,6 +2,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Core.Running;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -56,7 +57,8 @@ public sealed class TargetFigures
     /// <exception cref="ConfigurationException">The file has no such figure; the message names the file and the known keys.</exception>
     public TargetFigure Get(string key)
     {
-        if (!_figures.TryGetValue(key, out TargetFigure? figure))
+        // A feature file written before its area was renamed still names the figure by the old prefix.
+        if (!_figures.TryGetValue(AreaNames.CurrentFigureKey(key), out TargetFigure? figure))
         {
             ThrowHelper.ThrowConfiguration($"{Path}: no target figure '{key}'. Add it under 'figures:' (known: {string.Join(", ", _figures.Keys.Order(StringComparer.Ordinal))}).");
         }
@@ -154,7 +156,8 @@ public sealed class TargetFigures
     {
         foreach ((YamlNode keyNode, YamlNode valueNode) in map.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            // A targets file written before an area was renamed keeps working: its figures are read under the current name.
+            string key = AreaNames.CurrentFigureKey(((YamlScalarNode)keyNode).Value ?? string.Empty);
             long line = keyNode.Start.Line;
             if (valueNode is not YamlMappingNode fields)
             {

@@ -17,13 +17,18 @@ internal sealed partial class ChainLab
     private const byte TcpAck = 0x10;
 
     /// <summary>Where one probe packet arrived: the source it arrived with (after any NAT) and the path code it carried.</summary>
+    private const int MaxProbesPerBurst = 65000;
+
     private sealed record Arrival(string Source, int SourcePort, int Code);
 
     /// <summary>Sends probes and traces each from what every instance recorded.</summary>
     /// <param name="probes">The probes (replies send their request first, then the reply to where the request arrived from).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>One trace per probe, in order.</returns>
-    public async Task<IReadOnlyList<ChainPathTrace>> ProbeAsync(IReadOnlyList<ChainProbe> probes, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ChainPathTrace>> ProbeAsync(IReadOnlyList<ChainProbe> probes, CancellationToken cancellationToken) =>
+        SteeringMode == ChainSteering.Ovs ? ProbeThroughOvsAsync(probes, cancellationToken) : ProbeOnceAsync(probes, cancellationToken);
+
+    private async Task<IReadOnlyList<ChainPathTrace>> ProbeOnceAsync(IReadOnlyList<ChainProbe> probes, CancellationToken cancellationToken)
     {
         if (!_built || _clientSocket is null || _serverSocket is null || _plan is null)
         {
@@ -51,7 +56,13 @@ internal sealed partial class ChainLab
 
         // Each packet gets its own IP id; the sets are cleared before the 16-bit id wraps.
         int needed = probes.Count + probes.Count(p => p.Reverse);
-        if (_nextId + needed > 65000)
+        if (needed > MaxProbesPerBurst)
+        {
+            string why = string.Create(CultureInfo.InvariantCulture, $"the linux chain lab proves each probe's path by its 16-bit IP id, so one burst holds at most {MaxProbesPerBurst} packets; {needed} were asked");
+            return [.. probes.Select(_ => new ChainPathTrace(null, [], false, "not_sent") { Refusal = why })];
+        }
+
+        if (_nextId + needed > MaxProbesPerBurst)
         {
             await ClearRecordsAsync(cancellationToken).ConfigureAwait(false);
             _nextId = 1;
@@ -119,9 +130,12 @@ internal sealed partial class ChainLab
     private static uint Seq(ChainProbe p) => (uint)(0x1000_0000 + (p.SourcePort * 7919) + p.DestinationPort);
 
     // A burst longer than a veth backlog would be dropped by the kernel before any instance saw it: pace bursts.
-    private static void Pace(int sent)
+    // Open vSwitch's userspace datapath takes every new flow to its slow path (the L4 hash and the learned pins make
+    // each 5-tuple a flow of its own) and drops what overflows its AF_PACKET socket meanwhile: smaller bursts there.
+    private void Pace(int sent)
     {
-        if (sent % 64 == 63)
+        int burst = SteeringMode == ChainSteering.Ovs ? OvsProbeBurst : 64;
+        if (sent % burst == burst - 1)
         {
             Thread.Sleep(1);
         }
@@ -158,7 +172,7 @@ internal sealed partial class ChainLab
     private async Task<Dictionary<int, Arrival>> WaitForAsync(string ns, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
         HashSet<int> wanted = [.. ids];
-        DateTime deadline = DateTime.UtcNow + ArrivalTimeout;
+        DateTime deadline = DateTime.UtcNow + (SteeringMode == ChainSteering.Ovs ? OvsArrivalTimeout : ArrivalTimeout);
         Dictionary<int, Arrival> got = [];
         while (true)
         {
@@ -297,6 +311,11 @@ internal sealed partial class ChainLab
             return result;
         }
 
+        // Under Open vSwitch, what an instance forwarded on a hop is what the switch's rule for that instance and hop
+        // matched as it came back out; drops inside the instance are still the instance's own counters.
+        Dictionary<(int Index, int Code), (long Packets, long Bytes)>? openFlow = SteeringMode == ChainSteering.Ovs
+            ? await ReadOvsHopCountersAsync(cancellationToken).ConfigureAwait(false)
+            : null;
         foreach (LabInstance i in _instances.Values.OrderBy(i => i.Index))
         {
             string family = i.Function == InstanceFunction.L2 ? "bridge" : "ip";
@@ -325,8 +344,8 @@ internal sealed partial class ChainLab
                     continue;
                 }
 
-                long packets = mine.Sum(h => counters.GetValueOrDefault(Code(h)).Packets);
-                long bytes = mine.Sum(h => counters.GetValueOrDefault(Code(h)).Bytes);
+                long packets = openFlow is null ? mine.Sum(h => counters.GetValueOrDefault(Code(h)).Packets) : mine.Sum(h => openFlow.GetValueOrDefault((i.Index, h.Code)).Packets);
+                long bytes = openFlow is null ? mine.Sum(h => counters.GetValueOrDefault(Code(h)).Bytes) : mine.Sum(h => openFlow.GetValueOrDefault((i.Index, h.Code)).Bytes);
                 result.Add(new ChainHopCounters(chain.Chain.Name, i.Group, i.PortPair, packets, bytes, discards)
                 {
                     Discards = discards,

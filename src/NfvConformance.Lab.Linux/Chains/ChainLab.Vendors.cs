@@ -65,8 +65,9 @@ internal sealed partial class ChainLab
     /// <param name="run">The run.</param>
     /// <param name="vendors">The descriptors given with <c>--vnf</c>.</param>
     /// <param name="realisers">The realisers of container and VM units the target offers (read when a hop is created).</param>
-    public ChainLab(LabRun run, IReadOnlyList<VnfPackage> vendors, Func<IEnumerable<IChainHopRealiser>> realisers)
-        : this(run)
+    /// <param name="steering">How the lab steers between instances.</param>
+    public ChainLab(LabRun run, IReadOnlyList<VnfPackage> vendors, Func<IEnumerable<IChainHopRealiser>> realisers, ChainSteering steering = ChainSteering.Kernel)
+        : this(run, steering)
     {
         _vendors = vendors;
         _realisers = realisers;

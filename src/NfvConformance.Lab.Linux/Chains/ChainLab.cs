@@ -69,14 +69,18 @@ internal sealed partial class ChainLab : IAsyncDisposable
     private int _nextId = 1;
     private bool _built;
 
-    public ChainLab(LabRun run)
+    public ChainLab(LabRun run, ChainSteering steering = ChainSteering.Kernel)
     {
         _run = run;
+        SteeringMode = steering;
         Table = run.Token;
         Steering = run.Name("sw");
         Client = run.Name("client");
         Server = run.Name("server");
     }
+
+    /// <summary>Gets how packets are steered between the instances (kernel routing, or Open vSwitch).</summary>
+    public ChainSteering SteeringMode { get; }
 
     /// <summary>Gets the nftables table name used in every namespace of the lab (the run's token).</summary>
     public string Table { get; }
@@ -154,6 +158,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
         _serverSocket?.Dispose();
         _clientSocket = null;
         _serverSocket = null;
+        await StopOvsAsync().ConfigureAwait(false);
         foreach (LabInstance i in _instances.Values)
         {
             if (i.Vendor is { } vendor)
@@ -209,18 +214,29 @@ internal sealed partial class ChainLab : IAsyncDisposable
 
     private async Task BuildBaseAsync(CancellationToken cancellationToken)
     {
+        bool ovs = SteeringMode == ChainSteering.Ovs;
         foreach (string ns in new[] { Steering, Client, Server })
         {
-            await AddNamespaceAsync(ns, forwarding: ns == Steering, cancellationToken).ConfigureAwait(false);
+            // Under Open vSwitch the steering namespace's kernel only hosts the switch's ports: it must not forward too.
+            await AddNamespaceAsync(ns, forwarding: ns == Steering && !ovs, cancellationToken).ConfigureAwait(false);
         }
 
         _built = true;
-        await SysctlAsync(Steering, cancellationToken, "net.ipv4.fib_multipath_hash_policy=1").ConfigureAwait(false);
-
         string c = If("c"), s = If("s"), e = If("e");
-        await IpBatchAsync(Steering, cancellationToken, [
+        string[] links =
+        [
             $"link add {c} address {Mac(1, 0, 1)} type veth peer name {e} address {Mac(1, 0, 2)} netns {Client}",
             $"link add {s} address {Mac(2, 0, 1)} type veth peer name {e} address {Mac(2, 0, 2)} netns {Server}",
+        ];
+        if (ovs)
+        {
+            await IpBatchAsync(Steering, cancellationToken, [.. links, $"link set {c} up", $"link set {s} up"]).ConfigureAwait(false);
+        }
+        else
+        {
+            await SysctlAsync(Steering, cancellationToken, "net.ipv4.fib_multipath_hash_policy=1").ConfigureAwait(false);
+            await IpBatchAsync(Steering, cancellationToken, [
+            .. links,
             $"addr add {ClientLink}.1/30 dev {c}",
             $"addr add {ClientLink}.5/30 dev {s}",
             $"link set {c} up",
@@ -230,7 +246,9 @@ internal sealed partial class ChainLab : IAsyncDisposable
             $"route add default via {ClientLink}.6 dev {s}",
             $"route add default via {ClientLink}.2 dev {c} table 200",
             $"rule add iif {s} lookup 200 pref 200",
-        ]).ConfigureAwait(false);
+            ]).ConfigureAwait(false);
+        }
+
         await IpBatchAsync(Client, cancellationToken, [
             $"addr add {ClientLink}.2/30 dev {e}",
             $"link set {e} up",
@@ -259,12 +277,20 @@ internal sealed partial class ChainLab : IAsyncDisposable
                 """).ConfigureAwait(false);
         }
 
-        await NftAsync(Steering, cancellationToken, $$"""
-            table ip {{Table}} {
-              chain pre { type filter hook prerouting priority mangle; policy accept; }
-              chain post { type filter hook postrouting priority mangle; policy accept; }
-            }
-            """).ConfigureAwait(false);
+        if (ovs)
+        {
+            await StartOvsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await NftAsync(Steering, cancellationToken, $$"""
+                table ip {{Table}} {
+                  chain pre { type filter hook prerouting priority mangle; policy accept; }
+                  chain post { type filter hook postrouting priority mangle; policy accept; }
+                }
+                """).ConfigureAwait(false);
+        }
+
         _clientSocket = NetnsRawSocket.Open(Client);
         _serverSocket = NetnsRawSocket.Open(Server);
     }
@@ -315,15 +341,19 @@ internal sealed partial class ChainLab : IAsyncDisposable
         [
             $"link add {ki} address {Mac(3, k, 1)} type veth peer name {iin} address {Mac(3, k, 2)} netns {ns}",
             $"link add {ko} address {Mac(4, k, 1)} type veth peer name {iout} address {Mac(4, k, 2)} netns {ns}",
-            $"addr add {InAddr(k, 1)}/30 dev {ki}",
-            $"addr add {OutAddr(k, 1)}/30 dev {ko}",
             $"link set {ki} up",
             $"link set {ko} up",
         ];
-        if (l2)
+        if (SteeringMode == ChainSteering.Ovs)
+        {
+            // The switch's ports: no address, no route; the OpenFlow rules do the steering.
+        }
+        else if (l2)
         {
             // A bridge passes frames untouched: the steering namespace sends into the ingress side frames addressed to
             // its own egress-side interface, and the other way round.
+            sw.Add($"addr add {InAddr(k, 1)}/30 dev {ki}");
+            sw.Add($"addr add {OutAddr(k, 1)}/30 dev {ko}");
             sw.Add($"neigh replace {OutAddr(k, 1)} lladdr {Mac(4, k, 1)} dev {ki} nud permanent");
             sw.Add($"neigh replace {InAddr(k, 1)} lladdr {Mac(3, k, 1)} dev {ko} nud permanent");
             sw.Add($"route add default via {OutAddr(k, 1)} dev {ki} onlink table {3000 + k}");
@@ -331,6 +361,8 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
         else if (instance.Vendor is null)
         {
+            sw.Add($"addr add {InAddr(k, 1)}/30 dev {ki}");
+            sw.Add($"addr add {OutAddr(k, 1)}/30 dev {ko}");
             sw.Add($"neigh replace {InAddr(k, 2)} lladdr {Mac(3, k, 2)} dev {ki} nud permanent");
             sw.Add($"neigh replace {OutAddr(k, 2)} lladdr {Mac(4, k, 2)} dev {ko} nud permanent");
             sw.Add($"route add default via {InAddr(k, 2)} dev {ki} table {3000 + k}");
@@ -339,13 +371,19 @@ internal sealed partial class ChainLab : IAsyncDisposable
         else
         {
             // A vendor's unit may not keep the veth's MAC (a VM's NIC is bridged to it): the steering side uses ARP.
+            sw.Add($"addr add {InAddr(k, 1)}/30 dev {ki}");
+            sw.Add($"addr add {OutAddr(k, 1)}/30 dev {ko}");
             sw.Add($"route add default via {InAddr(k, 2)} dev {ki} table {3000 + k}");
             sw.Add($"route add default via {OutAddr(k, 2)} dev {ko} table {4000 + k}");
         }
 
-        sw.Add($"rule add fwmark {0x20000 | k} lookup {3000 + k} pref 100");
-        sw.Add($"rule add fwmark {0x30000 | k} lookup {4000 + k} pref 100");
-        sw.Add($"rule add iif {ki} lookup 200 pref 200");
+        if (SteeringMode == ChainSteering.Kernel)
+        {
+            sw.Add($"rule add fwmark {0x20000 | k} lookup {3000 + k} pref 100");
+            sw.Add($"rule add fwmark {0x30000 | k} lookup {4000 + k} pref 100");
+            sw.Add($"rule add iif {ki} lookup 200 pref 200");
+        }
+
         await IpBatchAsync(Steering, cancellationToken, sw).ConfigureAwait(false);
 
         List<string> inside = l2
@@ -375,11 +413,20 @@ internal sealed partial class ChainLab : IAsyncDisposable
             // The lab's own table (proof of path, counters, faults) goes in first; the vendor's commands do the rest.
             await NftAsync(ns, cancellationToken, InstanceRuleset(instance)).ConfigureAwait(false);
             await vendor.Realiser.ActivateAsync(vendor.Request, vendor.Hop, cancellationToken).ConfigureAwait(false);
+            if (SteeringMode == ChainSteering.Ovs)
+            {
+                await AttachOvsPortsAsync(instance, cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
         await IpBatchAsync(ns, cancellationToken, inside).ConfigureAwait(false);
         await NftAsync(ns, cancellationToken, InstanceRuleset(instance)).ConfigureAwait(false);
+        if (SteeringMode == ChainSteering.Ovs)
+        {
+            await AttachOvsPortsAsync(instance, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static IEnumerable<string> InstanceRoutes(int k) =>
@@ -446,6 +493,10 @@ internal sealed partial class ChainLab : IAsyncDisposable
     private async Task DeleteInstanceAsync(LabInstance instance, CancellationToken cancellationToken)
     {
         int k = instance.Index;
+        if (SteeringMode == ChainSteering.Ovs)
+        {
+            await DetachOvsPortsAsync(instance, cancellationToken).ConfigureAwait(false);
+        }
 
         // The steering side of its veths goes first and synchronously (a namespace is deleted asynchronously by the
         // kernel, so its peers could linger and block a re-created instance of the same number).
@@ -485,6 +536,12 @@ internal sealed partial class ChainLab : IAsyncDisposable
 
     private async Task WriteSteeringAsync(ChainPlan plan, CancellationToken cancellationToken)
     {
+        if (SteeringMode == ChainSteering.Ovs)
+        {
+            await WriteOvsSteeringAsync(plan, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         // Routes and rules of the previous plan go first.
         List<string> undo = [.. _swRules.Select(r => "rule del " + r), .. _swTables.Select(t => string.Create(CultureInfo.InvariantCulture, $"route flush table {t}"))];
         if (undo.Count > 0)

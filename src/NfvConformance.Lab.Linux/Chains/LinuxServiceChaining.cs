@@ -16,8 +16,8 @@ internal sealed class LinuxServiceChaining : IServiceChainingFeature, IAsyncDisp
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _generation;
 
-    public LinuxServiceChaining(LabRun run)
-        : this(run, [], () => [])
+    public LinuxServiceChaining(LabRun run, ChainSteering steering = ChainSteering.Kernel)
+        : this(run, [], () => [], steering)
     {
     }
 
@@ -25,9 +25,10 @@ internal sealed class LinuxServiceChaining : IServiceChainingFeature, IAsyncDisp
     /// <param name="run">The run.</param>
     /// <param name="vendors">The descriptors given with <c>--vnf</c>.</param>
     /// <param name="realisers">The container and VM realisers the target offers (read when a hop is created).</param>
-    public LinuxServiceChaining(LabRun run, IReadOnlyList<Descriptors.Vnfd.VnfPackage> vendors, Func<IEnumerable<IChainHopRealiser>> realisers)
+    /// <param name="steering">How the lab steers between instances (<c>--set steering=kernel|ovs</c>).</param>
+    public LinuxServiceChaining(LabRun run, IReadOnlyList<Descriptors.Vnfd.VnfPackage> vendors, Func<IEnumerable<IChainHopRealiser>> realisers, ChainSteering steering = ChainSteering.Kernel)
     {
-        Lab = new ChainLab(run, vendors, realisers);
+        Lab = new ChainLab(run, vendors, realisers, steering);
     }
 
     /// <summary>Gets the lab (tests reach it to cause faults and breaks).</summary>

@@ -10,6 +10,9 @@ internal enum LabBreak
     /// <summary>The steering namespace hashes ECMP on addresses only (<c>fib_multipath_hash_policy=0</c>): one source and destination take one instance.</summary>
     EcmpL3Only,
 
+    /// <summary>Under Open vSwitch steering, the select groups hash on addresses only (<c>fields(ip_src,ip_dst)</c>): one source and destination take one instance.</summary>
+    SelectGroupL3Only,
+
     /// <summary>Every firewall keeps its ACL but without connection tracking: replies are not recognised and are dropped.</summary>
     FirewallWithoutConntrack,
 
@@ -111,9 +114,14 @@ internal sealed partial class ChainLab
     {
         switch (kind)
         {
-            case LabBreak.EcmpL3Only:
+            case LabBreak.EcmpL3Only when SteeringMode == ChainSteering.Kernel:
                 await SysctlAsync(Steering, cancellationToken, "net.ipv4.fib_multipath_hash_policy=0").ConfigureAwait(false);
                 break;
+            case LabBreak.SelectGroupL3Only when SteeringMode == ChainSteering.Ovs:
+                await BreakOvsHashAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case LabBreak.EcmpL3Only or LabBreak.SelectGroupL3Only:
+                throw new InvalidOperationException($"{kind} breaks {(kind == LabBreak.EcmpL3Only ? "kernel" : "Open vSwitch")} steering; this lab steers with {SteeringMode}.");
             case LabBreak.FirewallWithoutConntrack:
                 foreach (LabInstance i in _instances.Values.Where(i => i.Vendor is null && i.Function == InstanceFunction.Firewall))
                 {

@@ -116,7 +116,8 @@ internal sealed class LinuxLabTarget : ILabTarget
         HostPolicy policy = new(Profile, _options.Settings.TryGetValue(LinuxTargetFactory.ReservedCpusSetting, out string? reserved) ? Discovery.CpuList.Parse(reserved) : null);
         HostPublisher publisher = new(() => new Discovery.HostReader(), policy, _options.Catalogue);
         HostLedger ledger = new();
-        Chains.LinuxServiceChaining chaining = new(run, Descriptors.Vnfd.VnfPackage.FromSettings(_options.Settings), () => Volatile.Read(ref _facets).OfType<Chains.IChainHopRealiser>());
+        Chains.ChainSteering steering = Chains.ChainSteeringSetting.TryParse(_options.Settings.GetValueOrDefault(Chains.ChainSteeringSetting.Name), out Chains.ChainSteering s) ? s : Chains.ChainSteering.Kernel;
+        Chains.LinuxServiceChaining chaining = new(run, Descriptors.Vnfd.VnfPackage.FromSettings(_options.Settings), () => Volatile.Read(ref _facets).OfType<Chains.IChainHopRealiser>(), steering);
         List<object> facets =
         [
             publisher,

@@ -17,7 +17,10 @@ public sealed class LinuxTargetFactory : ILabTargetFactory
 
     private const string RunnerSettingPrefix = "nfvc.";
 
-    private static readonly string[] s_ownSettings = [ReservedCpusSetting];
+    /// <summary>The setting that chooses how chains are steered: <c>steering=kernel</c> (the default: nftables, fwmark, policy routing, ECMP) or <c>steering=ovs</c> (a private Open vSwitch, userspace datapath, OpenFlow rules and select groups).</summary>
+    public const string SteeringSetting = Chains.ChainSteeringSetting.Name;
+
+    private static readonly string[] s_ownSettings = [ReservedCpusSetting, SteeringSetting];
 
     private readonly ILinuxLabExtension[] _extensions;
     private readonly string[] _knownSettings;
@@ -57,6 +60,18 @@ public sealed class LinuxTargetFactory : ILabTargetFactory
         if (options.Settings.TryGetValue(ReservedCpusSetting, out string? reserved) && !Discovery.CpuList.TryParse(reserved, out _))
         {
             errors.Add(new ValidationError(true, $"reserved-cpus = '{reserved}' is not a CPU list; write it as the kernel does, for example 0 or 0-1,4.", $"settings.{ReservedCpusSetting}"));
+        }
+
+        if (options.Settings.TryGetValue(SteeringSetting, out string? steeringValue))
+        {
+            if (!Chains.ChainSteeringSetting.TryParse(steeringValue, out Chains.ChainSteering steering))
+            {
+                errors.Add(new ValidationError(true, $"steering = '{steeringValue}' is not a steering; use kernel (nftables, policy routing, ECMP) or ovs (Open vSwitch, userspace datapath).", $"settings.{SteeringSetting}"));
+            }
+            else if (steering == Chains.ChainSteering.Ovs && Chains.ChainSteeringSetting.OvsTools.Where(t => Run.Shell.Find(t) is null).ToList() is { Count: > 0 } missing)
+            {
+                errors.Add(new ValidationError(true, $"steering = ovs needs {string.Join(", ", missing)}, which this host lacks; install them: apt-get install openvswitch-switch ethtool.", $"settings.{SteeringSetting}"));
+            }
         }
 
         errors.AddRange(LinuxPreflight.CheckHost());

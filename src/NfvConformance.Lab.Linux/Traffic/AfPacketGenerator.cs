@@ -109,7 +109,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
         }
 
         TrialCaptureSession? capture = Capture is { } c ? TrialCaptureSession.Start(c, _options.Ports, _trialIndex) : null;
-        Receiver receiver = new(rings, plan.Streams.Length, flowSequence, _options.ThreadCpus);
+        Receiver receiver = new(rings, plan.Streams.Length, flowSequence, _options.ThreadCpus, _options.RealTimePriority);
         Thread rxThread = new(receiver.Run) { IsBackground = true, Name = "nfvc-gen-rx", Priority = ThreadPriority.AboveNormal };
         rxThread.Start();
         Sender sender = new(_tx, plan, flowSequence);
@@ -120,7 +120,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
             {
                 try
                 {
-                    Pin(_options.ThreadCpus);
+                    Pin(_options.ThreadCpus, _options.RealTimePriority);
                     sender.Run(cancellationToken);
                     done.SetResult();
                 }
@@ -170,12 +170,19 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
         }
     }
 
-    /// <summary>Pins the calling thread (sched_setaffinity of thread 0 is the caller).</summary>
-    private static void Pin(IReadOnlyList<int>? cpus)
+    /// <summary>Pins the calling thread and sets its real-time priority (thread 0 is the caller for both calls).</summary>
+    /// <exception cref="IOException">The kernel refused.</exception>
+    private static void Pin(IReadOnlyList<int>? cpus, int realTimePriority)
     {
         if (cpus is not null)
         {
             Placement.CpuPinning.SetAffinity(0, cpus);
+        }
+
+        int priority = realTimePriority;
+        if (priority > 0 && Libc.sched_setscheduler(0, Libc.SchedRoundRobin, ref priority) != 0)
+        {
+            throw new IOException($"sched_setscheduler(SCHED_RR, {realTimePriority}): {Libc.LastError()}");
         }
     }
 
@@ -275,7 +282,7 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
     }
 
     /// <summary>Receives on every ring until stopped; one instance per trial.</summary>
-    private sealed class Receiver(RxRing[] rings, int streams, byte flowSequence, IReadOnlyList<int>? cpus)
+    private sealed class Receiver(RxRing[] rings, int streams, byte flowSequence, IReadOnlyList<int>? cpus, int realTimePriority)
     {
         private volatile bool _stop;
 
@@ -295,7 +302,9 @@ public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
         {
             try
             {
-                Pin(cpus);
+                // One above the sender: the receiver sleeps in poll(2) and must preempt a sender that spins between
+                // frames, or the ring overruns while the sender holds the CPU for a whole SCHED_RR time slice.
+                Pin(cpus, realTimePriority > 0 ? Math.Min(99, realTimePriority + 1) : 0);
             }
             catch (IOException)
             {

@@ -21,7 +21,9 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// A veth pair hands a frame to its peer on the sending CPU, so a chain of namespaces would do all its forwarding on
 /// the generator's core and the generator, not the chain, would set the limit. On a host with two CPUs or more the
 /// generator's threads are pinned to the first allowed CPU and the chain's ingress spreads its receive work (RPS) over
-/// the others, as a generator and a device on two machines would be; the calibration pair is set up the same way.
+/// the others, as a generator and a device on two machines would be; the calibration pair is set up the same way. Its
+/// threads run at a low real-time priority (SCHED_RR) during trials, so a host busy with other work does not make the
+/// generator fall behind its schedule; the device's CPUs are left as they are (a busy host is the device's condition).
 /// With one CPU both share it and the trials say so when they fall short. Each trial opens the generator's sockets
 /// and closes them after (milliseconds), so nothing holds a namespace the lab tears down.
 /// </remarks>
@@ -29,6 +31,9 @@ internal sealed class ChainLabTraffic : ITrafficGenerator, ITrafficGeneratorCali
 {
     private static readonly TimeSpan s_ceilingTrial = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan s_floorTrial = TimeSpan.FromMilliseconds(500);
+
+    // Low in the real-time range: above every normal task on the generator's CPU, below the kernel's own threads.
+    private const int GeneratorPriority = 10;
 
     private readonly LabRun _run;
     private readonly ChainLab _lab;
@@ -148,7 +153,9 @@ internal sealed class ChainLabTraffic : ITrafficGenerator, ITrafficGeneratorCali
         LineRateBitsPerSecond = LineRateBitsPerSecond,
         CeilingPpsPerPort = ceiling,
         ThreadCpus = _cpus.Generator,
+        RealTimePriority = _cpus.Generator is null ? 0 : GeneratorPriority,
         RxRingBlocks = 16,
+        ResidualWait = TimeSpan.FromMilliseconds(100),
     });
 
     private async Task<(GeneratorLimits Limits, GeneratorCeiling Ceiling)> CalibrateLockedAsync(FrameSizeMix frames, CancellationToken cancellationToken)

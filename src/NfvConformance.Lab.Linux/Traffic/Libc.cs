@@ -38,6 +38,9 @@ internal static class Libc
 
     private const string Lib = "libc";
 
+    /// <summary>SCHED_RR: real-time round robin.</summary>
+    public const int SchedRoundRobin = 2;
+
     [DllImport(Lib, SetLastError = true)]
     public static extern int socket(int domain, int type, int protocol);
 
@@ -82,6 +85,10 @@ internal static class Libc
 
     [DllImport(Lib, SetLastError = true)]
     public static extern int clock_gettime(int clock, byte[] timespec);
+
+    /// <summary>sched_setscheduler(2); pid 0 is the calling thread, param is struct sched_param (one int, the priority).</summary>
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int sched_setscheduler(int pid, int policy, ref int param);
 
     /// <summary>Gets the text of the last error (errno) of a call above.</summary>
     /// <returns>"errno N (text)".</returns>

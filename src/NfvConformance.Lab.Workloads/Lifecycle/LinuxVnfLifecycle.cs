@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Diagnostics;
 using System.Globalization;
-using Docker.DotNet.Models;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Lifecycle;
 using NfvConformance.Abstractions.Negotiation;
@@ -493,43 +492,13 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
                     return $"'{u.Name}' is a container: {why}";
                 }
 
-                if (await ResolveImageAsync(u.Image).ConfigureAwait(false) is { } missing)
+                if (await _lab.ResolveImageAsync(u.Image).ConfigureAwait(false) is { } missing)
                 {
                     return $"'{u.Name}' ({d.Source}): {missing}";
                 }
             }
         }
 
-        return null;
-    }
-
-    /// <summary>Makes a container image the descriptor names available: one of the project's images is built with the tag stamped in (a new tag is a new image), any other must be in the daemon already.</summary>
-    private async Task<string?> ResolveImageAsync(string reference)
-    {
-        DockerEngine engine = await _lab.DockerAsync().ConfigureAwait(false);
-        ImageRecipe? recipe = CnfImages.Named(reference);
-        if (recipe is null)
-        {
-            try
-            {
-                await engine.Client.Images.InspectImageAsync(reference).ConfigureAwait(false);
-                return null;
-            }
-            catch (global::Docker.DotNet.DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-            {
-                return $"image '{reference}' is not in the Docker daemon at {engine.Endpoint} and no registry is reachable; load it there (docker load) or name one of the project's images ({string.Join(", ", CnfImages.All.Select(r => r.Name))}).";
-            }
-        }
-
-        int colon = reference.IndexOf(':', StringComparison.Ordinal);
-        string tag = colon < 0 ? "latest" : reference[(colon + 1)..];
-        ImageRecipe versioned = recipe with
-        {
-            Dockerfile = recipe.Dockerfile + "COPY nfvc-version /etc/nfvc-version\n",
-            Files = new Dictionary<string, string>(recipe.Files) { ["nfvc-version"] = tag + "\n" },
-        };
-        string built = await _lab.ImageAsync(versioned).ConfigureAwait(false);
-        await engine.CallAsync($"tag of {built} as {recipe.Name}:{tag}", c => c.Images.TagImageAsync(built, new ImageTagParameters { RepositoryName = recipe.Name, Tag = tag })).ConfigureAwait(false);
         return null;
     }
 

@@ -63,9 +63,19 @@ public sealed class VnfOnboarding : IAsyncDisposable
     /// <param name="member">The member of the stage.</param>
     /// <param name="name">The instance name.</param>
     /// <returns>The spec.</returns>
-    public async Task<WorkloadSpec> SpecAsync(VnfPackage package, WorkloadChain chain, int stage, int member, string name)
+    public Task<WorkloadSpec> SpecAsync(VnfPackage package, WorkloadChain chain, int stage, int member, string name) =>
+        SpecAsync(package, chain.Expand(package.Realisation.Commands, stage, member), name, WorkloadChain.Macs(stage, member));
+
+    /// <summary>Makes the spec of an instance of the package with its commands already expanded: image resolved, connection points checked.</summary>
+    /// <param name="package">The package.</param>
+    /// <param name="commands">The unit's commands, placeholders filled in.</param>
+    /// <param name="name">The instance name.</param>
+    /// <param name="macs">The MACs of its two interfaces, or null for the runtime's own.</param>
+    /// <returns>The spec.</returns>
+    public async Task<WorkloadSpec> SpecAsync(VnfPackage package, IReadOnlyList<string> commands, string name, IReadOnlyList<string>? macs)
     {
-        VnfRealisation r = package.Realisation with { Commands = chain.Expand(package.Realisation.Commands, stage, member) };
+        ArgumentNullException.ThrowIfNull(package);
+        VnfRealisation r = package.Realisation with { Commands = commands };
         string? image = null;
         if (r.Kind == RealisationKind.Container)
         {
@@ -82,7 +92,7 @@ public sealed class VnfOnboarding : IAsyncDisposable
             throw new WorkloadException($"{package.Descriptor.Source}: a VNF in a chain has two connection points named left and right (it has {string.Join(", ", cps)}); rename them.");
         }
 
-        return new WorkloadSpec(name, cps, r, image) { Macs = WorkloadChain.Macs(stage, member) };
+        return new WorkloadSpec(name, cps, r, image) { Macs = macs };
     }
 
     /// <summary>Places the package at a chain position and plugs it in.</summary>

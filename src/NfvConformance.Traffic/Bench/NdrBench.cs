@@ -12,8 +12,8 @@ namespace NfvConformance.Traffic.Bench;
 /// <summary>Settings of <c>nfvc bench ndr</c>.</summary>
 public sealed record NdrBenchOptions
 {
-    /// <summary>Gets the DUT file.</summary>
-    public required string DutFile { get; init; }
+    /// <summary>Gets the DUT file (ignored when the bench runs through a generator).</summary>
+    public string DutFile { get; init; } = string.Empty;
 
     /// <summary>Gets the frame size text: a size (64), IMIX, or size:weight pairs.</summary>
     public string FrameSize { get; init; } = "64";
@@ -66,7 +66,11 @@ public sealed record NdrBenchReport
     public string ToJson() => NdrBenchJson.Write(this);
 }
 
-/// <summary>The NDR/PDR bench against an emulated device, in virtual time.</summary>
+/// <summary>
+/// The NDR/PDR bench: against an emulated device in virtual time (a DUT file), or through any generator whose ports
+/// 0 and 1 face a device (<c>nfvc bench ndr --generator</c>, TRex). Both validate the same settings, run the same
+/// search and latency profile, and write the same JSON.
+/// </summary>
 public static class NdrBench
 {
     /// <summary>Validates everything, then calibrates, searches and measures latency.</summary>
@@ -79,6 +83,40 @@ public static class NdrBench
         ArgumentNullException.ThrowIfNull(options);
         Stopwatch wall = Stopwatch.StartNew();
         List<string> problems = [];
+        DeviceModel? device = Collect(problems, () => DeviceFile.Load(options.DutFile));
+        (FrameSizeMix mix, TrafficProfile profile, NdrPdrOptions search) = Validate(options, device?.LineRateBitsPerSecond, problems);
+        EmulatedGeneratorOptions generatorOptions = new() { TimestampBiasNs = options.GeneratorBiasNs };
+        EmulatedDeviceGenerator loopback = new(null, generatorOptions, device!.LineRateBitsPerSecond);
+        LatencyBias bias = await LatencyCalibration.CalibrateAsync(loopback, profile, options.LatencyTrialDuration, cancellationToken).ConfigureAwait(false);
+        EmulatedDeviceGenerator generator = new(device, generatorOptions);
+        return await SearchAsync(generator, device, mix, profile, search, bias, options, wall, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Validates everything, then searches and measures latency through a generator (TRex): the device is whatever
+    /// sits between its ports 0 and 1, and the report names the generator in its place. No loopback calibration is
+    /// possible here, so the latency figures carry the generator's own bias (reported as 0).
+    /// </summary>
+    /// <param name="generator">The generator (ports 0 and 1 face the device; its line rate bounds the rates).</param>
+    /// <param name="options">Settings (the DUT file is ignored).</param>
+    /// <param name="cancellationToken">Cancels between trials.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ConfigurationException">Bad input (frame size, flows, thresholds, rate); nothing ran.</exception>
+    public static async Task<NdrBenchReport> RunAsync(ITrafficGenerator generator, NdrBenchOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentNullException.ThrowIfNull(options);
+        Stopwatch wall = Stopwatch.StartNew();
+        double lineBps = generator.Info.LineRateBitsPerSecond;
+        (FrameSizeMix mix, TrafficProfile profile, NdrPdrOptions search) = Validate(options, lineBps, []);
+        DeviceModel behind = new() { Name = generator.Name, LineRateGbps = lineBps / 1e9, CapacityPps = new Dictionary<int, double>() };
+        return await SearchAsync(generator, behind, mix, profile, search, LatencyBias.None, options, wall, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Collects every problem (with those the caller found) and throws them together; else the profile and the search
+    // settings with --max-rate folded in.
+    private static (FrameSizeMix Mix, TrafficProfile Profile, NdrPdrOptions Search) Validate(NdrBenchOptions options, double? lineBps, List<string> problems)
+    {
         FrameSizeMix? mix = Collect(problems, () => FrameSizeMix.Parse(options.FrameSize));
         if (options.Flows < 1)
         {
@@ -86,14 +124,13 @@ public static class NdrBench
         }
 
         problems.AddRange(options.Search.Validate().Select(e => e.ToString()));
-        DeviceModel? device = Collect(problems, () => DeviceFile.Load(options.DutFile));
         NdrPdrOptions search = options.Search;
-        if (device is not null && mix is not null && options.MaxRatePps is double maxPps)
+        if (lineBps is double bps && mix is not null && options.MaxRatePps is double maxPps)
         {
-            double line = TrafficRate.LineRatePps(device.LineRateBitsPerSecond, mix.MeanFrameSize);
+            double line = TrafficRate.LineRatePps(bps, mix.MeanFrameSize);
             if (!(maxPps > 0) || maxPps > line * (1 + 1e-12))
             {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"--max-rate {maxPps} pps is outside (0, line rate {line:F0} pps] for {mix} B at {device.LineRateGbps} Gb/s."));
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"--max-rate {maxPps} pps is outside (0, line rate {line:F0} pps] for {mix} B at {bps / 1e9} Gb/s."));
             }
             else
             {
@@ -114,12 +151,12 @@ public static class NdrBench
             TxPort = 0,
             RxPort = 1,
         };
-        TrafficProfile profile = options.Bidirectional ? TrafficProfile.Bidirectional(stream) : new([stream]);
-        EmulatedGeneratorOptions generatorOptions = new() { TimestampBiasNs = options.GeneratorBiasNs };
-        EmulatedDeviceGenerator loopback = new(null, generatorOptions, device!.LineRateBitsPerSecond);
-        LatencyBias bias = await LatencyCalibration.CalibrateAsync(loopback, profile, options.LatencyTrialDuration, cancellationToken).ConfigureAwait(false);
+        return (mix!, options.Bidirectional ? TrafficProfile.Bidirectional(stream) : new([stream]), search);
+    }
 
-        EmulatedDeviceGenerator generator = new(device, generatorOptions);
+    private static async Task<NdrBenchReport> SearchAsync(
+        ITrafficGenerator generator, DeviceModel device, FrameSizeMix mix, TrafficProfile profile, NdrPdrOptions search, LatencyBias bias, NdrBenchOptions options, Stopwatch wall, CancellationToken cancellationToken)
+    {
         NdrPdrResult result = await NdrPdrSearch.RunAsync(generator, profile, search, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<LatencyAtLoad> atLoads = await LatencyProfile.MeasureAsync(
             generator, profile, result.PdrPps, LatencyProfile.CsitLoads, options.LatencyTrialDuration, search.LatencyPps, bias, cancellationToken).ConfigureAwait(false);
@@ -128,7 +165,7 @@ public static class NdrBench
         return new NdrBenchReport
         {
             Device = device,
-            FrameSizes = mix!,
+            FrameSizes = mix,
             Search = result,
             Bias = bias,
             LatencyAtNdr = atNdr[0],

@@ -65,7 +65,7 @@ public sealed record NdrPdrOptions
     public double LatencyPps { get; init; } = 1000;
 
     /// <summary>The share of a real-time generator's calibrated ceiling that <see cref="BelowCeiling"/> searches up to.</summary>
-    public const double CeilingShare = 0.9;
+    public const double CeilingShare = 0.8;
 
     /// <summary>
     /// Settings for a real-time generator in front of a device: loads from 0 up to <see cref="CeilingShare"/> of the

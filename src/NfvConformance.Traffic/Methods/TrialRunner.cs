@@ -88,8 +88,9 @@ internal sealed class TrialRunner
                 return outcome;
             }
 
-            // A generator that cannot reach the load will not reach it on a retry either.
-            if ((r.Flags & MeasurementFlags.OfferedLoadNotReached) != 0)
+            // A load above the generator's ceiling will not be reached on a retry either; one below it that fell short
+            // met a busy host (a real-time generator sharing its CPU) and is tried again, like a disturbed trial.
+            if ((r.Flags & MeasurementFlags.OfferedLoadNotReached) != 0 && r.OfferedPpsPerPort > _generator.Info.MaxPpsPerPort)
             {
                 break;
             }

@@ -323,58 +323,46 @@ public static class StreamCodec
         return FlowFields.None;
     }
 
-    /// <summary>Parses the headers of a frame (without FCS) as far as the framework's header stacks go.</summary>
+    /// <summary>Reads the headers of a frame (without FCS) with the project's parser, as far as the framework's header stacks go.</summary>
     /// <param name="frame">The frame.</param>
     /// <returns>The stack and the L3 and L4 offsets.</returns>
     internal static (HeaderStack Headers, int L3, int L4) Parse(ReadOnlySpan<byte> frame)
     {
-        if (frame.Length < 14)
+        if (frame.Length < EthernetFields.HeaderLength)
         {
             return (new HeaderStack { L3 = L3Protocol.None, L4 = L4Protocol.None }, frame.Length, frame.Length);
         }
 
-        byte[] dst = frame[..6].ToArray();
-        byte[] src = frame[6..12].ToArray();
-        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
-        int o = 14;
-        int? vlan = null;
-        if (type == EthernetFields.TypeVlan && frame.Length >= 18)
+        // A malformed header leaves the rest of ParsedPacket unset; the stack then stops at the last good layer.
+        _ = PacketParser.Parse(frame, out ParsedPacket p);
+        HeaderStack h = new()
         {
-            vlan = BinaryPrimitives.ReadUInt16BigEndian(frame[14..]) & 0x0FFF;
-            type = BinaryPrimitives.ReadUInt16BigEndian(frame[16..]);
-            o = 18;
+            DestinationMac = frame.Slice(EthernetFields.DestinationPosition, EthernetFields.MacLength).ToArray(),
+            SourceMac = frame.Slice(EthernetFields.SourcePosition, EthernetFields.MacLength).ToArray(),
+            VlanId = p.VlanCount > 0 && p.VlanId != 0 ? p.VlanId : null,
+            L3 = L3Protocol.None,
+            L4 = L4Protocol.None,
+        };
+        int l3 = EthernetFields.HeaderLength + (p.VlanCount * VlanFields.HeaderLength);
+        if (p.IsIpv4)
+        {
+            ReadOnlySpan<byte> ip = frame[p.L3Offset..];
+            h = h with { L3 = L3Protocol.IPv4, SourceIp = new IPAddress(ip.Slice(Ipv4Fields.SourcePosition, 4)), DestinationIp = new IPAddress(ip.Slice(Ipv4Fields.DestinationPosition, 4)) };
         }
-
-        HeaderStack h = new() { DestinationMac = dst, SourceMac = src, VlanId = vlan is 0 ? null : vlan, L3 = L3Protocol.None, L4 = L4Protocol.None };
-        int l3 = o;
-        byte proto;
-        if (type == EthernetFields.TypeIpv4 && frame.Length >= o + 20)
+        else if (p.IsIpv6)
         {
-            int ihl = (frame[o] & 0x0F) * 4;
-            proto = frame[o + 9];
-            h = h with { L3 = L3Protocol.IPv4, SourceIp = new IPAddress(frame.Slice(o + 12, 4)), DestinationIp = new IPAddress(frame.Slice(o + 16, 4)) };
-            o += ihl;
-        }
-        else if (type == EthernetFields.TypeIpv6 && frame.Length >= o + 40)
-        {
-            proto = frame[o + 6];
-            h = h with { L3 = L3Protocol.IPv6, SourceIp = new IPAddress(frame.Slice(o + 8, 16)), DestinationIp = new IPAddress(frame.Slice(o + 24, 16)) };
-            o += 40;
+            ReadOnlySpan<byte> ip = frame[p.L3Offset..];
+            h = h with { L3 = L3Protocol.IPv6, SourceIp = new IPAddress(ip.Slice(Ipv6Fields.SourcePosition, 16)), DestinationIp = new IPAddress(ip.Slice(Ipv6Fields.DestinationPosition, 16)) };
         }
         else
         {
             return (h, l3, l3);
         }
 
-        int l4 = o;
-        if ((proto == IpProtocols.Udp && frame.Length >= o + 8) || (proto == IpProtocols.Tcp && frame.Length >= o + 20))
+        int l4 = p.L4Offset >= 0 ? p.L4Offset : l3 + (p.IsIpv4 ? (frame[l3] & 0x0F) * 4 : Ipv6Fields.HeaderLength);
+        if (p.L4Offset >= 0 && p.IpProtocol is IpProtocols.Udp or IpProtocols.Tcp)
         {
-            h = h with
-            {
-                L4 = proto == IpProtocols.Udp ? L4Protocol.Udp : L4Protocol.Tcp,
-                SourcePort = BinaryPrimitives.ReadUInt16BigEndian(frame[o..]),
-                DestinationPort = BinaryPrimitives.ReadUInt16BigEndian(frame[(o + 2)..]),
-            };
+            h = h with { L4 = p.IpProtocol == IpProtocols.Udp ? L4Protocol.Udp : L4Protocol.Tcp, SourcePort = p.SourcePort, DestinationPort = p.DestinationPort };
         }
 
         return (h, l3, l4);

@@ -170,6 +170,13 @@ public sealed class TrexRpcClient : IDisposable
             byte[] reply;
             try
             {
+                if (_connection is { PeerClosed: true })
+                {
+                    // The server went away between calls (a restart): connect again, as a ZeroMQ socket would.
+                    _connection.Dispose();
+                    _connection = null;
+                }
+
                 _connection ??= ZmtpConnection.Connect(_endpoint, "REQ", deadline);
                 _connection.Send(s_reqEnvelope, payload);
                 reply = _connection.Receive(deadline, out _);

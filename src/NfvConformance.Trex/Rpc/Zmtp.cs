@@ -141,6 +141,22 @@ internal sealed class ZmtpConnection : IDisposable
         return new IPEndPoint(pick, port);
     }
 
+    /// <summary>Gets whether the peer has closed the connection while idle (a restarted server): then a request would be lost.</summary>
+    public bool PeerClosed
+    {
+        get
+        {
+            try
+            {
+                return _start == _end && _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>Sends one message: the envelope frames (for REQ, one empty delimiter), then the body, in one write.</summary>
     /// <param name="envelope">Frames before the body (routing frames and the empty delimiter), each sent with MORE.</param>
     /// <param name="body">The body (one frame).</param>

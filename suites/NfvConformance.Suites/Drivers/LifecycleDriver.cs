@@ -34,6 +34,10 @@ public sealed class LifecycleDriver : IDisposable
     /// <summary>Gets the id of the VNF instance of the scenario.</summary>
     public string InstanceId { get; private set; } = string.Empty;
 
+    /// <summary>Gets the descriptor onboarded last in this scenario.</summary>
+    public VnfDescriptor Descriptor =>
+        Lifecycle.Descriptors.LastOrDefault(d => d.Id == VnfdId) ?? throw new ConformanceCheckException("No descriptor was onboarded in this scenario.");
+
     /// <summary>Gets the last operation's result.</summary>
     public LifecycleResult Last => _last ?? throw new ConformanceCheckException("No lifecycle operation ran in this scenario.");
 

@@ -109,13 +109,13 @@ public abstract class ServiceChainingContract<TTarget> : FacetContract<IServiceC
 
         if (!down.Applied)
         {
-            Assert.That(down.Refusal, Is.Not.Empty, "a refusal says why");
+            Assert.That(down.Refusal, Is.Not.Null.And.Not.Empty, "a refusal says why");
             Assert.That(whileDown.Delivered, Is.True, "a refused change changes nothing");
             return;
         }
 
         Assert.That(whileDown.Delivered, Is.False, "a packet sent to an instance whose link is down is dropped");
-        Assert.That(whileDown.DropReason, Is.Not.Empty);
+        Assert.That(whileDown.DropReason, Is.Not.Null.And.Not.Empty);
         Assert.That(up.Applied, Is.True, up.Refusal);
         Assert.That(afterUp.Delivered, Is.True, afterUp.DropReason);
     }

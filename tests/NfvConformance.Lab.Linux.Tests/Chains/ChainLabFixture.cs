@@ -16,7 +16,7 @@ internal static class ChainLabHost
         List<string> missing = [.. new[] { "ip", "nft" }.Concat(tools).Distinct(StringComparer.Ordinal).Where(t => Shell.Find(t) is null)];
         string? problem = !OperatingSystem.IsLinux() ? "the chain lab needs Linux"
             : !Environment.IsPrivilegedProcess ? "the chain lab creates network namespaces and nftables tables, which needs root"
-            : missing.Count > 0 ? $"missing host tool(s): {string.Join(", ", missing)} (apt-get install iproute2 nftables)"
+            : missing.Count > 0 ? $"missing host tool(s): {string.Join(", ", missing)} (apt-get install iproute2 nftables openvswitch-switch ethtool)"
             : null;
         if (problem is not null)
         {
@@ -25,11 +25,25 @@ internal static class ChainLabHost
     }
 }
 
-/// <summary>A fresh run and chaining facet per test, torn down after it (and checked to leave nothing behind).</summary>
+/// <summary>
+/// A fresh run and chaining facet per test, torn down after it (and checked to leave nothing behind: no namespace, no
+/// process). Each fixture runs once per steering (<c>kernel</c>, <c>ovs</c>), so every check holds under both.
+/// </summary>
 public abstract class ChainLabTestBase
 {
+    private readonly string _steering;
     private LabRun? _run;
     private LinuxServiceChaining? _chaining;
+
+    protected ChainLabTestBase(string steering = "kernel")
+    {
+        _steering = steering;
+    }
+
+    internal ChainSteering Steering => ChainSteeringSetting.TryParse(_steering, out ChainSteering s) ? s : throw new ArgumentException(_steering);
+
+    /// <summary>Gets the break that makes the group balancer hash on addresses only, under this fixture's steering.</summary>
+    internal LabBreak L3OnlyHash => Steering == ChainSteering.Ovs ? LabBreak.SelectGroupL3Only : LabBreak.EcmpL3Only;
 
     internal LinuxServiceChaining Chaining => _chaining ?? throw new InvalidOperationException("not set up");
 
@@ -39,21 +53,19 @@ public abstract class ChainLabTestBase
 
     internal string Token => _run!.Token;
 
-    internal LabRun Run => _run ?? throw new InvalidOperationException("not set up");
-
     [SetUp]
     public void StartLab()
     {
-        ChainLabHost.Require();
+        ChainLabHost.Require(Steering == ChainSteering.Ovs ? ChainSteeringSetting.OvsTools : []);
         _run = LabRun.Start();
-        _chaining = new LinuxServiceChaining(_run);
+        _chaining = new LinuxServiceChaining(_run, Steering);
     }
 
     /// <summary>Replaces the test's chaining facet with one whose chains run these vendor VNFs (files under Chains/vnfs).</summary>
     internal async Task UseVendorsAsync(params string[] files)
     {
         await Chaining.DisposeAsync();
-        _chaining = new LinuxServiceChaining(Run, [.. files.Select(f => Descriptors.Vnfd.VnfDescriptorReader.Load(VendorFile(f)))], () => []);
+        _chaining = new LinuxServiceChaining(CurrentRun, [.. files.Select(f => Descriptors.Vnfd.VnfDescriptorReader.Load(VendorFile(f)))], () => [], Steering);
     }
 
     internal static string VendorFile(string name) => System.IO.Path.Combine(TestContext.CurrentContext.TestDirectory, "Chains", "vnfs", name);
@@ -72,6 +84,7 @@ public abstract class ChainLabTestBase
             await _run.DisposeAsync();
             List<string> left = [.. (await Shell.RunAsync("ip", ["netns", "list"])).Stdout.Split('\n').Where(l => l.Contains(token, StringComparison.Ordinal))];
             Assert.That(left, Is.Empty, "the lab left namespaces behind");
+            Assert.That(LabCleanup.FindAll().Where(r => r.Kind == "process" && r.RunId == _run.Id), Is.Empty, "the lab left processes behind");
         }
     }
 

@@ -4,10 +4,16 @@ using NfvConformance.Abstractions.Chaining;
 namespace NfvConformance.Lab.Linux.Tests.Chains;
 
 /// <summary>Chains built from the spec as real namespaces; each probe is a real packet, its path read from the instances' own records.</summary>
-[TestFixture]
+[TestFixture("kernel")]
+[TestFixture("ovs")]
 [NonParallelizable]
 public sealed class ChainPathTests : ChainLabTestBase
 {
+    public ChainPathTests(string steering)
+        : base(steering)
+    {
+    }
+
     [Test]
     public async Task Probe_ThreeHopChain_CrossesFirewallNatAndRouterInOrder_WithSpiAndFallingSi()
     {

@@ -1,14 +1,21 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Chaining;
 using NfvConformance.Lab.Linux.Chains;
+using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Linux.Tests.Chains;
 
 /// <summary>Faults caused for real on the lab, and breaks that make the check that should fail, fail.</summary>
-[TestFixture]
+[TestFixture("kernel")]
+[TestFixture("ovs")]
 [NonParallelizable]
 public sealed class FaultTests : ChainLabTestBase
 {
+    public FaultTests(string steering)
+        : base(steering)
+    {
+    }
+
     private static ChainSpecBuilder FirewallRouter(bool symmetric, string protocol = "tcp") =>
         Instances(("fw-1", "firewall", "fw"), ("rt-1", "router", "rt"))
             .WithFlowClassifier(Classifier("app", protocol == "tcp" ? ClassifierProtocol.Tcp : ClassifierProtocol.Udp, "10.0.0.0/8"))
@@ -82,7 +89,7 @@ public sealed class FaultTests : ChainLabTestBase
 
         InstanceStateChange down = await Chaining.SetInstanceStateAsync("rt-1", InstanceState.LinkAdminDown);
         ChainPathTrace whileDown = await Chaining.ProbeAsync(Udp("10.1.0.1", 1000, "198.51.100.1", 53));
-        string link = (await Run.Shell.RunAsync("ip", ["-n", Lab.InstanceNamespace("rt-1"), "-o", "link", "show"])).Stdout;
+        string link = (await Shell.RunAsync("ip", ["-n", Lab.InstanceNamespace("rt-1"), "-o", "link", "show"])).Stdout;
         InstanceStateChange up = await Chaining.SetInstanceStateAsync("rt-1", InstanceState.Running);
         ChainPathTrace afterwards = await Chaining.ProbeAsync(Udp("10.1.0.1", 1001, "198.51.100.1", 53));
 
@@ -136,10 +143,10 @@ public sealed class FaultTests : ChainLabTestBase
     public async Task Teardown_EmptySpec_RemovesEveryNamespaceOfTheRun()
     {
         await ApplyAsync(FirewallRouter(symmetric: false, protocol: "udp"));
-        string during = (await Run.Shell.RunAsync("ip", ["netns", "list"])).Stdout;
+        string during = (await Shell.RunAsync("ip", ["netns", "list"])).Stdout;
 
         Assert.That((await Chaining.ApplyAsync(ChainSpec.Empty)).Applied, Is.True);
-        string after = (await Run.Shell.RunAsync("ip", ["netns", "list"])).Stdout;
+        string after = (await Shell.RunAsync("ip", ["netns", "list"])).Stdout;
 
         Assert.Multiple(() =>
         {

@@ -4,11 +4,17 @@ using NfvConformance.Lab.Linux.Chains;
 
 namespace NfvConformance.Lab.Linux.Tests.Chains;
 
-/// <summary>A group of instances balanced by kernel ECMP with the L4 hash: shares, stickiness, scale-out without moving flows.</summary>
-[TestFixture]
+/// <summary>A group of instances balanced on the L4 hash (kernel ECMP, or an OpenFlow select group): shares, stickiness, scale-out without moving flows.</summary>
+[TestFixture("kernel")]
+[TestFixture("ovs")]
 [NonParallelizable]
 public sealed class LoadSharingTests : ChainLabTestBase
 {
+    public LoadSharingTests(string steering)
+        : base(steering)
+    {
+    }
+
     private static ChainSpecBuilder ThreeFirewalls() =>
         Instances(("fw-1", "firewall", "fw"), ("fw-2", "firewall", "fw"), ("fw-3", "firewall", "fw"), ("rt-1", "router", "rt"))
             .WithFlowClassifier(Classifier("inside", ClassifierProtocol.Udp, "10.0.0.0/8"))
@@ -55,10 +61,10 @@ public sealed class LoadSharingTests : ChainLabTestBase
     }
 
     [Test]
-    public async Task Break_EcmpHashingOnL3Only_PutsEveryFlowOfOneSourceOnOneInstance_SoTheShareCheckFails()
+    public async Task Break_GroupHashingOnL3Only_PutsEveryFlowOfOneSourceOnOneInstance_SoTheShareCheckFails()
     {
         await ApplyAsync(ThreeFirewalls());
-        await Lab.BreakAsync(LabBreak.EcmpL3Only, CancellationToken.None);
+        await Lab.BreakAsync(L3OnlyHash, CancellationToken.None);
 
         IReadOnlyList<ChainPathTrace> flows = await FlowsAsync(300, "10.4.0.1", "198.51.100.4", 53);
 

@@ -318,20 +318,7 @@ internal sealed partial class ChainLab
             : null;
         foreach (LabInstance i in _instances.Values.OrderBy(i => i.Index))
         {
-            string family = i.Function == InstanceFunction.L2 ? "bridge" : "ip";
-            string json = await NftQueryAsync(i.Namespace, cancellationToken, "list", "counters", "table", family, Table).ConfigureAwait(false);
-            Dictionary<string, (long Packets, long Bytes)> counters = new(StringComparer.Ordinal);
-            using (JsonDocument doc = JsonDocument.Parse(json))
-            {
-                foreach (JsonElement item in doc.RootElement.GetProperty("nftables").EnumerateArray())
-                {
-                    if (item.TryGetProperty("counter", out JsonElement c))
-                    {
-                        counters[c.GetProperty("name").GetString()!] = (c.GetProperty("packets").GetInt64(), c.GetProperty("bytes").GetInt64());
-                    }
-                }
-            }
-
+            Dictionary<string, (long Packets, long Bytes)> counters = await ReadInstanceCountersAsync(i, cancellationToken).ConfigureAwait(false);
             Dictionary<string, long> reasons = new(StringComparer.Ordinal);
             AddReason(reasons, "random_loss", counters.GetValueOrDefault("loss").Packets);
             AddReason(reasons, "policy", counters.GetValueOrDefault("acl").Packets);
@@ -355,6 +342,24 @@ internal sealed partial class ChainLab
         }
 
         return result;
+    }
+
+    /// <summary>Reads one instance's named nftables counters (per path code <c>c1</c>..., and <c>loss</c>, <c>acl</c>).</summary>
+    private async Task<Dictionary<string, (long Packets, long Bytes)>> ReadInstanceCountersAsync(LabInstance i, CancellationToken cancellationToken)
+    {
+        string family = i.Function == InstanceFunction.L2 ? "bridge" : "ip";
+        string json = await NftQueryAsync(i.Namespace, cancellationToken, "list", "counters", "table", family, Table).ConfigureAwait(false);
+        Dictionary<string, (long Packets, long Bytes)> counters = new(StringComparer.Ordinal);
+        using JsonDocument doc = JsonDocument.Parse(json);
+        foreach (JsonElement item in doc.RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (item.TryGetProperty("counter", out JsonElement c))
+            {
+                counters[c.GetProperty("name").GetString()!] = (c.GetProperty("packets").GetInt64(), c.GetProperty("bytes").GetInt64());
+            }
+        }
+
+        return counters;
     }
 
     private static string Code(PathHop h) => string.Create(CultureInfo.InvariantCulture, $"c{h.Code}");

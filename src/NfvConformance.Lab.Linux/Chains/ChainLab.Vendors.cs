@@ -195,16 +195,18 @@ internal sealed partial class ChainLab
 
     private async Task SaveOrRestoreVendorRoutesAsync(LabInstance i, bool save, CancellationToken cancellationToken)
     {
-        string file = _run.StatePath(string.Create(CultureInfo.InvariantCulture, $"routes-{i.Index}.bin"));
+        string file = _run.StatePath(string.Create(CultureInfo.InvariantCulture, $"routes-{i.Index}.txt"));
         if (!save && !File.Exists(file))
         {
             return;
         }
 
-        string script = save ? $"ip -4 route save table all > {file}" : $"ip -4 route restore < {file} 2>/dev/null; rm -f {file}";
-
-        // A restore reports the routes the kernel put back by itself (local, connected) as existing: not an error.
-        _ = await Shell.RunAsync("ip", ["netns", "exec", i.Namespace, "sh", "-c", script], cancellationToken).ConfigureAwait(false);
+        // The routes the unit added (not the kernel's local, broadcast and connected ones), one per line, put back
+        // with 'ip route replace' once the interfaces are up again (the connected routes come back by themselves).
+        string script = save
+            ? $"ip -4 route show table all | grep -v -e '^local ' -e '^broadcast ' -e 'proto kernel' > {file} || true"
+            : $"while read -r route; do ip route replace $route; done < {file}; rm -f {file}";
+        _ = (await Shell.RunAsync("ip", ["netns", "exec", i.Namespace, "sh", "-c", script], cancellationToken).ConfigureAwait(false)).OrThrow();
     }
 
     private static string Sanitize(string name)

@@ -359,20 +359,12 @@ internal sealed partial class ChainLab : IAsyncDisposable
             sw.Add($"route add default via {OutAddr(k, 1)} dev {ki} onlink table {3000 + k}");
             sw.Add($"route add default via {InAddr(k, 1)} dev {ko} onlink table {4000 + k}");
         }
-        else if (instance.Vendor is null)
+        else
         {
             sw.Add($"addr add {InAddr(k, 1)}/30 dev {ki}");
             sw.Add($"addr add {OutAddr(k, 1)}/30 dev {ko}");
             sw.Add($"neigh replace {InAddr(k, 2)} lladdr {Mac(3, k, 2)} dev {ki} nud permanent");
             sw.Add($"neigh replace {OutAddr(k, 2)} lladdr {Mac(4, k, 2)} dev {ko} nud permanent");
-            sw.Add($"route add default via {InAddr(k, 2)} dev {ki} table {3000 + k}");
-            sw.Add($"route add default via {OutAddr(k, 2)} dev {ko} table {4000 + k}");
-        }
-        else
-        {
-            // A vendor's unit may not keep the veth's MAC (a VM's NIC is bridged to it): the steering side uses ARP.
-            sw.Add($"addr add {InAddr(k, 1)}/30 dev {ki}");
-            sw.Add($"addr add {OutAddr(k, 1)}/30 dev {ko}");
             sw.Add($"route add default via {InAddr(k, 2)} dev {ki} table {3000 + k}");
             sw.Add($"route add default via {OutAddr(k, 2)} dev {ko} table {4000 + k}");
         }

@@ -35,8 +35,11 @@ internal sealed partial class ChainLab
         List<string> lines = [$"link set {IngressOf(i)} {state}", $"link set {EgressOf(i)} {state}"];
         if (i.Vendor is not null)
         {
-            // IPv4 drops the routes of an interface that goes down: keep the vendor's to put them back on the way up.
-            await SaveOrRestoreVendorRoutesAsync(i, save: down, cancellationToken).ConfigureAwait(false);
+            if (down)
+            {
+                // IPv4 drops the routes of an interface that goes down: keep the vendor's to put them back on the way up.
+                await SaveOrRestoreVendorRoutesAsync(i, save: true, cancellationToken).ConfigureAwait(false);
+            }
         }
         else if (!down && i.Function != InstanceFunction.L2)
         {

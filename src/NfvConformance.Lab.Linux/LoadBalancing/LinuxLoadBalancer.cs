@@ -214,7 +214,15 @@ internal sealed class LinuxLoadBalancer : IDisposable
             // The instance dies at once: its namespace, and with it its end of the link, is deleted.
             _ = Shell.Run("ip", ["netns", "del", i.Ns]);
             i.Crashed = true;
-            bool portGone = !Shell.Run("ip", ["-n", Fabric, "link", "show", i.Port]).Succeeded;
+            // The kernel dismantles a deleted namespace (and so the veth) asynchronously: wait until the fabric has
+            // really lost the instance's port before logging it down.
+            Stopwatch gone = Stopwatch.StartNew();
+            bool portGone;
+            while (!(portGone = !Shell.Run("ip", ["-n", Fabric, "link", "show", i.Port]).Succeeded) && gone.Elapsed < _options.CrashObservationLimit)
+            {
+                Thread.Sleep(20);
+            }
+
             if (!NamespaceExists(i.Ns) && portGone)
             {
                 Events.Add(LbSeverity.Critical, "instance-down", i.Name, $"namespace {i.Ns} is gone and its port {i.Port} left the fabric");

@@ -23,6 +23,9 @@ internal sealed record LinuxLoadBalancerOptions
     /// <summary>Gets how long one probe waits for the member.</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>Gets the longest a crash may take to show (the instance's port gone from the fabric) before it is logged.</summary>
+    public TimeSpan CrashObservationLimit { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets the longest the monitor runs before it reports that it did not settle.</summary>
     public TimeSpan HealthMonitorLimit { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -21,7 +21,8 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// A veth pair hands a frame to its peer on the sending CPU, so a chain of namespaces would do all its forwarding on
 /// the generator's core and the generator, not the chain, would set the limit. On a host with two CPUs or more the
 /// generator's threads are pinned to the first allowed CPU and the chain's ingress spreads its receive work (RPS) over
-/// the others, as a generator and a device on two machines would be; the calibration pair is set up the same way. Its
+/// the others, as a generator and a device on two machines would be; the calibration pair keeps its receive work on the
+/// generator's CPU, so the ceiling is a conservative one. Its
 /// threads run at a low real-time priority (SCHED_RR) during trials, so a host busy with other work does not make the
 /// generator fall behind its schedule; the device's CPUs are left as they are (a busy host is the device's condition).
 /// With one CPU both share it and the trials say so when they fall short. Each trial opens the generator's sockets
@@ -137,8 +138,10 @@ internal sealed class ChainLabTraffic : ITrafficGenerator, ITrafficGeneratorCali
     private static TrafficStream Attach(TrafficStream stream, ChainLabAttachment at)
     {
         bool fromClient = stream.TxPort == 0;
+        // The generator counts loss by the mark's sequence numbers, so every frame it sends is marked.
         return stream with
         {
+            LatencyMarked = true,
             Headers = stream.Headers with
             {
                 SourceMac = KernelRouter.ParseMac(fromClient ? at.ClientMac : at.ServerMac),
@@ -170,8 +173,10 @@ internal sealed class ChainLabTraffic : ITrafficGenerator, ITrafficGeneratorCali
         {
             if (_cable is null)
             {
+                // The pair's receive work stays on the generator's CPU: a conservative ceiling. In front of the chain that
+                // work moves to the device's CPUs, but the generator's CPU also serves the host's other softirq work, and
+                // a ceiling measured without it overstated what the generator kept up in the chain on a busy host.
                 _cable = await VethPair.CreateAsync(_run, cancellationToken, "cal").ConfigureAwait(false);
-                await SpreadReceiveWorkAsync(_cable.Namespace, _cable.B.Interface, cancellationToken).ConfigureAwait(false);
             }
 
             GeneratorCeiling ceiling;

@@ -11,7 +11,11 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// <summary>Settings of <c>nfvc bench generator --ndr</c>.</summary>
 public sealed record GeneratorNdrOptions
 {
-    /// <summary>Gets the device: <c>router</c> (a kernel-forwarding namespace the bench builds) or <c>ports</c> (<see cref="Port0"/> and <see cref="Port1"/> given).</summary>
+    /// <summary>
+    /// Gets the device: <c>router</c> (a kernel-forwarding namespace the bench builds), <c>chain</c> (the Performance
+    /// scenarios' one-router service chain in the chain lab, driven by the linux target's traffic facet) or <c>ports</c>
+    /// (<see cref="Port0"/> and <see cref="Port1"/> given).
+    /// </summary>
     public string Dut { get; init; } = "router";
 
     /// <summary>Gets, for <c>ports</c>, the generator's sending port (<c>[namespace/]interface</c>).</summary>
@@ -37,9 +41,9 @@ public sealed record GeneratorNdrOptions
     public void EnsureValid()
     {
         List<string> e = [];
-        if (Dut is not ("router" or "ports"))
+        if (Dut is not ("router" or "chain" or "ports"))
         {
-            e.Add($"--ndr '{Dut}' is not one of router, ports");
+            e.Add($"--ndr '{Dut}' is not one of router, chain, ports");
         }
 
         if (Dut == "ports" && (Port0 is null || Port1 is null))
@@ -140,6 +144,11 @@ public static class GeneratorNdrBench
         }
 
         await using LabRun run = LabRun.Start();
+        if (options.Dut == "chain")
+        {
+            return await ChainAsync(run, options, cancellationToken).ConfigureAwait(false);
+        }
+
         VethPair cable = await VethPair.CreateAsync(run, cancellationToken).ConfigureAwait(false);
         GeneratorCeiling ceiling;
         using (AfPacketGenerator b2b = new(new AfPacketGeneratorOptions { Ports = [cable.A, cable.B] }))
@@ -174,6 +183,41 @@ public static class GeneratorNdrBench
             LatencyPps = 0,
         }, cancellationToken).ConfigureAwait(false);
         return new GeneratorNdrReport(options.Dut, options.FrameSize, ceiling, search);
+    }
+
+    /// <summary>The Performance scenarios' chain (one kernel router, UDP from 10.0.0.0/8) through the linux target's traffic facet.</summary>
+    private static async Task<GeneratorNdrReport> ChainAsync(LabRun run, GeneratorNdrOptions options, CancellationToken cancellationToken)
+    {
+        await using Chains.LinuxServiceChaining chaining = new(run);
+        await using ChainLabTraffic traffic = new(run, chaining.Lab);
+        Abstractions.Chaining.ChainApplyResult applied = await chaining.ApplyAsync(new Abstractions.Chaining.ChainSpecBuilder()
+            .WithPortPair(new Abstractions.Chaining.PortPair("rt-1", "rt-1-in", "rt-1-out", "router"))
+            .WithPortPairGroup(new Abstractions.Chaining.PortPairGroup("rt", ["rt-1"]))
+            .WithFlowClassifier(new Abstractions.Chaining.FlowClassifier("perf") { Protocol = Abstractions.Chaining.ClassifierProtocol.Udp, SourceIpPrefix = "10.0.0.0/8" })
+            .WithPortChain(new Abstractions.Chaining.PortChain("perf", ["rt"], ["perf"]) { ChainId = 90 })
+            .Build(), cancellationToken).ConfigureAwait(false);
+        if (!applied.Applied)
+        {
+            throw new TrafficEnvironmentException("the chain lab refused the bench's chain: " + string.Join("; ", applied.Problems));
+        }
+
+        FrameSizeMix frames = FrameSizeMix.Single(options.FrameSize);
+        GeneratorLimits limits = await traffic.CalibrateAsync(frames, cancellationToken).ConfigureAwait(false);
+        TrafficProfile profile = new([new TrafficStream
+        {
+            Name = "chain",
+            FrameSizes = frames,
+            FlowCount = options.Flows,
+            VaryingFields = FlowFields.SourcePort,
+            Headers = new HeaderStack { SourceIp = System.Net.IPAddress.Parse("10.0.0.1"), DestinationIp = System.Net.IPAddress.Parse("198.51.100.10") },
+        }]);
+        NdrPdrOptions search = NdrPdrOptions.BelowCeiling(NdrSearchMethod.Bisection, limits.CeilingPpsPerPort, TrafficRate.LineRatePps(traffic.Info.LineRateBitsPerSecond, options.FrameSize)) with
+        {
+            TrialDuration = TimeSpan.FromSeconds(options.TrialSeconds),
+            InitialTrialDuration = TimeSpan.FromSeconds(options.TrialSeconds),
+        };
+        NdrPdrResult result = await NdrPdrSearch.RunAsync(traffic, profile, search, cancellationToken).ConfigureAwait(false);
+        return new GeneratorNdrReport("chain", options.FrameSize, traffic.CalibrationOf(frames)!, result);
     }
 }
 

@@ -18,8 +18,8 @@ internal sealed class ZmtpException(string message, bool timedOut = false, Excep
 /// <summary>
 /// One ZMTP 3.0 connection with the NULL mechanism (rfc.zeromq.org/spec/23), the part of ZeroMQ that TRex's REQ/REP
 /// needs: greeting, READY with the socket type, single- and multi-frame messages, PING answered with PONG. Blocking
-/// calls on the caller's thread: a round trip costs two system calls and no thread hop (NetMQ's REQ/REP costs four
-/// hops through its I/O thread, about 2.3x libzmq's round trip here; see docs/performance.md).
+/// calls on the caller's thread: a round trip costs a write and a read and no thread hop (NetMQ's REQ/REP crosses its
+/// I/O thread on both ends, 2.2-2.7x libzmq's round trip here; see docs/performance.md).
 /// Not thread-safe; the owner serialises calls.
 /// </summary>
 internal sealed class ZmtpConnection : IDisposable

@@ -12,7 +12,9 @@
 # Each run also reports CPU ns per frame of the sending thread (testpmd's rte-worker utime+stime; nfvc's tx thread
 # CLOCK_THREAD_CPUTIME_ID), which stays meaningful on a loaded host, and the load average.
 # Then, with the generator (`nfvc bench generator --ndr`; its back-to-back ceiling and latency floor first):
-#   4. the NDR/PDR of a kernel router namespace (ip_forward between two veths);
+#   4. the NDR/PDR of a kernel router namespace (ip_forward between two veths), then of the Performance scenarios'
+#      one-router chain in the chain lab through the linux target's traffic facet (generator on its own CPU at SCHED_RR,
+#      the chain's receive work steered to the other CPUs);
 #   5. the NDR/PDR of an Open vSwitch userspace bridge (datapath_type=netdev, its own ovsdb-server and ovs-vswitchd
 #      with a private run directory, one OpenFlow rule port to port) between two namespaces (skipped without OVS).
 # Usage (repository root, as root, after `dotnet build -c Release src/NfvConformance.Cli`):
@@ -91,6 +93,9 @@ done
 
 echo "--- NDR of a kernel router namespace"
 "$NFVC" bench generator --ndr router --frame-size 64 --seconds "${NDR_TRIAL_SECONDS:-1}" --json | tee "$work/ndr-router.json"
+
+echo "--- NDR of the Performance scenarios' chain (chain lab, one kernel router, the linux target's traffic facet)"
+"$NFVC" bench generator --ndr chain --frame-size 64 --seconds "${NDR_TRIAL_SECONDS:-1}" --json | tee "$work/ndr-chain.json"
 
 if command -v ovs-vswitchd >/dev/null && [ -f /usr/share/openvswitch/vswitch.ovsschema ]; then
   echo "--- NDR of an OVS userspace bridge between two namespaces"

@@ -125,3 +125,7 @@ public abstract class TrafficGeneratorContract<TTarget> : FacetContract<ITraffic
 public sealed class EmulatorTrafficGeneratorContract : TrafficGeneratorContract<OnEmulator>
 {
 }
+
+public sealed class LinuxTrafficGeneratorContract : TrafficGeneratorContract<OnLinux>
+{
+}

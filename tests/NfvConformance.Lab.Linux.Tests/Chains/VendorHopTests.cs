@@ -43,6 +43,27 @@ public sealed class VendorHopTests : ChainLabTestBase
     }
 
     [Test]
+    public async Task VendorRouter_LinkDownThenUp_LosesProbesWhileDown_ThenItsOwnRoutesAreBackAndRepliesDelivered()
+    {
+        await UseVendorsAsync("router-netns.yaml");
+        await ApplyAsync(FirewallRouter("udp"));
+
+        InstanceStateChange down = await Chaining.SetInstanceStateAsync("rt-1", InstanceState.LinkAdminDown);
+        ChainPathTrace whileDown = await Chaining.ProbeAsync(Udp("10.1.0.1", 1000, "198.51.100.1", 53));
+        InstanceStateChange up = await Chaining.SetInstanceStateAsync("rt-1", InstanceState.Running);
+        ChainPathTrace request = await Chaining.ProbeAsync(Udp("10.1.0.1", 1001, "198.51.100.1", 53));
+        ChainPathTrace reply = await Chaining.ProbeAsync(Udp("10.1.0.1", 1001, "198.51.100.1", 53) with { Reverse = true });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(down.Applied && up.Applied, Is.True);
+            Assert.That(whileDown.Delivered, Is.False);
+            Assert.That(request.Delivered, Is.True, "the vendor's table-100 route is back: " + request.DropReason);
+            Assert.That(reply.Delivered, Is.True, "the vendor's table-101 route is back: " + reply.DropReason);
+        });
+    }
+
+    [Test]
     public async Task VendorFirewall_Stateful_DeliversReplies_WhileAStatelessOne_DropsThem()
     {
         await UseVendorsAsync("firewall-netns.yaml");

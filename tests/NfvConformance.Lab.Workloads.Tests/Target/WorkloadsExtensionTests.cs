@@ -76,7 +76,7 @@ public sealed class WorkloadsExtensionTests
         LifecycleResult healed = lifecycle.Heal(made.VnfInstanceId!, info.Vnfcs[0].Id);
         Assert.That(healed.Succeeded, Is.True, string.Join("; ", healed.Problems));
         Assert.That(healed.Events.Select(e => e.Kind), Is.SupersetOf(new[] { "vnfc-crashed", "failure-detected", "vnfc-started", "vnfc-stopped" }));
-        Assert.That(lifecycle.Get(made.VnfInstanceId!)!.Vnfcs.Select(v => v.Id), Does.Not.Contain(info.Vnfcs[0].Id).And.Count.EqualTo(2));
+        Assert.That(lifecycle.Get(made.VnfInstanceId!)!.Vnfcs.Select(v => v.Id), Does.Not.Contain(info.Vnfcs[0].Id).And.Exactly(2).Items);
 
         LifecycleResult config = lifecycle.ChangeConfiguration(made.VnfInstanceId!, new Dictionary<string, string> { ["log_level"] = "debug" });
         Assert.That(config.Succeeded, Is.True, string.Join("; ", config.Problems));

@@ -1,7 +1,10 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Text.Json;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Traffic.Bench;
+using NfvConformance.Traffic.Devices;
+using NfvConformance.Traffic.Generators;
 using NfvConformance.Traffic.Methods;
 
 namespace NfvConformance.Traffic.Tests.Bench;
@@ -122,6 +125,51 @@ public sealed class NdrBenchTests
         NdrBenchReport report = await NdrBench.RunAsync(new NdrBenchOptions { DutFile = file, MaxRatePps = 1_000_000 });
 
         Assert.That(report.Search.NdrPps, Is.EqualTo(1_000_000).Within(1));
+    }
+
+    [Test]
+    public void RunAsyncThroughAGenerator_EveryBadInput_OneErrorListingAllBeforeTraffic()
+    {
+        CountingGenerator generator = new(new EmulatedDeviceGenerator(DeviceFile.Parse(Dut, "dut.yaml")));
+        NdrBenchOptions options = new() { FrameSize = "9217", Flows = 0, MaxRatePps = 15_000_000, Search = new NdrPdrOptions { NdrLossRatio = 0.5, PdrLossRatio = 0.1 } };
+
+        ConfigurationException? ex = Assert.ThrowsAsync<ConfigurationException>(() => NdrBench.RunAsync(generator, options));
+
+        Assert.That(ex!.Message, Does.Contain("9217 B is outside 64..9216").And.Contain("--flows 0").And.Contain("PDR loss ratio 0.1 must be >= NDR loss ratio 0.5"));
+        Assert.That(generator.Trials, Is.Zero, "nothing ran");
+    }
+
+    [Test]
+    public async Task RunAsyncThroughAGenerator_SameSearchAsTheDutFile_NamedAfterTheGeneratorWithoutBias()
+    {
+        string file = Write("dut.yaml", Dut);
+        NdrBenchOptions options = new() { DutFile = file, MaxRatePps = 1_000_000 };
+        EmulatedDeviceGenerator generator = new(DeviceFile.Parse(Dut, "dut.yaml"));
+
+        NdrBenchReport fromFile = await NdrBench.RunAsync(options);
+        NdrBenchReport through = await NdrBench.RunAsync(generator, options);
+
+        Assert.That(through.Search.NdrPps, Is.EqualTo(fromFile.Search.NdrPps));
+        Assert.That(through.Search.Trials.Select(t => (t.RatePps, t.TxPackets, t.RxPackets)), Is.EqualTo(fromFile.Search.Trials.Select(t => (t.RatePps, t.TxPackets, t.RxPackets))));
+        Assert.That(through.Device.Name, Is.EqualTo(generator.Name));
+        Assert.That(through.Bias, Is.EqualTo(LatencyBias.None));
+    }
+
+    private sealed class CountingGenerator(ITrafficGenerator inner) : ITrafficGenerator
+    {
+        public int Trials { get; private set; }
+
+        public string Name => inner.Name;
+
+        public TrafficGeneratorInfo Info => inner.Info;
+
+        public TimeProvider Clock => inner.Clock;
+
+        public ValueTask<TrialResult> RunTrialAsync(TrialRequest request, CancellationToken cancellationToken = default)
+        {
+            Trials++;
+            return inner.RunTrialAsync(request, cancellationToken);
+        }
     }
 
     private string Write(string name, string text)

@@ -62,6 +62,25 @@ public sealed class SearchBehaviourTests
     }
 
     [Test]
+    public async Task Mlr_TrialShortOfItsOfferBelowTheCeiling_RetriedAndStillConclusive()
+    {
+        // Given: a real-time generator whose second trial met a busy host and fell short, below its 5 Mpps ceiling.
+        ShortOnce generator = new(new EmulatedDeviceGenerator(Device(3_000_000), new EmulatedGeneratorOptions { MaxPpsPerPort = 5_000_000 }), shortTrial: 1);
+
+        // When
+        NdrPdrResult r = await NdrPdrSearch.RunAsync(generator, s_profile, new NdrPdrOptions { LatencyPps = 0, MaxLoadPercent = 30, BisectionRangePercent = 30 });
+
+        // Then
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.IsConclusive, Is.True, r.Note);
+            Assert.That(r.Trials[1].Flags.HasFlag(MeasurementFlags.OfferedLoadNotReached), Is.True);
+            Assert.That(r.Trials[2].Phase, Does.EndWith("-retry"));
+            Assert.That(r.Trials[2].PercentOfLine, Is.EqualTo(r.Trials[1].PercentOfLine));
+        });
+    }
+
+    [Test]
     public async Task Search_EveryTrialDisturbed_InconclusiveWithNote()
     {
         // Given
@@ -278,5 +297,23 @@ public sealed class SearchBehaviourTests
         }
 
         Assert.That(violations, Is.Empty);
+    }
+
+    /// <summary>A generator whose one trial fell short of its offer (flagged) although the offer was below its ceiling.</summary>
+    private sealed class ShortOnce(ITrafficGenerator inner, int shortTrial) : ITrafficGenerator
+    {
+        private int _index;
+
+        public string Name => inner.Name;
+
+        public TrafficGeneratorInfo Info => inner.Info;
+
+        public TimeProvider Clock => inner.Clock;
+
+        public async ValueTask<TrialResult> RunTrialAsync(TrialRequest request, CancellationToken cancellationToken = default)
+        {
+            TrialResult r = await inner.RunTrialAsync(request, cancellationToken);
+            return _index++ == shortTrial ? r with { Flags = r.Flags | MeasurementFlags.OfferedLoadNotReached, Note = "fell short" } : r;
+        }
     }
 }

@@ -114,16 +114,8 @@ internal sealed partial class ChainLab
         Dictionary<string, long> discards = new(StringComparer.Ordinal);
         foreach (LabInstance i in _instances.Values)
         {
-            string family = i.Function == InstanceFunction.L2 ? "bridge" : "ip";
-            string json = await NftQueryAsync(i.Namespace, cancellationToken, "list", "counters", "table", family, Table).ConfigureAwait(false);
-            using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(json);
-            foreach (System.Text.Json.JsonElement item in doc.RootElement.GetProperty("nftables").EnumerateArray())
-            {
-                if (item.TryGetProperty("counter", out System.Text.Json.JsonElement c) && c.GetProperty("name").GetString() is "loss" or "acl")
-                {
-                    discards[i.PortPair] = discards.GetValueOrDefault(i.PortPair) + c.GetProperty("packets").GetInt64();
-                }
-            }
+            Dictionary<string, (long Packets, long Bytes)> counters = await ReadInstanceCountersAsync(i, cancellationToken).ConfigureAwait(false);
+            discards[i.PortPair] = counters.GetValueOrDefault("loss").Packets + counters.GetValueOrDefault("acl").Packets;
         }
 
         return discards;

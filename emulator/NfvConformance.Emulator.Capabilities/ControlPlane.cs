@@ -37,15 +37,15 @@ public sealed class ControlPlane
         Lifecycle = lifecycle;
         Facets = new Dictionary<Type, object>
         {
-            [typeof(ICapabilityPublisher)] = _publisher,
+            [typeof(ICapabilities)] = _publisher,
             [typeof(IHardwareInventory)] = _publisher,
             [typeof(ISiteTopology)] = sites,
-            [typeof(INegotiator)] = placement,
-            [typeof(IPlacementService)] = placement,
+            [typeof(INegotiation)] = placement,
+            [typeof(IPlacement)] = placement,
             [typeof(IVnfLifecycle)] = lifecycle,
             [typeof(IPtpSynchronisation)] = new PtpSynchronisation(_publisher, options.Ptp),
-            [typeof(IAcceleratorService)] = new AcceleratorLedger(_publisher),
-            [typeof(Abstractions.Telemetry.ITelemetryService)] = new Telemetry.PortTelemetry(inventory, h => _publisher.InventoryChanged += h, Clock),
+            [typeof(IAcceleration)] = new AcceleratorLedger(_publisher),
+            [typeof(Abstractions.Telemetry.ITelemetry)] = new Telemetry.PortTelemetry(inventory, h => _publisher.InventoryChanged += h, Clock),
             [typeof(IVnicBandwidth)] = new VnicBandwidthLedger(_publisher, options.VnicAllocationRatio),
         };
     }
@@ -54,7 +54,7 @@ public sealed class ControlPlane
     public string Profile { get; }
 
     /// <summary>Gets the capability publisher.</summary>
-    public ICapabilityPublisher Publisher => _publisher;
+    public ICapabilities Publisher => _publisher;
 
     /// <summary>Gets the live hardware inventory.</summary>
     public IHardwareInventory Hardware => _publisher;
@@ -63,10 +63,10 @@ public sealed class ControlPlane
     public ISiteTopology Sites { get; }
 
     /// <summary>Gets the negotiator.</summary>
-    public INegotiator Negotiator { get; }
+    public INegotiation Negotiator { get; }
 
     /// <summary>Gets the placement service.</summary>
-    public IPlacementService Placement { get; }
+    public IPlacement Placement { get; }
 
     /// <summary>Gets the VNF lifecycle manager.</summary>
     public IVnfLifecycle Lifecycle { get; }

@@ -6,7 +6,7 @@ using NfvConformance.Abstractions.Targets;
 namespace NfvConformance.Emulator.LoadBalancing;
 
 /// <summary>The emulator's load-balancer platform service: every load balancer runs in-process on real frames, in virtual time.</summary>
-public sealed class LoadBalancerService : ILoadBalancerService
+public sealed class LoadBalancerService : ILoadBalancing
 {
     private readonly Dictionary<string, EmulatedLoadBalancer> _balancers = new(StringComparer.Ordinal);
     private readonly LoadBalancerEmulationOptions _options;

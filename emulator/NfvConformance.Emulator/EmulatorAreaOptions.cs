@@ -5,9 +5,9 @@ using System.Text;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Emulator.LoadBalancing;
-using NfvConformance.Emulator.Networking;
-using NfvConformance.Emulator.Platform;
-using NfvConformance.Emulator.Platform.Services;
+using NfvConformance.Emulator.TenantNetworking;
+using NfvConformance.Emulator.ContainerPlatform;
+using NfvConformance.Emulator.ContainerPlatform.ServiceExposure;
 
 namespace NfvConformance.Emulator;
 
@@ -19,7 +19,7 @@ namespace NfvConformance.Emulator;
 public sealed record EmulatorAreaOptions
 {
     /// <summary>The setting prefix of the container platform's options.</summary>
-    public const string ContainersArea = "containers";
+    public const string ContainerPlatformArea = "container-platform";
 
     /// <summary>The setting prefix of the service exposure options.</summary>
     public const string ServiceExposureArea = "service-exposure";
@@ -31,7 +31,7 @@ public sealed record EmulatorAreaOptions
     public const string LoadBalancingArea = "load-balancing";
 
     /// <summary>Gets the container platform's options.</summary>
-    public ContainerPlatformOptions Containers { get; init; } = new();
+    public ContainerPlatformOptions ContainerPlatform { get; init; } = new();
 
     /// <summary>Gets the service exposure options.</summary>
     public ServiceExposureOptions ServiceExposure { get; init; } = new();
@@ -43,7 +43,7 @@ public sealed record EmulatorAreaOptions
     public LoadBalancerEmulationOptions LoadBalancing { get; init; } = new();
 
     /// <summary>Gets the setting prefixes, one per area.</summary>
-    public static IReadOnlyList<string> Areas { get; } = [ContainersArea, ServiceExposureArea, TenantNetworkingArea, LoadBalancingArea];
+    public static IReadOnlyList<string> Areas { get; } = [ContainerPlatformArea, ServiceExposureArea, TenantNetworkingArea, LoadBalancingArea];
 
     /// <summary>Tells whether a setting key names an area option (<c>AREA.OPTION</c>).</summary>
     /// <param name="key">The key.</param>
@@ -92,7 +92,7 @@ public sealed record EmulatorAreaOptions
 
         object current = area switch
         {
-            ContainersArea => Containers,
+            ContainerPlatformArea => ContainerPlatform,
             ServiceExposureArea => ServiceExposure,
             TenantNetworkingArea => TenantNetworking,
             _ => LoadBalancing,
@@ -102,7 +102,7 @@ public sealed record EmulatorAreaOptions
         error = null;
         return area switch
         {
-            ContainersArea => this with { Containers = (ContainerPlatformOptions)copy },
+            ContainerPlatformArea => this with { ContainerPlatform = (ContainerPlatformOptions)copy },
             ServiceExposureArea => this with { ServiceExposure = (ServiceExposureOptions)copy },
             TenantNetworkingArea => this with { TenantNetworking = (TenantNetworkingOptions)copy },
             _ => this with { LoadBalancing = (LoadBalancerEmulationOptions)copy },
@@ -135,7 +135,7 @@ public sealed record EmulatorAreaOptions
 
     private static Type AreaType(string area) => area switch
     {
-        ContainersArea => typeof(ContainerPlatformOptions),
+        ContainerPlatformArea => typeof(ContainerPlatformOptions),
         ServiceExposureArea => typeof(ServiceExposureOptions),
         TenantNetworkingArea => typeof(TenantNetworkingOptions),
         _ => typeof(LoadBalancerEmulationOptions),

@@ -72,7 +72,7 @@ public sealed class EmulatorBuilder
     /// <summary>Gets which traffic generator the emulator offers.</summary>
     public TrafficClock Traffic => _traffic;
 
-    /// <summary>Returns a builder whose <c>ITrafficGenerator</c> facet runs on another clock.</summary>
+    /// <summary>Returns a builder whose <c>ITrafficGeneration</c> facet runs on another clock.</summary>
     /// <param name="traffic">Virtual time (the chain model; the default) or real time (the in-process generator).</param>
     /// <returns>A new builder.</returns>
     public EmulatorBuilder WithTrafficClock(TrafficClock traffic) => new(_profile, _seed, _catalogue, _inventory, _inventoryFile, traffic, _areas);

@@ -7,6 +7,6 @@ namespace NfvConformance.Emulator;
 /// <summary>Registers the load-balancer platform service.</summary>
 internal sealed partial class EmulatorInstance
 {
-    partial void AddLoadBalancerFacets(Dictionary<Type, object> facets, int seed) =>
-        facets[typeof(ILoadBalancerService)] = new LoadBalancerService(Areas.LoadBalancing, seed, ControlPlane.Clock);
+    partial void AddLoadBalancingFacets(Dictionary<Type, object> facets, int seed) =>
+        facets[typeof(ILoadBalancing)] = new LoadBalancerService(Areas.LoadBalancing, seed, ControlPlane.Clock);
 }

@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Abstractions.Containers;
+using NfvConformance.Abstractions.ContainerPlatform;
 using NfvConformance.Abstractions.ServiceExposure;
-using NfvConformance.Emulator.Platform.Services;
+using NfvConformance.Emulator.ContainerPlatform.ServiceExposure;
 
 namespace NfvConformance.Emulator;
 

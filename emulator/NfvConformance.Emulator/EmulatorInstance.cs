@@ -1,8 +1,8 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Emulator.Capabilities;
-using NfvConformance.Emulator.Chaining;
+using NfvConformance.Emulator.ServiceChaining;
 using NfvConformance.Emulator.Dataplane.Traffic;
 using NfvConformance.Emulator.Internal;
 
@@ -10,7 +10,7 @@ namespace NfvConformance.Emulator;
 
 /// <summary>
 /// One built emulator: its control plane, its dataplane (service-chain engine on a worker thread) and the facets
-/// they offer: the control plane's, <see cref="IServiceChainingFeature"/>, one <see cref="ITrafficGenerator"/>, and those
+/// they offer: the control plane's, <see cref="IServiceChaining"/>, one <see cref="ITrafficGeneration"/>, and those
 /// each further area registers from its own <c>EmulatorInstance.&lt;Area&gt;.cs</c> (container platform, service exposure,
 /// tenant networking, load-balancer service).
 /// </summary>
@@ -27,33 +27,33 @@ internal sealed partial class EmulatorInstance : IDisposable
         ControlPlane = controlPlane;
         _facets = new Dictionary<Type, object>(controlPlane.Facets);
         Dataplane = new EmulatorDataplane(controlPlane.Clock, controlPlane.Publisher.Current, seed);
-        ServiceChainingFeature chaining = new(Dataplane.Engine);
-        _facets[typeof(IServiceChainingFeature)] = chaining;
+        ServiceChainingEmulator chaining = new(Dataplane.Engine);
+        _facets[typeof(IServiceChaining)] = chaining;
         _facets[typeof(IChainTrialSimulation)] = chaining;
 
-        // One ITrafficGenerator facet; Info.VirtualTime and Clock tell scenarios which kind they got.
-        _facets[typeof(ITrafficGenerator)] = traffic == TrafficClock.RealTime
+        // One ITrafficGeneration facet; Info.VirtualTime and Clock tell scenarios which kind they got.
+        _facets[typeof(ITrafficGeneration)] = traffic == TrafficClock.RealTime
             ? new InProcessTrafficGenerator(new InProcessTrafficGeneratorOptions { LineRateBitsPerSecond = LineRateBitsPerSecond })
             : new ChainTrafficGenerator(Dataplane.Engine, seed, LineRateBitsPerSecond);
 
         // Each further area registers its facets from its own file (EmulatorInstance.<Area>.cs).
         AddContainerPlatformFacets(_facets, seed);
         AddServiceExposureFacets(_facets, seed);
-        AddVirtualNetworkingFacets(_facets, seed);
-        AddLoadBalancerFacets(_facets, seed);
+        AddTenantNetworkingFacets(_facets, seed);
+        AddLoadBalancingFacets(_facets, seed);
     }
 
-    /// <summary>Registers the container-platform facets (pods, CNI, services); implemented in EmulatorInstance.Containers.cs.</summary>
+    /// <summary>Registers the container-platform facets (pods, CNI, services); implemented in EmulatorInstance.ContainerPlatform.cs.</summary>
     partial void AddContainerPlatformFacets(Dictionary<Type, object> facets, int seed);
 
     /// <summary>Registers the service-exposure facets (Services, ingress, egress); implemented in EmulatorInstance.ServiceExposure.cs.</summary>
     partial void AddServiceExposureFacets(Dictionary<Type, object> facets, int seed);
 
-    /// <summary>Registers the tenant virtual-networking facets; implemented in EmulatorInstance.Networking.cs.</summary>
-    partial void AddVirtualNetworkingFacets(Dictionary<Type, object> facets, int seed);
+    /// <summary>Registers the tenant virtual-networking facets; implemented in EmulatorInstance.TenantNetworking.cs.</summary>
+    partial void AddTenantNetworkingFacets(Dictionary<Type, object> facets, int seed);
 
     /// <summary>Registers the load-balancer platform-service facets; implemented in EmulatorInstance.LoadBalancing.cs.</summary>
-    partial void AddLoadBalancerFacets(Dictionary<Type, object> facets, int seed);
+    partial void AddLoadBalancingFacets(Dictionary<Type, object> facets, int seed);
 
     public ControlPlane ControlPlane { get; }
 

@@ -43,4 +43,4 @@ Feature: Instances of one VNF share its traffic, keep each flow, and take over f
     And a service chain "lb" with id 62 through "fw,rt" classified by "inside"
     And the chain spec is applied
     When chain "lb" carries 100000 pps of 300 flows for 300 ms while instance "fw-2" crashes at 100 ms
-    Then the flows of "fw-2" fail over, losing packets only until recovery within "loadbalancing.failover_max_s"
+    Then the flows of "fw-2" fail over, losing packets only until recovery within "load_balancing.failover_max_s"

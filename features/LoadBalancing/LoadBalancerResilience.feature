@@ -2,7 +2,7 @@
 Feature: The load-balancer service is itself resilient and scales and recovers within its local environment
   RM pas.lb.002 (RA2 ra2.plat.005) asks that a load balancer the platform offers is itself resilient, and RM pas.lb.003
   (RA2 ra2.plat.006) that it scales and recovers within its local environment: its subnet, tenant network and
-  availability zones. The target's load-balancer service (ILoadBalancerService) runs each load balancer as several
+  availability zones. The target's load-balancer service (ILoadBalancing) runs each load balancer as several
   instances behind an upstream router; here one instance crashes while 200 established TCP connections carry traffic,
   in the target's seeded virtual-time trial. Every packet is a real TCP segment sent through the service. A connection
   that lands on another instance must reach the member it had, or its TCP connection breaks: that needs flow state
@@ -29,7 +29,7 @@ Feature: The load-balancer service is itself resilient and scales and recovers w
     When 200 tcp connections carry 20000 packets per second for 500 ms while instance 1 crashes at 100 ms, then 100 new connections open
     Then every connection of the crashed instance kept its member
     And every new connection was served
-    And packets at 20000 per second were lost only until recovery, within "loadbalancing.failover_max_s"
+    And packets at 20000 per second were lost only until recovery, within "load_balancing.failover_max_s"
 
   @RM:pas.lb.003 @RA2:ra2.plat.006
   Scenario: Scale-out adds capacity in the local environment, and a zone failure is recovered inside it
@@ -37,6 +37,6 @@ Feature: The load-balancer service is itself resilient and scales and recovers w
     Then every running instance is in subnet "10.60.0.0/24" of network "tenant-a" and in zones "az-1,az-2"
     And connections from 200 clients to port 80 use every running instance
     When zone "az-1" fails
-    Then the load balancer replaced its instances of zone "az-1" and reported its recovery within "loadbalancing.zone_recovery_max_s"
+    Then the load balancer replaced its instances of zone "az-1" and reported its recovery within "load_balancing.zone_recovery_max_s"
     And every running instance is in subnet "10.60.0.0/24" of network "tenant-a" and in zones "az-1,az-2"
     And 100 new connections to port 80 are served by members in zone "az-2" through running instances

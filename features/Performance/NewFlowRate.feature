@@ -10,7 +10,7 @@ Feature: New L3/L4 flows per second through a vNIC and through a node
   so a 1-second trial at exactly the figure's rate must then start that many flows and complete every one. Per node, two chains whose instances are disjoint (two vNICs of the node) carry equal shares and the
   node's total counts. On the emulator the trials run in virtual time over the chain model, in which each flow's first
   packet costs each stateful instance its measured set-up (firewall 360 cycles, NAT44 1,040 at 2.5 GHz; see
-  docs/chaining.md); the model gives each instance its own core, so the per-node total is the sum of its chains and
+  docs/service-chaining.md); the model gives each instance its own core, so the per-node total is the sum of its chains and
   does not show CPU contention between them.
 
   Background:

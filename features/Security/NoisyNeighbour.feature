@@ -17,4 +17,4 @@ Feature: A flood from one tenant does not cost another tenant's traffic
     And port "x1" of project "attacker" on network "net-x" on the first compute node
     And port "x2" of project "attacker" on network "net-x" on the second compute node
     When project "attacker" floods from port "x1" to port "x2" at 3.0 times the uplink while project "victim" sends from port "v1" to port "v2" at 0.1 of it
-    Then the flood overloaded the uplink, and the other project's flow lost at most "tenant_networks.noisy_neighbour_victim_loss_max_percent"
+    Then the flood overloaded the uplink, and the other project's flow lost at most "tenant_networking.noisy_neighbour_victim_loss_max_percent"

@@ -2,10 +2,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using NfvConformance.Abstractions.Chaining;
-using NfvConformance.Abstractions.Containers;
+using NfvConformance.Abstractions.ServiceChaining;
+using NfvConformance.Abstractions.ContainerPlatform;
 using NfvConformance.Abstractions.Inventory;
-using NfvConformance.Abstractions.Networking;
+using NfvConformance.Abstractions.TenantNetworking;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Abstractions.Traffic;
@@ -69,7 +69,7 @@ public static class SeedDigestProgram
 
         // A chain trial in virtual time, overloaded: the seeded flows' split over two firewall instances and the seeded
         // per-packet latency decide what is lost and how late (the simulator digests every event).
-        IServiceChainingFeature chaining = target.GetFeature<IServiceChainingFeature>()!;
+        IServiceChaining chaining = target.GetFeature<IServiceChaining>()!;
         await chaining.ApplyAsync(Chain()).ConfigureAwait(false);
         ChainTrialResult chain = await target.GetFeature<IChainTrialSimulation>()!.RunTrialAsync(new ChainTrialOptions("web")
         {

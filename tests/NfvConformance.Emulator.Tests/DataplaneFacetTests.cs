@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Abstractions.Traffic;
@@ -34,10 +34,10 @@ public sealed class DataplaneFacetTests
         await target.StartAsync();
 
         // Then
-        ITrafficGenerator? traffic = target.GetFeature<ITrafficGenerator>();
+        ITrafficGeneration? traffic = target.GetFeature<ITrafficGeneration>();
         Assert.Multiple(() =>
         {
-            Assert.That(target.GetFeature<IServiceChainingFeature>(), Is.Not.Null);
+            Assert.That(target.GetFeature<IServiceChaining>(), Is.Not.Null);
             Assert.That(traffic, Is.Not.Null);
             Assert.That(traffic!.Info.VirtualTime, Is.True);
             Assert.That(traffic.Clock, Is.Not.SameAs(TimeProvider.System));
@@ -55,7 +55,7 @@ public sealed class DataplaneFacetTests
         await target.StartAsync();
 
         // Then
-        ITrafficGenerator traffic = target.GetFeature<ITrafficGenerator>()!;
+        ITrafficGeneration traffic = target.GetFeature<ITrafficGeneration>()!;
         Assert.Multiple(() =>
         {
             Assert.That(traffic.Info.VirtualTime, Is.False);
@@ -100,7 +100,7 @@ public sealed class DataplaneFacetTests
         // Given
         await using ILabTarget target = new EmulatorTargetFactory().Create(new LabTargetOptions());
         await target.StartAsync();
-        IServiceChainingFeature chaining = target.GetFeature<IServiceChainingFeature>()!;
+        IServiceChaining chaining = target.GetFeature<IServiceChaining>()!;
         ChainApplyResult applied = await chaining.ApplyAsync(ThreeHops());
 
         // When
@@ -130,7 +130,7 @@ public sealed class DataplaneFacetTests
         EmulatorTarget target = (EmulatorTarget)new EmulatorTargetFactory().Create(new LabTargetOptions());
         await using ILabTarget owned = target;
         await target.StartAsync();
-        IServiceChainingFeature chaining = target.GetFeature<IServiceChainingFeature>()!;
+        IServiceChaining chaining = target.GetFeature<IServiceChaining>()!;
         await chaining.ApplyAsync(ThreeHops());
         EmulatorDataplane dataplane = target.Instance!.Dataplane;
         const int Count = 100;
@@ -177,8 +177,8 @@ public sealed class DataplaneFacetTests
         // Given
         await using ILabTarget target = new EmulatorTargetFactory().Create(new LabTargetOptions());
         await target.StartAsync();
-        await target.GetFeature<IServiceChainingFeature>()!.ApplyAsync(ThreeHops());
-        ITrafficGenerator traffic = target.GetFeature<ITrafficGenerator>()!;
+        await target.GetFeature<IServiceChaining>()!.ApplyAsync(ThreeHops());
+        ITrafficGeneration traffic = target.GetFeature<ITrafficGeneration>()!;
         TrafficProfile profile = new([new TrafficStream { Name = "up", Headers = new HeaderStack { SourceIp = System.Net.IPAddress.Parse("10.0.0.1") }, FlowCount = 100 }]);
 
         // When: kernel virtio carries about 0.49 Mpps per hop in the model, so 0.1 Mpps passes and 2 Mpps does not.
@@ -203,7 +203,7 @@ public sealed class DataplaneFacetTests
         // Given
         await using ILabTarget target = new EmulatorTargetFactory().Create(new LabTargetOptions());
         await target.StartAsync();
-        ITrafficGenerator traffic = target.GetFeature<ITrafficGenerator>()!;
+        ITrafficGeneration traffic = target.GetFeature<ITrafficGeneration>()!;
         TrafficProfile profile = new([new TrafficStream { Name = "outside" }]);
 
         // When / Then

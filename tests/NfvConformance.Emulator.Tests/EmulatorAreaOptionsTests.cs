@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Abstractions.Containers;
+using NfvConformance.Abstractions.ContainerPlatform;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Targets;
 
@@ -23,7 +23,7 @@ public sealed class EmulatorAreaOptionsTests
     {
         await using ILabTarget dual = new EmulatorBuilder().Build();
         await using ILabTarget single = new EmulatorBuilder()
-            .WithAreaOptions(new EmulatorAreaOptions { Containers = new() { DualStack = false } })
+            .WithAreaOptions(new EmulatorAreaOptions { ContainerPlatform = new() { DualStack = false } })
             .Build();
 
         Assert.That(await PodAddressesAsync(dual), Is.EqualTo(2));
@@ -33,7 +33,7 @@ public sealed class EmulatorAreaOptionsTests
     [Test]
     public async Task SetSetting_SingleStackPlatform_ReachesTheFacet()
     {
-        LabTargetOptions options = new() { Settings = new Dictionary<string, string> { ["containers.dual-stack"] = "false" } };
+        LabTargetOptions options = new() { Settings = new Dictionary<string, string> { ["container-platform.dual-stack"] = "false" } };
         EmulatorTargetFactory factory = new();
 
         Assert.That(factory.Validate(options).Where(e => e.IsCritical), Is.Empty);

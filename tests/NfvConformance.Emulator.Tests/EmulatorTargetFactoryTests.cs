@@ -131,7 +131,7 @@ public sealed class EmulatorTargetFactoryTests
 
         // Then
         Assert.That(ex!.Message, Does.Contain("StartAsync"));
-        Assert.That(target.GetFeature<ICapabilityPublisher>(), Is.Null);
+        Assert.That(target.GetFeature<ICapabilities>(), Is.Null);
     }
 
     [Test]
@@ -142,10 +142,10 @@ public sealed class EmulatorTargetFactoryTests
         await target.StartAsync();
 
         // When / Then
-        Assert.That(target.GetFeature<ICapabilityPublisher>(), Is.Not.Null);
+        Assert.That(target.GetFeature<ICapabilities>(), Is.Not.Null);
         Assert.That(target.GetFeature<IHardwareInventory>(), Is.Not.Null);
-        Assert.That(target.GetFeature<INegotiator>(), Is.Not.Null);
-        Assert.That(target.GetFeature<IPlacementService>(), Is.Not.Null);
+        Assert.That(target.GetFeature<INegotiation>(), Is.Not.Null);
+        Assert.That(target.GetFeature<IPlacement>(), Is.Not.Null);
         Assert.That(target.GetFeature<IVnfLifecycle>()!.Clock, Is.Not.Null);
         Assert.That(target.GetFeature<ISiteTopology>()!.Sites.Select(s => s.Name), Is.EqualTo(new[] { "core-1", "edge-1", "public-1" }));
         Assert.That(target.GetFeature<IDisposable>(), Is.Null);

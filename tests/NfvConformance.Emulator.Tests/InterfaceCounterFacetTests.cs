@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Targets;
 
 namespace NfvConformance.Emulator.Tests;
@@ -21,7 +21,7 @@ public sealed class InterfaceCounterFacetTests
     {
         await using ILabTarget target = new EmulatorTargetFactory().Create(new LabTargetOptions());
         await target.StartAsync();
-        IServiceChainingFeature chaining = target.GetFeature<IServiceChainingFeature>()!;
+        IServiceChaining chaining = target.GetFeature<IServiceChaining>()!;
         Assert.That((await chaining.ApplyAsync(FwRt())).Applied, Is.True);
         ChainProbe probe = new("10.2.0.1", "198.51.100.2", ClassifierProtocol.Tcp, 5000, 80);
 

@@ -27,7 +27,7 @@ internal sealed class TestServer : IDisposable
         seed: 1
         """;
 
-    public TestServer(bool realTime = true, bool rxStats = true, int apiMinor = 1, ITrafficGenerator? generator = null)
+    public TestServer(bool realTime = true, bool rxStats = true, int apiMinor = 1, ITrafficGeneration? generator = null)
     {
         Device = DeviceFile.Parse(Dut, "dut.yaml");
         Generator = generator ?? new EmulatedDeviceGenerator(Device);
@@ -48,7 +48,7 @@ internal sealed class TestServer : IDisposable
 
     public DeviceModel Device { get; }
 
-    public ITrafficGenerator Generator { get; }
+    public ITrafficGeneration Generator { get; }
 
     public TrexServer Server { get; }
 

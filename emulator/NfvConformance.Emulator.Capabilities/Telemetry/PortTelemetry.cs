@@ -8,7 +8,7 @@ namespace NfvConformance.Emulator.Capabilities.Telemetry;
 /// Streams each port's oper-status, speed and SR-IOV VFs in use on change, and raises a link-down alarm per port:
 /// Major while the node keeps another link up, Critical when it was the node's last; cleared when the link returns.
 /// </summary>
-internal sealed class PortTelemetry : ITelemetryService
+internal sealed class PortTelemetry : ITelemetry
 {
     private readonly TimeProvider _clock;
     private readonly Lock _lock = new();

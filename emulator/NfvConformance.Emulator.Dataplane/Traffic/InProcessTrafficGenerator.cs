@@ -37,7 +37,7 @@ public sealed class InProcessTrafficGeneratorOptions
 /// 16-byte latency mark each frame carries (stream, sequence, send time): loss, reordering, duplicates, latency and
 /// delay variation. Device behaviour is a value in the <see cref="TrialResult"/>; only bad requests throw.
 /// </summary>
-public sealed class InProcessTrafficGenerator : ITrafficGenerator
+public sealed class InProcessTrafficGenerator : ITrafficGeneration
 {
     private const int RingCapacity = 4096;
     private static readonly TimeSpan s_drainIdle = TimeSpan.FromMilliseconds(50);

@@ -1,9 +1,9 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Traffic;
-using NfvConformance.Emulator.Chaining;
+using NfvConformance.Emulator.ServiceChaining;
 
 namespace NfvConformance.Emulator.Internal;
 
@@ -18,7 +18,7 @@ namespace NfvConformance.Emulator.Internal;
 /// generator's receive timestamps would. The model keeps no per-packet sequence, so the delay variation is the RFC 5481
 /// PDV (delay minus the minimum delay) from that histogram, without IPDV pairs.
 /// </remarks>
-internal sealed class ChainTrafficGenerator : ITrafficGenerator
+internal sealed class ChainTrafficGenerator : ITrafficGeneration
 {
     private const long PicosecondsPerTick = 100_000;
     private readonly ServiceChainEngine _engine;
@@ -137,7 +137,7 @@ internal sealed class ChainTrafficGenerator : ITrafficGenerator
         if (path.Chain is null || !path.Delivered)
         {
             ThrowHelper.ThrowConfiguration(string.Create(CultureInfo.InvariantCulture,
-                $"stream '{stream.Name}' ({h.SourceIp}:{h.SourcePort} -> {h.DestinationIp}:{h.DestinationPort}) enters no applied service chain{(path.DropReason is null ? string.Empty : $" (dropped: {path.DropReason})")}; apply a chain whose classifier matches it through IServiceChainingFeature first."));
+                $"stream '{stream.Name}' ({h.SourceIp}:{h.SourcePort} -> {h.DestinationIp}:{h.DestinationPort}) enters no applied service chain{(path.DropReason is null ? string.Empty : $" (dropped: {path.DropReason})")}; apply a chain whose classifier matches it through IServiceChaining first."));
         }
 
         return path.Chain!;

@@ -133,7 +133,7 @@ public sealed record NegotiationResult(
 }
 
 /// <summary>A facet: answers a VNF's requirements with a grant or a refusal, deterministically, without reserving anything.</summary>
-public interface INegotiator
+public interface INegotiation
 {
     /// <summary>Negotiates against the resources free now.</summary>
     /// <param name="request">What the VNF asks.</param>

@@ -7,7 +7,7 @@ namespace NfvConformance.Abstractions.Placement;
 /// A facet: hands accelerator instances to workloads by class and standard interface (RM ch3.8 / e.api.*), the way
 /// a Kubernetes device plugin or OpenStack Cyborg does: never by vendor or PCI id, each instance a finite resource.
 /// </summary>
-public interface IAcceleratorService
+public interface IAcceleration
 {
     /// <summary>Gets every accelerator device with its instances in use.</summary>
     IReadOnlyList<AcceleratorPool> Pools { get; }

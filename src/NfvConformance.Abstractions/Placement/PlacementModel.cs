@@ -73,7 +73,7 @@ public sealed record PlacedInstance(
 /// <param name="Instances">The placed instances (empty on failure: placement is all-or-nothing).</param>
 /// <param name="Negotiations">The negotiation answer for each instance, in order (on failure, up to the first refusal).</param>
 /// <param name="Problems">Every problem: invalid request fields, refusals, anti-affinity or latency limits.</param>
-/// <param name="Hops">For <see cref="IPlacementService.PlaceAll"/>: the WAN path from each request's first instance to the next
+/// <param name="Hops">For <see cref="IPlacement.PlaceAll"/>: the WAN path from each request's first instance to the next
 /// request's first instance (a chain's site-to-site legs; zero latency when both share a site). Empty otherwise.</param>
 public sealed record PlacementResult(
     bool Succeeded,
@@ -82,14 +82,14 @@ public sealed record PlacementResult(
     IReadOnlyList<ValidationError> Problems,
     IReadOnlyList<ChainHop>? Hops = null);
 
-/// <summary>One leg of a chain placed by <see cref="IPlacementService.PlaceAll"/>.</summary>
+/// <summary>One leg of a chain placed by <see cref="IPlacement.PlaceAll"/>.</summary>
 /// <param name="From">The instance the leg starts at.</param>
 /// <param name="To">The instance it ends at.</param>
 /// <param name="Path">The WAN path between their sites.</param>
 public sealed record ChainHop(string From, string To, Sites.SitePath Path);
 
 /// <summary>A facet: places VM and container instances on nodes, holding cores, memory, huge pages and VFs.</summary>
-public interface IPlacementService
+public interface IPlacement
 {
     /// <summary>Gets every instance placed and not yet released.</summary>
     IReadOnlyList<PlacedInstance> Instances { get; }

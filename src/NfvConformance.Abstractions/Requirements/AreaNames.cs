@@ -12,16 +12,21 @@ public static class AreaNames
     /// <summary>Gets the renamed feature folders (<c>features/&lt;Area&gt;/</c>), old first.</summary>
     public static IReadOnlyList<(string Old, string Current)> FeatureFolders { get; } =
     [
+        ("ContainerNetworking", "ContainerPlatform"),
+        ("TenantNetworks", "TenantNetworking"),
     ];
 
     /// <summary>Gets the renamed target-figure prefixes (<c>area.figure</c>), old first.</summary>
     public static IReadOnlyList<(string Old, string Current)> FigurePrefixes { get; } =
     [
+        ("tenant_networks", "tenant_networking"),
+        ("loadbalancing", "load_balancing"),
     ];
 
     /// <summary>Gets the renamed setting prefixes (<c>--set area.option=value</c>), old first.</summary>
     public static IReadOnlyList<(string Old, string Current)> SettingPrefixes { get; } =
     [
+        ("containers", "container-platform"),
     ];
 
     /// <summary>

@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Abstractions.Containers;
+using NfvConformance.Abstractions.ContainerPlatform;
 
 namespace NfvConformance.Abstractions.ServiceExposure;
 

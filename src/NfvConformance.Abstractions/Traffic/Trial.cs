@@ -107,7 +107,7 @@ public sealed record TrialResult
 public sealed record TrafficGeneratorInfo(int PortCount, double LineRateBitsPerSecond, double MaxPpsPerPort, bool VirtualTime, long TimestampResolutionNs);
 
 /// <summary>
-/// The traffic facet of a lab target (<c>ILabTarget.GetFeature&lt;ITrafficGenerator&gt;()</c>): the emulator's
+/// The traffic facet of a lab target (<c>ILabTarget.GetFeature&lt;ITrafficGeneration&gt;()</c>): the emulator's
 /// in-process generator, TRex, an AF_PACKET generator and the virtual-time emulated device all implement it.
 /// </summary>
 /// <remarks>
@@ -117,7 +117,7 @@ public sealed record TrafficGeneratorInfo(int PortCount, double LineRateBitsPerS
 /// <see cref="MeasurementFlags.OfferedLoadNotReached"/>; a broken environment (link down, lost connection) throws
 /// <see cref="TrafficEnvironmentException"/>, which searches report apart from device failures.
 /// </remarks>
-public interface ITrafficGenerator
+public interface ITrafficGeneration
 {
     /// <summary>Gets a name for reports (<c>trex</c>, <c>emulator</c>, <c>virtual-dut</c>).</summary>
     string Name { get; }

@@ -1,17 +1,17 @@
 // Licensed under the Apache License, Version 2.0.
 using System.CommandLine;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Cli.Commands;
 using NfvConformance.Emulator;
-using NfvConformance.Emulator.Chaining.Model;
+using NfvConformance.Emulator.ServiceChaining.Model;
 
 namespace NfvConformance.Cli.Composition;
 
 /// <summary>
-/// <c>nfvc chain FILE</c>: reads a service-chain spec in the networking-sfc YAML vocabulary (docs/chaining.md), and
+/// <c>nfvc chain FILE</c>: reads a service-chain spec in the networking-sfc YAML vocabulary (docs/service-chaining.md), and
 /// applies it to the emulator, which validates and compiles it. Every problem is listed as <c>file:line</c>, exit 2.
 /// It uses the emulator's chaining engine, so it lives in the composition root.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed class ChainCommand : ICliCommand
     {
         Argument<string> file = new("file") { Description = "The chain spec YAML (port_pairs, port_pair_groups, flow_classifiers, port_chains, service_graphs)." };
         Option<string> profile = new("--profile") { Description = "The profile whose acceleration the emulator offers.", DefaultValueFactory = _ => Profiles.Basic };
-        Command command = new("chain", "Check a service-chain spec (docs/chaining.md): read it, then validate and compile it on the emulator; every problem with file:line.")
+        Command command = new("chain", "Check a service-chain spec (docs/service-chaining.md): read it, then validate and compile it on the emulator; every problem with file:line.")
         {
             file, profile,
         };
@@ -31,7 +31,7 @@ internal sealed class ChainCommand : ICliCommand
             ChainSpec spec = ChainSpecYaml.Load(path);
             await using ILabTarget target = new EmulatorBuilder().WithProfile(pr.GetValue(profile)!).Build();
             await target.StartAsync(ct).ConfigureAwait(false);
-            IServiceChainingFeature chaining = target.GetFeature<IServiceChainingFeature>()
+            IServiceChaining chaining = target.GetFeature<IServiceChaining>()
                 ?? throw new ConfigurationException("the emulator has no service chaining facet.");
             ChainApplyResult applied = await chaining.ApplyAsync(spec, ct).ConfigureAwait(false);
             foreach (ValidationError problem in applied.Problems)

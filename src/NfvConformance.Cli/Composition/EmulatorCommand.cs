@@ -42,7 +42,7 @@ internal sealed class EmulatorCommand : ICliCommand
 
                 string? recordFile = pr.GetValue(record);
                 ILabTarget? target = null;
-                ITrafficGenerator generator;
+                ITrafficGeneration generator;
                 if (pr.GetValue(dut) is string file)
                 {
                     generator = new EmulatedDeviceGenerator(DeviceFile.Load(file));
@@ -51,7 +51,7 @@ internal sealed class EmulatorCommand : ICliCommand
                 {
                     target = new EmulatorBuilder().WithSeed(pr.GetValue(seed)).Build();
                     await target.StartAsync(ct).ConfigureAwait(false);
-                    generator = target.GetFeature<ITrafficGenerator>() ?? throw new ConfigurationException("the emulator offers no traffic generator.");
+                    generator = target.GetFeature<ITrafficGeneration>() ?? throw new ConfigurationException("the emulator offers no traffic generator.");
                 }
 
                 using StreamWriter? log = recordFile is null ? null : new StreamWriter(recordFile, append: true) { AutoFlush = true };

@@ -2,7 +2,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Lab.Linux.Run;
 

@@ -1,7 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
 using System.Net;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Errors;
 
 namespace NfvConformance.Lab.Linux.Chains;

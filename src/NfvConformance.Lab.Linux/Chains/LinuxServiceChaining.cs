@@ -1,17 +1,17 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Linux.Chains;
 
 /// <summary>
-/// The linux target's <see cref="IServiceChainingFeature"/>: a chain spec becomes a namespace lab (<see cref="ChainLab"/>)
+/// The linux target's <see cref="IServiceChaining"/>: a chain spec becomes a namespace lab (<see cref="ChainLab"/>)
 /// on this host; probes are real packets whose path the instances' own nftables records prove; counters are the
 /// instances' nftables counters; link-down is <c>ip link set down</c>. It does not offer
 /// <see cref="IChainTrialSimulation"/> (virtual time exists only in a model). Calls are serialised: the lab is one.
 /// </summary>
-internal sealed class LinuxServiceChaining : IServiceChainingFeature, IAsyncDisposable
+internal sealed class LinuxServiceChaining : IServiceChaining, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _generation;

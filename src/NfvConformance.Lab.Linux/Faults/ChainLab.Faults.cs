@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 
 namespace NfvConformance.Lab.Linux.Chains;
 

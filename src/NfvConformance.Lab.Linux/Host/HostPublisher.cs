@@ -12,7 +12,7 @@ namespace NfvConformance.Lab.Linux.Host;
 /// <see cref="Refresh"/>: a new snapshot version, and a notification to subscribers naming what changed, whenever
 /// a fresh discovery differs (a link went down, huge pages were configured, a VF was created).
 /// </summary>
-internal sealed class HostPublisher : ICapabilityPublisher, IHardwareInventory
+internal sealed class HostPublisher : ICapabilities, IHardwareInventory
 {
     private readonly Lock _gate = new();
     private readonly List<Action<CapabilityChangeSet>> _observers = [];

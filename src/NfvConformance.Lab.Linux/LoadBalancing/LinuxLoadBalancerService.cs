@@ -7,12 +7,12 @@ using NfvConformance.Lab.Linux.Run;
 namespace NfvConformance.Lab.Linux.LoadBalancing;
 
 /// <summary>
-/// The linux target's load-balancer service (<see cref="ILoadBalancerService"/>): each load balancer is a set of
+/// The linux target's load-balancer service (<see cref="ILoadBalancing"/>): each load balancer is a set of
 /// network namespaces of this run balanced by nftables (<see cref="LinuxLoadBalancer"/>). What one host cannot do is
 /// refused as a value: L7, SCTP, MPTCP and QUIC listeners (no such balancer here), failing an availability zone (one
 /// host has none) and the seeded virtual-time failover trial (real gear has no virtual time).
 /// </summary>
-internal sealed class LinuxLoadBalancerService : ILoadBalancerService, IDisposable
+internal sealed class LinuxLoadBalancerService : ILoadBalancing, IDisposable
 {
     /// <summary>Why a zone cannot fail here.</summary>
     public const string NoZones = "this target is one host: its zones are labels on namespaces that share one kernel, power feed and network, so failing a zone cannot be realised";

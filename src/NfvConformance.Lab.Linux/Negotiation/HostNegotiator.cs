@@ -16,7 +16,7 @@ namespace NfvConformance.Lab.Linux.Negotiation;
 /// the kernel always), so a ladder falls back for real (SR-IOV, then DPDK, then kernel), each refusal naming the file
 /// or tool that showed the lack.
 /// </summary>
-internal sealed class HostNegotiator : INegotiator
+internal sealed class HostNegotiator : INegotiation
 {
     private readonly HostPublisher _publisher;
     private readonly HostLedger _ledger;

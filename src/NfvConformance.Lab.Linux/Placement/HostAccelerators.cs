@@ -12,7 +12,7 @@ namespace NfvConformance.Lab.Linux.Placement;
 /// (never by vendor or PCI address); a host without any (no co-processor, no virtio-crypto) refuses every request
 /// with what it looked at. Instruction-set accelerations (AES-NI, AVX-512) are not devices and are not handed out.
 /// </summary>
-internal sealed class HostAccelerators : IAcceleratorService
+internal sealed class HostAccelerators : IAcceleration
 {
     private readonly Lock _gate = new();
     private readonly HostPublisher _publisher;

@@ -18,7 +18,7 @@ namespace NfvConformance.Lab.Linux.Placement;
 /// container, a QEMU process (TCG, paused: there is no guest image) with its vCPUs and memory for a VM. What an
 /// instance is pinned to is read back from <c>/proc</c> each time <see cref="Instances"/> is read. All or nothing.
 /// </summary>
-internal sealed class HostPlacement : IPlacementService, IDisposable
+internal sealed class HostPlacement : IPlacement, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly LabRun _run;

@@ -8,7 +8,7 @@ using NfvConformance.Abstractions.Traffic;
 namespace NfvConformance.Lab.Linux.Traffic;
 
 /// <summary>
-/// A real traffic generator and receiver on Linux interfaces, in managed code, behind <see cref="ITrafficGenerator"/>.
+/// A real traffic generator and receiver on Linux interfaces, in managed code, behind <see cref="ITrafficGeneration"/>.
 /// Each port has an AF_PACKET sender (sendmmsg(2) in batches from pinned frame slots, qdisc bypassed) and a
 /// TPACKET_V3 receive ring behind a classic BPF filter, with the kernel's receive timestamp of every frame.
 /// Every frame carries a 16-byte mark at its end (stream id, sequence number, transmit timestamp,
@@ -22,7 +22,7 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// <see cref="MeasurementFlags.OfferedLoadNotReached"/>: inconclusive, never a device failure. Frames the receive ring
 /// itself dropped flag the trial <see cref="MeasurementFlags.Disturbed"/>.
 /// </remarks>
-public sealed class AfPacketGenerator : ITrafficGenerator, IDisposable
+public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 {
     /// <summary>The libpcap filter that selects what the receive BPF program accepts (the generator's own frames).</summary>
     public const string DefaultCaptureFilter = "udp or tcp or vlan or ether proto 0x88b5";

@@ -10,10 +10,10 @@ using NfvConformance.Lab.Linux.Run;
 namespace NfvConformance.Lab.Linux.Traffic;
 
 /// <summary>
-/// The linux target's <see cref="ITrafficGenerator"/>: the <see cref="AfPacketGenerator"/> attached to the chain lab,
+/// The linux target's <see cref="ITrafficGeneration"/>: the <see cref="AfPacketGenerator"/> attached to the chain lab,
 /// port 0 on the client namespace's link, port 1 on the server namespace's link, so a trial's frames cross whatever
 /// chain the scenario applied (the classifier steers them as it steers probes). It calibrates itself per frame-size mix
-/// (<see cref="ITrafficGeneratorCalibration"/>): a back-to-back veth pair of the run gives the ceiling and the latency
+/// (<see cref="ITrafficCalibration"/>): a back-to-back veth pair of the run gives the ceiling and the latency
 /// floor, and every trial carries that ceiling, so a trial the generator cannot drive is flagged, never reported as the
 /// device's limit.
 /// </summary>
@@ -28,7 +28,7 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// With one CPU both share it and the trials say so when they fall short. Each trial opens the generator's sockets
 /// and closes them after (milliseconds), so nothing holds a namespace the lab tears down.
 /// </remarks>
-internal sealed class ChainLabTraffic : ITrafficGenerator, ITrafficGeneratorCalibration, IAsyncDisposable
+internal sealed class ChainLabTraffic : ITrafficGeneration, ITrafficCalibration, IAsyncDisposable
 {
     private static readonly TimeSpan s_ceilingTrial = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan s_floorTrial = TimeSpan.FromMilliseconds(500);
@@ -92,7 +92,7 @@ internal sealed class ChainLabTraffic : ITrafficGenerator, ITrafficGeneratorCali
         try
         {
             ChainLabAttachment at = _lab.TrafficAttachment
-                ?? throw new ConfigurationException("the linux target's generator sends through the chain lab, and no chain is applied; apply a chain whose classifier matches the streams through IServiceChainingFeature first.");
+                ?? throw new ConfigurationException("the linux target's generator sends through the chain lab, and no chain is applied; apply a chain whose classifier matches the streams through IServiceChaining first.");
             double ceiling = double.PositiveInfinity;
             foreach (FrameSizeMix mix in request.Profile.Streams.Select(s => s.FrameSizes).DistinctBy(Key))
             {

@@ -30,7 +30,7 @@ public static class GeneratorCalibration
     /// <param name="duration">The ceiling trial's duration.</param>
     /// <param name="cancellationToken">Stops the trials.</param>
     /// <returns>The ceiling and the floor.</returns>
-    public static Task<GeneratorCeiling> RunAsync(ITrafficGenerator backToBack, int frameSize, TimeSpan duration, CancellationToken cancellationToken = default) =>
+    public static Task<GeneratorCeiling> RunAsync(ITrafficGeneration backToBack, int frameSize, TimeSpan duration, CancellationToken cancellationToken = default) =>
         RunAsync(backToBack, FrameSizeMix.Single(frameSize), duration, TimeSpan.FromSeconds(1), cancellationToken);
 
     /// <summary>Measures a back-to-back generator (port 0 sends, port 1 receives) at a frame-size mix.</summary>
@@ -40,7 +40,7 @@ public static class GeneratorCalibration
     /// <param name="floorDuration">The latency-floor trial's duration (at <see cref="FloorPps"/>).</param>
     /// <param name="cancellationToken">Stops the trials.</param>
     /// <returns>The ceiling and the floor.</returns>
-    public static async Task<GeneratorCeiling> RunAsync(ITrafficGenerator backToBack, FrameSizeMix frames, TimeSpan duration, TimeSpan floorDuration, CancellationToken cancellationToken = default)
+    public static async Task<GeneratorCeiling> RunAsync(ITrafficGeneration backToBack, FrameSizeMix frames, TimeSpan duration, TimeSpan floorDuration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backToBack);
         ArgumentNullException.ThrowIfNull(frames);

@@ -190,11 +190,11 @@ public static class GeneratorNdrBench
     {
         await using Chains.LinuxServiceChaining chaining = new(run);
         await using ChainLabTraffic traffic = new(run, chaining.Lab);
-        Abstractions.Chaining.ChainApplyResult applied = await chaining.ApplyAsync(new Abstractions.Chaining.ChainSpecBuilder()
-            .WithPortPair(new Abstractions.Chaining.PortPair("rt-1", "rt-1-in", "rt-1-out", "router"))
-            .WithPortPairGroup(new Abstractions.Chaining.PortPairGroup("rt", ["rt-1"]))
-            .WithFlowClassifier(new Abstractions.Chaining.FlowClassifier("perf") { Protocol = Abstractions.Chaining.ClassifierProtocol.Udp, SourceIpPrefix = "10.0.0.0/8" })
-            .WithPortChain(new Abstractions.Chaining.PortChain("perf", ["rt"], ["perf"]) { ChainId = 90 })
+        Abstractions.ServiceChaining.ChainApplyResult applied = await chaining.ApplyAsync(new Abstractions.ServiceChaining.ChainSpecBuilder()
+            .WithPortPair(new Abstractions.ServiceChaining.PortPair("rt-1", "rt-1-in", "rt-1-out", "router"))
+            .WithPortPairGroup(new Abstractions.ServiceChaining.PortPairGroup("rt", ["rt-1"]))
+            .WithFlowClassifier(new Abstractions.ServiceChaining.FlowClassifier("perf") { Protocol = Abstractions.ServiceChaining.ClassifierProtocol.Udp, SourceIpPrefix = "10.0.0.0/8" })
+            .WithPortChain(new Abstractions.ServiceChaining.PortChain("perf", ["rt"], ["perf"]) { ChainId = 90 })
             .Build(), cancellationToken).ConfigureAwait(false);
         if (!applied.Applied)
         {

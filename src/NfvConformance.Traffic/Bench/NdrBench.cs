@@ -102,7 +102,7 @@ public static class NdrBench
     /// <param name="cancellationToken">Cancels between trials.</param>
     /// <returns>The report.</returns>
     /// <exception cref="ConfigurationException">Bad input (frame size, flows, thresholds, rate); nothing ran.</exception>
-    public static async Task<NdrBenchReport> RunAsync(ITrafficGenerator generator, NdrBenchOptions options, CancellationToken cancellationToken = default)
+    public static async Task<NdrBenchReport> RunAsync(ITrafficGeneration generator, NdrBenchOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(options);
@@ -155,7 +155,7 @@ public static class NdrBench
     }
 
     private static async Task<NdrBenchReport> SearchAsync(
-        ITrafficGenerator generator, DeviceModel device, FrameSizeMix mix, TrafficProfile profile, NdrPdrOptions search, LatencyBias bias, NdrBenchOptions options, Stopwatch wall, CancellationToken cancellationToken)
+        ITrafficGeneration generator, DeviceModel device, FrameSizeMix mix, TrafficProfile profile, NdrPdrOptions search, LatencyBias bias, NdrBenchOptions options, Stopwatch wall, CancellationToken cancellationToken)
     {
         NdrPdrResult result = await NdrPdrSearch.RunAsync(generator, profile, search, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<LatencyAtLoad> atLoads = await LatencyProfile.MeasureAsync(

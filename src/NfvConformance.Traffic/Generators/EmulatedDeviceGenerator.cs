@@ -41,7 +41,7 @@ public sealed record EmulatedGeneratorOptions
 /// virtual time: counts follow the device model with seeded randomness, and every latency packet is a real frame
 /// built, marked, carried and parsed. A 60-second trial takes milliseconds.
 /// </summary>
-public sealed class EmulatedDeviceGenerator : ITrafficGenerator
+public sealed class EmulatedDeviceGenerator : ITrafficGeneration
 {
     private readonly DeviceModel? _device;
     private readonly EmulatedGeneratorOptions _options;

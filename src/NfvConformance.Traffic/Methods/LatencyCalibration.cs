@@ -35,7 +35,7 @@ public static class LatencyCalibration
     /// <param name="duration">Trial duration.</param>
     /// <param name="cancellationToken">Cancels the trial.</param>
     /// <returns>The bias; <see cref="LatencyBias.None"/> when no latency packet came back.</returns>
-    public static async Task<LatencyBias> CalibrateAsync(ITrafficGenerator loopback, TrafficProfile profile, TimeSpan duration, CancellationToken cancellationToken = default)
+    public static async Task<LatencyBias> CalibrateAsync(ITrafficGeneration loopback, TrafficProfile profile, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loopback);
         TrialResult r = await loopback.RunTrialAsync(
@@ -78,7 +78,7 @@ public static class LatencyProfile
     /// <param name="cancellationToken">Cancels between trials.</param>
     /// <returns>One entry per load.</returns>
     public static async Task<IReadOnlyList<LatencyAtLoad>> MeasureAsync(
-        ITrafficGenerator generator, TrafficProfile profile, double ratePps, IReadOnlyList<double> percents, TimeSpan duration, double latencyPps, LatencyBias bias, CancellationToken cancellationToken = default)
+        ITrafficGeneration generator, TrafficProfile profile, double ratePps, IReadOnlyList<double> percents, TimeSpan duration, double latencyPps, LatencyBias bias, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(percents);

@@ -13,7 +13,7 @@ public static class NdrPdrSearch
     /// <param name="cancellationToken">Stops the search between trials.</param>
     /// <returns>NDR, PDR and the trace. A limit reached or an unmeasurable load makes it inconclusive, never an exception.</returns>
     /// <exception cref="Abstractions.Errors.ConfigurationException">The settings or profile are invalid; no traffic was sent.</exception>
-    public static async Task<NdrPdrResult> RunAsync(ITrafficGenerator generator, TrafficProfile profile, NdrPdrOptions options, CancellationToken cancellationToken = default)
+    public static async Task<NdrPdrResult> RunAsync(ITrafficGeneration generator, TrafficProfile profile, NdrPdrOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(profile);

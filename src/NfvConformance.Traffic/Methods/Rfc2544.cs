@@ -87,7 +87,7 @@ public sealed record Rfc2544LatencyResult(double RatePps, double AverageOfMeansU
 /// <param name="Trials">Trials run.</param>
 public sealed record BackToBackResult(IReadOnlyList<long> Bursts, double AverageFrames, long MinFrames, long MaxFrames, double StdDevFrames, TimeSpan ImpliedBufferTime, double BufferedFramesEstimate, int Trials);
 
-/// <summary>The RFC 2544 benchmarks as reusable components over any <see cref="ITrafficGenerator"/>.</summary>
+/// <summary>The RFC 2544 benchmarks as reusable components over any <see cref="ITrafficGeneration"/>.</summary>
 public static class Rfc2544
 {
     /// <summary>Section 26.1: the highest rate without loss, by NFVbench-style bisection with a zero-loss goal.</summary>
@@ -96,7 +96,7 @@ public static class Rfc2544
     /// <param name="options">Settings.</param>
     /// <param name="cancellationToken">Cancels between trials.</param>
     /// <returns>The search result; NDR and PDR are both the zero-loss throughput.</returns>
-    public static Task<NdrPdrResult> ThroughputAsync(ITrafficGenerator generator, TrafficProfile profile, Rfc2544Options options, CancellationToken cancellationToken = default)
+    public static Task<NdrPdrResult> ThroughputAsync(ITrafficGeneration generator, TrafficProfile profile, Rfc2544Options options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.EnsureValid();
@@ -120,7 +120,7 @@ public static class Rfc2544
     /// <param name="options">Settings.</param>
     /// <param name="cancellationToken">Cancels between trials.</param>
     /// <returns>The averaged latency.</returns>
-    public static async Task<Rfc2544LatencyResult> LatencyAsync(ITrafficGenerator generator, TrafficProfile profile, double throughputPps, LatencyBias bias, Rfc2544Options options, CancellationToken cancellationToken = default)
+    public static async Task<Rfc2544LatencyResult> LatencyAsync(ITrafficGeneration generator, TrafficProfile profile, double throughputPps, LatencyBias bias, Rfc2544Options options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.EnsureValid();
@@ -136,7 +136,7 @@ public static class Rfc2544
     /// <param name="options">Settings.</param>
     /// <param name="cancellationToken">Cancels between trials.</param>
     /// <returns>The curve, highest load first.</returns>
-    public static async Task<IReadOnlyList<FrameLossPoint>> FrameLossRateAsync(ITrafficGenerator generator, TrafficProfile profile, Rfc2544Options options, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<FrameLossPoint>> FrameLossRateAsync(ITrafficGeneration generator, TrafficProfile profile, Rfc2544Options options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(options);
@@ -162,7 +162,7 @@ public static class Rfc2544
     /// <param name="options">Settings.</param>
     /// <param name="cancellationToken">Cancels between trials.</param>
     /// <returns>The bursts and their statistics.</returns>
-    public static async Task<BackToBackResult> BackToBackAsync(ITrafficGenerator generator, TrafficProfile profile, double throughputPps, Rfc2544Options options, CancellationToken cancellationToken = default)
+    public static async Task<BackToBackResult> BackToBackAsync(ITrafficGeneration generator, TrafficProfile profile, double throughputPps, Rfc2544Options options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentNullException.ThrowIfNull(profile);

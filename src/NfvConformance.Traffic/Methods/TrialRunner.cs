@@ -16,13 +16,13 @@ internal readonly record struct TrialOutcome(double Percent, TimeSpan Duration, 
 /// </summary>
 internal sealed class TrialRunner
 {
-    private readonly ITrafficGenerator _generator;
+    private readonly ITrafficGeneration _generator;
     private readonly TrafficProfile _profile;
     private readonly NdrPdrOptions _options;
     private readonly List<TrialRecord> _trace = [];
     private TimeSpan _trialTime;
 
-    public TrialRunner(ITrafficGenerator generator, TrafficProfile profile, NdrPdrOptions options)
+    public TrialRunner(ITrafficGeneration generator, TrafficProfile profile, NdrPdrOptions options)
     {
         _generator = generator;
         _profile = profile;

@@ -34,12 +34,12 @@ public sealed record TrexGeneratorOptions
 }
 
 /// <summary>
-/// An <see cref="ITrafficGenerator"/> on a TRex server: each trial adds one stream per frame size with flow
+/// An <see cref="ITrafficGeneration"/> on a TRex server: each trial adds one stream per frame size with flow
 /// statistics (and a latency stream per stream), starts the ports together, waits for the run to finish and measures
 /// loss against what TRex really transmitted (its per-packet-group counters), as NFVbench does. The port map and
 /// each port's line rate come from the server.
 /// </summary>
-public sealed class TrexGenerator : ITrafficGenerator, IDisposable
+public sealed class TrexGenerator : ITrafficGeneration, IDisposable
 {
     private readonly TrexClient _client;
     private readonly TrexGeneratorOptions _options;

@@ -8,7 +8,7 @@ using NfvConformance.Trex.Rpc;
 namespace NfvConformance.Trex.Generator;
 
 /// <summary>
-/// <c>--set traffic=trex://HOST:PORT</c> for any target: the target's <see cref="ITrafficGenerator"/> facet becomes a
+/// <c>--set traffic=trex://HOST:PORT</c> for any target: the target's <see cref="ITrafficGeneration"/> facet becomes a
 /// <see cref="TrexGenerator"/> on that server; every other facet is the target's own.
 /// </summary>
 public static class TrexTraffic
@@ -80,7 +80,7 @@ public static class TrexTraffic
 
         public TFeature? GetFeature<TFeature>()
             where TFeature : class =>
-            typeof(TFeature) == typeof(ITrafficGenerator) ? _generator as TFeature : inner.GetFeature<TFeature>();
+            typeof(TFeature) == typeof(ITrafficGeneration) ? _generator as TFeature : inner.GetFeature<TFeature>();
 
         public async ValueTask DisposeAsync()
         {

@@ -38,14 +38,14 @@ public sealed record TrexServerOptions
 
 /// <summary>
 /// Serves TRex's stateless control protocol (JSON-RPC 2.0 over ZeroMQ REP, async trigger over PUB) over any virtual-time
-/// <see cref="ITrafficGenerator"/>: the real server's port state machine (IDLE, STREAMS, TX, PAUSE), ownership
+/// <see cref="ITrafficGeneration"/>: the real server's port state machine (IDLE, STREAMS, TX, PAUSE), ownership
 /// (api_h, acquire/handler, force), parameter checks and error replies. Ports started together form one trial of
 /// the generator; their counters post when the run ends (duration or stop). Port pairs 0-1, 2-3 face each other.
 /// </summary>
 public sealed partial class TrexServer : IDisposable
 {
     private const string Letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    private readonly ITrafficGenerator _generator;
+    private readonly ITrafficGeneration _generator;
     private readonly TrexServerOptions _options;
     private readonly Port[] _ports;
     private readonly Dictionary<uint, PgCounters> _pgs = [];
@@ -70,7 +70,7 @@ public sealed partial class TrexServer : IDisposable
     /// <param name="generator">The generator behind the ports; it must run in virtual time.</param>
     /// <param name="options">Settings, or null for defaults.</param>
     /// <exception cref="ConfigurationException">The generator runs in real time.</exception>
-    public TrexServer(ITrafficGenerator generator, TrexServerOptions? options = null)
+    public TrexServer(ITrafficGeneration generator, TrexServerOptions? options = null)
     {
         _generator = generator ?? throw new ArgumentNullException(nameof(generator));
         _options = options ?? new TrexServerOptions();

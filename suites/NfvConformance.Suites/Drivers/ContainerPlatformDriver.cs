@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using NfvConformance.Abstractions.Containers;
+using NfvConformance.Abstractions.ContainerPlatform;
 using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Core.Evidence;

@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
@@ -10,7 +10,7 @@ namespace NfvConformance.Suites.Drivers;
 /// <summary>
 /// Checks that need more than one facet call per step: flow symmetry through a symmetric chain, per-instance interface
 /// counters against the probes that crossed them, and frame delay variation at the NDR. Reaches the target only
-/// through <see cref="IServiceChainingFeature"/>; the chain itself is built and applied by <see cref="ChainingDriver"/>.
+/// through <see cref="IServiceChaining"/>; the chain itself is built and applied by <see cref="ServiceChainingDriver"/>.
 /// </summary>
 public sealed class CoverageDriver
 {
@@ -32,7 +32,7 @@ public sealed class CoverageDriver
         _figures = figures;
     }
 
-    private IServiceChainingFeature Chaining => TargetFacets.Require<IServiceChainingFeature>(_run);
+    private IServiceChaining Chaining => TargetFacets.Require<IServiceChaining>(_run);
 
     /// <summary>
     /// Probes flows forward and then their replies, and checks each reply crossed the same instances as its request,
@@ -48,7 +48,7 @@ public sealed class CoverageDriver
     /// <returns>A task.</returns>
     public async Task CheckRepliesSymmetricAsync(int flows, string protocol, string source, string destination, int port, string group)
     {
-        IServiceChainingFeature chaining = Chaining;
+        IServiceChaining chaining = Chaining;
         ClassifierProtocol proto = ParseProtocol(protocol);
         HashSet<string> used = new(StringComparer.Ordinal);
         List<string> asymmetric = [];
@@ -103,7 +103,7 @@ public sealed class CoverageDriver
     /// <returns>A task.</returns>
     public async Task ProbeAndTallyAsync(int flows, string protocol, string source, string destination, int port)
     {
-        IServiceChainingFeature chaining = Chaining;
+        IServiceChaining chaining = Chaining;
         ClassifierProtocol proto = ParseProtocol(protocol);
         _crossed.Clear();
         for (int i = 0; i < flows; i++)
@@ -212,7 +212,7 @@ public sealed class CoverageDriver
     /// <returns>A task.</returns>
     public async Task CheckConcurrentFlowsAsync(string key, string protocol, string sourceBase, string destination, int port, string instance, int again)
     {
-        IServiceChainingFeature chaining = Chaining;
+        IServiceChaining chaining = Chaining;
         ClassifierProtocol proto = ParseProtocol(protocol);
         int flows = checked((int)_figures.Get(key).Value);
         uint first = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(System.Net.IPAddress.Parse(sourceBase).GetAddressBytes());

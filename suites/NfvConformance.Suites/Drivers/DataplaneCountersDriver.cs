@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
@@ -38,7 +38,7 @@ public sealed class DataplaneCountersDriver : IDisposable
         _evidence = evidence;
     }
 
-    private IServiceChainingFeature Chaining => TargetFacets.Require<IServiceChainingFeature>(_run);
+    private IServiceChaining Chaining => TargetFacets.Require<IServiceChaining>(_run);
 
     /// <summary>Reads every instance's counters, to compare with later.</summary>
     /// <returns>A task.</returns>
@@ -66,7 +66,7 @@ public sealed class DataplaneCountersDriver : IDisposable
     {
         Check.That(count > 0, $"Send at least one probe, not {count}.");
         (ProbeDefect defect, int ttl) = ParseCondition(condition);
-        IServiceChainingFeature chaining = Chaining;
+        IServiceChaining chaining = Chaining;
         ClassifierProtocol proto = ParseProtocol(protocol);
         for (int i = 0; i < count; i++)
         {
@@ -111,7 +111,7 @@ public sealed class DataplaneCountersDriver : IDisposable
         _paused = instance;
         _extra = extra;
         _evidence.Record(new Measurement($"rx_queue_depth:{instance}", counters.RxQueueDepth, "packets"));
-        IServiceChainingFeature chaining = Chaining;
+        IServiceChaining chaining = Chaining;
         _pausedProbes = [];
         for (int i = 0; i < counters.RxQueueDepth + extra; i++)
         {
@@ -212,7 +212,7 @@ public sealed class DataplaneCountersDriver : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        IServiceChainingFeature? chaining = _changed.Count == 0 ? null : _run.Target.GetFeature<IServiceChainingFeature>();
+        IServiceChaining? chaining = _changed.Count == 0 ? null : _run.Target.GetFeature<IServiceChaining>();
         foreach (string instance in _changed)
         {
             try

@@ -119,7 +119,7 @@ public sealed class DiscoveryDriver
     /// <param name="uid">The capability uid.</param>
     public void CheckQueryAgreesWithSnapshot(string uid)
     {
-        ICapabilityPublisher publisher = TargetFacets.Require<ICapabilityPublisher>(_run);
+        ICapabilities publisher = TargetFacets.Require<ICapabilities>(_run);
         IReadOnlyList<CapabilityMatch> matches = publisher.Query(new CapabilityQuery(Uid: uid));
         _evidence.Record(new($"query_matches:{uid}", matches.Count, "nodes"));
         foreach (NodeCapabilities node in Snapshot.Nodes)
@@ -135,7 +135,7 @@ public sealed class DiscoveryDriver
     /// <param name="uid">The capability uid.</param>
     public void CheckOfferedQueryNamesOfferingNodes(string uid)
     {
-        ICapabilityPublisher publisher = TargetFacets.Require<ICapabilityPublisher>(_run);
+        ICapabilities publisher = TargetFacets.Require<ICapabilities>(_run);
         HashSet<string> queried = [.. publisher.Query(new CapabilityQuery(Uid: uid, OfferedOnly: true)).Select(m => m.NodeId)];
         HashSet<string> offering = [.. Snapshot.Nodes.Where(n => n.Capabilities.TryGetValue(uid, out CapabilityValue? v) && v.IsOffered).Select(n => n.Id)];
         _evidence.Record(new($"offering:{uid}", offering.Count, "nodes"));

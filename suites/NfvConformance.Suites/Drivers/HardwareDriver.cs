@@ -618,7 +618,7 @@ public sealed class HardwareDriver : IDisposable
     /// <summary>Subscribes to the target's capability change notifications for the rest of the scenario.</summary>
     public void Subscribe()
     {
-        ICapabilityPublisher publisher = TargetFacets.Require<ICapabilityPublisher>(_run);
+        ICapabilities publisher = TargetFacets.Require<ICapabilities>(_run);
         _subscription = publisher.Subscribe(change =>
         {
             lock (_notified)

@@ -218,7 +218,7 @@ public sealed class LifecycleDriver : IDisposable
     {
         VnfInstanceInfo? info = Lifecycle.Get(InstanceId);
         Check.That(info is null || info.Terminated, $"Instance {InstanceId} is not terminated.");
-        IPlacementService? placement = _run.Target.GetFeature<IPlacementService>();
+        IPlacement? placement = _run.Target.GetFeature<IPlacement>();
         if (placement is not null && _before is not null)
         {
             HashSet<string> ids = [.. _before.Vnfcs.Select(v => v.Placement.InstanceId)];

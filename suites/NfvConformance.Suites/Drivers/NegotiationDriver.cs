@@ -67,7 +67,7 @@ public sealed class NegotiationDriver
     /// <summary>Asks the target's negotiator.</summary>
     public void Negotiate()
     {
-        INegotiator negotiator = TargetFacets.Require<INegotiator>(_run);
+        INegotiation negotiator = TargetFacets.Require<INegotiation>(_run);
         _result = negotiator.Negotiate(BuildRequest());
         _evidence.Record(new("granted", _result.Granted ? 1 : 0, "bool"));
         foreach (LadderGrant l in _result.Ladders)

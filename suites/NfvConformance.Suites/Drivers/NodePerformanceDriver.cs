@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
@@ -40,7 +40,7 @@ public sealed class NodePerformanceDriver
         _figures = figures;
     }
 
-    private IServiceChainingFeature Chaining => TargetFacets.Require<IServiceChainingFeature>(_run);
+    private IServiceChaining Chaining => TargetFacets.Require<IServiceChaining>(_run);
 
     /// <summary>
     /// Searches the highest total new-flow rate the chains sustain together on one node without losing a packet

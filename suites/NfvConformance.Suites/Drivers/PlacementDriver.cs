@@ -60,7 +60,7 @@ public sealed class PlacementDriver : IDisposable
     /// <summary>Places every pending workload together, all or nothing.</summary>
     public void PlaceAll()
     {
-        IPlacementService placement = TargetFacets.Require<IPlacementService>(_run);
+        IPlacement placement = TargetFacets.Require<IPlacement>(_run);
         _committedBefore = placement.Instances.Count;
         _result = _pending.Count == 1 ? placement.Place(_pending[0]) : placement.PlaceAll([.. _pending]);
         _pending.Clear();
@@ -85,7 +85,7 @@ public sealed class PlacementDriver : IDisposable
     {
         Check.That(!Result.Succeeded, $"Placement succeeded on {string.Join(", ", Result.Instances.Select(i => i.NodeId))}, expected a failure.");
         Check.That(Result.Problems.Count > 0 || Result.Negotiations.Any(n => !n.Granted), "The failure gives no reason.");
-        int now = TargetFacets.Require<IPlacementService>(_run).Instances.Count;
+        int now = TargetFacets.Require<IPlacement>(_run).Instances.Count;
         Check.That(now == _committedBefore, $"A failed placement left {now - _committedBefore} instance(s) committed.");
     }
 
@@ -108,7 +108,7 @@ public sealed class PlacementDriver : IDisposable
             }
         }
 
-        List<AttachedInterface> all = [.. TargetFacets.Require<IPlacementService>(_run).Instances.SelectMany(i => i.Interfaces)];
+        List<AttachedInterface> all = [.. TargetFacets.Require<IPlacement>(_run).Instances.SelectMany(i => i.Interfaces)];
         List<string> dupIps = [.. all.GroupBy(a => a.Ip).Where(g => g.Count() > 1).Select(g => g.Key)];
         List<string> dupMacs = [.. all.GroupBy(a => a.Mac).Where(g => g.Count() > 1).Select(g => g.Key)];
         _evidence.Record(new("interfaces_on_target", all.Count, "interfaces"));
@@ -166,7 +166,7 @@ public sealed class PlacementDriver : IDisposable
             Check.That(i.PinnedCores.Count == i.Vcpus, $"{i.InstanceId} has {i.Vcpus} vCPUs but {i.PinnedCores.Count} pinned cores.");
         }
 
-        foreach (IGrouping<string, PlacedInstance> node in TargetFacets.Require<IPlacementService>(_run).Instances.GroupBy(i => i.NodeId))
+        foreach (IGrouping<string, PlacedInstance> node in TargetFacets.Require<IPlacement>(_run).Instances.GroupBy(i => i.NodeId))
         {
             List<int> shared = [.. node.SelectMany(i => i.PinnedCores).GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key)];
             Check.That(shared.Count == 0, $"On {node.Key}, cores [{string.Join(", ", shared)}] are pinned to more than one instance.");
@@ -272,7 +272,7 @@ public sealed class PlacementDriver : IDisposable
     /// <summary>Releases the scenario's instances and checks the target no longer holds them.</summary>
     public void ReleaseAndCheck()
     {
-        IPlacementService placement = TargetFacets.Require<IPlacementService>(_run);
+        IPlacement placement = TargetFacets.Require<IPlacement>(_run);
         foreach (PlacedInstance i in _placed)
         {
             Check.That(placement.Release(i.InstanceId), $"Release of {i.InstanceId} was refused.");
@@ -286,7 +286,7 @@ public sealed class PlacementDriver : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        IPlacementService? placement = _run.Target.GetFeature<IPlacementService>();
+        IPlacement? placement = _run.Target.GetFeature<IPlacement>();
         foreach (PlacedInstance i in _placed)
         {
             placement?.Release(i.InstanceId);

@@ -2,7 +2,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
-using NfvConformance.Abstractions.Containers;
+using NfvConformance.Abstractions.ContainerPlatform;
 using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Abstractions.ServiceExposure;
 using NfvConformance.Core.Evidence;

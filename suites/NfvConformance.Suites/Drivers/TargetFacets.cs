@@ -21,6 +21,6 @@ internal static class TargetFacets
     /// <param name="run">The run.</param>
     /// <returns>The trace.</returns>
     /// <exception cref="ScenarioNotApplicableException">The target could not send the probe as asked.</exception>
-    public static Abstractions.Chaining.ChainPathTrace Sent(Abstractions.Chaining.ChainPathTrace trace, RunContext run) =>
+    public static Abstractions.ServiceChaining.ChainPathTrace Sent(Abstractions.ServiceChaining.ChainPathTrace trace, RunContext run) =>
         trace.Refusal is null ? trace : throw new ScenarioNotApplicableException($"target '{run.Target.Name}' cannot send this probe: {trace.Refusal}");
 }

@@ -32,7 +32,7 @@ public sealed class TelemetryDriver : IDisposable
     /// <param name="prefix">The path prefix.</param>
     public void Subscribe(string prefix)
     {
-        ITelemetryService telemetry = TargetFacets.Require<ITelemetryService>(_run);
+        ITelemetry telemetry = TargetFacets.Require<ITelemetry>(_run);
         _subscriptions.Add(telemetry.Subscribe(prefix, s => { lock (_samples) { _samples.Add(s); } }));
         _subscriptions.Add(telemetry.SubscribeAlarms(e => { lock (_alarms) { _alarms.Add(e); } }));
     }
@@ -92,7 +92,7 @@ public sealed class TelemetryDriver : IDisposable
         AlarmEvent? e = Alarms().LastOrDefault(a => !a.Cleared && a.Alarm.NodeId == node && a.Alarm.Resource == nic);
         Check.That(e is not null, $"No alarm was raised for {node}/{nic}.");
         Check.That(e!.Alarm.Severity.ToString() == severity, $"The alarm for {node}/{nic} is {e.Alarm.Severity}, expected {severity} ('{e.Alarm.Text}').");
-        Check.That(TargetFacets.Require<ITelemetryService>(_run).ActiveAlarms.Any(a => a.Id == e.Alarm.Id), $"Alarm {e.Alarm.Id} was raised but is not active.");
+        Check.That(TargetFacets.Require<ITelemetry>(_run).ActiveAlarms.Any(a => a.Id == e.Alarm.Id), $"Alarm {e.Alarm.Id} was raised but is not active.");
         _evidence.Record(new("alarms_raised", Alarms().Count(a => !a.Cleared), "alarms"));
     }
 
@@ -101,7 +101,7 @@ public sealed class TelemetryDriver : IDisposable
     {
         (string node, string nic) = _port!.Value;
         Check.That(Alarms().Any(a => a.Cleared && a.Alarm.NodeId == node && a.Alarm.Resource == nic), $"The alarm for {node}/{nic} was not cleared.");
-        Check.That(!TargetFacets.Require<ITelemetryService>(_run).ActiveAlarms.Any(a => a.NodeId == node && a.Resource == nic), $"The alarm for {node}/{nic} is still active.");
+        Check.That(!TargetFacets.Require<ITelemetry>(_run).ActiveAlarms.Any(a => a.NodeId == node && a.Resource == nic), $"The alarm for {node}/{nic} is still active.");
     }
 
     /// <inheritdoc />

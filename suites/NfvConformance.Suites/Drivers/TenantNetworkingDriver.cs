@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Measurements;
-using NfvConformance.Abstractions.Networking;
+using NfvConformance.Abstractions.TenantNetworking;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
 

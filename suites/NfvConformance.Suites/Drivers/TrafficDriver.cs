@@ -12,9 +12,9 @@ namespace NfvConformance.Suites.Drivers;
 
 /// <summary>
 /// Runs throughput searches (NDR/PDR by bisection, TST009 or MLR), their verification and latency and delay-variation
-/// trials, all through the target's <see cref="ITrafficGenerator"/> (latency and PDV come from the generator's own
+/// trials, all through the target's <see cref="ITrafficGeneration"/> (latency and PDV come from the generator's own
 /// timestamps in <see cref="TrialResult"/>), and records measurements and chart data. A real-time generator that
-/// calibrates itself (<see cref="ITrafficGeneratorCalibration"/>) has its ceiling measured first, and every search load
+/// calibrates itself (<see cref="ITrafficCalibration"/>) has its ceiling measured first, and every search load
 /// is kept below it, so the generator's limit is never taken for the device's.
 /// </summary>
 public sealed class TrafficDriver
@@ -41,7 +41,7 @@ public sealed class TrafficDriver
         _figures = figures;
     }
 
-    private ITrafficGenerator Generator => TargetFacets.Require<ITrafficGenerator>(_run);
+    private ITrafficGeneration Generator => TargetFacets.Require<ITrafficGeneration>(_run);
 
     /// <summary>Gets the NDR of the last search in packets per second.</summary>
     public double NdrPps => Search.NdrPps;
@@ -58,7 +58,7 @@ public sealed class TrafficDriver
     /// <returns>A task.</returns>
     public async Task SearchAsync(string method, string frames, string source)
     {
-        ITrafficGenerator generator = Generator;
+        ITrafficGeneration generator = Generator;
         _frames = FrameSizeMix.Parse(frames);
         TrafficStream stream = new()
         {
@@ -175,11 +175,11 @@ public sealed class TrafficDriver
     }
 
     /// <summary>Search settings for a real-time generator: loads below its calibrated ceiling, short trials.</summary>
-    private async Task<NdrPdrOptions> RealTimeOptionsAsync(ITrafficGenerator generator, NdrSearchMethod method, FrameSizeMix frames)
+    private async Task<NdrPdrOptions> RealTimeOptionsAsync(ITrafficGeneration generator, NdrSearchMethod method, FrameSizeMix frames)
     {
         double line = TrafficRate.LineRatePps(generator.Info.LineRateBitsPerSecond, frames.MeanFrameSize);
         double ceiling = generator.Info.MaxPpsPerPort;
-        if (generator is ITrafficGeneratorCalibration calibration)
+        if (generator is ITrafficCalibration calibration)
         {
             GeneratorLimits limits = await calibration.CalibrateAsync(frames);
             ceiling = limits.CeilingPpsPerPort;
@@ -194,7 +194,7 @@ public sealed class TrafficDriver
     private async Task<TrialResult> RunTimedTrialAsync(double pps, TimeSpan virtualDuration)
     {
         TrafficStream stream = (_stream ?? throw new InvalidOperationException("no throughput search has run in this scenario; add a step that searches NDR and PDR.")) with { Name = "latency" };
-        ITrafficGenerator generator = Generator;
+        ITrafficGeneration generator = Generator;
         return await generator.RunTrialAsync(new TrialRequest
         {
             Profile = new TrafficProfile([stream]),

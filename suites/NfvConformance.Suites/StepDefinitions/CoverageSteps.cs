@@ -9,14 +9,14 @@ namespace NfvConformance.Suites.StepDefinitions;
 public sealed class CoverageSteps
 {
     private readonly CoverageDriver _driver;
-    private readonly ChainingDriver _chaining;
+    private readonly ServiceChainingDriver _chaining;
     private readonly TrafficDriver _traffic;
 
     /// <summary>Creates the steps for one scenario.</summary>
     /// <param name="driver">The coverage driver.</param>
     /// <param name="chaining">The chaining driver.</param>
     /// <param name="traffic">The traffic driver.</param>
-    public CoverageSteps(CoverageDriver driver, ChainingDriver chaining, TrafficDriver traffic)
+    public CoverageSteps(CoverageDriver driver, ServiceChainingDriver chaining, TrafficDriver traffic)
     {
         _driver = driver;
         _chaining = chaining;

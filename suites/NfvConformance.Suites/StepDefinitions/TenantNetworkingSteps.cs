@@ -184,7 +184,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="port">The destination port number.</param>
     [When("a {word} probe from port {string} to {string} port {int} has one bit flipped on the underlay")]
     public void WhenTampered(string protocol, string from, string to, int port) =>
-        _driver.ProbeFromPort(protocol, from, to, port, 64, Abstractions.Networking.UnderlayFault.FlipPayloadBit);
+        _driver.ProbeFromPort(protocol, from, to, port, 64, Abstractions.TenantNetworking.UnderlayFault.FlipPayloadBit);
 
     /// <summary>Sends one probe from a host on an external network to a port's floating IP.</summary>
     /// <param name="protocol">tcp, udp or icmp.</param>

@@ -1,8 +1,8 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Abstractions.Chaining;
-using NfvConformance.Emulator.Chaining;
-using NfvConformance.Emulator.Chaining.Compilation;
-using NfvConformance.Emulator.Chaining.Dataplane;
+using NfvConformance.Abstractions.ServiceChaining;
+using NfvConformance.Emulator.ServiceChaining;
+using NfvConformance.Emulator.ServiceChaining.Compilation;
+using NfvConformance.Emulator.ServiceChaining.Dataplane;
 using NfvConformance.Emulator.Dataplane.Buffers;
 using NfvConformance.Emulator.Dataplane.Graph;
 using NfvConformance.Emulator.Dataplane.Ports;

@@ -1,14 +1,14 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Diagnostics;
 using System.Globalization;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Emulator.Dataplane.Graph;
 
 namespace NfvConformance.Benchmarks.Chaining;
 
 /// <summary>
 /// Stopwatch harness for the compiled chain on one core: <c>io</c>, <c>wire3</c> and <c>fw,nat,router</c> measured
-/// side by side in one process, with allocated bytes per packet and per-node ns/packet. Figures go to docs/chaining.md.
+/// side by side in one process, with allocated bytes per packet and per-node ns/packet. Figures go to docs/service-chaining.md.
 /// Arguments: <c>[flows] [seconds per round] [rounds] [novirtual]</c>; <c>novirtual</c> skips the virtual-time trials.
 /// </summary>
 internal static class ChainThroughput

@@ -44,7 +44,7 @@ public class ControlPlaneQueryBenchmarks
     public int CapabilityQueries10000()
     {
         int found = 0;
-        ICapabilityPublisher publisher = _controlPlane.Publisher;
+        ICapabilities publisher = _controlPlane.Publisher;
         for (int i = 0; i < 10_000; i++)
         {
             switch (i % 3)
@@ -90,7 +90,7 @@ public class ControlPlanePlacementBenchmarks
     public int Placements1000()
     {
         int placed = 0;
-        IPlacementService placement = _controlPlane.Placement;
+        IPlacement placement = _controlPlane.Placement;
         for (int i = 0; i < 1000; i++)
         {
             placed += placement.Place(ControlPlaneFixtures.Vnf(i)).Instances.Count;

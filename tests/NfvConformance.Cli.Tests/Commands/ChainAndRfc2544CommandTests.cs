@@ -6,7 +6,7 @@ namespace NfvConformance.Cli.Tests.Commands;
 [Parallelizable(ParallelScope.All)]
 public sealed class ChainAndRfc2544CommandTests
 {
-    private static readonly string s_threeHop = Path.Combine(NfvcProcess.RepositoryRoot, "tests", "NfvConformance.Emulator.Chaining.Tests", "TestData", "three-hop.yaml");
+    private static readonly string s_threeHop = Path.Combine(NfvcProcess.RepositoryRoot, "tests", "NfvConformance.Emulator.ServiceChaining.Tests", "TestData", "three-hop.yaml");
 
     [Test]
     public void Chain_TheDocumentedExample_IsAppliedAndItsChainsListed()

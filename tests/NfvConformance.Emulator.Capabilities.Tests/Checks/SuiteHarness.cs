@@ -73,7 +73,7 @@ internal sealed class SuiteHarness : IAsyncDisposable
 
     public VnicDriver Vnic() => new(Run, Discovery, Evidence);
 
-    public AcceleratorDriver Accelerators() => new(Run, Discovery, Evidence);
+    public AccelerationDriver Accelerators() => new(Run, Discovery, Evidence);
 
     public TelemetryDriver Telemetry(HardwareDriver hardware) => new(Run, hardware, Evidence);
 

@@ -30,7 +30,7 @@ public sealed class TelemetryCheckTests
     public void LastLinkOfANode_RaisesACriticalAlarm()
     {
         ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.Basic });
-        ITelemetryService t = (ITelemetryService)cp.Facets[typeof(ITelemetryService)];
+        ITelemetry t = (ITelemetry)cp.Facets[typeof(ITelemetry)];
         foreach (string nic in new[] { "eth0", "eth1", "eth2", "eth3" })
         {
             cp.Hardware.SetLinkState("edge-b1", nic, false);
@@ -44,7 +44,7 @@ public sealed class TelemetryCheckTests
     {
         await using SuiteHarness h = await SuiteHarness.StartAsync(
             new ControlPlaneOptions { Profile = Profiles.Basic, Catalogue = SuiteHarness.Catalogue },
-            cp => new Dictionary<Type, object> { [typeof(ITelemetryService)] = new SyncOnly((ITelemetryService)cp.Facets[typeof(ITelemetryService)]) });
+            cp => new Dictionary<Type, object> { [typeof(ITelemetry)] = new SyncOnly((ITelemetry)cp.Facets[typeof(ITelemetry)]) });
         using HardwareDriver hw = h.Hardware();
         using TelemetryDriver t = h.Telemetry(hw);
         t.Subscribe("/interfaces/interface");
@@ -55,7 +55,7 @@ public sealed class TelemetryCheckTests
     }
 
     /// <summary>A telemetry service that answers the initial sync but never streams a change or an alarm.</summary>
-    private sealed class SyncOnly(ITelemetryService inner) : ITelemetryService
+    private sealed class SyncOnly(ITelemetry inner) : ITelemetry
     {
         public IReadOnlyList<Alarm> ActiveAlarms => [];
 

@@ -9,7 +9,7 @@ namespace NfvConformance.Facets.Tests.Support;
 
 /// <summary>
 /// A target a facet contract runs against. A contract's subclass for a target is one line
-/// (<c>public sealed class EmulatorNegotiatorContract : NegotiatorContract&lt;OnEmulator&gt; { }</c>); a new target
+/// (<c>public sealed class EmulatorNegotiationContract : NegotiationContract&lt;OnEmulator&gt; { }</c>); a new target
 /// adds one class here and one line per facet it offers.
 /// </summary>
 public abstract class TestTarget

@@ -48,12 +48,12 @@ public sealed class LinuxTargetHostTests
                 Assert.That(p.Value.GetProperty("source").GetString(), Is.Not.Empty, p.Name);
             }
 
-            Assert.That(target.GetFeature<ICapabilityPublisher>(), Is.Not.Null);
+            Assert.That(target.GetFeature<ICapabilities>(), Is.Not.Null);
             Assert.That(target.GetFeature<IHardwareInventory>(), Is.Not.Null);
-            Assert.That(target.GetFeature<INegotiator>(), Is.Not.Null);
-            Assert.That(target.GetFeature<IPlacementService>(), Is.Not.Null);
+            Assert.That(target.GetFeature<INegotiation>(), Is.Not.Null);
+            Assert.That(target.GetFeature<IPlacement>(), Is.Not.Null);
             Assert.That(target.GetFeature<IVnicBandwidth>(), Is.Not.Null);
-            Assert.That(target.GetFeature<IAcceleratorService>(), Is.Not.Null);
+            Assert.That(target.GetFeature<IAcceleration>(), Is.Not.Null);
             Assert.That(target.GetFeature<IPtpSynchronisation>(), Is.Not.Null);
 
             // A host NIC's link is never touched: the refusal says so.
@@ -61,7 +61,7 @@ public sealed class LinuxTargetHostTests
             Assert.That(target.GetFeature<IHardwareInventory>()!.SetLinkState(snapshot.Nodes[0].Id, nicInfo.Name, false).Single().Message, Does.Contain("never sets the link"));
 
             // A placement made through the target is removed with it.
-            PlacementResult placed = target.GetFeature<IPlacementService>()!.Place(new PlacementRequest(
+            PlacementResult placed = target.GetFeature<IPlacement>()!.Place(new PlacementRequest(
                 new NegotiationRequest("c", new ResourceRequest(1, 64), [new PreferenceLadder("eth0", [Rungs.KernelVirtio])]), WorkloadKind.Container));
             Assert.That(placed.Succeeded, Is.True, string.Join("; ", placed.Problems));
         }

@@ -1,6 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Net;
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Lab.Linux.Chains;

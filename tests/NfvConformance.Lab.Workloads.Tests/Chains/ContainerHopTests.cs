@@ -1,5 +1,5 @@
 // Licensed under the Apache License, Version 2.0.
-using NfvConformance.Abstractions.Chaining;
+using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Descriptors.Vnfd;
 using NfvConformance.Lab.Linux.Target;
@@ -38,7 +38,7 @@ public sealed class ContainerHopTests
         string token;
         try
         {
-            IServiceChainingFeature chaining = target.GetFeature<IServiceChainingFeature>()!;
+            IServiceChaining chaining = target.GetFeature<IServiceChaining>()!;
             ChainApplyResult applied = await chaining.ApplyAsync(FirewallRouter("fw-1"));
             ChainProbe probe = new("10.4.0.1", "198.51.100.4", ClassifierProtocol.Udp, 40000, 53);
             ChainPathTrace request = await chaining.ProbeAsync(probe);
@@ -68,7 +68,7 @@ public sealed class ContainerHopTests
         ILabTarget target = await StartAsync("firewall-deaf-container.yaml");
         try
         {
-            IServiceChainingFeature chaining = target.GetFeature<IServiceChainingFeature>()!;
+            IServiceChaining chaining = target.GetFeature<IServiceChaining>()!;
             ChainApplyResult both = await chaining.ApplyAsync(FirewallRouter("fw-1", "fw-2"));
             ChainApplyResult removed = await chaining.ApplyAsync(FirewallRouter("fw-1"));
 

@@ -155,7 +155,7 @@ public sealed class NdrBenchTests
         Assert.That(through.Bias, Is.EqualTo(LatencyBias.None));
     }
 
-    private sealed class CountingGenerator(ITrafficGenerator inner) : ITrafficGenerator
+    private sealed class CountingGenerator(ITrafficGeneration inner) : ITrafficGeneration
     {
         public int Trials { get; private set; }
 

@@ -300,7 +300,7 @@ public sealed class SearchBehaviourTests
     }
 
     /// <summary>A generator whose one trial fell short of its offer (flagged) although the offer was below its ceiling.</summary>
-    private sealed class ShortOnce(ITrafficGenerator inner, int shortTrial) : ITrafficGenerator
+    private sealed class ShortOnce(ITrafficGeneration inner, int shortTrial) : ITrafficGeneration
     {
         private int _index;
 

@@ -16,13 +16,13 @@ namespace NfvConformance.Emulator.Capabilities.Internal.Lifecycle;
 internal sealed class LifecycleManager : IVnfLifecycle
 {
     private readonly Lock _gate = new();
-    private readonly IPlacementService _placement;
+    private readonly IPlacement _placement;
     private readonly VirtualClock _clock;
     private readonly List<VnfDescriptor> _descriptors = [];
     private readonly Dictionary<string, VnfState> _instances = new(StringComparer.Ordinal);
     private int _sequence;
 
-    public LifecycleManager(IPlacementService placement, VirtualClock clock)
+    public LifecycleManager(IPlacement placement, VirtualClock clock)
     {
         _placement = placement;
         _clock = clock;

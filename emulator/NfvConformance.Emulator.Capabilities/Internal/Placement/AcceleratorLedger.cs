@@ -10,7 +10,7 @@ namespace NfvConformance.Emulator.Capabilities.Internal.Placement;
 /// Accelerator instances as a finite resource: each device hands out its VFs (inventory <c>instances</c>), selected
 /// by class and standard interface only. virtio-crypto is served by any crypto device through vhost-user-crypto.
 /// </summary>
-internal sealed class AcceleratorLedger : IAcceleratorService
+internal sealed class AcceleratorLedger : IAcceleration
 {
     private readonly IHardwareInventory _inventory;
     private readonly Dictionary<string, AcceleratorGrant> _grants = new(StringComparer.Ordinal);

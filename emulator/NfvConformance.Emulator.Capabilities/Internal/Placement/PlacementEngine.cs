@@ -16,7 +16,7 @@ namespace NfvConformance.Emulator.Capabilities.Internal.Placement;
 /// NUMA nodes in id order, and the grant is the best rung vector (lexicographic), then most wishes met, then the
 /// earliest node. Placement is all-or-nothing: it works on a copy of the ledgers and commits only on success.
 /// </summary>
-internal sealed class PlacementEngine : INegotiator, IPlacementService
+internal sealed class PlacementEngine : INegotiation, IPlacement
 {
     /// <summary>Guest memory overhead of a VM (QEMU, firmware, page tables); containers have none.</summary>
     internal const long VmOverheadMb = 256;

@@ -10,7 +10,7 @@ namespace NfvConformance.Emulator.Capabilities.Internal.Publishing;
 /// <see cref="Update"/>, which republishes and tells subscribers what changed; the version rises only when the
 /// published picture changed.
 /// </summary>
-internal sealed class CapabilityPublisher : ICapabilityPublisher, IHardwareInventory
+internal sealed class CapabilityPublisher : ICapabilities, IHardwareInventory
 {
     private readonly Lock _gate = new();
     private readonly CapabilityProjector _projector;

@@ -217,6 +217,15 @@ internal static class LabCleanup
 
         foreach (LabResource r in list.Where(r => r.Kind == "state"))
         {
+            // A killed daemon leaves its mounts under the state folder (dockerd's data root, overlay layers, netns
+            // bind mounts): detach them, deepest first, so the delete never reaches into a mounted file system.
+            string[] stillMounted = [.. DetachMountsUnder(r.Name)];
+            if (stillMounted.Length > 0)
+            {
+                failed.Add($"{r}: still mounted after umount -l: {string.Join(", ", stillMounted)}; nothing under it was deleted");
+                continue;
+            }
+
             try
             {
                 Directory.Delete(r.Name, recursive: true);
@@ -272,6 +281,39 @@ internal static class LabCleanup
 
     private static IEnumerable<string> ListDirectories(string directory) =>
         Directory.Exists(directory) ? Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal) : [];
+
+    /// <summary>The mount points at or below a folder, from /proc/mounts (octal escapes such as <c>\040</c> decoded).</summary>
+    /// <param name="dir">The folder.</param>
+    /// <returns>The mount points, deepest first.</returns>
+    public static IReadOnlyList<string> MountsUnder(string dir)
+    {
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir));
+        return [.. File.ReadAllLines("/proc/mounts")
+            .Select(line => line.Split(' '))
+            .Where(f => f.Length > 1)
+            .Select(f => System.Text.RegularExpressions.Regex.Replace(f[1], @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString()))
+            .Where(m => m == root || m.StartsWith(root + "/", StringComparison.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(m => m.Length)];
+    }
+
+    // Lazily unmounts every mount point at or below dir, deepest first (a point mounted twice takes two rounds);
+    // returns those still mounted afterwards.
+    private static IReadOnlyList<string> DetachMountsUnder(string dir)
+    {
+        IReadOnlyList<string> mounts = MountsUnder(dir);
+        for (int round = 0; round < 8 && mounts.Count > 0; round++)
+        {
+            foreach (string mount in mounts)
+            {
+                Shell.Run("umount", ["-l", mount]);
+            }
+
+            mounts = MountsUnder(dir);
+        }
+
+        return mounts;
+    }
 
     /// <summary>The mount points of every cgroup hierarchy (v1 controllers and the v2 unified one).</summary>
     /// <returns>The mount points.</returns>

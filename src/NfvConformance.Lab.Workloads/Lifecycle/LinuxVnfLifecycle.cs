@@ -42,7 +42,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
 
     private readonly WorkloadLab _lab;
     private readonly SemaphoreSlim _operations = new(1, 1);
-    private readonly List<VnfDescriptor> _descriptors = [];
+    private readonly VnfdCatalogue _descriptors = new();
     private readonly Dictionary<string, Vnf> _instances = new(StringComparer.Ordinal);
     private readonly string _node = Environment.MachineName;
     private string? _fabric;
@@ -61,37 +61,15 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     public TimeProvider Clock => TimeProvider.System;
 
     /// <inheritdoc />
-    public IReadOnlyList<VnfDescriptor> Descriptors
-    {
-        get
-        {
-            lock (_descriptors)
-            {
-                return [.. _descriptors];
-            }
-        }
-    }
+    public IReadOnlyList<VnfDescriptor> Descriptors => _descriptors.All;
 
     /// <inheritdoc />
     public LifecycleResult Onboard(string yaml, string file)
     {
-        (VnfDescriptor? d, IReadOnlyList<ValidationError> errors) = VnfDescriptorReader.Parse(yaml, file);
-        lock (_descriptors)
-        {
-            if (d is null)
-            {
-                return Fail("onboard", null, errors);
-            }
-
-            if (_descriptors.Any(x => x.Id == d.Id && x.Version == d.Version))
-            {
-                return Fail("onboard", null, [new ValidationError(true, $"descriptor '{d.Id}' version {d.Version} is already onboarded; raise the version.", d.Source)]);
-            }
-
-            _descriptors.Add(d);
-        }
-
-        return new LifecycleResult(true, "onboard", null, TimeSpan.Zero, [Event("vnfd-onboarded", $"{d.Id}@{d.Version}", $"{d.DeploymentUnits.Count} deployment unit(s) from {d.Source}")], []);
+        (VnfDescriptor? d, IReadOnlyList<ValidationError> errors) = _descriptors.Onboard(yaml, file);
+        return d is null
+            ? Fail("onboard", null, errors)
+            : new LifecycleResult(true, "onboard", null, TimeSpan.Zero, [Event("vnfd-onboarded", $"{d.Id}@{d.Version}", $"{d.DeploymentUnits.Count} deployment unit(s) from {d.Source}")], []);
     }
 
     /// <inheritdoc />
@@ -162,13 +140,10 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
 
     private async Task<LifecycleResult> InstantiateAsync(string vnfdId, string? version)
     {
-        VnfDescriptor? d = Descriptors
-            .Where(x => x.Id == vnfdId && (version is null || x.Version == version))
-            .OrderByDescending(x => x.Version, StringComparer.Ordinal)
-            .FirstOrDefault();
+        (VnfDescriptor? d, ValidationError? unknown) = _descriptors.Resolve(vnfdId, version);
         if (d is null)
         {
-            return Fail("instantiate", null, [new ValidationError(true, $"no onboarded descriptor '{vnfdId}'{(version is null ? string.Empty : $" version {version}")}.", vnfdId)]);
+            return Fail("instantiate", null, [unknown!]);
         }
 
         if (await RefusalAsync(d, d.DeploymentUnits.Select(u => (u, u.Instances))).ConfigureAwait(false) is { } refusal)
@@ -343,10 +318,10 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     {
         List<ValidationError> problems = [];
         Vnf? s = Running(vnfInstanceId, problems);
-        VnfDescriptor? target = s is null ? null : Descriptors.FirstOrDefault(d => d.Id == s.Descriptor.Id && d.Version == version);
+        (VnfDescriptor? target, ValidationError? missing) = s is null ? (null, null) : _descriptors.UpgradeTarget(s.Descriptor, version, $"{vnfInstanceId}.version");
         if (s is not null && target is null)
         {
-            problems.Add(new ValidationError(true, $"version {version} of '{s.Descriptor.Id}' is not onboarded; onboarded: {Names(Descriptors.Where(d => d.Id == s.Descriptor.Id).Select(d => d.Version))}.", $"{vnfInstanceId}.version"));
+            problems.Add(missing!);
         }
         else if (s is not null && target!.Version == s.Descriptor.Version)
         {

@@ -18,7 +18,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
     private readonly Lock _gate = new();
     private readonly IPlacement _placement;
     private readonly VirtualClock _clock;
-    private readonly List<VnfDescriptor> _descriptors = [];
+    private readonly VnfdCatalogue _descriptors = new();
     private readonly Dictionary<string, VnfState> _instances = new(StringComparer.Ordinal);
     private int _sequence;
 
@@ -30,49 +30,24 @@ internal sealed class LifecycleManager : IVnfLifecycle
 
     public TimeProvider Clock => _clock;
 
-    public IReadOnlyList<VnfDescriptor> Descriptors
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _descriptors];
-            }
-        }
-    }
+    public IReadOnlyList<VnfDescriptor> Descriptors => _descriptors.All;
 
     public LifecycleResult Onboard(string yaml, string file)
     {
-        (VnfDescriptor? d, IReadOnlyList<ValidationError> errors) = VnfDescriptorReader.Parse(yaml, file);
-        lock (_gate)
-        {
-            if (d is null)
-            {
-                return Fail("onboard", null, errors);
-            }
-
-            if (_descriptors.Any(x => x.Id == d.Id && x.Version == d.Version))
-            {
-                return Fail("onboard", null, [new ValidationError(true, $"descriptor '{d.Id}' version {d.Version} is already onboarded; raise the version.", d.Source)]);
-            }
-
-            _descriptors.Add(d);
-            return new LifecycleResult(true, "onboard", null, TimeSpan.Zero, [Event("vnfd-onboarded", $"{d.Id}@{d.Version}", $"{d.DeploymentUnits.Count} deployment unit(s) from {d.Source}")], []);
-        }
+        (VnfDescriptor? d, IReadOnlyList<ValidationError> errors) = _descriptors.Onboard(yaml, file);
+        return d is null
+            ? Fail("onboard", null, errors)
+            : new LifecycleResult(true, "onboard", null, TimeSpan.Zero, [Event("vnfd-onboarded", $"{d.Id}@{d.Version}", $"{d.DeploymentUnits.Count} deployment unit(s) from {d.Source}")], []);
     }
 
     public LifecycleResult Instantiate(string vnfdId, string? version = null)
     {
         lock (_gate)
         {
-            VnfDescriptor? d = _descriptors
-                .Where(x => x.Id == vnfdId && (version is null || x.Version == version))
-                .OrderByDescending(x => x.Version, StringComparer.Ordinal)
-                .FirstOrDefault();
+            (VnfDescriptor? d, ValidationError? unknown) = _descriptors.Resolve(vnfdId, version);
             if (d is null)
             {
-                string known = _descriptors.Count == 0 ? "none onboarded" : string.Join(", ", _descriptors.Select(x => $"{x.Id}@{x.Version}"));
-                return Fail("instantiate", null, [new ValidationError(true, $"no onboarded descriptor '{vnfdId}'{(version is null ? string.Empty : $" version {version}")}; onboarded: {known}.", vnfdId)]);
+                return Fail("instantiate", null, [unknown!]);
             }
 
             string id = string.Create(CultureInfo.InvariantCulture, $"{d.Id}-{++_sequence}");
@@ -231,10 +206,10 @@ internal sealed class LifecycleManager : IVnfLifecycle
         {
             List<ValidationError> problems = [];
             VnfState? s = Running(vnfInstanceId, problems);
-            VnfDescriptor? target = s is null ? null : _descriptors.FirstOrDefault(d => d.Id == s.Descriptor.Id && d.Version == version);
+            (VnfDescriptor? target, ValidationError? missing) = s is null ? (null, null) : _descriptors.UpgradeTarget(s.Descriptor, version, $"{vnfInstanceId}.version");
             if (s is not null && target is null)
             {
-                problems.Add(new ValidationError(true, $"version {version} of '{s.Descriptor.Id}' is not onboarded; onboarded: {Names(_descriptors.Where(d => d.Id == s.Descriptor.Id).Select(d => d.Version))}.", $"{vnfInstanceId}.version"));
+                problems.Add(missing!);
             }
             else if (s is not null && target!.Version == s.Descriptor.Version)
             {

@@ -85,13 +85,7 @@ public sealed class VnfdCatalogue
             VnfDescriptor? target = _descriptors.FirstOrDefault(d => d.Id == current.Id && d.Version == version);
             return target is not null
                 ? (target, null)
-                : (null, new ValidationError(true, $"version {version} of '{current.Id}' is not onboarded; onboarded: {Names(_descriptors.Where(d => d.Id == current.Id).Select(d => d.Version))}.", field));
+                : (null, new ValidationError(true, $"version {version} of '{current.Id}' is not onboarded; onboarded: {LifecycleChecks.Names(_descriptors.Where(d => d.Id == current.Id).Select(d => d.Version))}.", field));
         }
-    }
-
-    private static string Names(IEnumerable<string> names)
-    {
-        string joined = string.Join(", ", names.Order(StringComparer.Ordinal));
-        return joined.Length == 0 ? "none" : joined;
     }
 }

@@ -89,26 +89,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
         {
             List<ValidationError> problems = [];
             VnfState? s = Running(vnfInstanceId, problems);
-            ScalingAspect? a = s?.Descriptor.ScalingAspects.FirstOrDefault(x => x.Name == aspect);
-            if (s is not null && a is null)
-            {
-                problems.Add(new ValidationError(true, $"unknown scaling aspect '{aspect}'; the descriptor declares: {Names(s.Descriptor.ScalingAspects.Select(x => x.Name))}.", $"{vnfInstanceId}.aspect"));
-            }
-
-            if (steps == 0)
-            {
-                problems.Add(new ValidationError(true, "steps = 0; scale out with a positive number of steps, in with a negative one.", $"{vnfInstanceId}.steps"));
-            }
-
-            DeploymentUnit? unit = a is null ? null : s!.Descriptor.DeploymentUnits.First(u => u.Name == a.DeploymentUnit);
-            int current = unit is null ? 0 : s!.Count(unit.Name);
-            int target = a is null ? 0 : current + (steps * a.Step);
-            if (unit is not null && steps != 0 && (target < unit.MinInstances || target > unit.MaxInstances))
-            {
-                string limit = target > unit.MaxInstances ? $"above max_instances {unit.MaxInstances}" : $"below min_instances {unit.MinInstances}";
-                problems.Add(new ValidationError(true, $"scaling {steps:+#;-#} step(s) of {a!.Step} takes '{unit.Name}' from {current} to {target} instances, {limit} (allowed {unit.MinInstances}..{unit.MaxInstances}).", $"{vnfInstanceId}.{aspect}"));
-            }
-
+            (ScalingAspect? a, DeploymentUnit? unit, int current, int target) = LifecycleChecks.Scale(s?.Descriptor, name => s!.Count(name), vnfInstanceId, aspect, steps, problems);
             if (problems.Count > 0)
             {
                 return Fail("scale", vnfInstanceId, problems);
@@ -137,7 +118,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
             VnfcInfo? vnfc = s?.Vnfcs.FirstOrDefault(v => v.Id == vnfcId);
             if (s is not null && vnfc is null)
             {
-                problems.Add(new ValidationError(true, $"unknown VNFC '{vnfcId}'; the instance has: {Names(s.Vnfcs.Select(v => v.Id))}.", vnfInstanceId));
+                problems.Add(new ValidationError(true, $"unknown VNFC '{vnfcId}'; the instance has: {LifecycleChecks.Names(s.Vnfcs.Select(v => v.Id))}.", vnfInstanceId));
             }
 
             if (problems.Count > 0)
@@ -166,21 +147,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
         {
             List<ValidationError> problems = [];
             VnfState? s = Running(vnfInstanceId, problems);
-            if (changes.Count == 0)
-            {
-                problems.Add(new ValidationError(true, "no changes given; pass at least one parameter.", vnfInstanceId));
-            }
-
-            if (s is not null)
-            {
-                foreach (string key in changes.Keys.Order(StringComparer.Ordinal))
-                {
-                    if (!s.Descriptor.Configuration.ContainsKey(key))
-                    {
-                        problems.Add(new ValidationError(true, $"'{key}' is not a configuration parameter of {s.Descriptor.Id}@{s.Descriptor.Version}; declared: {Names(s.Descriptor.Configuration.Keys)}.", $"{vnfInstanceId}.configuration.{key}"));
-                    }
-                }
-            }
+            LifecycleChecks.Configuration(s?.Descriptor, changes, vnfInstanceId, problems);
 
             if (problems.Count > 0)
             {
@@ -389,7 +356,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
         DeploymentUnit? unit = s?.Descriptor.DeploymentUnits.FirstOrDefault(u => u.Name == deploymentUnit);
         if (s is not null && unit is null)
         {
-            problems.Add(new ValidationError(true, $"unknown deployment unit '{deploymentUnit}'; the descriptor has: {Names(s.Descriptor.DeploymentUnits.Select(u => u.Name))}.", vnfInstanceId));
+            problems.Add(new ValidationError(true, $"unknown deployment unit '{deploymentUnit}'; the descriptor has: {LifecycleChecks.Names(s.Descriptor.DeploymentUnits.Select(u => u.Name))}.", vnfInstanceId));
         }
         else if (unit is { EventDriven: false })
         {
@@ -403,7 +370,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
     {
         if (!_instances.TryGetValue(vnfInstanceId, out VnfState? s))
         {
-            problems.Add(new ValidationError(true, $"unknown VNF instance '{vnfInstanceId}'; known: {Names(_instances.Keys)}.", vnfInstanceId));
+            problems.Add(new ValidationError(true, $"unknown VNF instance '{vnfInstanceId}'; known: {LifecycleChecks.Names(_instances.Keys)}.", vnfInstanceId));
             return null;
         }
 
@@ -424,11 +391,6 @@ internal sealed class LifecycleManager : IVnfLifecycle
     private static string Interfaces(PlacedInstance p) =>
         p.Interfaces.Count == 0 ? "no interfaces" : string.Join(", ", p.Interfaces.Select(i => $"{i.Name}={i.Rung} {i.Mac} {i.Ip}{(i.VfIndex is null ? string.Empty : $" vf{i.VfIndex}")}"));
 
-    private static string Names(IEnumerable<string> names)
-    {
-        string joined = string.Join(", ", names.Order(StringComparer.Ordinal));
-        return joined.Length == 0 ? "none" : joined;
-    }
 
     private static string Seconds(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.###} s");
 

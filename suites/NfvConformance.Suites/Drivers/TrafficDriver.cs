@@ -94,12 +94,24 @@ public sealed class TrafficDriver
         }
 
         _evidence.Record(new Measurement($"generator_virtual_time:{generator.Name}", virtualTime ? 1 : 0, "bool"));
-        Check.That(_search.IsConclusive, $"The {method} search at {_frames.Name} was inconclusive ({_search.Flags}): {_search.Note}.");
+        // A generator-bound search is a lower bound the device held: the steps below pass what it reached and call
+        // the rest not applicable; anything else left open (disturbed trials, a limit) is inconclusive.
+        Check.That(_search.IsConclusive || _search.IsGeneratorBound, $"The {method} search at {_frames.Name} was inconclusive ({_search.Flags}): {_search.Note}.");
     }
 
     /// <summary>Checks the NDR found (in Mpps) against a figure.</summary>
     /// <param name="key">The figure's key.</param>
-    public void CheckNdrAtLeast(string key) => _figures.CheckAtLeast($"ndr_mpps:{_frames}", Math.Round(Search.NdrPps / 1e6, 4), key);
+    /// <exception cref="ScenarioNotApplicableException">The NDR is a generator-bound lower bound below the figure: undecided on this host.</exception>
+    public void CheckNdrAtLeast(string key)
+    {
+        double mpps = Math.Round(Search.NdrPps / 1e6, 4);
+        if (!Search.Ndr.IsConclusive && mpps < _figures.Get(key).Value)
+        {
+            throw new ScenarioNotApplicableException($"the NDR is only known to be at least {mpps} Mpps (generator-bound: {Search.Note}); the generator cannot offer the load that would decide '{key}' on this host.");
+        }
+
+        _figures.CheckAtLeast($"ndr_mpps:{_frames}", mpps, key);
+    }
 
     /// <summary>Checks the PDR is at least the NDR (PDR allows more loss) and at most line rate.</summary>
     public void CheckPdrConsistent()
@@ -132,6 +144,7 @@ public sealed class TrafficDriver
     /// <returns>A task.</returns>
     public async Task CheckLatencyAsync(string chain, double percentOfNdr, string p99Key)
     {
+        RequireNdrKnown(percentOfNdr);
         double pps = Search.NdrPps * percentOfNdr / 100.0;
         TrialResult trial = await RunTimedTrialAsync(pps, TimeSpan.FromMilliseconds(100));
         LatencyHistogram l = trial.Latency;
@@ -162,6 +175,7 @@ public sealed class TrafficDriver
     /// <returns>A task.</returns>
     public async Task CheckDelayVariationAsync(string chain, double percentOfNdr, string key)
     {
+        RequireNdrKnown(percentOfNdr);
         double pps = Search.NdrPps * percentOfNdr / 100.0;
         TrialResult trial = await RunTimedTrialAsync(pps, TimeSpan.FromMilliseconds(200));
         LatencyHistogram l = trial.Latency;
@@ -172,6 +186,15 @@ public sealed class TrafficDriver
         Check.That(l.Min > 0 && l.Min <= l.ValueAtPercentile(99) && l.ValueAtPercentile(99) <= l.Max, string.Create(CultureInfo.InvariantCulture, $"Latency figures are not ordered or absent: min {l.Min} max {l.Max} ns."));
         _evidence.Record(new Measurement("pdv_max_us", Math.Round((l.Max - l.Min) / 1000.0, 3), "us"));
         _figures.CheckAtMost("pdv_p99_us", Math.Round(trial.DelayVariation.PdvP99Us, 3), key);
+    }
+
+    /// <summary>A share of the NDR needs the NDR itself, not a generator-bound lower bound of it.</summary>
+    private void RequireNdrKnown(double percentOfNdr)
+    {
+        if (!Search.Ndr.IsConclusive)
+        {
+            throw new ScenarioNotApplicableException(string.Create(CultureInfo.InvariantCulture, $"{percentOfNdr} % of the NDR cannot be offered: the NDR is only known to be at least {Search.NdrPps:F0} pps (generator-bound: {Search.Note})."));
+        }
     }
 
     /// <summary>Search settings for a real-time generator: loads below its calibrated ceiling, short trials.</summary>

@@ -33,6 +33,7 @@ internal static class Libc
     public const short PollIn = 0x001;
     public const short PollErr = 0x008;
     public const int ClockRealtime = 0;
+    public const int ClockMonotonic = 1;
     public const int ClockThreadCputime = 3;
     public const int CloneNewNet = 0x40000000;
     public const int Eagain = 11;
@@ -88,6 +89,10 @@ internal static class Libc
 
     [DllImport(Lib, SetLastError = true)]
     public static extern int clock_gettime(int clock, byte[] timespec);
+
+    /// <summary>clock_nanosleep(2) on a relative struct timespec (flags 0); remain is not read (pass zero).</summary>
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int clock_nanosleep(int clock, int flags, byte[] request, IntPtr remain);
 
     [DllImport(Lib, SetLastError = true)]
     public static extern int sched_setaffinity(int pid, nint size, byte[] mask);

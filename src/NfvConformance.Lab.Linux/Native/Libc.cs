@@ -23,8 +23,10 @@ internal static class Libc
     public const int PacketRxRing = 5;
     public const int PacketStatistics = 6;
     public const int PacketVersion = 10;
+    public const int PacketTxRing = 13;
     public const int PacketQdiscBypass = 20;
     public const int PacketIgnoreOutgoing = 23;
+    public const int TpacketV2 = 1;
     public const int TpacketV3 = 2;
     public const ushort EthPAll = 0x0003;
     public const int ProtRead = 1;

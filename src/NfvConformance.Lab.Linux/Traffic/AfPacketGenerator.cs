@@ -57,7 +57,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             {
                 AfPacketPort p = options.Ports[i];
                 (_tx[i], _rx[i]) = NetNamespace.Run(p.Namespace, () =>
-                    (TxPort.Open(p.Interface, p.Namespace, options.BatchSize, FrameSizeMix.MaxFrameSize),
+                    (TxPort.Open(p.Interface, p.Namespace, options.BatchSize, FrameSizeMix.MaxFrameSize, options.TxRing),
                      p.Receive ? RxRing.Open(p.Interface, p.Namespace, 1 << 20, options.RxRingBlocks, RetireMs) : null));
             }
         }

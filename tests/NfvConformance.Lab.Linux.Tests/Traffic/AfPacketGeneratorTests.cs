@@ -25,12 +25,13 @@ public sealed class AfPacketGeneratorTests
     private static TrialRequest Request(TrafficProfile profile, double pps, double seconds) =>
         new() { Profile = profile, RatePerPort = TrafficRate.Pps(pps), Duration = TimeSpan.FromSeconds(seconds), LatencyPps = 0 };
 
-    [Test]
-    public async Task BackToBack_counts_every_frame_of_several_streams_and_allocates_nothing_per_frame()
+    [TestCase(false, TestName = "BackToBack_counts_every_frame_of_several_streams_and_allocates_nothing_per_frame")]
+    [TestCase(true, TestName = "BackToBack_through_the_transmit_ring_counts_every_frame_and_allocates_nothing_per_frame")]
+    public async Task BackToBack_counts_every_frame_of_several_streams_and_allocates_nothing_per_frame(bool txRing)
     {
         using GeneratorTestLab lab = new();
         (AfPacketPort a, AfPacketPort b) = lab.BackToBack();
-        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a, b] });
+        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a, b], TxRing = txRing });
         TrafficStream v6tcp = new()
         {
             Name = "v6-tcp",

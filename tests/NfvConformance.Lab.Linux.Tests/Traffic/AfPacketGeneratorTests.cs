@@ -250,6 +250,26 @@ public sealed class AfPacketGeneratorTests
         });
     }
 
+    [TestCase(5_000)]
+    [TestCase(20_000)]
+    public async Task A_low_rate_sender_sleeps_between_frames_and_keeps_its_real_time_budget(double pps)
+    {
+        // A real-time sender that spun between frames used the kernel's whole real-time budget (95 % of each second)
+        // and was throttled at 0.95 s of a 1 s trial, which was then flagged generator-bound.
+        using GeneratorTestLab lab = new();
+        (AfPacketPort a, AfPacketPort b) = lab.BackToBack();
+        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a, b], RealTimePriority = 10 });
+
+        TrialResult r = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("low", 0, 1)]), pps, 1));
+
+        AfPacketTrialDetail d = gen.LastTrial!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.TxPackets, Is.EqualTo(pps).Within(2).Percent, r.Note);
+            Assert.That(d.TxCpuSeconds, Is.LessThan(0.5), $"the sender used {d.TxCpuSeconds:F3} s of CPU in a 1 s trial at {pps} pps: it spins between frames");
+        });
+    }
+
     [Test]
     public void A_port_that_does_not_exist_is_a_configuration_error_naming_it()
     {

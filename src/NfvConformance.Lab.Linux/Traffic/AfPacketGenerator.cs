@@ -497,7 +497,8 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
                 if (!sent)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    Idle(waitNs, slowestGapNs, sleep);
+                    // Never past the trial's end, and back within 10 ms to see a cancellation.
+                    Idle(Math.Min(waitNs, Math.Min(stopNs - elapsedNs, 10_000_000)), slowestGapNs, sleep);
                 }
             }
 

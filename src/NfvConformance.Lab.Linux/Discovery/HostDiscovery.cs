@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
 using NfvConformance.Abstractions.Inventory;
+using NfvConformance.Lab.Linux.Native;
 using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Linux.Discovery;
@@ -504,13 +505,13 @@ internal static class HostDiscovery
 
     private static string? AfXdpProblem()
     {
-        int fd = LibC.Socket(LibC.AfXdp, LibC.SockRaw, 0);
+        int fd = Libc.socket(Libc.AfXdp, Libc.SockRaw, 0);
         if (fd < 0)
         {
-            return $"socket(AF_XDP) failed: {LibC.LastError()}";
+            return $"socket(AF_XDP) failed: {Libc.LastError()}";
         }
 
-        _ = LibC.Close(fd);
+        _ = Libc.close(fd);
         return null;
     }
 

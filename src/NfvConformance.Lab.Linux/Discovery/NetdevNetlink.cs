@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
 using System.Text;
+using NfvConformance.Lab.Linux.Native;
 
 namespace NfvConformance.Lab.Linux.Discovery;
 
@@ -227,33 +228,33 @@ internal static class NetdevNetlink
 
         public static NetlinkSocket Open()
         {
-            int fd = LibC.Socket(LibC.AfNetlink, LibC.SockRaw, NetlinkGeneric);
+            int fd = Libc.socket(Libc.AfNetlink, Libc.SockRaw, NetlinkGeneric);
             if (fd < 0)
             {
-                throw new IOException($"socket(AF_NETLINK, NETLINK_GENERIC): {LibC.LastError()}");
+                throw new IOException($"socket(AF_NETLINK, NETLINK_GENERIC): {Libc.LastError()}");
             }
 
             // SO_RCVTIMEO (SOL_SOCKET 1, option 20): struct timeval { 2 s, 0 us }.
             byte[] timeval = new byte[16];
             BinaryPrimitives.WriteInt64LittleEndian(timeval, 2);
-            _ = LibC.SetSockOpt(fd, 1, 20, timeval, 16);
+            _ = Libc.setsockopt(fd, 1, 20, timeval, 16);
             return new NetlinkSocket(fd);
         }
 
         public void Send(byte[] message)
         {
-            if (LibC.Send(_fd, message, message.Length, 0) < 0)
+            if (Libc.send(_fd, message, (nuint)message.Length, 0) < 0)
             {
-                throw new IOException($"netlink send: {LibC.LastError()}");
+                throw new IOException($"netlink send: {Libc.LastError()}");
             }
         }
 
         public int Receive(byte[] buffer)
         {
-            nint n = LibC.Recv(_fd, buffer, buffer.Length, 0);
-            return n < 0 ? throw new IOException($"netlink recv: {LibC.LastError()}") : (int)n;
+            nint n = Libc.recv(_fd, buffer, (nuint)buffer.Length, 0);
+            return n < 0 ? throw new IOException($"netlink recv: {Libc.LastError()}") : (int)n;
         }
 
-        public void Dispose() => LibC.Close(_fd);
+        public void Dispose() => Libc.close(_fd);
     }
 }

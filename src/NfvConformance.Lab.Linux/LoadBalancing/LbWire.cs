@@ -2,6 +2,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using NfvConformance.Abstractions.Traffic;
+using NfvConformance.Lab.Linux.Native;
 using NfvConformance.Lab.Linux.Traffic;
 
 namespace NfvConformance.Lab.Linux.LoadBalancing;

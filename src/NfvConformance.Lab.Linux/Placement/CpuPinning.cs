@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
 using NfvConformance.Lab.Linux.Discovery;
+using NfvConformance.Lab.Linux.Native;
 using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Linux.Placement;
@@ -54,9 +55,9 @@ internal static class CpuPinning
             mask[cpu / 8] |= (byte)(1 << (cpu % 8));
         }
 
-        if (LibC.SchedSetAffinity(tid, mask.Length, mask) != 0)
+        if (Libc.sched_setaffinity(tid, mask.Length, mask) != 0)
         {
-            throw new IOException($"sched_setaffinity({tid}, {CpuList.Format(cpus)}): {LibC.LastError()}");
+            throw new IOException($"sched_setaffinity({tid}, {CpuList.Format(cpus)}): {Libc.LastError()}");
         }
     }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Traffic;
+using NfvConformance.Lab.Linux.Native;
 
 namespace NfvConformance.Lab.Linux.Traffic;
 

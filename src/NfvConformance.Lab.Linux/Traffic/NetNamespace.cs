@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Runtime.ExceptionServices;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Lab.Linux.Native;
 
 namespace NfvConformance.Lab.Linux.Traffic;
 

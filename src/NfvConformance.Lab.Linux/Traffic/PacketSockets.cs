@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Traffic;
+using NfvConformance.Lab.Linux.Native;
 
 namespace NfvConformance.Lab.Linux.Traffic;
 

@@ -28,6 +28,7 @@ internal static class NdrBenchJson
             w.WriteNumber("trials", s.Trials.Count);
             w.WriteNumber("trial_seconds_total", Round(s.TrialTimeTotal.TotalSeconds, 3));
             w.WriteBoolean("conclusive", s.IsConclusive);
+            w.WriteBoolean("generator_bound", s.IsGeneratorBound);
             WriteFlags(w, "flags", s.Flags);
             if (s.Note is not null)
             {

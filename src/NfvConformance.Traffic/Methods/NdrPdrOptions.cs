@@ -176,14 +176,31 @@ public sealed record NdrPdrResult
     /// <summary>Gets the sum of trial durations.</summary>
     public TimeSpan TrialTimeTotal => TimeSpan.FromTicks(Trials.Sum(t => t.Duration.Ticks));
 
-    /// <summary>Gets quality flags: inconclusive trials that remained, or a limit reached.</summary>
+    /// <summary>
+    /// Gets quality flags: those of the unmeasured trials that decide the NDR or the PDR (<see cref="Ndr"/>,
+    /// <see cref="Pdr"/>), or a limit reached. An unmeasured load above a goal's first conclusive failing load does not count.
+    /// </summary>
     public MeasurementFlags Flags { get; init; }
 
-    /// <summary>Gets why the result is inconclusive, if it is.</summary>
+    /// <summary>Gets the trials that decide the NDR: whether it is conclusive, or a generator-bound lower bound.</summary>
+    public GoalBracket Ndr { get; init; } = GoalBracket.Conclusive;
+
+    /// <summary>Gets the trials that decide the PDR.</summary>
+    public GoalBracket Pdr { get; init; } = GoalBracket.Conclusive;
+
+    /// <summary>Gets why the result is inconclusive or a lower bound, and which loads could not be measured.</summary>
     public string? Note { get; init; }
 
     /// <summary>Gets whether the result can be trusted for a pass or a fail (otherwise the verdict is inconclusive).</summary>
-    public bool IsConclusive => (Flags & (MeasurementFlags.OfferedLoadNotReached | MeasurementFlags.Disturbed | MeasurementFlags.LimitReached)) == 0;
+    public bool IsConclusive => !LimitReached && Ndr.IsConclusive && Pdr.IsConclusive;
+
+    /// <summary>
+    /// Gets whether the only thing open is the generator's ceiling above a goal: the NDR and PDR found were held by the
+    /// device and are lower bounds (<c>&gt;= X, generator-bound</c>), a pass of a target they reach, never a fail.
+    /// </summary>
+    public bool IsGeneratorBound => !LimitReached && (Ndr.IsConclusive || Ndr.IsGeneratorBound) && (Pdr.IsConclusive || Pdr.IsGeneratorBound) && !IsConclusive;
+
+    private bool LimitReached => (Flags & MeasurementFlags.LimitReached) != 0;
 
     /// <summary>The figures as evidence for a report: NDR and PDR in pps and % of line, each compared with its target.</summary>
     /// <param name="ndrTargetPps">The NDR the device must reach, or null for evidence only.</param>
@@ -191,21 +208,27 @@ public sealed record NdrPdrResult
     /// <returns>The measurements; an inconclusive search gives <see cref="MeasurementVerdict.Inconclusive"/>, never <see cref="MeasurementVerdict.Fail"/>.</returns>
     public IReadOnlyList<Measurement> ToMeasurements(double? ndrTargetPps = null, double? pdrTargetPps = null) =>
     [
-        Compare("ndr_pps", NdrPps, ndrTargetPps),
-        Compare("pdr_pps", PdrPps, pdrTargetPps),
+        Compare("ndr_pps", NdrPps, ndrTargetPps, Ndr),
+        Compare("pdr_pps", PdrPps, pdrTargetPps, Pdr),
         new("ndr_pct_line", NdrPercentOfLine, "%"),
         new("pdr_pct_line", PdrPercentOfLine, "%"),
         new("trial_seconds_total", TrialTimeTotal.TotalSeconds, "s"),
     ];
 
-    private Measurement Compare(string name, double value, double? target)
+    // A conclusive goal passes or fails; a generator-bound one is a lower bound: a pass when it reaches the target
+    // (the device held that load), otherwise inconclusive; anything else left open is inconclusive.
+    private Measurement Compare(string name, double value, double? target, GoalBracket goal)
     {
+        bool conclusive = !LimitReached && goal.IsConclusive;
+        bool lowerBound = !LimitReached && goal.IsGeneratorBound;
         if (target is not double t)
         {
-            return new Measurement(name, value, "pps", Verdict: IsConclusive ? MeasurementVerdict.None : MeasurementVerdict.Inconclusive);
+            return new Measurement(name, value, "pps", Verdict: conclusive ? MeasurementVerdict.None : MeasurementVerdict.Inconclusive);
         }
 
-        MeasurementVerdict verdict = !IsConclusive ? MeasurementVerdict.Inconclusive : value >= t ? MeasurementVerdict.Pass : MeasurementVerdict.Fail;
+        MeasurementVerdict verdict = conclusive ? (value >= t ? MeasurementVerdict.Pass : MeasurementVerdict.Fail)
+            : lowerBound && value >= t ? MeasurementVerdict.Pass
+            : MeasurementVerdict.Inconclusive;
         return new Measurement(name, value, "pps", ">= " + t.ToString("F0", CultureInfo.InvariantCulture), verdict);
     }
 }

@@ -107,16 +107,28 @@ internal sealed class TrialRunner
         Notes.Add(message);
     }
 
-    public NdrPdrResult ToResult(double ndrPercent, double pdrPercent) => new()
+    /// <summary>
+    /// The result: each goal judged by the trials that decide it (<see cref="GoalBracket"/>), so a load the generator
+    /// could not offer above a goal's first conclusive failing load leaves it conclusive.
+    /// </summary>
+    public NdrPdrResult ToResult(double ndrPercent, double pdrPercent)
     {
-        Method = _options.Method,
-        NdrPps = ndrPercent / 100.0 * LineRatePps,
-        PdrPps = pdrPercent / 100.0 * LineRatePps,
-        NdrPercentOfLine = ndrPercent,
-        PdrPercentOfLine = pdrPercent,
-        LineRatePps = LineRatePps,
-        Trials = [.. _trace],
-        Flags = Flags,
-        Note = Notes.Count == 0 ? null : string.Join("; ", Notes),
-    };
+        GoalBracket ndr = GoalBracket.Assess(_trace, ndrPercent, _options.NdrLossRatio, _options.MaxLoadPercent);
+        GoalBracket pdr = GoalBracket.Assess(_trace, pdrPercent, _options.PdrLossRatio, _options.MaxLoadPercent);
+        List<string> notes = [.. new[] { ndr.Describe("NDR", LineRatePps), pdr.Describe("PDR", LineRatePps) }.OfType<string>(), .. Notes];
+        return new()
+        {
+            Method = _options.Method,
+            NdrPps = ndrPercent / 100.0 * LineRatePps,
+            PdrPps = pdrPercent / 100.0 * LineRatePps,
+            NdrPercentOfLine = ndrPercent,
+            PdrPercentOfLine = pdrPercent,
+            LineRatePps = LineRatePps,
+            Trials = [.. _trace],
+            Flags = ndr.Flags | pdr.Flags | (Flags & MeasurementFlags.LimitReached),
+            Ndr = ndr,
+            Pdr = pdr,
+            Note = notes.Count == 0 ? null : string.Join("; ", notes),
+        };
+    }
 }

@@ -94,12 +94,24 @@ public sealed class TrafficDriver
         }
 
         _evidence.Record(new Measurement($"generator_virtual_time:{generator.Name}", virtualTime ? 1 : 0, "bool"));
-        Check.That(_search.IsConclusive, $"The {method} search at {_frames.Name} was inconclusive ({_search.Flags}): {_search.Note}.");
+        // A generator-bound search is a lower bound the device held: the steps below pass what it reached and call
+        // the rest not applicable; anything else left open (disturbed trials, a limit) is inconclusive.
+        Check.That(_search.IsConclusive || _search.IsGeneratorBound, $"The {method} search at {_frames.Name} was inconclusive ({_search.Flags}): {_search.Note}.");
     }
 
     /// <summary>Checks the NDR found (in Mpps) against a figure.</summary>
     /// <param name="key">The figure's key.</param>
-    public void CheckNdrAtLeast(string key) => _figures.CheckAtLeast($"ndr_mpps:{_frames}", Math.Round(Search.NdrPps / 1e6, 4), key);
+    /// <exception cref="ScenarioNotApplicableException">The NDR is a generator-bound lower bound below the figure: undecided on this host.</exception>
+    public void CheckNdrAtLeast(string key)
+    {
+        double mpps = Math.Round(Search.NdrPps / 1e6, 4);
+        if (!Search.Ndr.IsConclusive && mpps < _figures.Get(key).Value)
+        {
+            throw new ScenarioNotApplicableException($"the NDR is only known to be at least {mpps} Mpps (generator-bound: {Search.Note}); the generator cannot offer the load that would decide '{key}' on this host.");
+        }
+
+        _figures.CheckAtLeast($"ndr_mpps:{_frames}", mpps, key);
+    }
 
     /// <summary>Checks the PDR is at least the NDR (PDR allows more loss) and at most line rate.</summary>
     public void CheckPdrConsistent()
@@ -121,6 +133,7 @@ public sealed class TrafficDriver
         });
         _evidence.Record(new Measurement($"ndr_verify_loss_ratio:{_frames}", trial.LossRatio, "ratio"));
         Check.That(trial.TxPackets > 0, "The verification trial sent nothing.");
+        RequireOffered(trial, "verification");
         Check.That(trial.IsConclusive, $"The verification trial at the NDR {Search.NdrPps:F0} pps was inconclusive ({trial.Flags}): {trial.Note}.");
         Check.That(trial.LossRatio <= 1e-5, string.Create(CultureInfo.InvariantCulture, $"At the NDR {Search.NdrPps:F0} pps a longer trial lost {trial.LostPackets} of {trial.TxPackets} ({trial.LossRatio:E2})."));
     }
@@ -132,6 +145,7 @@ public sealed class TrafficDriver
     /// <returns>A task.</returns>
     public async Task CheckLatencyAsync(string chain, double percentOfNdr, string p99Key)
     {
+        RequireNdrKnown(percentOfNdr);
         double pps = Search.NdrPps * percentOfNdr / 100.0;
         TrialResult trial = await RunTimedTrialAsync(pps, TimeSpan.FromMilliseconds(100));
         LatencyHistogram l = trial.Latency;
@@ -147,6 +161,7 @@ public sealed class TrafficDriver
         _evidence.Record(new Measurement("latency_p50_us", Math.Round(p50 / 1000.0, 3), "us"));
         _evidence.Record(new Measurement("latency_mean_us", Math.Round(l.Mean / 1000.0, 3), "us"));
         _evidence.Record(new Measurement("latency_samples", l.Count, "packets"));
+        RequireOffered(trial, "latency");
         Check.That(trial.IsConclusive, $"The latency trial at {pps:F0} pps was inconclusive ({trial.Flags}): {trial.Note}.");
         Check.That(l.Min <= p50 && p50 <= p99 && p99 <= l.Max, string.Create(CultureInfo.InvariantCulture, $"Latency percentiles are not ordered: min {l.Min} p50 {p50} p99 {p99} max {l.Max} ns."));
         _figures.CheckAtMost("latency_p99_us", Math.Round(p99 / 1000.0, 3), p99Key);
@@ -162,16 +177,36 @@ public sealed class TrafficDriver
     /// <returns>A task.</returns>
     public async Task CheckDelayVariationAsync(string chain, double percentOfNdr, string key)
     {
+        RequireNdrKnown(percentOfNdr);
         double pps = Search.NdrPps * percentOfNdr / 100.0;
         TrialResult trial = await RunTimedTrialAsync(pps, TimeSpan.FromMilliseconds(200));
         LatencyHistogram l = trial.Latency;
         _evidence.Record(new Measurement("dv_trial_pps", Math.Round(pps), "pps"));
         _evidence.Record(new Measurement("dv_trial_delivered", trial.RxPackets, "packets"));
         Check.That(l.Count > 1000, string.Create(CultureInfo.InvariantCulture, $"The trial through chain '{chain}' at {pps:F0} pps timed {l.Count} packets, too few to measure delay variation."));
+        RequireOffered(trial, "delay-variation");
         Check.That(trial.IsConclusive, $"The delay-variation trial at {pps:F0} pps was inconclusive ({trial.Flags}): {trial.Note}.");
         Check.That(l.Min > 0 && l.Min <= l.ValueAtPercentile(99) && l.ValueAtPercentile(99) <= l.Max, string.Create(CultureInfo.InvariantCulture, $"Latency figures are not ordered or absent: min {l.Min} max {l.Max} ns."));
         _evidence.Record(new Measurement("pdv_max_us", Math.Round((l.Max - l.Min) / 1000.0, 3), "us"));
         _figures.CheckAtMost("pdv_p99_us", Math.Round(trial.DelayVariation.PdvP99Us, 3), key);
+    }
+
+    /// <summary>A trial the generator could not offer (and nothing else disturbed) decides nothing: not applicable, never a fail.</summary>
+    private static void RequireOffered(TrialResult trial, string what)
+    {
+        if ((trial.Flags & (MeasurementFlags.OfferedLoadNotReached | MeasurementFlags.Disturbed)) == MeasurementFlags.OfferedLoadNotReached)
+        {
+            throw new ScenarioNotApplicableException(string.Create(CultureInfo.InvariantCulture, $"the {what} trial at {trial.OfferedPpsPerPort:F0} pps was generator-bound: {trial.Note}."));
+        }
+    }
+
+    /// <summary>A share of the NDR needs the NDR itself, not a generator-bound lower bound of it.</summary>
+    private void RequireNdrKnown(double percentOfNdr)
+    {
+        if (!Search.Ndr.IsConclusive)
+        {
+            throw new ScenarioNotApplicableException(string.Create(CultureInfo.InvariantCulture, $"{percentOfNdr} % of the NDR cannot be offered: the NDR is only known to be at least {Search.NdrPps:F0} pps (generator-bound: {Search.Note})."));
+        }
     }
 
     /// <summary>Search settings for a real-time generator: loads below its calibrated ceiling, short trials.</summary>

@@ -1,16 +1,19 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Runtime.InteropServices;
 
-namespace NfvConformance.Lab.Linux.Traffic;
+namespace NfvConformance.Lab.Linux.Native;
 
 /// <summary>
-/// The few libc calls the AF_PACKET generator needs, as plain DllImports over blittable arguments (ints, IntPtrs,
+/// The libc calls the linux target needs that .NET does not wrap (packet, netlink and AF_XDP sockets, rings, CPU
+/// affinity, namespaces, clocks), in one place for the whole assembly, as plain DllImports over blittable arguments (ints, IntPtrs,
 /// byte arrays), so no unsafe code is needed: buffers handed to the kernel are pinned managed arrays (the pinned
 /// object heap) or an mmap'ed ring read through <see cref="Marshal"/>.
 /// </summary>
 internal static class Libc
 {
+    public const int AfNetlink = 16;
     public const int AfPacket = 17;
+    public const int AfXdp = 44;
     public const int SockRaw = 3;
     public const int SolSocket = 1;
     public const int SoAttachFilter = 26;
@@ -85,6 +88,9 @@ internal static class Libc
 
     [DllImport(Lib, SetLastError = true)]
     public static extern int clock_gettime(int clock, byte[] timespec);
+
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int sched_setaffinity(int pid, nint size, byte[] mask);
 
     /// <summary>sched_setscheduler(2); pid 0 is the calling thread, param is struct sched_param (one int, the priority).</summary>
     [DllImport(Lib, SetLastError = true)]

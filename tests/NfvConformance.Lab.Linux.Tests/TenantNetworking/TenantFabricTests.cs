@@ -64,6 +64,19 @@ public sealed class TenantFabricTests
     }
 
     [Test]
+    public async Task EveryNamespaceTheFabricCreates_CarriesTheRunId_SoLabCleanFindsIt()
+    {
+        await Fabric.AddNetworkAsync("net");
+        await Fabric.AddRouterAsync("r");
+        await Fabric.AttachRouterAsync("r", "net", "10.4.0.1/24");
+        await Fabric.AddPortAsync("p", "net", "10.4.0.10/24", "10.4.0.1");
+
+        List<string> found = [.. LabCleanup.FindAll().Where(r => r.Kind == "netns" && r.RunId == _run!.Id).Select(r => r.Name)];
+
+        Assert.That(found, Is.EquivalentTo(new[] { Fabric.Fabric, Fabric.NamespaceOf("r"), Fabric.NamespaceOf("p") }), "what a killed run leaves, nfvc lab clean finds");
+    }
+
+    [Test]
     public async Task ARouterJoinsTwoNetworks_OnlyWhileItForwards()
     {
         await Fabric.AddNetworkAsync("red");

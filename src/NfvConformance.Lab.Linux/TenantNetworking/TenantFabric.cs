@@ -1,6 +1,9 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using NfvConformance.Lab.Linux.Run;
+using NfvConformance.Lab.Linux.Traffic;
 
 namespace NfvConformance.Lab.Linux.TenantNetworking;
 
@@ -27,11 +30,15 @@ internal enum FabricGroupMode
 /// attached network; and a security group as an nftables table with connection tracking in the port's namespace
 /// (default deny ingress). Every namespace is named with the run id (<see cref="LabRun.Name"/>), every bridge and veth
 /// lives inside them, so deleting the run's namespaces (at dispose, or <c>nfvc lab clean</c>) removes it all.
-/// Probes are real ICMP echoes sent from a port's namespace by <c>ping</c>. The facet
+/// Probes are real packets: ICMP echoes sent from a port's namespace by <c>ping</c>, and UDP datagrams between sockets
+/// opened in the two ports' namespaces. The facet
 /// (<c>ITenantNetworking</c> on the linux target) is to be built on this; it is not offered yet.
 /// </summary>
 internal sealed class TenantFabric : IAsyncDisposable
 {
+    /// <summary>How long a probe's packet may take to arrive before it counts as dropped.</summary>
+    public static readonly TimeSpan ArrivalTimeout = TimeSpan.FromMilliseconds(500);
+
     private readonly LabRun _run;
     private readonly Dictionary<string, int> _networks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _namespaces = new(StringComparer.Ordinal);
@@ -146,6 +153,51 @@ internal sealed class TenantFabric : IAsyncDisposable
     {
         ShellResult r = await Shell.RunAsync("ip", ["netns", "exec", _namespaces[port], "ping", "-n", "-q", "-c", "1", "-W", "1", address], cancellationToken).ConfigureAwait(false);
         return r.Succeeded;
+    }
+
+    /// <summary>
+    /// Sends one UDP datagram from a port's namespace to a socket bound in another port's namespace, which echoes it
+    /// back, and tells what arrived: the request at the destination's socket, the reply at the sender's.
+    /// </summary>
+    /// <param name="from">The sending port.</param>
+    /// <param name="to">The receiving port.</param>
+    /// <param name="address">The receiving port's address.</param>
+    /// <param name="port">The UDP port.</param>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>Whether the request and the reply arrived within <see cref="ArrivalTimeout"/> each.</returns>
+    public async Task<(bool Request, bool Reply)> UdpEchoAsync(string from, string to, string address, int port, CancellationToken cancellationToken = default)
+    {
+        IPAddress destination = IPAddress.Parse(address);
+        using Socket server = NetNamespace.Run(_namespaces[to], () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
+        server.Bind(new IPEndPoint(destination, port));
+        using Socket client = NetNamespace.Run(_namespaces[from], () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
+        byte[] buffer = new byte[64];
+        await client.SendToAsync("nfvc-tenant-probe"u8.ToArray(), SocketFlags.None, new IPEndPoint(destination, port), cancellationToken).ConfigureAwait(false);
+        SocketReceiveFromResult? request = await WithinAsync(t => server.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), t), cancellationToken).ConfigureAwait(false);
+        if (request is not SocketReceiveFromResult got)
+        {
+            return (false, false);
+        }
+
+        await server.SendToAsync(buffer.AsMemory(0, got.ReceivedBytes), SocketFlags.None, got.RemoteEndPoint, cancellationToken).ConfigureAwait(false);
+        int? reply = await WithinAsync(t => client.ReceiveAsync(buffer, SocketFlags.None, t), cancellationToken).ConfigureAwait(false);
+        return (true, reply is not null);
+    }
+
+    // The received value, or null when nothing arrived in time (the caller's own cancellation still throws).
+    private static async Task<T?> WithinAsync<T>(Func<CancellationToken, ValueTask<T>> receive, CancellationToken cancellationToken)
+        where T : struct
+    {
+        using CancellationTokenSource limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(ArrivalTimeout);
+        try
+        {
+            return await receive(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     /// <summary>Reads how many packets a port's security group dropped or admitted (the nftables counters are the evidence).</summary>

@@ -112,4 +112,21 @@ public sealed class TenantFabricTests
 
         Assert.That(await Fabric.PingAsync("client", "10.3.0.11"), Is.False, "without connection tracking the reply is dropped: the statefulness check sees it");
     }
+
+    [Test]
+    public async Task AUdpPortRule_AdmitsExactlyItsPort_AndTheEchoReturns_OnlyWithConnectionTracking()
+    {
+        await Fabric.AddNetworkAsync("net");
+        await Fabric.AddPortAsync("client", "net", "10.6.0.10/24", null);
+        await Fabric.AddPortAsync("server", "net", "10.6.0.11/24", null);
+        await Fabric.ApplySecurityGroupAsync("client", []);
+        await Fabric.ApplySecurityGroupAsync("server", [new FabricIngressRule("udp", 5001, "10.6.0.0/24")]);
+
+        Assert.That(await Fabric.UdpEchoAsync("client", "server", "10.6.0.11", 5001), Is.EqualTo((true, true)), "admitted, and the echo returns through the client's group");
+        Assert.That(await Fabric.UdpEchoAsync("client", "server", "10.6.0.11", 5002), Is.EqualTo((false, false)), "another port is not admitted");
+
+        await Fabric.ApplySecurityGroupAsync("client", [], FabricGroupMode.WithoutConnectionTracking);
+
+        Assert.That(await Fabric.UdpEchoAsync("client", "server", "10.6.0.11", 5001), Is.EqualTo((true, false)), "without connection tracking the echo is dropped at the client");
+    }
 }

@@ -200,13 +200,6 @@ internal sealed class TenantFabric : IAsyncDisposable
         }
     }
 
-    /// <summary>Reads how many packets a port's security group dropped or admitted (the nftables counters are the evidence).</summary>
-    /// <param name="port">The port.</param>
-    /// <param name="cancellationToken">Cancels.</param>
-    /// <returns>The ruleset as nft lists it.</returns>
-    public async Task<string> ListSecurityGroupAsync(string port, CancellationToken cancellationToken = default) =>
-        (await RunAsync("ip", ["netns", "exec", _namespaces[port], "nft", "list", "table", "inet", _run.Name("sg")], cancellationToken).ConfigureAwait(false)).Stdout;
-
     /// <summary>Deletes every namespace the fabric created (the run's teardown would too).</summary>
     /// <returns>A task.</returns>
     public async ValueTask DisposeAsync()

@@ -113,4 +113,23 @@ public sealed class AcceleratedHopTests : ChainLabTestBase
             Assert.That(Directory.Exists(CurrentRun.StateDirectory) ? Directory.GetFiles(CurrentRun.StateDirectory, "memif-*") : [], Is.Empty);
         });
     }
+
+    [Test]
+    public async Task MemifHop_AfterAKill_LabCleanRemovesTestpmdAndItsRuntimeFolders()
+    {
+        ChainLabHost.Require("dpdk-testpmd");
+        await ApplyAsync(Accelerated(AccelerationMode.SharedMemory));
+        string[] runtime = [.. Directory.GetDirectories(LabCleanup.DpdkRuntimeRoot, CurrentRun.Token + "-*")];
+
+        // What nfvc lab clean does for a run whose owner was killed (the owner check aside): everything carrying its id.
+        LabCleanReport report = LabCleanup.Sweep(CurrentRun.Id, dryRun: false);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(runtime, Has.Length.EqualTo(2), "one runtime folder per testpmd of the memif pair");
+            Assert.That(report.Removed, Has.Some.StartsWith("process"));
+            Assert.That(TestpmdCount(Token), Is.Zero, string.Join("; ", report.Failed));
+            Assert.That(runtime.Where(Directory.Exists), Is.Empty, string.Join("; ", report.Failed));
+        });
+    }
 }

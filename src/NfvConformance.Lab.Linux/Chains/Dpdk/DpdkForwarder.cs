@@ -35,7 +35,7 @@ internal sealed class DpdkForwarder : IAsyncDisposable
     /// <summary>Gets the folder DPDK keeps a process's runtime files in.</summary>
     /// <param name="filePrefix">The EAL file prefix.</param>
     /// <returns>The folder.</returns>
-    public static string RuntimeDirectory(string filePrefix) => Path.Combine("/var/run/dpdk", filePrefix);
+    public static string RuntimeDirectory(string filePrefix) => Path.Combine(LabCleanup.DpdkRuntimeRoot, filePrefix);
 
     /// <summary>Gets the command line it was started with (for the report and errors).</summary>
     public string CommandLine { get; }

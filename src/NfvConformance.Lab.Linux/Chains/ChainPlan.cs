@@ -119,14 +119,15 @@ internal sealed class ChainPlan
     /// <summary>Checks and compiles a spec.</summary>
     /// <param name="spec">The spec.</param>
     /// <returns>The plan, with every problem found.</returns>
-    public static ChainPlan Compile(ChainSpec spec) => Compile(spec, null, ChainSteering.Kernel);
+    public static ChainPlan Compile(ChainSpec spec) => Compile(spec, null, ChainSteering.Kernel, 1);
 
     /// <summary>Checks and compiles a spec, granting each port pair the acceleration this host can realise.</summary>
     /// <param name="spec">The spec.</param>
     /// <param name="dpdk">DPDK as installed here, or null for a lab without DPDK hops.</param>
     /// <param name="steering">How the lab steers.</param>
+    /// <param name="cpus">The CPUs the lab may use (a poll-mode hop wants one of its own).</param>
     /// <returns>The plan, with every problem found.</returns>
-    public static ChainPlan Compile(ChainSpec spec, DpdkInstall? dpdk, ChainSteering steering)
+    public static ChainPlan Compile(ChainSpec spec, DpdkInstall? dpdk, ChainSteering steering, int cpus)
     {
         Dictionary<string, HopGrant> grants = new(StringComparer.Ordinal);
         ArgumentNullException.ThrowIfNull(spec);
@@ -153,11 +154,16 @@ internal sealed class ChainPlan
 
             if (TryParseFunction(pair.ServiceFunction, out InstanceFunction function))
             {
-                HopGrant grant = HopGrant.For(pair.Acceleration, function, dpdk, steering);
+                HopGrant grant = HopGrant.For(pair.Acceleration, function, dpdk, steering, cpus);
                 grants[pair.Name] = grant;
                 if (grant.Granted != pair.Acceleration)
                 {
                     problems.Add(new ValidationError(false, $"port pair '{pair.Name}' asks for {pair.Acceleration}; granted {grant.Granted}, realised as {grant.Describe()} ({string.Join("; ", grant.Skipped)}).", subject));
+                }
+
+                if (grant.Caveat is { } caveat)
+                {
+                    problems.Add(new ValidationError(false, $"port pair '{pair.Name}' is granted {grant.Granted} ({grant.Describe()}); {caveat}.", subject));
                 }
             }
 

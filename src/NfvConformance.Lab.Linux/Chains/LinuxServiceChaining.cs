@@ -76,7 +76,7 @@ internal sealed class LinuxServiceChaining : IServiceChaining, IAsyncDisposable
 
     /// <summary>Compiles a spec against this host: DPDK as installed (looked up once) and the lab's steering.</summary>
     private ChainPlan Compile(ChainSpec spec) =>
-        ChainPlan.Compile(spec, spec.PortPairs.Any(p => p.Acceleration != AccelerationMode.KernelVirtio) ? _dpdk.Value : null, Lab.SteeringMode);
+        ChainPlan.Compile(spec, spec.PortPairs.Any(p => p.Acceleration != AccelerationMode.KernelVirtio) ? _dpdk.Value : null, Lab.SteeringMode, Placement.CpuPinning.AllowedCpus(Environment.ProcessId).Count);
 
     public async ValueTask<ChainPathTrace> ProbeAsync(ChainProbe probe, CancellationToken cancellationToken = default) =>
         (await ProbeManyAsync([probe], cancellationToken).ConfigureAwait(false))[0];

@@ -24,6 +24,12 @@ internal enum HopDataplane
 /// <param name="Skipped">Why each higher rung was not granted, in ladder order.</param>
 internal sealed record HopGrant(AccelerationMode Asked, AccelerationMode Granted, HopDataplane Dataplane, IReadOnlyList<string> Skipped)
 {
+    /// <summary>The fewest CPUs with which a poll-mode hop gets one of its own: one for the generator, one for the kernel's receive work, one for testpmd.</summary>
+    public const int CpusForOwnPollCore = 3;
+
+    /// <summary>Gets a caveat of the grant (a poll-mode hop sharing a CPU), or null.</summary>
+    public string? Caveat { get; init; }
+
     /// <summary>Gets the kernel grant of a port pair that asked for nothing more.</summary>
     public static HopGrant Kernel { get; } = new(AccelerationMode.KernelVirtio, AccelerationMode.KernelVirtio, HopDataplane.Kernel, []);
 
@@ -46,13 +52,21 @@ internal sealed record HopGrant(AccelerationMode Asked, AccelerationMode Granted
     /// <param name="function">The instance's function.</param>
     /// <param name="dpdk">DPDK as installed, or null when not looked at (then no DPDK rung).</param>
     /// <param name="steering">How the lab steers.</param>
+    /// <param name="cpus">The CPUs the lab may use. A poll-mode hop busy-polls a whole CPU: with fewer than
+    /// <see cref="CpusForOwnPollCore"/> it shares one with the kernel's receive work and slows everything down, so it is
+    /// then granted only when asked for by name, never as a fallback from SR-IOV or a SmartNIC.</param>
     /// <returns>The grant.</returns>
-    public static HopGrant For(AccelerationMode asked, InstanceFunction function, DpdkInstall? dpdk, ChainSteering steering)
+    public static HopGrant For(AccelerationMode asked, InstanceFunction function, DpdkInstall? dpdk, ChainSteering steering, int cpus)
     {
         List<string> skipped = [];
         foreach (AccelerationMode mode in Ladder(asked))
         {
             string? why = WhyNot(mode, function, dpdk, steering);
+            bool pollMode = mode is AccelerationMode.DpdkVhostUser or AccelerationMode.SharedMemory;
+            if (why is null && pollMode && mode != asked && cpus < CpusForOwnPollCore)
+            {
+                why = $"a DPDK poll-mode hop needs a CPU of its own and this host lets the lab use {cpus} (the generator takes one, the kernel's receive work the other); it is granted only when asked for by name";
+            }
             if (why is null)
             {
                 HopDataplane dataplane = mode switch
@@ -61,7 +75,12 @@ internal sealed record HopGrant(AccelerationMode Asked, AccelerationMode Granted
                     AccelerationMode.SharedMemory => HopDataplane.DpdkMemif,
                     _ => HopDataplane.Kernel,
                 };
-                return new HopGrant(asked, mode, dataplane, skipped);
+                return new HopGrant(asked, mode, dataplane, skipped)
+                {
+                    Caveat = pollMode && cpus < CpusForOwnPollCore
+                        ? $"its poll-mode thread shares a CPU with the kernel's receive work (this host lets the lab use {cpus} CPUs; {CpusForOwnPollCore} give it one of its own), so its figures are this host's, not DPDK's"
+                        : null,
+                };
             }
 
             skipped.Add($"{mode}: {why}");

@@ -428,6 +428,12 @@ internal sealed partial class ChainLab : IAsyncDisposable
             await vendor.Realiser.ActivateAsync(vendor.Request, vendor.Hop, cancellationToken).ConfigureAwait(false);
             if (SteeringMode == ChainSteering.Ovs)
             {
+                // The switch's ports have no address, so nothing answers the unit's ARP for its next hops: the lab gives
+                // the unit the steering side's MACs as permanent neighbours, as it does for its built-in instances.
+                await IpBatchAsync(ns, cancellationToken, [
+                    $"neigh replace {InAddr(k, 1)} lladdr {Mac(3, k, 1)} dev {iin} nud permanent",
+                    $"neigh replace {OutAddr(k, 1)} lladdr {Mac(4, k, 1)} dev {iout} nud permanent",
+                ]).ConfigureAwait(false);
                 await AttachOvsPortsAsync(instance, cancellationToken).ConfigureAwait(false);
             }
 

@@ -18,12 +18,13 @@ public sealed record CnfPracticeReport(string DeploymentUnit, string Image, IRea
 /// <summary>A facet: checks a descriptor's container unit against CNF best practices by running it on the target's container runtime.</summary>
 public interface ICnfBestPractices
 {
-    /// <summary>Gets the names of the checks, in the order they run.</summary>
+    /// <summary>Gets the names of the checks, in the order they run (a fixed list; no I/O).</summary>
     IReadOnlyList<string> Checks { get; }
 
     /// <summary>Starts one container of a unit, checks it, stops and removes it.</summary>
     /// <param name="descriptor">An onboarded descriptor.</param>
     /// <param name="deploymentUnit">The unit.</param>
+    /// <param name="cancellationToken">Cancels the checks (the container is still stopped and removed).</param>
     /// <returns>The report; its <see cref="CnfPracticeReport.Refusal"/> says why when the checks cannot run.</returns>
-    CnfPracticeReport Check(VnfDescriptor descriptor, string deploymentUnit);
+    ValueTask<CnfPracticeReport> CheckAsync(VnfDescriptor descriptor, string deploymentUnit, CancellationToken cancellationToken = default);
 }

@@ -124,7 +124,13 @@ public sealed record LifecycleResult(
         new(false, operation, vnfInstanceId, TimeSpan.Zero, [], []) { Refusal = reason };
 }
 
-/// <summary>A facet: onboards VNF descriptors and runs their lifecycle on the target, timed on a virtual clock.</summary>
+/// <summary>
+/// A facet: onboards VNF descriptors and runs their lifecycle on the target, timed on the target's clock.
+/// Operations that start, stop or change components do I/O on a real target and are asynchronous; a target that cannot
+/// do one for real returns <see cref="LifecycleResult.Refused"/>, never throws. <see cref="Onboard"/> (parsing and
+/// registering a descriptor) and <see cref="Get"/> (reading back what the target recorded) are in-memory on every
+/// target, with no I/O, and stay synchronous.
+/// </summary>
 public interface IVnfLifecycle
 {
     /// <summary>Gets the clock operations are timed on.</summary>
@@ -133,7 +139,7 @@ public interface IVnfLifecycle
     /// <summary>Gets every onboarded descriptor.</summary>
     IReadOnlyList<VnfDescriptor> Descriptors { get; }
 
-    /// <summary>Onboards a descriptor from YAML.</summary>
+    /// <summary>Onboards a descriptor from YAML (in-memory: parses, validates and registers it; no I/O on any target).</summary>
     /// <param name="yaml">The descriptor text.</param>
     /// <param name="file">The name used in problems (file, line, field).</param>
     /// <returns>The outcome.</returns>
@@ -142,10 +148,11 @@ public interface IVnfLifecycle
     /// <summary>Instantiates an onboarded descriptor (the highest version when <paramref name="version"/> is null).</summary>
     /// <param name="vnfdId">The descriptor id.</param>
     /// <param name="version">The version, or null.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome; its <see cref="LifecycleResult.VnfInstanceId"/> names the new instance.</returns>
-    LifecycleResult Instantiate(string vnfdId, string? version = null);
+    ValueTask<LifecycleResult> InstantiateAsync(string vnfdId, string? version = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads an instance back: components, nodes, cores, MACs, IPs, ports, VF ids, configuration.</summary>
+    /// <summary>Reads an instance back as the target recorded it at its last operation (in-memory; no I/O on any target): components, nodes, cores, MACs, IPs, ports, VF ids, configuration.</summary>
     /// <param name="vnfInstanceId">The instance.</param>
     /// <returns>The instance, or null when unknown.</returns>
     VnfInstanceInfo? Get(string vnfInstanceId);
@@ -154,41 +161,48 @@ public interface IVnfLifecycle
     /// <param name="vnfInstanceId">The instance.</param>
     /// <param name="aspect">The scaling aspect.</param>
     /// <param name="steps">Steps to add (positive) or remove (negative).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome.</returns>
-    LifecycleResult Scale(string vnfInstanceId, string aspect, int steps);
+    ValueTask<LifecycleResult> ScaleAsync(string vnfInstanceId, string aspect, int steps, CancellationToken cancellationToken = default);
 
     /// <summary>Re-creates a failed component on healthy resources.</summary>
     /// <param name="vnfInstanceId">The instance.</param>
     /// <param name="vnfcId">The component.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome.</returns>
-    LifecycleResult Heal(string vnfInstanceId, string vnfcId);
+    ValueTask<LifecycleResult> HealAsync(string vnfInstanceId, string vnfcId, CancellationToken cancellationToken = default);
 
     /// <summary>Changes configuration parameters the descriptor declares.</summary>
     /// <param name="vnfInstanceId">The instance.</param>
     /// <param name="changes">New values by parameter name.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome.</returns>
-    LifecycleResult ChangeConfiguration(string vnfInstanceId, IReadOnlyDictionary<string, string> changes);
+    ValueTask<LifecycleResult> ChangeConfigurationAsync(string vnfInstanceId, IReadOnlyDictionary<string, string> changes, CancellationToken cancellationToken = default);
 
     /// <summary>Moves an instance to another onboarded version of its descriptor, make-before-break.</summary>
     /// <param name="vnfInstanceId">The instance.</param>
     /// <param name="version">The target version.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome.</returns>
-    LifecycleResult Upgrade(string vnfInstanceId, string version);
+    ValueTask<LifecycleResult> UpgradeAsync(string vnfInstanceId, string version, CancellationToken cancellationToken = default);
 
     /// <summary>Terminates an instance and releases everything it holds.</summary>
     /// <param name="vnfInstanceId">The instance.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome.</returns>
-    LifecycleResult Terminate(string vnfInstanceId);
+    ValueTask<LifecycleResult> TerminateAsync(string vnfInstanceId, CancellationToken cancellationToken = default);
 
     /// <summary>Delivers an event (a packet, a request) to an event-driven unit, starting it cold when it runs at zero.</summary>
     /// <param name="vnfInstanceId">The instance.</param>
     /// <param name="deploymentUnit">The event-driven unit.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome; a cold start shows as a <c>cold-start</c> event and in <see cref="LifecycleResult.Duration"/>.</returns>
-    LifecycleResult DeliverEvent(string vnfInstanceId, string deploymentUnit);
+    ValueTask<LifecycleResult> DeliverEventAsync(string vnfInstanceId, string deploymentUnit, CancellationToken cancellationToken = default);
 
     /// <summary>Scales an idle event-driven unit to zero instances.</summary>
     /// <param name="vnfInstanceId">The instance.</param>
     /// <param name="deploymentUnit">The event-driven unit.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The outcome.</returns>
-    LifecycleResult ScaleToZero(string vnfInstanceId, string deploymentUnit);
+    ValueTask<LifecycleResult> ScaleToZeroAsync(string vnfInstanceId, string deploymentUnit, CancellationToken cancellationToken = default);
 }

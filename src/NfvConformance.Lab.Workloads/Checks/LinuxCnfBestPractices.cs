@@ -36,7 +36,7 @@ public sealed class LinuxCnfBestPractices : ICnfBestPractices
     public IReadOnlyList<string> Checks => BestPracticeChecks.Names;
 
     /// <inheritdoc />
-    public CnfPracticeReport Check(VnfDescriptor descriptor, string deploymentUnit)
+    public async ValueTask<CnfPracticeReport> CheckAsync(VnfDescriptor descriptor, string deploymentUnit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         DeploymentUnit unit = descriptor.DeploymentUnits.FirstOrDefault(u => u.Name == deploymentUnit)
@@ -51,12 +51,13 @@ public sealed class LinuxCnfBestPractices : ICnfBestPractices
             return new CnfPracticeReport(unit.Name, unit.Image, [], why);
         }
 
-        _gate.Wait();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (!_reports.TryGetValue(unit.Image, out CnfPracticeReport? report))
             {
-                report = Task.Run(() => RunAsync(unit)).GetAwaiter().GetResult();
+                cancellationToken.ThrowIfCancellationRequested();
+                report = await RunAsync(unit).ConfigureAwait(false);
                 _reports[unit.Image] = report;
             }
 

@@ -73,7 +73,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public LifecycleResult Instantiate(string vnfdId, string? version = null) => Serialized("instantiate", null, () => InstantiateAsync(vnfdId, version));
+    public ValueTask<LifecycleResult> InstantiateAsync(string vnfdId, string? version = null, CancellationToken cancellationToken = default) => SerializedAsync("instantiate", null, () => DoInstantiateAsync(vnfdId, version), cancellationToken);
 
     /// <inheritdoc />
     public VnfInstanceInfo? Get(string vnfInstanceId)
@@ -87,25 +87,25 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public LifecycleResult Scale(string vnfInstanceId, string aspect, int steps) => Serialized("scale", vnfInstanceId, () => ScaleAsync(vnfInstanceId, aspect, steps));
+    public ValueTask<LifecycleResult> ScaleAsync(string vnfInstanceId, string aspect, int steps, CancellationToken cancellationToken = default) => SerializedAsync("scale", vnfInstanceId, () => DoScaleAsync(vnfInstanceId, aspect, steps), cancellationToken);
 
     /// <inheritdoc />
-    public LifecycleResult Heal(string vnfInstanceId, string vnfcId) => Serialized("heal", vnfInstanceId, () => HealAsync(vnfInstanceId, vnfcId));
+    public ValueTask<LifecycleResult> HealAsync(string vnfInstanceId, string vnfcId, CancellationToken cancellationToken = default) => SerializedAsync("heal", vnfInstanceId, () => DoHealAsync(vnfInstanceId, vnfcId), cancellationToken);
 
     /// <inheritdoc />
-    public LifecycleResult ChangeConfiguration(string vnfInstanceId, IReadOnlyDictionary<string, string> changes) => Serialized("change-configuration", vnfInstanceId, () => ConfigureAsync(vnfInstanceId, changes));
+    public ValueTask<LifecycleResult> ChangeConfigurationAsync(string vnfInstanceId, IReadOnlyDictionary<string, string> changes, CancellationToken cancellationToken = default) => SerializedAsync("change-configuration", vnfInstanceId, () => ConfigureAsync(vnfInstanceId, changes), cancellationToken);
 
     /// <inheritdoc />
-    public LifecycleResult Upgrade(string vnfInstanceId, string version) => Serialized("upgrade", vnfInstanceId, () => UpgradeAsync(vnfInstanceId, version));
+    public ValueTask<LifecycleResult> UpgradeAsync(string vnfInstanceId, string version, CancellationToken cancellationToken = default) => SerializedAsync("upgrade", vnfInstanceId, () => DoUpgradeAsync(vnfInstanceId, version), cancellationToken);
 
     /// <inheritdoc />
-    public LifecycleResult Terminate(string vnfInstanceId) => Serialized("terminate", vnfInstanceId, () => TerminateAsync(vnfInstanceId));
+    public ValueTask<LifecycleResult> TerminateAsync(string vnfInstanceId, CancellationToken cancellationToken = default) => SerializedAsync("terminate", vnfInstanceId, () => DoTerminateAsync(vnfInstanceId), cancellationToken);
 
     /// <inheritdoc />
-    public LifecycleResult DeliverEvent(string vnfInstanceId, string deploymentUnit) => Serialized("deliver-event", vnfInstanceId, () => DeliverEventAsync(vnfInstanceId, deploymentUnit));
+    public ValueTask<LifecycleResult> DeliverEventAsync(string vnfInstanceId, string deploymentUnit, CancellationToken cancellationToken = default) => SerializedAsync("deliver-event", vnfInstanceId, () => DoDeliverEventAsync(vnfInstanceId, deploymentUnit), cancellationToken);
 
     /// <inheritdoc />
-    public LifecycleResult ScaleToZero(string vnfInstanceId, string deploymentUnit) => Serialized("scale-to-zero", vnfInstanceId, () => ScaleToZeroAsync(vnfInstanceId, deploymentUnit));
+    public ValueTask<LifecycleResult> ScaleToZeroAsync(string vnfInstanceId, string deploymentUnit, CancellationToken cancellationToken = default) => SerializedAsync("scale-to-zero", vnfInstanceId, () => DoScaleToZeroAsync(vnfInstanceId, deploymentUnit), cancellationToken);
 
     /// <summary>Stops every component still running and removes the fabric namespace.</summary>
     /// <returns>A task.</returns>
@@ -138,7 +138,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         _operations.Dispose();
     }
 
-    private async Task<LifecycleResult> InstantiateAsync(string vnfdId, string? version)
+    private async Task<LifecycleResult> DoInstantiateAsync(string vnfdId, string? version)
     {
         (VnfDescriptor? d, ValidationError? unknown) = _descriptors.Resolve(vnfdId, version);
         if (d is null)
@@ -169,7 +169,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         return new LifecycleResult(true, "instantiate", vnf.Id, sw.Elapsed, events, []);
     }
 
-    private async Task<LifecycleResult> ScaleAsync(string vnfInstanceId, string aspect, int steps)
+    private async Task<LifecycleResult> DoScaleAsync(string vnfInstanceId, string aspect, int steps)
     {
         List<ValidationError> problems = [];
         Vnf? s = Running(vnfInstanceId, problems);
@@ -199,7 +199,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         return new LifecycleResult(true, "scale", vnfInstanceId, sw.Elapsed, events, []);
     }
 
-    private async Task<LifecycleResult> HealAsync(string vnfInstanceId, string vnfcId)
+    private async Task<LifecycleResult> DoHealAsync(string vnfInstanceId, string vnfcId)
     {
         List<ValidationError> problems = [];
         Vnf? s = Running(vnfInstanceId, problems);
@@ -287,7 +287,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         return new LifecycleResult(true, "change-configuration", vnfInstanceId, sw.Elapsed, events, []);
     }
 
-    private async Task<LifecycleResult> UpgradeAsync(string vnfInstanceId, string version)
+    private async Task<LifecycleResult> DoUpgradeAsync(string vnfInstanceId, string version)
     {
         List<ValidationError> problems = [];
         Vnf? s = Running(vnfInstanceId, problems);
@@ -345,7 +345,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         return new LifecycleResult(true, "upgrade", vnfInstanceId, sw.Elapsed, events, []);
     }
 
-    private async Task<LifecycleResult> TerminateAsync(string vnfInstanceId)
+    private async Task<LifecycleResult> DoTerminateAsync(string vnfInstanceId)
     {
         List<ValidationError> problems = [];
         Vnf? s = Running(vnfInstanceId, problems);
@@ -362,7 +362,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         return new LifecycleResult(true, "terminate", vnfInstanceId, sw.Elapsed, events, []);
     }
 
-    private async Task<LifecycleResult> DeliverEventAsync(string vnfInstanceId, string deploymentUnit)
+    private async Task<LifecycleResult> DoDeliverEventAsync(string vnfInstanceId, string deploymentUnit)
     {
         List<ValidationError> problems = [];
         DeploymentUnit? unit = EventDrivenUnit(vnfInstanceId, deploymentUnit, problems, out Vnf? s);
@@ -390,7 +390,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         return new LifecycleResult(true, "deliver-event", vnfInstanceId, sw.Elapsed, events, []);
     }
 
-    private async Task<LifecycleResult> ScaleToZeroAsync(string vnfInstanceId, string deploymentUnit)
+    private async Task<LifecycleResult> DoScaleToZeroAsync(string vnfInstanceId, string deploymentUnit)
     {
         List<ValidationError> problems = [];
         DeploymentUnit? unit = EventDrivenUnit(vnfInstanceId, deploymentUnit, problems, out Vnf? s);
@@ -619,12 +619,14 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
 
     private static string Bridge(int connectionPoint) => string.Create(CultureInfo.InvariantCulture, $"cp{connectionPoint}");
 
-    private LifecycleResult Serialized(string operation, string? vnfInstanceId, Func<Task<LifecycleResult>> run)
+    // One operation at a time: each reads and changes the instances and the fabric.
+    private async ValueTask<LifecycleResult> SerializedAsync(string operation, string? vnfInstanceId, Func<Task<LifecycleResult>> run, CancellationToken cancellationToken)
     {
-        _operations.Wait();
+        await _operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Task.Run(run).GetAwaiter().GetResult();
+            cancellationToken.ThrowIfCancellationRequested();
+            return await run().ConfigureAwait(false);
         }
         catch (NfvConformanceException e)
         {

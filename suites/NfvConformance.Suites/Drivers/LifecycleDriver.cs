@@ -7,7 +7,7 @@ using NfvConformance.Core.Running;
 namespace NfvConformance.Suites.Drivers;
 
 /// <summary>Drives a VNF through its lifecycle on the target (onboard, instantiate, scale, heal, configure, upgrade, terminate); terminates what it started when the scenario ends.</summary>
-public sealed class LifecycleDriver : IDisposable
+public sealed class LifecycleDriver
 {
     /// <summary>The token replaced in descriptors by a text unique in the run, so scenarios can onboard the same descriptor.</summary>
     public const string UniqueToken = "${unique}";
@@ -56,10 +56,11 @@ public sealed class LifecycleDriver : IDisposable
 
     /// <summary>Instantiates the onboarded descriptor.</summary>
     /// <param name="version">A version, or null for the latest.</param>
-    public void Instantiate(string? version = null)
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task InstantiateAsync(string? version = null)
     {
         Check.That(VnfdId is not null, "No descriptor was onboarded in this scenario.");
-        Run(Lifecycle.Instantiate(VnfdId, version));
+        Run(await Lifecycle.InstantiateAsync(VnfdId, version).ConfigureAwait(false));
         if (Last.Succeeded)
         {
             InstanceId = Last.VnfInstanceId!;
@@ -69,30 +70,37 @@ public sealed class LifecycleDriver : IDisposable
     /// <summary>Scales a scaling aspect by a number of steps (negative scales in).</summary>
     /// <param name="aspect">The aspect.</param>
     /// <param name="steps">The steps.</param>
-    public void Scale(string aspect, int steps) => Remember(() => Lifecycle.Scale(InstanceId, aspect, steps));
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task ScaleAsync(string aspect, int steps) => RememberAsync(() => Lifecycle.ScaleAsync(InstanceId, aspect, steps));
 
     /// <summary>Heals the first VNFC of a deployment unit.</summary>
     /// <param name="unit">The deployment unit.</param>
-    public void HealFirst(string unit) => Remember(() => Lifecycle.Heal(InstanceId, Component(unit).Id));
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task HealFirstAsync(string unit) => RememberAsync(() => Lifecycle.HealAsync(InstanceId, Component(unit).Id));
 
     /// <summary>Changes configuration keys.</summary>
     /// <param name="changes">Keys and values.</param>
-    public void Configure(IReadOnlyDictionary<string, string> changes) => Remember(() => Lifecycle.ChangeConfiguration(InstanceId, changes));
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task ConfigureAsync(IReadOnlyDictionary<string, string> changes) => RememberAsync(() => Lifecycle.ChangeConfigurationAsync(InstanceId, changes));
 
     /// <summary>Upgrades to a version.</summary>
     /// <param name="version">The target version.</param>
-    public void Upgrade(string version) => Remember(() => Lifecycle.Upgrade(InstanceId, version));
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task UpgradeAsync(string version) => RememberAsync(() => Lifecycle.UpgradeAsync(InstanceId, version));
 
     /// <summary>Terminates the instance.</summary>
-    public void Terminate() => Remember(() => Lifecycle.Terminate(InstanceId));
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task TerminateAsync() => RememberAsync(() => Lifecycle.TerminateAsync(InstanceId));
 
     /// <summary>Delivers an event to an event-driven deployment unit.</summary>
     /// <param name="unit">The unit.</param>
-    public void DeliverEvent(string unit) => Remember(() => Lifecycle.DeliverEvent(InstanceId, unit));
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task DeliverEventAsync(string unit) => RememberAsync(() => Lifecycle.DeliverEventAsync(InstanceId, unit));
 
     /// <summary>Scales an event-driven unit to zero.</summary>
     /// <param name="unit">The unit.</param>
-    public void ScaleToZero(string unit) => Remember(() => Lifecycle.ScaleToZero(InstanceId, unit));
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task ScaleToZeroAsync(string unit) => RememberAsync(() => Lifecycle.ScaleToZeroAsync(InstanceId, unit));
 
     /// <summary>Reads the instance back from the target.</summary>
     /// <returns>The instance.</returns>
@@ -235,23 +243,24 @@ public sealed class LifecycleDriver : IDisposable
         return Last.Duration.TotalSeconds;
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    /// <summary>Terminates the instance this scenario started when it still runs (called when the scenario ends, see <see cref="StepDefinitions.LifecycleHooks"/>).</summary>
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task TerminateLeftoverAsync()
     {
         if (InstanceId.Length > 0 && _run.Target.GetFeature<IVnfLifecycle>() is { } lifecycle && lifecycle.Get(InstanceId) is { Terminated: false })
         {
-            lifecycle.Terminate(InstanceId);
+            _ = await lifecycle.TerminateAsync(InstanceId).ConfigureAwait(false);
         }
     }
 
     private VnfcInfo Component(string unit) =>
         ReadBack().Vnfcs.FirstOrDefault(v => v.DeploymentUnit == unit) ?? throw new ConformanceCheckException($"Instance {InstanceId} has no component of unit '{unit}'.");
 
-    private void Remember(Func<LifecycleResult> operation)
+    private async Task RememberAsync(Func<ValueTask<LifecycleResult>> operation)
     {
         Check.That(InstanceId.Length > 0, "No VNF instance in this scenario: instantiate one first.");
         _before = ReadBack();
-        Run(operation());
+        Run(await operation().ConfigureAwait(false));
     }
 
     private void Run(LifecycleResult result)

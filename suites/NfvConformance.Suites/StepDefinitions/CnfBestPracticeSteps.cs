@@ -30,9 +30,10 @@ public sealed class CnfBestPracticeSteps
     /// <summary>Runs the checks on one container of a unit; a target that cannot run them for real makes the scenario not applicable.</summary>
     /// <param name="unit">The deployment unit.</param>
     [When("the CNF best-practice checks run on {string}")]
-    public void WhenChecksRun(string unit)
+    /// <returns>A task that completes when the checks ran.</returns>
+    public async Task WhenChecksRunAsync(string unit)
     {
-        CnfPracticeReport report = TargetFacets.Require<ICnfBestPractices>(_run).Check(_lifecycle.Descriptor, unit);
+        CnfPracticeReport report = await TargetFacets.Require<ICnfBestPractices>(_run).CheckAsync(_lifecycle.Descriptor, unit).ConfigureAwait(false);
         if (report.Refusal is not null)
         {
             throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot check '{unit}' for real: {report.Refusal}");

@@ -36,56 +36,66 @@ public sealed class LifecycleSteps
 
     /// <summary>Instantiates the onboarded descriptor and checks it succeeded.</summary>
     [Given("the VNF is instantiated")]
-    public void GivenInstantiated()
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task GivenInstantiatedAsync()
     {
-        _driver.Instantiate();
+        await _driver.InstantiateAsync().ConfigureAwait(false);
         _driver.CheckSucceeded();
     }
 
     /// <summary>Instantiates the onboarded descriptor.</summary>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the VNF is instantiated")]
-    public void WhenInstantiated() => _driver.Instantiate();
+    public Task WhenInstantiatedAsync() => _driver.InstantiateAsync();
 
     /// <summary>Scales an aspect out by steps.</summary>
     /// <param name="aspect">The aspect.</param>
     /// <param name="steps">Steps.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the VNF is scaled out on {string} by {int} step(s)")]
-    public void WhenScaledOut(string aspect, int steps) => _driver.Scale(aspect, steps);
+    public Task WhenScaledOutAsync(string aspect, int steps) => _driver.ScaleAsync(aspect, steps);
 
     /// <summary>Scales an aspect in by steps.</summary>
     /// <param name="aspect">The aspect.</param>
     /// <param name="steps">Steps.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the VNF is scaled in on {string} by {int} step(s)")]
-    public void WhenScaledIn(string aspect, int steps) => _driver.Scale(aspect, -steps);
+    public Task WhenScaledInAsync(string aspect, int steps) => _driver.ScaleAsync(aspect, -steps);
 
     /// <summary>Heals the first component of a unit, as after its crash.</summary>
     /// <param name="unit">The unit.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the first {string} component crashes and is healed")]
-    public void WhenHealed(string unit) => _driver.HealFirst(unit);
+    public Task WhenHealedAsync(string unit) => _driver.HealFirstAsync(unit);
 
     /// <summary>Changes configuration keys from a table with <c>key</c> and <c>value</c> columns.</summary>
     /// <param name="table">The table.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the VNF's configuration is changed:")]
-    public void WhenConfigured(DataTable table) => _driver.Configure(table.Rows.ToDictionary(r => r["key"], r => r["value"], StringComparer.Ordinal));
+    public Task WhenConfiguredAsync(DataTable table) => _driver.ConfigureAsync(table.Rows.ToDictionary(r => r["key"], r => r["value"], StringComparer.Ordinal));
 
     /// <summary>Upgrades to a version.</summary>
     /// <param name="version">The version.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the VNF is upgraded to version {string}")]
-    public void WhenUpgraded(string version) => _driver.Upgrade(version);
+    public Task WhenUpgradedAsync(string version) => _driver.UpgradeAsync(version);
 
     /// <summary>Terminates the VNF.</summary>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the VNF is terminated")]
-    public void WhenTerminated() => _driver.Terminate();
+    public Task WhenTerminatedAsync() => _driver.TerminateAsync();
 
     /// <summary>Delivers an event to an event-driven unit.</summary>
     /// <param name="unit">The unit.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("an event arrives for {string}")]
-    public void WhenEvent(string unit) => _driver.DeliverEvent(unit);
+    public Task WhenEventAsync(string unit) => _driver.DeliverEventAsync(unit);
 
     /// <summary>Scales an event-driven unit to zero.</summary>
     /// <param name="unit">The unit.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("{string} is scaled to zero")]
-    public void WhenScaledToZero(string unit) => _driver.ScaleToZero(unit);
+    public Task WhenScaledToZeroAsync(string unit) => _driver.ScaleToZeroAsync(unit);
 
     /// <summary>The last operation succeeded.</summary>
     [Then("the operation succeeds")]

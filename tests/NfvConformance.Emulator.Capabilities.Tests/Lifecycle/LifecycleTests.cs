@@ -46,24 +46,24 @@ public sealed class LifecycleTests
 
     private static readonly DateTimeOffset s_start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static (ControlPlane Cp, string Id) Instantiated()
+    private static async Task<(ControlPlane Cp, string Id)> InstantiatedAsync()
     {
         ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.HighPerformance, Catalogue = TestCatalogue.Definitions, StartTime = s_start });
         Assert.That(cp.Lifecycle.Onboard(Vfw, "vfw.yaml").Succeeded, Is.True);
-        LifecycleResult result = cp.Lifecycle.Instantiate("vfw");
+        LifecycleResult result = await cp.Lifecycle.InstantiateAsync("vfw");
         Assert.That(result.Succeeded, Is.True, string.Join("\n", result.Problems));
         return (cp, result.VnfInstanceId!);
     }
 
     [Test]
-    public void Instantiate_Vfw_PlacesAntiAffineVmsAndTimesTheBootOnTheVirtualClock()
+    public async Task Instantiate_Vfw_PlacesAntiAffineVmsAndTimesTheBootOnTheVirtualClock()
     {
         // Given
         ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.HighPerformance, StartTime = s_start });
         cp.Lifecycle.Onboard(Vfw, "vfw.yaml");
 
         // When
-        LifecycleResult result = cp.Lifecycle.Instantiate("vfw");
+        LifecycleResult result = await cp.Lifecycle.InstantiateAsync("vfw");
 
         // Then: VM boot 20 s + VF attach 0.5 s + kernel port 0.05 s, both VMs in parallel
         Assert.That(result.Succeeded, Is.True, string.Join("\n", result.Problems));
@@ -78,10 +78,10 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Get_AfterInstantiate_ReadsBackNodesCoresMacsIpsPortsAndVfIds()
+    public async Task Get_AfterInstantiate_ReadsBackNodesCoresMacsIpsPortsAndVfIds()
     {
         // Given
-        (ControlPlane cp, string id) = Instantiated();
+        (ControlPlane cp, string id) = await InstantiatedAsync();
 
         // When
         VnfInstanceInfo info = cp.Lifecycle.Get(id)!;
@@ -143,15 +143,15 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Scale_OutThenBeyondMaxThenIn_RespectsLimitsAndAntiAffinity()
+    public async Task Scale_OutThenBeyondMaxThenIn_RespectsLimitsAndAntiAffinity()
     {
         // Given
-        (ControlPlane cp, string id) = Instantiated();
+        (ControlPlane cp, string id) = await InstantiatedAsync();
 
         // When
-        LifecycleResult scaledOut = cp.Lifecycle.Scale(id, "fw-capacity", 1);
-        LifecycleResult tooFar = cp.Lifecycle.Scale(id, "fw-capacity", 1);
-        LifecycleResult scaledIn = cp.Lifecycle.Scale(id, "fw-capacity", -2);
+        LifecycleResult scaledOut = await cp.Lifecycle.ScaleAsync(id, "fw-capacity", 1);
+        LifecycleResult tooFar = await cp.Lifecycle.ScaleAsync(id, "fw-capacity", 1);
+        LifecycleResult scaledIn = await cp.Lifecycle.ScaleAsync(id, "fw-capacity", -2);
 
         // Then
         Assert.That(scaledOut.Succeeded, Is.True, string.Join("\n", scaledOut.Problems));
@@ -164,13 +164,13 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Scale_UnknownAspectAndZeroSteps_ReportsBoth()
+    public async Task Scale_UnknownAspectAndZeroSteps_ReportsBoth()
     {
         // Given
-        (ControlPlane cp, string id) = Instantiated();
+        (ControlPlane cp, string id) = await InstantiatedAsync();
 
         // When
-        LifecycleResult result = cp.Lifecycle.Scale(id, "bogus", 0);
+        LifecycleResult result = await cp.Lifecycle.ScaleAsync(id, "bogus", 0);
 
         // Then
         Assert.That(result.Problems, Has.Count.EqualTo(2));
@@ -178,14 +178,14 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Heal_FailedVnfc_ReplacedOnAnotherNodeMakeBeforeBreak()
+    public async Task Heal_FailedVnfc_ReplacedOnAnotherNodeMakeBeforeBreak()
     {
         // Given
-        (ControlPlane cp, string id) = Instantiated();
+        (ControlPlane cp, string id) = await InstantiatedAsync();
         VnfcInfo failed = cp.Lifecycle.Get(id)!.Vnfcs[0];
 
         // When
-        LifecycleResult result = cp.Lifecycle.Heal(id, failed.Id);
+        LifecycleResult result = await cp.Lifecycle.HealAsync(id, failed.Id);
 
         // Then
         Assert.That(result.Succeeded, Is.True, string.Join("\n", result.Problems));
@@ -197,14 +197,14 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void ChangeConfiguration_UnknownKey_RefusedListingDeclaredOnes_KnownKeyApplied()
+    public async Task ChangeConfiguration_UnknownKey_RefusedListingDeclaredOnes_KnownKeyApplied()
     {
         // Given
-        (ControlPlane cp, string id) = Instantiated();
+        (ControlPlane cp, string id) = await InstantiatedAsync();
 
         // When
-        LifecycleResult bad = cp.Lifecycle.ChangeConfiguration(id, new Dictionary<string, string> { ["colour"] = "red", ["log_level"] = "debug" });
-        LifecycleResult good = cp.Lifecycle.ChangeConfiguration(id, new Dictionary<string, string> { ["log_level"] = "debug" });
+        LifecycleResult bad = await cp.Lifecycle.ChangeConfigurationAsync(id, new Dictionary<string, string> { ["colour"] = "red", ["log_level"] = "debug" });
+        LifecycleResult good = await cp.Lifecycle.ChangeConfigurationAsync(id, new Dictionary<string, string> { ["log_level"] = "debug" });
 
         // Then
         Assert.That(bad.Succeeded, Is.False);
@@ -215,15 +215,15 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Upgrade_ToOnboardedVersion_ReplacesEveryVnfcWithNewImage()
+    public async Task Upgrade_ToOnboardedVersion_ReplacesEveryVnfcWithNewImage()
     {
         // Given
-        (ControlPlane cp, string id) = Instantiated();
+        (ControlPlane cp, string id) = await InstantiatedAsync();
         cp.Lifecycle.Onboard(Vfw.Replace("\"1.0\"", "\"2.0\"", StringComparison.Ordinal).Replace("vfw-1.0.qcow2", "vfw-2.0.qcow2", StringComparison.Ordinal), "vfw-2.yaml");
 
         // When
-        LifecycleResult missing = cp.Lifecycle.Upgrade(id, "3.0");
-        LifecycleResult result = cp.Lifecycle.Upgrade(id, "2.0");
+        LifecycleResult missing = await cp.Lifecycle.UpgradeAsync(id, "3.0");
+        LifecycleResult result = await cp.Lifecycle.UpgradeAsync(id, "2.0");
 
         // Then
         Assert.That(missing.Problems.Single().Message, Does.Contain("version 3.0 of 'vfw' is not onboarded; onboarded: 1.0, 2.0"));
@@ -235,14 +235,14 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Terminate_ReleasesEverythingAndSecondTerminateIsRefused()
+    public async Task Terminate_ReleasesEverythingAndSecondTerminateIsRefused()
     {
         // Given
-        (ControlPlane cp, string id) = Instantiated();
+        (ControlPlane cp, string id) = await InstantiatedAsync();
 
         // When
-        LifecycleResult result = cp.Lifecycle.Terminate(id);
-        LifecycleResult again = cp.Lifecycle.Terminate(id);
+        LifecycleResult result = await cp.Lifecycle.TerminateAsync(id);
+        LifecycleResult again = await cp.Lifecycle.TerminateAsync(id);
 
         // Then
         Assert.That(result.Succeeded, Is.True);
@@ -253,17 +253,17 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void DeliverEvent_EventDrivenUnit_ColdStartThenWarmThenScaleToZeroThenColdAgain()
+    public async Task DeliverEvent_EventDrivenUnit_ColdStartThenWarmThenScaleToZeroThenColdAgain()
     {
         // Given
-        (ControlPlane cp, string id) = Instantiated();
+        (ControlPlane cp, string id) = await InstantiatedAsync();
 
         // When
-        LifecycleResult cold = cp.Lifecycle.DeliverEvent(id, "logger");
-        LifecycleResult warm = cp.Lifecycle.DeliverEvent(id, "logger");
-        LifecycleResult zero = cp.Lifecycle.ScaleToZero(id, "logger");
-        LifecycleResult coldAgain = cp.Lifecycle.DeliverEvent(id, "logger");
-        LifecycleResult notEventDriven = cp.Lifecycle.DeliverEvent(id, "fw");
+        LifecycleResult cold = await cp.Lifecycle.DeliverEventAsync(id, "logger");
+        LifecycleResult warm = await cp.Lifecycle.DeliverEventAsync(id, "logger");
+        LifecycleResult zero = await cp.Lifecycle.ScaleToZeroAsync(id, "logger");
+        LifecycleResult coldAgain = await cp.Lifecycle.DeliverEventAsync(id, "logger");
+        LifecycleResult notEventDriven = await cp.Lifecycle.DeliverEventAsync(id, "fw");
 
         // Then: container start 1.5 s + kernel port 0.05 s
         Assert.Multiple(() =>
@@ -279,7 +279,7 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Instantiate_UnknownOrUnplaceable_ChangesNothing()
+    public async Task Instantiate_UnknownOrUnplaceable_ChangesNothing()
     {
         // Given
         ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.HighPerformance });
@@ -287,8 +287,8 @@ public sealed class LifecycleTests
         long version = cp.Publisher.Current.Version;
 
         // When
-        LifecycleResult unknown = cp.Lifecycle.Instantiate("nope");
-        LifecycleResult unplaceable = cp.Lifecycle.Instantiate("vfw");
+        LifecycleResult unknown = await cp.Lifecycle.InstantiateAsync("nope");
+        LifecycleResult unplaceable = await cp.Lifecycle.InstantiateAsync("vfw");
 
         // Then
         Assert.That(unknown.Problems.Single().Message, Does.Contain("onboarded: vfw@1.0"));
@@ -300,7 +300,7 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Instantiate_SubscribersSeeVfUsageOnlyWhenAPoolRunsOut()
+    public async Task Instantiate_SubscribersSeeVfUsageOnlyWhenAPoolRunsOut()
     {
         // Given
         ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.HighPerformance });
@@ -309,7 +309,7 @@ public sealed class LifecycleTests
         cp.Lifecycle.Onboard(Vfw, "vfw.yaml");
 
         // When
-        cp.Lifecycle.Instantiate("vfw");
+        _ = await cp.Lifecycle.InstantiateAsync("vfw");
 
         // Then: 1 of 16 VFs used on hp-1 and hp-2 changes no published value
         Assert.That(seen, Is.Empty);
@@ -317,16 +317,16 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Heal_WithoutAntiAffinity_StillLeavesTheFailedNode()
+    public async Task Heal_WithoutAntiAffinity_StillLeavesTheFailedNode()
     {
         // Given: a unit without anti-affinity, whose first instance lands on hp-1
         ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.HighPerformance });
         cp.Lifecycle.Onboard(Vfw.Replace("anti_affinity: true", "anti_affinity: false", StringComparison.Ordinal), "vfw.yaml");
-        string id = cp.Lifecycle.Instantiate("vfw").VnfInstanceId!;
+        string id = (await cp.Lifecycle.InstantiateAsync("vfw")).VnfInstanceId!;
         VnfcInfo failed = cp.Lifecycle.Get(id)!.Vnfcs[0];
 
         // When
-        LifecycleResult result = cp.Lifecycle.Heal(id, failed.Id);
+        LifecycleResult result = await cp.Lifecycle.HealAsync(id, failed.Id);
 
         // Then
         Assert.That(failed.Placement.NodeId, Is.EqualTo("hp-1"));
@@ -335,13 +335,13 @@ public sealed class LifecycleTests
     }
 
     [Test]
-    public void Scale_InBelowMinimum_RefusedNamingMinInstances()
+    public async Task Scale_InBelowMinimum_RefusedNamingMinInstances()
     {
         // Given
-        (ControlPlane cp, string id) = Instantiated();
+        (ControlPlane cp, string id) = await InstantiatedAsync();
 
         // When
-        LifecycleResult result = cp.Lifecycle.Scale(id, "fw-capacity", -2);
+        LifecycleResult result = await cp.Lifecycle.ScaleAsync(id, "fw-capacity", -2);
 
         // Then
         Assert.That(result.Succeeded, Is.False);

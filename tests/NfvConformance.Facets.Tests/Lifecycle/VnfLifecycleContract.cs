@@ -38,12 +38,12 @@ public abstract class VnfLifecycleContract<TTarget> : FacetContract<IVnfLifecycl
             f =>
             {
                 HashSet<string> terminated = [];
-                return Broken.Facet(f, (nameof(IVnfLifecycle.Terminate), (a, real) => terminated.Add((string)a[0]!) ? real() : throw new InvalidOperationException("terminated")));
+                return Broken.Facet(f, (nameof(IVnfLifecycle.TerminateAsync), (a, real) => terminated.Add((string)a[0]!) ? real() : ValueTask.FromException<LifecycleResult>(new InvalidOperationException("terminated"))));
             }),
         new(nameof(Scale_BeyondTheDescriptorsMaximum_IsRefusedAndChangesNothing), "scales past the maximum",
-            f => Broken.Facet(f, (nameof(IVnfLifecycle.Scale), (a, real) => f.Scale((string)a[0]!, (string)a[1]!, Math.Min(1, (int)a[2]!))))),
+            f => Broken.Facet(f, (nameof(IVnfLifecycle.ScaleAsync), (a, real) => f.ScaleAsync((string)a[0]!, (string)a[1]!, Math.Min(1, (int)a[2]!), (CancellationToken)a[3]!)))),
         new(nameof(Operations_OnAnUnknownInstance_AreRefusedNamingIt), "reports success for an instance that does not exist",
-            f => Broken.Facet(f, (nameof(IVnfLifecycle.Heal), (a, real) => new LifecycleResult(true, "heal", (string)a[0]!, TimeSpan.Zero, [], [])))),
+            f => Broken.Facet(f, (nameof(IVnfLifecycle.HealAsync), (a, real) => ValueTask.FromResult(new LifecycleResult(true, "heal", (string)a[0]!, TimeSpan.Zero, [], []))))),
     ];
 
     [Test]
@@ -65,12 +65,12 @@ public abstract class VnfLifecycleContract<TTarget> : FacetContract<IVnfLifecycl
         await using FacetSession<IVnfLifecycle> s = await OpenAsync();
         Assert.That(s.Facet.Onboard(Descriptor, "contract.yaml").Problems, Is.Empty);
 
-        LifecycleResult instantiated = s.Facet.Instantiate("contract-app");
+        LifecycleResult instantiated = await s.Facet.InstantiateAsync("contract-app");
         string id = instantiated.VnfInstanceId!;
         VnfInstanceInfo running = s.Facet.Get(id)!;
-        LifecycleResult terminated = s.Facet.Terminate(id);
+        LifecycleResult terminated = await s.Facet.TerminateAsync(id);
         VnfInstanceInfo? after = s.Facet.Get(id);
-        LifecycleResult again = s.Facet.Terminate(id);
+        LifecycleResult again = await s.Facet.TerminateAsync(id);
 
         Assert.That(instantiated.Succeeded, Is.True, string.Join("; ", instantiated.Problems));
         Assert.That(running.Vnfcs.Select(c => c.DeploymentUnit), Is.EqualTo(new[] { "app" }));
@@ -85,14 +85,14 @@ public abstract class VnfLifecycleContract<TTarget> : FacetContract<IVnfLifecycl
     {
         await using FacetSession<IVnfLifecycle> s = await OpenAsync();
         Assert.That(s.Facet.Onboard(Descriptor, "contract.yaml").Problems, Is.Empty);
-        string id = s.Facet.Instantiate("contract-app").VnfInstanceId!;
+        string id = (await s.Facet.InstantiateAsync("contract-app")).VnfInstanceId!;
 
-        LifecycleResult result = s.Facet.Scale(id, "app-capacity", 5);
+        LifecycleResult result = await s.Facet.ScaleAsync(id, "app-capacity", 5);
 
         Assert.That(result.Succeeded, Is.False);
         Assert.That(result.Problems, Is.Not.Empty);
         Assert.That(s.Facet.Get(id)!.Vnfcs, Has.Count.EqualTo(1), "a refused scale changes nothing");
-        Assert.That(s.Facet.Terminate(id).Succeeded, Is.True);
+        Assert.That((await s.Facet.TerminateAsync(id)).Succeeded, Is.True);
     }
 
     [Test]
@@ -102,9 +102,9 @@ public abstract class VnfLifecycleContract<TTarget> : FacetContract<IVnfLifecycl
 
         LifecycleResult[] results =
         [
-            s.Facet.Scale("no-such-vnf", "app-capacity", 1),
-            s.Facet.Heal("no-such-vnf", "vnfc-1"),
-            s.Facet.Terminate("no-such-vnf"),
+            await s.Facet.ScaleAsync("no-such-vnf", "app-capacity", 1),
+            await s.Facet.HealAsync("no-such-vnf", "vnfc-1"),
+            await s.Facet.TerminateAsync("no-such-vnf"),
         ];
 
         Assert.That(s.Facet.Get("no-such-vnf"), Is.Null);

@@ -65,7 +65,7 @@ public sealed class WorkloadsExtensionTests
         IVnfLifecycle lifecycle = target.GetFeature<IVnfLifecycle>()!;
         Assert.That(lifecycle, Is.Not.Null, "the linux target offers the workloads' lifecycle");
         Assert.That(lifecycle.Onboard(Text("life", "nfvc/cnf:1.0", 2, false), "life.yaml").Succeeded);
-        LifecycleResult made = lifecycle.Instantiate("life");
+        LifecycleResult made = await lifecycle.InstantiateAsync("life");
         Assert.That(made.Succeeded, Is.True, string.Join("; ", made.Problems));
         VnfInstanceInfo info = lifecycle.Get(made.VnfInstanceId!)!;
         Assert.That(info.Vnfcs, Has.Count.EqualTo(2));
@@ -73,15 +73,15 @@ public sealed class WorkloadsExtensionTests
         Assert.That(info.Vnfcs.Select(v => v.Image), Has.All.EqualTo("nfvc/cnf:1.0"), "the image reads back from Docker");
         Assert.That(await ContainersAsync(target), Has.Count.EqualTo(2));
 
-        LifecycleResult healed = lifecycle.Heal(made.VnfInstanceId!, info.Vnfcs[0].Id);
+        LifecycleResult healed = await lifecycle.HealAsync(made.VnfInstanceId!, info.Vnfcs[0].Id);
         Assert.That(healed.Succeeded, Is.True, string.Join("; ", healed.Problems));
         Assert.That(healed.Events.Select(e => e.Kind), Is.SupersetOf(new[] { "vnfc-crashed", "failure-detected", "vnfc-started", "vnfc-stopped" }));
         Assert.That(lifecycle.Get(made.VnfInstanceId!)!.Vnfcs.Select(v => v.Id), Does.Not.Contain(info.Vnfcs[0].Id).And.Exactly(2).Items);
 
-        LifecycleResult config = lifecycle.ChangeConfiguration(made.VnfInstanceId!, new Dictionary<string, string> { ["log_level"] = "debug" });
+        LifecycleResult config = await lifecycle.ChangeConfigurationAsync(made.VnfInstanceId!, new Dictionary<string, string> { ["log_level"] = "debug" });
         Assert.That(config.Succeeded, Is.True, string.Join("; ", config.Problems));
 
-        LifecycleResult gone = lifecycle.Terminate(made.VnfInstanceId!);
+        LifecycleResult gone = await lifecycle.TerminateAsync(made.VnfInstanceId!);
         Assert.That(gone.Succeeded, Is.True, string.Join("; ", gone.Problems));
         Assert.That(await ContainersAsync(target), Is.Empty, "terminate stops and removes every container");
     }
@@ -93,9 +93,9 @@ public sealed class WorkloadsExtensionTests
         await using ILabTarget target = await StartAsync();
         IVnfLifecycle lifecycle = target.GetFeature<IVnfLifecycle>()!;
         Assert.That(lifecycle.Onboard(Text("aa", "nfvc/cnf:1.0", 2, true), "aa.yaml").Succeeded);
-        Assert.That(lifecycle.Instantiate("aa").Refusal, Does.Contain("anti-affinity").And.Contain("one host"));
+        Assert.That((await lifecycle.InstantiateAsync("aa")).Refusal, Does.Contain("anti-affinity").And.Contain("one host"));
         Assert.That(lifecycle.Onboard(Text("vendor", "vendor/firewall:9", 1, false), "vendor.yaml").Succeeded);
-        Assert.That(lifecycle.Instantiate("vendor").Refusal, Does.Contain("vendor/firewall:9").And.Contain("no registry"));
+        Assert.That((await lifecycle.InstantiateAsync("vendor")).Refusal, Does.Contain("vendor/firewall:9").And.Contain("no registry"));
         Assert.That(await ContainersAsync(target), Is.Empty, "a refused operation starts nothing");
     }
 
@@ -108,8 +108,8 @@ public sealed class WorkloadsExtensionTests
         ICnfBestPractices practices = target.GetFeature<ICnfBestPractices>()!;
         Assert.That(lifecycle.Onboard(Text("good", "nfvc/cnf:1.0", 1, false), "good.yaml").Succeeded);
         Assert.That(lifecycle.Onboard(Text("nosig", "nfvc/cnf-nosig:1.0", 1, false), "nosig.yaml").Succeeded);
-        CnfPracticeReport good = practices.Check(lifecycle.Descriptors.Single(d => d.Id == "good"), "fw");
-        CnfPracticeReport nosig = practices.Check(lifecycle.Descriptors.Single(d => d.Id == "nosig"), "fw");
+        CnfPracticeReport good = await practices.CheckAsync(lifecycle.Descriptors.Single(d => d.Id == "good"), "fw");
+        CnfPracticeReport nosig = await practices.CheckAsync(lifecycle.Descriptors.Single(d => d.Id == "nosig"), "fw");
         foreach (CnfPracticeFinding f in good.Findings.Concat(nosig.Findings))
         {
             TestContext.Out.WriteLine(f);

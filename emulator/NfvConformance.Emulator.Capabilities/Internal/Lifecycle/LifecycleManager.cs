@@ -40,7 +40,10 @@ internal sealed class LifecycleManager : IVnfLifecycle
             : new LifecycleResult(true, "onboard", null, TimeSpan.Zero, [Event("vnfd-onboarded", $"{d.Id}@{d.Version}", $"{d.DeploymentUnits.Count} deployment unit(s) from {d.Source}")], []);
     }
 
-    public LifecycleResult Instantiate(string vnfdId, string? version = null)
+    public ValueTask<LifecycleResult> InstantiateAsync(string vnfdId, string? version = null, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Instantiate(vnfdId, version));
+
+    private LifecycleResult Instantiate(string vnfdId, string? version)
     {
         lock (_gate)
         {
@@ -83,7 +86,10 @@ internal sealed class LifecycleManager : IVnfLifecycle
         }
     }
 
-    public LifecycleResult Scale(string vnfInstanceId, string aspect, int steps)
+    public ValueTask<LifecycleResult> ScaleAsync(string vnfInstanceId, string aspect, int steps, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Scale(vnfInstanceId, aspect, steps));
+
+    private LifecycleResult Scale(string vnfInstanceId, string aspect, int steps)
     {
         lock (_gate)
         {
@@ -109,7 +115,10 @@ internal sealed class LifecycleManager : IVnfLifecycle
         }
     }
 
-    public LifecycleResult Heal(string vnfInstanceId, string vnfcId)
+    public ValueTask<LifecycleResult> HealAsync(string vnfInstanceId, string vnfcId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Heal(vnfInstanceId, vnfcId));
+
+    private LifecycleResult Heal(string vnfInstanceId, string vnfcId)
     {
         lock (_gate)
         {
@@ -141,7 +150,10 @@ internal sealed class LifecycleManager : IVnfLifecycle
         }
     }
 
-    public LifecycleResult ChangeConfiguration(string vnfInstanceId, IReadOnlyDictionary<string, string> changes)
+    public ValueTask<LifecycleResult> ChangeConfigurationAsync(string vnfInstanceId, IReadOnlyDictionary<string, string> changes, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ChangeConfiguration(vnfInstanceId, changes));
+
+    private LifecycleResult ChangeConfiguration(string vnfInstanceId, IReadOnlyDictionary<string, string> changes)
     {
         lock (_gate)
         {
@@ -167,7 +179,10 @@ internal sealed class LifecycleManager : IVnfLifecycle
         }
     }
 
-    public LifecycleResult Upgrade(string vnfInstanceId, string version)
+    public ValueTask<LifecycleResult> UpgradeAsync(string vnfInstanceId, string version, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Upgrade(vnfInstanceId, version));
+
+    private LifecycleResult Upgrade(string vnfInstanceId, string version)
     {
         lock (_gate)
         {
@@ -220,7 +235,10 @@ internal sealed class LifecycleManager : IVnfLifecycle
         }
     }
 
-    public LifecycleResult Terminate(string vnfInstanceId)
+    public ValueTask<LifecycleResult> TerminateAsync(string vnfInstanceId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Terminate(vnfInstanceId));
+
+    private LifecycleResult Terminate(string vnfInstanceId)
     {
         lock (_gate)
         {
@@ -239,7 +257,10 @@ internal sealed class LifecycleManager : IVnfLifecycle
         }
     }
 
-    public LifecycleResult DeliverEvent(string vnfInstanceId, string deploymentUnit)
+    public ValueTask<LifecycleResult> DeliverEventAsync(string vnfInstanceId, string deploymentUnit, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(DeliverEvent(vnfInstanceId, deploymentUnit));
+
+    private LifecycleResult DeliverEvent(string vnfInstanceId, string deploymentUnit)
     {
         lock (_gate)
         {
@@ -269,7 +290,10 @@ internal sealed class LifecycleManager : IVnfLifecycle
         }
     }
 
-    public LifecycleResult ScaleToZero(string vnfInstanceId, string deploymentUnit)
+    public ValueTask<LifecycleResult> ScaleToZeroAsync(string vnfInstanceId, string deploymentUnit, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ScaleToZero(vnfInstanceId, deploymentUnit));
+
+    private LifecycleResult ScaleToZero(string vnfInstanceId, string deploymentUnit)
     {
         lock (_gate)
         {

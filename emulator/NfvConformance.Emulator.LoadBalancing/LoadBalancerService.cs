@@ -5,8 +5,11 @@ using NfvConformance.Abstractions.Targets;
 
 namespace NfvConformance.Emulator.LoadBalancing;
 
-/// <summary>The emulator's load-balancer platform service: every load balancer runs in-process on real frames, in virtual time.</summary>
-public sealed class LoadBalancerService : ILoadBalancing
+/// <summary>
+/// The emulator's load-balancer platform service: every load balancer runs in-process on real frames, in virtual time.
+/// Every call completes at once (no I/O); it also offers the simulation-only <see cref="ILoadBalancingSimulation"/>.
+/// </summary>
+public sealed class LoadBalancerService : ILoadBalancing, ILoadBalancingSimulation
 {
     private readonly Dictionary<string, EmulatedLoadBalancer> _balancers = new(StringComparer.Ordinal);
     private readonly LoadBalancerEmulationOptions _options;
@@ -26,9 +29,10 @@ public sealed class LoadBalancerService : ILoadBalancing
     }
 
     /// <inheritdoc/>
-    public LoadBalancerView Create(LoadBalancerSpec spec)
+    public ValueTask<LoadBalancerView> CreateAsync(LoadBalancerSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
             List<string> problems = Validate(spec);
@@ -41,98 +45,76 @@ public sealed class LoadBalancerService : ILoadBalancing
 
             EmulatedLoadBalancer lb = new(spec, _options, seed, _clock.GetUtcNow());
             _balancers[spec.Name] = lb;
-            return lb.View();
+            return ValueTask.FromResult(lb.View());
         }
     }
 
     /// <inheritdoc/>
-    public void Delete(string loadBalancer)
+    public ValueTask DeleteAsync(string loadBalancer, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
             _balancers.Remove(loadBalancer);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
-    public LoadBalancerView Describe(string loadBalancer)
-    {
-        lock (_lock)
+    public ValueTask<LoadBalancerView> DescribeAsync(string loadBalancer, CancellationToken cancellationToken = default) =>
+        On(loadBalancer, cancellationToken, lb => lb.View());
+
+    /// <inheritdoc/>
+    public ValueTask<LbExchange> SendAsync(string loadBalancer, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default) =>
+        On(loadBalancer, cancellationToken, lb => lb.Send(frame));
+
+    /// <inheritdoc/>
+    public ValueTask<LoadBalancerView> ScaleOutAsync(string loadBalancer, int instances, CancellationToken cancellationToken = default) =>
+        On(loadBalancer, cancellationToken, lb => lb.ScaleOut(instances));
+
+    /// <inheritdoc/>
+    public ValueTask CrashInstanceAsync(string loadBalancer, string instance, CancellationToken cancellationToken = default) =>
+        new(On(loadBalancer, cancellationToken, lb =>
         {
-            return Find(loadBalancer).View();
-        }
-    }
+            lb.CrashInstance(instance);
+            return true;
+        }).AsTask());
 
     /// <inheritdoc/>
-    public LbExchange Send(string loadBalancer, ReadOnlyMemory<byte> frame)
-    {
-        lock (_lock)
+    public ValueTask<LbZoneRecovery> FailZoneAsync(string loadBalancer, string zone, CancellationToken cancellationToken = default) =>
+        On(loadBalancer, cancellationToken, lb => lb.FailZone(zone));
+
+    /// <inheritdoc/>
+    public ValueTask SetMemberServingAsync(string loadBalancer, string member, bool serving, CancellationToken cancellationToken = default) =>
+        new(On(loadBalancer, cancellationToken, lb =>
         {
-            return Find(loadBalancer).Send(frame);
-        }
-    }
+            lb.SetMemberServing(member, serving);
+            return true;
+        }).AsTask());
 
     /// <inheritdoc/>
-    public LoadBalancerView ScaleOut(string loadBalancer, int instances)
-    {
-        lock (_lock)
-        {
-            return Find(loadBalancer).ScaleOut(instances);
-        }
-    }
+    public ValueTask<TimeSpan> RunHealthMonitorAsync(string loadBalancer, CancellationToken cancellationToken = default) =>
+        On(loadBalancer, cancellationToken, lb => lb.RunHealthMonitor());
 
     /// <inheritdoc/>
-    public void CrashInstance(string loadBalancer, string instance)
-    {
-        lock (_lock)
-        {
-            Find(loadBalancer).CrashInstance(instance);
-        }
-    }
+    public ValueTask<IReadOnlyList<LbEvent>> ReadEventsAsync(string loadBalancer, CancellationToken cancellationToken = default) =>
+        On(loadBalancer, cancellationToken, lb => lb.Events);
 
     /// <inheritdoc/>
-    public LbZoneRecovery FailZone(string loadBalancer, string zone)
-    {
-        lock (_lock)
-        {
-            return Find(loadBalancer).FailZone(zone);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void SetMemberServing(string loadBalancer, string member, bool serving)
-    {
-        lock (_lock)
-        {
-            Find(loadBalancer).SetMemberServing(member, serving);
-        }
-    }
-
-    /// <inheritdoc/>
-    public TimeSpan RunHealthMonitor(string loadBalancer)
-    {
-        lock (_lock)
-        {
-            return Find(loadBalancer).RunHealthMonitor();
-        }
-    }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<LbEvent> ReadEvents(string loadBalancer)
-    {
-        lock (_lock)
-        {
-            return Find(loadBalancer).Events;
-        }
-    }
-
-    /// <inheritdoc/>
-    public LbFailoverResult RunFailoverTrial(string loadBalancer, LbFailoverTrial trial)
+    public ValueTask<LbFailoverResult> RunFailoverTrialAsync(string loadBalancer, LbFailoverTrial trial, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trial);
+        return On(loadBalancer, cancellationToken, lb => lb.RunFailoverTrial(trial));
+    }
+
+    /// <summary>Runs one in-memory operation on a load balancer under the service's lock; it completes at once.</summary>
+    private ValueTask<T> On<T>(string loadBalancer, CancellationToken cancellationToken, Func<EmulatedLoadBalancer, T> operation)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_lock)
         {
-            return Find(loadBalancer).RunFailoverTrial(trial);
+            return ValueTask.FromResult(operation(Find(loadBalancer)));
         }
     }
 

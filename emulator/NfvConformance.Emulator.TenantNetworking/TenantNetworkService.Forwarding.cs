@@ -16,7 +16,10 @@ public sealed partial class TenantNetworkService
     private static readonly byte[] s_anycastGatewayMac = [0x00, 0x00, 0x5e, 0x00, 0x01, 0x01];
 
     /// <inheritdoc />
-    public ProbeResult Probe(TenantProbe probe)
+    public ValueTask<ProbeResult> ProbeAsync(TenantProbe probe, CancellationToken cancellationToken = default) =>
+        Completed(() => Probe(probe), cancellationToken);
+
+    private ProbeResult Probe(TenantProbe probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
         lock (_gate)

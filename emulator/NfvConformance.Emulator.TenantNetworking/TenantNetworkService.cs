@@ -14,7 +14,7 @@ namespace NfvConformance.Emulator.TenantNetworking;
 /// routing, source and destination NAT, and a VXLAN overlay between nodes, protected by ESP/AES-GCM. Operations are
 /// timed with a <see cref="Stopwatch"/> around the API call and the programming of every node.
 /// </summary>
-public sealed partial class TenantNetworkService : ITenantNetworking, IDisposable
+public sealed partial class TenantNetworkService : ITenantNetworking, ITenantNetworkingSimulation, IDisposable
 {
     /// <summary>The id of the network node that hosts centralised SNAT (and every router when routing is centralised).</summary>
     public const string NetworkNodeId = "network-node-1";
@@ -84,19 +84,18 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     };
 
     /// <inheritdoc />
-    public StorageCapacity Storage
-    {
-        get
+    public ValueTask<StorageCapacity> GetStorageAsync(CancellationToken cancellationToken = default) => Completed(
+        () =>
         {
             lock (_gate)
             {
                 return new StorageCapacity(_options.StorageCapacityGiB, _volumes.Values.Sum(v => (long)v.SizeGiB));
             }
-        }
-    }
+        },
+        cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<TenantProject> CreateProject(string name) => Timed(() =>
+    public ValueTask<TimedOperation<TenantProject>> CreateProjectAsync(string name, CancellationToken cancellationToken = default) => Timed(() =>
     {
         Require(name, nameof(name));
         if (_projects.Values.Any(p => p.Name == name))
@@ -115,10 +114,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         project.DefaultSecurityGroupId = sg.Id;
         Emit(project.Id, "project", project.Id, "identity.project.created", "ACTIVE");
         return new TenantProject(project.Id, name, sg.Id);
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<string> DeleteProject(string projectId) => Timed(() =>
+    public ValueTask<TimedOperation<string>> DeleteProjectAsync(string projectId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ProjectState project = Project(projectId);
         foreach (FloatingIpState f in _floatingIps.Values.Where(f => f.ProjectId == projectId).ToList())
@@ -179,10 +178,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         _projects.Remove(project.Id);
         Emit(projectId, "project", projectId, "identity.project.deleted", "DELETED");
         return projectId;
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<TenantNetwork> CreateNetwork(string projectId, NetworkSpec spec) => Timed(() =>
+    public ValueTask<TimedOperation<TenantNetwork>> CreateNetworkAsync(string projectId, NetworkSpec spec, CancellationToken cancellationToken = default) => Timed(() =>
     {
         Project(projectId);
         ArgumentNullException.ThrowIfNull(spec);
@@ -202,10 +201,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
         Emit(projectId, "network", network.Id, "network.create.end", "ACTIVE");
         return network.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<TenantNetwork> UpdateNetwork(string projectId, string networkId, NetworkUpdate update) => Timed(() =>
+    public ValueTask<TimedOperation<TenantNetwork>> UpdateNetworkAsync(string projectId, string networkId, NetworkUpdate update, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ArgumentNullException.ThrowIfNull(update);
         NetworkState network = OwnNetwork(projectId, networkId);
@@ -236,10 +235,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
         Emit(projectId, "network", network.Id, "network.update.end", network.AdminStateUp ? "ACTIVE" : "DOWN");
         return network.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<string> DeleteNetwork(string projectId, string networkId) => Timed(() =>
+    public ValueTask<TimedOperation<string>> DeleteNetworkAsync(string projectId, string networkId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         NetworkState network = OwnNetwork(projectId, networkId);
         int ports = _ports.Values.Count(p => p.Network == network);
@@ -260,10 +259,9 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
         RemoveNetwork(network);
         return networkId;
-    });
+    }, cancellationToken);
 
-    /// <inheritdoc />
-    public IReadOnlyList<TenantNetwork> ListNetworks(string projectId, TagFilter? filter = null)
+    private IReadOnlyList<TenantNetwork> ListNetworks(string projectId, TagFilter? filter = null)
     {
         lock (_gate)
         {
@@ -277,7 +275,7 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     }
 
     /// <inheritdoc />
-    public TimedOperation<TenantSubnet> CreateSubnet(string projectId, SubnetSpec spec) => Timed(() =>
+    public ValueTask<TimedOperation<TenantSubnet>> CreateSubnetAsync(string projectId, SubnetSpec spec, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ArgumentNullException.ThrowIfNull(spec);
         NetworkState network = OwnNetwork(projectId, spec.NetworkId);
@@ -303,10 +301,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         _subnets[subnet.Id] = subnet;
         Emit(projectId, "subnet", subnet.Id, "subnet.create.end", "ACTIVE");
         return subnet.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<TenantPort> CreatePort(string projectId, PortSpec spec) => Timed(() =>
+    public ValueTask<TimedOperation<TenantPort>> CreatePortAsync(string projectId, PortSpec spec, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ArgumentNullException.ThrowIfNull(spec);
         ProjectState project = Project(projectId);
@@ -358,10 +356,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
         Emit(projectId, "port", port.Id, "port.create.end", "ACTIVE");
         return port.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<string> DeletePort(string projectId, string portId) => Timed(() =>
+    public ValueTask<TimedOperation<string>> DeletePortAsync(string projectId, string portId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         PortState port = OwnPort(projectId, portId);
         if (port.FloatingIp is { } fip)
@@ -371,10 +369,9 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
         RemovePort(port);
         return portId;
-    });
+    }, cancellationToken);
 
-    /// <inheritdoc />
-    public IReadOnlyList<TenantPort> ListPorts(string projectId, TagFilter? filter = null)
+    private IReadOnlyList<TenantPort> ListPorts(string projectId, TagFilter? filter = null)
     {
         lock (_gate)
         {
@@ -384,7 +381,7 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     }
 
     /// <inheritdoc />
-    public TimedOperation<TenantPort> SetPortSecurityGroups(string projectId, string portId, IReadOnlyList<string> securityGroupIds) => Timed(() =>
+    public ValueTask<TimedOperation<TenantPort>> SetPortSecurityGroupsAsync(string projectId, string portId, IReadOnlyList<string> securityGroupIds, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ArgumentNullException.ThrowIfNull(securityGroupIds);
         PortState port = OwnPort(projectId, portId);
@@ -398,10 +395,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         port.Connections.Clear();
         Emit(projectId, "port", port.Id, "port.update.end", "ACTIVE");
         return port.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<TenantRouter> CreateRouter(string projectId, RouterSpec spec) => Timed(() =>
+    public ValueTask<TimedOperation<TenantRouter>> CreateRouterAsync(string projectId, RouterSpec spec, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ArgumentNullException.ThrowIfNull(spec);
         Project(projectId);
@@ -424,10 +421,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         _routers[router.Id] = router;
         Emit(projectId, "router", router.Id, "router.create.end", "ACTIVE");
         return router.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<TenantRouter> AddRouterInterface(string projectId, string routerId, string subnetId) => Timed(() =>
+    public ValueTask<TimedOperation<TenantRouter>> AddRouterInterfaceAsync(string projectId, string routerId, string subnetId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         RouterState router = OwnRouter(projectId, routerId);
         if (!_subnets.TryGetValue(subnetId, out SubnetState? subnet) || subnet.ProjectId != projectId)
@@ -457,10 +454,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
         Emit(projectId, "router", router.Id, "router.interface.create", "ACTIVE");
         return router.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<string> DeleteRouter(string projectId, string routerId) => Timed(() =>
+    public ValueTask<TimedOperation<string>> DeleteRouterAsync(string projectId, string routerId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         RouterState router = OwnRouter(projectId, routerId);
         foreach (FloatingIpState f in _floatingIps.Values.Where(f => f.Router == router).ToList())
@@ -481,10 +478,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         _routers.Remove(router.Id);
         Emit(projectId, "router", router.Id, "router.delete.end", "DELETED");
         return routerId;
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<FloatingIp> CreateFloatingIp(string projectId, string externalNetworkId, string portId) => Timed(() =>
+    public ValueTask<TimedOperation<FloatingIp>> CreateFloatingIpAsync(string projectId, string externalNetworkId, string portId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         NetworkState external = UsableNetwork(projectId, externalNetworkId);
         PortState port = OwnPort(projectId, portId);
@@ -512,10 +509,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         _floatingIps[fip.Id] = fip;
         Emit(projectId, "floatingip", fip.Id, "floatingip.create.end", "ACTIVE");
         return fip.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<SecurityGroup> CreateSecurityGroup(string projectId, string name) => Timed(() =>
+    public ValueTask<TimedOperation<SecurityGroup>> CreateSecurityGroupAsync(string projectId, string name, CancellationToken cancellationToken = default) => Timed(() =>
     {
         Project(projectId);
         Require(name, nameof(name));
@@ -525,10 +522,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         _groups[sg.Id] = sg;
         Emit(projectId, "security_group", sg.Id, "security_group.create.end", "ACTIVE");
         return sg.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<SecurityGroup> AddSecurityGroupRule(string projectId, string securityGroupId, SecurityGroupRule rule) => Timed(() =>
+    public ValueTask<TimedOperation<SecurityGroup>> AddSecurityGroupRuleAsync(string projectId, string securityGroupId, SecurityGroupRule rule, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ArgumentNullException.ThrowIfNull(rule);
         SecurityGroupState sg = OwnGroup(projectId, securityGroupId);
@@ -570,10 +567,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         sg.Rules.Add(rule);
         Emit(projectId, "security_group", sg.Id, "security_group_rule.create.end", "ACTIVE");
         return sg.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<SecurityGroup> RemoveSecurityGroupRule(string projectId, string securityGroupId, SecurityGroupRule rule) => Timed(() =>
+    public ValueTask<TimedOperation<SecurityGroup>> RemoveSecurityGroupRuleAsync(string projectId, string securityGroupId, SecurityGroupRule rule, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ArgumentNullException.ThrowIfNull(rule);
         SecurityGroupState sg = OwnGroup(projectId, securityGroupId);
@@ -589,10 +586,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
         Emit(projectId, "security_group", sg.Id, "security_group_rule.delete.end", "ACTIVE");
         return sg.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<NetworkShare> ShareNetwork(string projectId, string networkId, string targetProjectId) => Timed(() =>
+    public ValueTask<TimedOperation<NetworkShare>> ShareNetworkAsync(string projectId, string networkId, string targetProjectId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         NetworkState network = OwnNetwork(projectId, networkId);
         Project(targetProjectId);
@@ -601,10 +598,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         _shares[share.Id] = share;
         Emit(projectId, "rbac_policy", share.Id, "rbac_policy.create.end", "ACTIVE");
         return share;
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<BorderVpn> CreateBorderVpn(string projectId, BorderVpnSpec spec) => Timed(() =>
+    public ValueTask<TimedOperation<BorderVpn>> CreateBorderVpnAsync(string projectId, BorderVpnSpec spec, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ArgumentNullException.ThrowIfNull(spec);
         Project(projectId);
@@ -640,10 +637,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
         Emit(projectId, "bgpvpn", vpn.Id, "bgpvpn.create.end", "ACTIVE");
         return vpn.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<BorderVpn> AssociateBorderVpn(string projectId, string vpnId, string networkId) => Timed(() =>
+    public ValueTask<TimedOperation<BorderVpn>> AssociateBorderVpnAsync(string projectId, string vpnId, string networkId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         BorderVpnState vpn = _vpns.GetValueOrDefault(vpnId ?? string.Empty) ?? throw new TenantNetworkingException($"No BGP VPN '{vpnId}'.");
         if (vpn.ProjectId != projectId)
@@ -665,10 +662,9 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
 
         Emit(projectId, "bgpvpn", vpn.Id, "bgpvpn.network_association.create.end", "ACTIVE");
         return vpn.ToContract();
-    });
+    }, cancellationToken);
 
-    /// <inheritdoc />
-    public IReadOnlyList<string> SetTags(string projectId, string resourceId, IReadOnlyList<string> tags)
+    private IReadOnlyList<string> SetTags(string projectId, string resourceId, IReadOnlyList<string> tags)
     {
         ArgumentNullException.ThrowIfNull(tags);
         lock (_gate)
@@ -698,8 +694,7 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         }
     }
 
-    /// <inheritdoc />
-    public ProjectUsage GetUsage(string requesterProjectId, string ownerProjectId)
+    private ProjectUsage GetUsage(string requesterProjectId, string ownerProjectId)
     {
         lock (_gate)
         {
@@ -726,8 +721,7 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<ResourceEvent> ReadEvents(string projectId, long afterSequence)
+    private IReadOnlyList<ResourceEvent> ReadEvents(string projectId, long afterSequence)
     {
         lock (_gate)
         {
@@ -737,7 +731,7 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     }
 
     /// <inheritdoc />
-    public TimedOperation<TenantVolume> CreateVolume(string projectId, VolumeSpec spec) => Timed(() =>
+    public ValueTask<TimedOperation<TenantVolume>> CreateVolumeAsync(string projectId, VolumeSpec spec, CancellationToken cancellationToken = default) => Timed(() =>
     {
         ArgumentNullException.ThrowIfNull(spec);
         Project(projectId);
@@ -757,10 +751,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         _volumes[volume.Id] = volume;
         Emit(projectId, "volume", volume.Id, "volume.create.end", "available");
         return volume.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<TenantVolume> AttachVolume(string projectId, string volumeId, string portId) => Timed(() =>
+    public ValueTask<TimedOperation<TenantVolume>> AttachVolumeAsync(string projectId, string volumeId, string portId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         VolumeState volume = OwnVolume(projectId, volumeId);
         PortState port = OwnPort(projectId, portId);
@@ -772,10 +766,9 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         volume.AttachedPortId = port.Id;
         Emit(projectId, "volume", volume.Id, "volume.attach.end", "in-use");
         return volume.ToContract();
-    });
+    }, cancellationToken);
 
-    /// <inheritdoc />
-    public void WriteVolume(string projectId, string volumeId, long offset, ReadOnlyMemory<byte> data)
+    private void WriteVolume(string projectId, string volumeId, long offset, ReadOnlyMemory<byte> data)
     {
         lock (_gate)
         {
@@ -783,8 +776,7 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         }
     }
 
-    /// <inheritdoc />
-    public byte[] ReadVolume(string projectId, string volumeId, long offset, int length)
+    private byte[] ReadVolume(string projectId, string volumeId, long offset, int length)
     {
         lock (_gate)
         {
@@ -811,7 +803,7 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
     }
 
     /// <inheritdoc />
-    public TimedOperation<TenantVolume> DetachVolume(string projectId, string volumeId) => Timed(() =>
+    public ValueTask<TimedOperation<TenantVolume>> DetachVolumeAsync(string projectId, string volumeId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         VolumeState volume = OwnVolume(projectId, volumeId);
         if (volume.AttachedPortId is null)
@@ -822,10 +814,10 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         volume.AttachedPortId = null;
         Emit(projectId, "volume", volume.Id, "volume.detach.end", "available");
         return volume.ToContract();
-    });
+    }, cancellationToken);
 
     /// <inheritdoc />
-    public TimedOperation<string> DeleteVolume(string projectId, string volumeId) => Timed(() =>
+    public ValueTask<TimedOperation<string>> DeleteVolumeAsync(string projectId, string volumeId, CancellationToken cancellationToken = default) => Timed(() =>
     {
         VolumeState volume = OwnVolume(projectId, volumeId);
         if (volume.AttachedPortId is not null)
@@ -837,7 +829,35 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         volume.Dispose();
         Emit(projectId, "volume", volume.Id, "volume.delete.end", "DELETED");
         return volumeId;
-    });
+    }, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TenantNetwork>> ListNetworksAsync(string projectId, TagFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Completed(() => ListNetworks(projectId, filter), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TenantPort>> ListPortsAsync(string projectId, TagFilter? filter = null, CancellationToken cancellationToken = default) =>
+        Completed(() => ListPorts(projectId, filter), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<string>> SetTagsAsync(string projectId, string resourceId, IReadOnlyList<string> tags, CancellationToken cancellationToken = default) =>
+        Completed(() => SetTags(projectId, resourceId, tags), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<ProjectUsage> GetUsageAsync(string requesterProjectId, string ownerProjectId, CancellationToken cancellationToken = default) =>
+        Completed(() => GetUsage(requesterProjectId, ownerProjectId), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<ResourceEvent>> ReadEventsAsync(string projectId, long afterSequence, CancellationToken cancellationToken = default) =>
+        Completed(() => ReadEvents(projectId, afterSequence), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<byte[]> ReadVolumeAsync(string projectId, string volumeId, long offset, int length, CancellationToken cancellationToken = default) =>
+        Completed(() => ReadVolume(projectId, volumeId, offset, length), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask WriteVolumeAsync(string projectId, string volumeId, long offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        Completed(() => WriteVolume(projectId, volumeId, offset, data), cancellationToken);
 
     /// <inheritdoc />
     public void Dispose()
@@ -886,20 +906,62 @@ public sealed partial class TenantNetworkService : ITenantNetworking, IDisposabl
         throw new TenantNetworkingException($"Subnet {subnet.Id} ({subnet.Prefix}) has no free address: use a larger prefix.");
     }
 
-    private TimedOperation<T> Timed<T>(Func<T> operation)
+    // The model answers at once: a completed task, or a faulted one carrying the service's refusal (never a throw at the call).
+    private static ValueTask<T> Completed<T>(Func<T> operation, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+
+        try
+        {
+            return ValueTask.FromResult(operation());
+        }
+        catch (Exception e) when (e is TenantNetworkingException or ArgumentException or InvalidOperationException)
+        {
+            return ValueTask.FromException<T>(e);
+        }
+    }
+
+    private static ValueTask Completed(Action operation, CancellationToken cancellationToken)
+    {
+        ValueTask<bool> done = Completed(
+            () =>
+            {
+                operation();
+                return true;
+            },
+            cancellationToken);
+        return done.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(done.AsTask());
+    }
+
+    // Completed at once, unless the options model a slow agent: then the wait for the agents is a real delay.
+    private ValueTask<TimedOperation<T>> Timed<T>(Func<T> operation, CancellationToken cancellationToken)
     {
         Stopwatch watch = Stopwatch.StartNew();
-        T result;
-        lock (_gate)
+        ValueTask<T> applied = Completed(
+            () =>
+            {
+                lock (_gate)
+                {
+                    return operation();
+                }
+            },
+            cancellationToken);
+        if (!applied.IsCompletedSuccessfully)
         {
-            result = operation();
+            return ValueTask.FromException<TimedOperation<T>>(applied.AsTask().Exception?.InnerException ?? new OperationCanceledException(cancellationToken));
         }
 
-        if (_options.AgentSyncDelay > TimeSpan.Zero)
-        {
-            Thread.Sleep(_options.AgentSyncDelay);
-        }
+        return _options.AgentSyncDelay > TimeSpan.Zero
+            ? AfterAgentSyncAsync(applied.Result, watch, cancellationToken)
+            : ValueTask.FromResult(new TimedOperation<T>(applied.Result, watch.Elapsed));
+    }
 
+    private async ValueTask<TimedOperation<T>> AfterAgentSyncAsync<T>(T result, Stopwatch watch, CancellationToken cancellationToken)
+    {
+        await Task.Delay(_options.AgentSyncDelay, cancellationToken).ConfigureAwait(false);
         return new TimedOperation<T>(result, watch.Elapsed);
     }
 

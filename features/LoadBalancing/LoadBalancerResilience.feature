@@ -4,7 +4,8 @@ Feature: The load-balancer service is itself resilient and scales and recovers w
   (RA2 ra2.plat.006) that it scales and recovers within its local environment: its subnet, tenant network and
   availability zones. The target's load-balancer service (ILoadBalancing) runs each load balancer as several
   instances behind an upstream router; here one instance crashes while 200 established TCP connections carry traffic,
-  in the target's seeded virtual-time trial. Every packet is a real TCP segment sent through the service. A connection
+  in the target's seeded virtual-time trial (ILoadBalancingSimulation, which only a simulating target offers: the
+  scenario requires virtual-time-trials and is not applicable on real gear). Every packet is a real TCP segment sent through the service. A connection
   that lands on another instance must reach the member it had, or its TCP connection breaks: that needs flow state
   shared between instances (active/active with state sync, or a standby with a synchronised table), which is what the
   trial shows. Loss must end at recovery, and recovery must be within RA2 ra2.ntw.022's 5 s.
@@ -23,7 +24,7 @@ Feature: The load-balancer service is itself resilient and scales and recovers w
     And its listener "tcp-80" for tcp on port 80 to pool "web"
     And the load balancer is created
 
-  @RM:pas.lb.002 @RA2:ra2.plat.005
+  @RM:pas.lb.002 @RA2:ra2.plat.005 @requires:virtual-time-trials
   Scenario: Connections keep their member when a load-balancer instance crashes, and new ones are served
     Then the load balancer runs as at least 2 instances
     When 200 tcp connections carry 20000 packets per second for 500 ms while instance 1 crashes at 100 ms, then 100 new connections open

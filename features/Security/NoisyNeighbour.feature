@@ -7,7 +7,7 @@ Feature: A flood from one tenant does not cost another tenant's traffic
   stay within the figure (none), and the flood must really have overloaded the uplink (it lost frames to full
   queues), or the check would show nothing.
 
-  @RM:sec.sys.010
+  @RM:sec.sys.010 @requires:virtual-time-trials
   Scenario: A tenant sending at a tenth of the uplink loses nothing while another floods it threefold
     Given projects "victim,attacker"
     And project "victim" has internal network "net-v" with subnet "10.90.0.0/24"

@@ -22,7 +22,7 @@ Feature: Tenant traffic between nodes is encrypted and integrity-protected, and 
     When a udp probe from port "a1" to "a2" port 5001 has one bit flipped on the underlay
     Then the probe was dropped as IntegrityFailure
 
-  @RM:sec.ci.001
+  @RM:sec.ci.001 @requires:virtual-time-trials
   Scenario: A volume's data is encrypted at rest and a change on the back end is detected
     When project "tenant-a" creates a 5 GiB volume "data"
     Then volume "data" attached to the workload of port "a1" returns the 8192 bytes written at offset 4096

@@ -103,14 +103,14 @@ public static class SeedDigestProgram
 
         // Tenant networking: the MACs and addresses the service draws.
         ITenantNetworking tenants = target.GetFeature<ITenantNetworking>()!;
-        TenantProject project = tenants.CreateProject("digest").Result;
-        TenantNetwork network = tenants.CreateNetwork(project.Id, new NetworkSpec("net")).Result;
-        tenants.CreateSubnet(project.Id, new SubnetSpec(network.Id, "10.9.0.0/24"));
+        TenantProject project = (await tenants.CreateProjectAsync("digest").ConfigureAwait(false)).Result;
+        TenantNetwork network = (await tenants.CreateNetworkAsync(project.Id, new NetworkSpec("net")).ConfigureAwait(false)).Result;
+        await tenants.CreateSubnetAsync(project.Id, new SubnetSpec(network.Id, "10.9.0.0/24")).ConfigureAwait(false);
         string node = target.DiscoverAsync().AsTask().Result.Nodes[0].Id;
         StringBuilder t = new();
         for (int i = 0; i < 3; i++)
         {
-            TenantPort port = tenants.CreatePort(project.Id, new PortSpec(network.Id, node)).Result;
+            TenantPort port = (await tenants.CreatePortAsync(project.Id, new PortSpec(network.Id, node)).ConfigureAwait(false)).Result;
             t.Append(port.MacAddress).Append(' ').AppendJoin(',', port.FixedIps).Append('\n');
         }
 

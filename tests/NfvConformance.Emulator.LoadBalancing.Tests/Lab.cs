@@ -13,7 +13,7 @@ internal sealed class Lab
 {
     public static readonly byte[] ClientMac = [0x02, 0xc1, 0, 0, 0, 9];
 
-    public Lab(LoadBalancerEmulationOptions? options = null, LbForwardingMode mode = LbForwardingMode.Nat, params LbListenerSpec[] listeners)
+    private Lab(LoadBalancerEmulationOptions? options, LbForwardingMode mode, LbListenerSpec[] listeners)
     {
         Service = new LoadBalancerService(options ?? new LoadBalancerEmulationOptions(), 7, TimeProvider.System);
         LbListenerSpec[] ls = listeners.Length > 0 ? listeners : [new LbListenerSpec("tcp", LbProtocol.Tcp, 80, "web")];
@@ -35,23 +35,42 @@ internal sealed class Lab
                 new LbPoolSpec("api", [new LbMemberSpec("a1", "10.1.0.31", "az-1", "10.1.0.0/24")]),
             ])
         { Vip6 = "2001:db8::10" };
-        View = Service.Create(Spec);
-        VipMac = Convert.FromHexString(View.VipMac.Replace(":", string.Empty));
     }
 
     public LoadBalancerService Service { get; }
 
     public LoadBalancerSpec Spec { get; }
 
-    public LoadBalancerView View { get; }
+    public LoadBalancerView View { get; private set; } = null!;
 
-    public byte[] VipMac { get; }
+    public byte[] VipMac { get; private set; } = [];
 
     public IPAddress Vip => IPAddress.Parse("10.1.0.10");
 
     public IPAddress Vip6 => IPAddress.Parse("2001:db8::10");
 
-    public LbExchange Send(byte[] frame) => Service.Send("lb", frame);
+    /// <summary>Creates the service and its load balancer "lb" (TCP port 80 to pool web unless listeners are given).</summary>
+    public static async Task<Lab> OpenAsync(LoadBalancerEmulationOptions? options = null, LbForwardingMode mode = LbForwardingMode.Nat, params LbListenerSpec[] listeners)
+    {
+        Lab lab = new(options, mode, listeners);
+        lab.View = await lab.Service.CreateAsync(lab.Spec);
+        lab.VipMac = Convert.FromHexString(lab.View.VipMac.Replace(":", string.Empty));
+        return lab;
+    }
+
+    public ValueTask<LbExchange> SendAsync(byte[] frame) => Service.SendAsync("lb", frame);
+
+    /// <summary>Sends frames one after the other, in the order given.</summary>
+    public async Task<List<LbExchange>> SendAllAsync(IEnumerable<byte[]> frames)
+    {
+        List<LbExchange> exchanges = [];
+        foreach (byte[] frame in frames)
+        {
+            exchanges.Add(await SendAsync(frame));
+        }
+
+        return exchanges;
+    }
 
     public byte[] Tcp(string src, ushort sport, ushort dport, byte flags, byte[]? options = null, byte[]? payload = null, uint seq = 1000) =>
         Frames.Ip(VipMac, ClientMac, IPAddress.Parse(src), Vip, IpProtocols.Tcp, MemberHost.TcpSegment(sport, dport, seq, 0, flags, options ?? [], payload ?? []));

@@ -6,23 +6,32 @@ namespace NfvConformance.Abstractions.LoadBalancing;
 /// appliance), seen from outside: create a load balancer with listeners, pools and members; send real client frames to
 /// its virtual IP and observe which member got each frame, what it looked like there, and what came back to the client
 /// and by which path; fail load-balancer instances, members and zones; scale out; read the service's event log.
+/// Every call may do I/O on a real target (namespaces, nftables, sockets), so every call is asynchronous and takes a
+/// <see cref="CancellationToken"/>. What a target cannot realise is returned as a refusal value
+/// (<see cref="LoadBalancerView.Refusal"/>, <see cref="LbZoneRecovery.Refusal"/>), never faked. The seeded
+/// virtual-time failover trial is not here: it is <see cref="ILoadBalancingSimulation"/>, which only a simulating
+/// target offers.
 /// </summary>
 public interface ILoadBalancing
 {
     /// <summary>Creates a load balancer and waits until every instance is up.</summary>
     /// <param name="spec">What to create.</param>
-    /// <returns>The load balancer as created.</returns>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    /// <returns>The load balancer as created, or a view with <see cref="LoadBalancerView.Refusal"/> set when the target cannot realise the spec.</returns>
     /// <exception cref="ArgumentException">The spec is invalid; the message names the field and what to change.</exception>
-    LoadBalancerView Create(LoadBalancerSpec spec);
+    ValueTask<LoadBalancerView> CreateAsync(LoadBalancerSpec spec, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a load balancer and everything it holds; unknown names are ignored.</summary>
     /// <param name="loadBalancer">The load balancer's name.</param>
-    void Delete(string loadBalancer);
+    /// <param name="cancellationToken">Cancels the deletion.</param>
+    /// <returns>A task that completes when it is gone.</returns>
+    ValueTask DeleteAsync(string loadBalancer, CancellationToken cancellationToken = default);
 
     /// <summary>Describes a load balancer: its instances, members, health and addresses.</summary>
     /// <param name="loadBalancer">The load balancer's name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The current view.</returns>
-    LoadBalancerView Describe(string loadBalancer);
+    ValueTask<LoadBalancerView> DescribeAsync(string loadBalancer, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sends one client frame (Ethernet, addressed to <see cref="LoadBalancerView.VipMac"/>) to the load balancer and
@@ -30,51 +39,74 @@ public interface ILoadBalancing
     /// </summary>
     /// <param name="loadBalancer">The load balancer's name.</param>
     /// <param name="frame">The client frame, from its Ethernet header.</param>
+    /// <param name="cancellationToken">Cancels the exchange.</param>
     /// <returns>The exchange.</returns>
-    LbExchange Send(string loadBalancer, ReadOnlyMemory<byte> frame);
+    ValueTask<LbExchange> SendAsync(string loadBalancer, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default);
 
     /// <summary>Adds load-balancer instances (capacity) and returns the load balancer afterwards.</summary>
     /// <param name="loadBalancer">The load balancer's name.</param>
     /// <param name="instances">How many instances to add (1 or more).</param>
+    /// <param name="cancellationToken">Cancels the scale-out.</param>
     /// <returns>The view afterwards.</returns>
-    LoadBalancerView ScaleOut(string loadBalancer, int instances);
+    ValueTask<LoadBalancerView> ScaleOutAsync(string loadBalancer, int instances, CancellationToken cancellationToken = default);
 
     /// <summary>Crashes one load-balancer instance (process or VM gone, no graceful hand-over).</summary>
     /// <param name="loadBalancer">The load balancer's name.</param>
     /// <param name="instance">The instance's name.</param>
-    void CrashInstance(string loadBalancer, string instance);
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the crash is observed.</returns>
+    ValueTask CrashInstanceAsync(string loadBalancer, string instance, CancellationToken cancellationToken = default);
 
     /// <summary>Fails a whole availability zone under the load balancer (its instances and members in that zone) and lets the service recover.</summary>
     /// <param name="loadBalancer">The load balancer's name.</param>
     /// <param name="zone">The zone.</param>
-    /// <returns>What the service lost and how it recovered.</returns>
-    LbZoneRecovery FailZone(string loadBalancer, string zone);
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What the service lost and how it recovered, or a recovery with <see cref="LbZoneRecovery.Refusal"/> set when the target has no zones to fail.</returns>
+    ValueTask<LbZoneRecovery> FailZoneAsync(string loadBalancer, string zone, CancellationToken cancellationToken = default);
 
     /// <summary>Makes a member's service stop (or start again) answering; the load balancer learns it only through its health monitor.</summary>
     /// <param name="loadBalancer">The load balancer's name.</param>
     /// <param name="member">The member's name.</param>
     /// <param name="serving">False to stop the service on the member, true to start it again.</param>
-    void SetMemberServing(string loadBalancer, string member, bool serving);
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the member's service is in the asked state.</returns>
+    ValueTask SetMemberServingAsync(string loadBalancer, string member, bool serving, CancellationToken cancellationToken = default);
 
     /// <summary>Lets the health monitor run until every member's state matches what its probes see.</summary>
     /// <param name="loadBalancer">The load balancer's name.</param>
+    /// <param name="cancellationToken">Cancels the monitor run.</param>
     /// <returns>The time the monitor took to settle.</returns>
-    TimeSpan RunHealthMonitor(string loadBalancer);
+    ValueTask<TimeSpan> RunHealthMonitorAsync(string loadBalancer, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the load balancer's event log, oldest first.</summary>
     /// <param name="loadBalancer">The load balancer's name.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>Every event so far.</returns>
-    IReadOnlyList<LbEvent> ReadEvents(string loadBalancer);
+    ValueTask<IReadOnlyList<LbEvent>> ReadEventsAsync(string loadBalancer, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The simulation-only part of the load-balancer service: a seeded failover trial in virtual time. Only a target that
+/// models its load balancers (the emulator) offers it; a real target crashes an instance for real
+/// (<see cref="ILoadBalancing.CrashInstanceAsync"/>) but has no virtual time to measure the loss window in. Scenarios
+/// that need it carry <c>@requires:</c><see cref="Capability"/>, so they are not applicable, with the reason, on a
+/// real target.
+/// </summary>
+public interface ILoadBalancingSimulation
+{
+    /// <summary>The feature name a target publishes on its nodes when it offers virtual-time trials (what <c>@requires:</c> tags name).</summary>
+    const string Capability = "virtual-time-trials";
 
     /// <summary>
     /// Runs a seeded trial in virtual time: established connections carry traffic through the load balancer's
     /// instances while one instance crashes; reports lost packets, the time until the crashed instance's connections
     /// were carried again, whether they kept their member, and whether new connections were served afterwards.
     /// </summary>
-    /// <param name="loadBalancer">The load balancer's name.</param>
+    /// <param name="loadBalancer">The load balancer's name (created through <see cref="ILoadBalancing"/> of the same target).</param>
     /// <param name="trial">The trial.</param>
+    /// <param name="cancellationToken">Cancels the trial.</param>
     /// <returns>The result; the same trial and seed give the same result.</returns>
-    LbFailoverResult RunFailoverTrial(string loadBalancer, LbFailoverTrial trial);
+    ValueTask<LbFailoverResult> RunFailoverTrialAsync(string loadBalancer, LbFailoverTrial trial, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The protocol a listener balances.</summary>
@@ -337,13 +369,4 @@ public sealed record LbFailoverResult(
     int ConnectionsKeptMember,
     int ConnectionsMovedMember,
     int NewConnections,
-    int NewConnectionsServed)
-{
-    /// <summary>Gets why the target cannot run the trial (it has no virtual time), or null when it ran.</summary>
-    public string? Refusal { get; init; }
-
-    /// <summary>Makes the answer of a target that cannot run a failover trial.</summary>
-    /// <param name="reason">Why.</param>
-    /// <returns>A result with nothing measured and <see cref="Refusal"/> set.</returns>
-    public static LbFailoverResult Refused(string reason) => new(0, 0, TimeSpan.MaxValue, 0, 0, 0, 0, 0) { Refusal = reason };
-}
+    int NewConnectionsServed);

@@ -15,6 +15,7 @@ internal sealed class BenchGeneratorCommand : IBenchSubcommand
         Option<double> seconds = new("--seconds") { Description = "How long to send, in seconds (0..600].", DefaultValueFactory = _ => 5 };
         Option<bool> calibrate = new("--calibrate") { Description = "Also measure the latency floor (a 1-second trial at 10 kpps)." };
         Option<bool> txOnly = new("--tx-only") { Description = "Send only, as testpmd txonly: no receiver on the peer; received = the peer veth's counter." };
+        Option<bool> txRing = new("--tx-ring") { Description = "Send through a PACKET_TX_RING (one send per batch) instead of sendmmsg." };
         Option<string?> ndr = new("--ndr") { Description = "Search the NDR/PDR of a device instead: 'router' (a kernel-router namespace built for the purpose), 'chain' (the Performance scenarios' one-router chain in the chain lab, through the linux target's traffic facet) or 'ports' (--port0/--port1 given); the generator's ceiling is calibrated first." };
         Option<string?> port0 = new("--port0") { Description = "With --ndr ports: the sending port, [namespace/]interface." };
         Option<string?> port1 = new("--port1") { Description = "With --ndr ports: the receiving port, [namespace/]interface." };
@@ -22,7 +23,7 @@ internal sealed class BenchGeneratorCommand : IBenchSubcommand
         Option<bool> json = new("--json") { Description = "Print {\"frame_size\", \"seconds\", \"sent\", \"received\", \"pps\", \"method\"} as JSON." };
         Command command = new("generator", "Measure the real AF_PACKET generator on a veth pair it creates and removes (needs root).")
         {
-            frameSize, seconds, calibrate, txOnly, ndr, port0, port1, dstMac, json,
+            frameSize, seconds, calibrate, txOnly, txRing, ndr, port0, port1, dstMac, json,
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -48,7 +49,7 @@ internal sealed class BenchGeneratorCommand : IBenchSubcommand
                 }
 
                 GeneratorBenchReport r = await GeneratorBench.RunAsync(
-                    new GeneratorBenchOptions { FrameSize = pr.GetValue(frameSize), Seconds = pr.GetValue(seconds), Calibrate = pr.GetValue(calibrate), TxOnly = pr.GetValue(txOnly) },
+                    new GeneratorBenchOptions { FrameSize = pr.GetValue(frameSize), Seconds = pr.GetValue(seconds), Calibrate = pr.GetValue(calibrate), TxOnly = pr.GetValue(txOnly), TxRing = pr.GetValue(txRing) },
                     ct).ConfigureAwait(false);
                 string floor = r.LatencyFloor is { } f ? string.Create(CultureInfo.InvariantCulture, $"; latency floor p50 {f.P50Us:F1} us, min {f.MinUs:F1} us") : string.Empty;
                 Console.Out.WriteLine(pr.GetValue(json) ? r.ToJson() : string.Create(

@@ -204,7 +204,7 @@ internal sealed partial class ChainLab
         Dictionary<int, List<(LabInstance, int)>> seen = [];
         foreach (LabInstance i in _instances.Values.OrderBy(i => i.Index))
         {
-            string family = i.Function == InstanceFunction.L2 ? "bridge" : "ip";
+            string family = i.NftFamily;
             string json = await NftQueryAsync(i.Namespace, cancellationToken, "list", "set", family, Table, "seen").ConfigureAwait(false);
             foreach (JsonElement value in Elements(json))
             {
@@ -231,7 +231,7 @@ internal sealed partial class ChainLab
 
         foreach (LabInstance i in _instances.Values)
         {
-            await NftAsync(i.Namespace, cancellationToken, $"flush set {(i.Function == InstanceFunction.L2 ? "bridge" : "ip")} {Table} seen\n").ConfigureAwait(false);
+            await NftAsync(i.Namespace, cancellationToken, $"flush set {i.NftFamily} {Table} seen\n").ConfigureAwait(false);
         }
     }
 
@@ -347,7 +347,7 @@ internal sealed partial class ChainLab
     /// <summary>Reads one instance's named nftables counters (per path code <c>c1</c>..., and <c>loss</c>, <c>acl</c>).</summary>
     private async Task<Dictionary<string, (long Packets, long Bytes)>> ReadInstanceCountersAsync(LabInstance i, CancellationToken cancellationToken)
     {
-        string family = i.Function == InstanceFunction.L2 ? "bridge" : "ip";
+        string family = i.NftFamily;
         string json = await NftQueryAsync(i.Namespace, cancellationToken, "list", "counters", "table", family, Table).ConfigureAwait(false);
         Dictionary<string, (long Packets, long Bytes)> counters = new(StringComparer.Ordinal);
         using JsonDocument doc = JsonDocument.Parse(json);

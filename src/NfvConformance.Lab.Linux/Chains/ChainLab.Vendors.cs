@@ -90,7 +90,7 @@ internal sealed partial class ChainLab
     /// <summary>Gets, per port pair of the lab, which implementation realises it (the vendor's, or the built-in one).</summary>
     /// <returns>Port pair to description.</returns>
     public IReadOnlyDictionary<string, string> Implementations() =>
-        _instances.Values.OrderBy(i => i.Index).ToDictionary(i => i.PortPair, i => i.Vendor?.Describe() ?? BuiltIn(i.Function), StringComparer.Ordinal);
+        _instances.Values.OrderBy(i => i.Index).ToDictionary(i => i.PortPair, i => i.Vendor?.Describe() ?? (i.IsDpdk ? DpdkBuiltIn(i) : BuiltIn(i.Function)), StringComparer.Ordinal);
 
     /// <summary>Returns the vendor descriptor that replaces a function, or null when the built-in one runs.</summary>
     /// <param name="function">The function.</param>

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Lab.Linux.Chains.Dpdk;
 using NfvConformance.Lab.Linux.Run;
 
 namespace NfvConformance.Lab.Linux.Chains;
@@ -36,8 +37,26 @@ internal sealed class LabInstance
 
     public bool LinkDown { get; set; }
 
+    /// <summary>Gets or sets whether the instance's processes are stopped (SIGSTOP).</summary>
+    public bool Paused { get; set; }
+
     /// <summary>Gets or sets the vendor's VNF that realises this instance, or null for the built-in function.</summary>
     public VendorHop? Vendor { get; set; }
+
+    /// <summary>Gets or sets the acceleration asked for and granted, and how it is realised.</summary>
+    public HopGrant Grant { get; set; } = HopGrant.Kernel;
+
+    /// <summary>Gets the DPDK testpmd processes that move this instance's frames (empty for a kernel instance).</summary>
+    public List<DpdkForwarder> Forwarders { get; } = [];
+
+    /// <summary>Gets whether DPDK testpmd, not the kernel, forwards this instance's frames.</summary>
+    public bool IsDpdk => Vendor is null && Grant.Dataplane != HopDataplane.Kernel;
+
+    /// <summary>
+    /// Gets the nftables family of the instance's own table: <c>netdev</c> for a DPDK hop (its chains hook the veths'
+    /// ingress and egress, which frames cross on their way to and from testpmd), <c>bridge</c> for L2, else <c>ip</c>.
+    /// </summary>
+    public string NftFamily => IsDpdk ? "netdev" : Function == InstanceFunction.L2 ? "bridge" : "ip";
 }
 
 /// <summary>
@@ -126,7 +145,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
         foreach (LabInstance gone in _instances.Values.ToList())
         {
             PortPair? now = plan.Spec.PortPairs.FirstOrDefault(p => p.Name == gone.PortPair);
-            if (now is null || !ChainPlan.TryParseFunction(now.ServiceFunction, out InstanceFunction f) || f != gone.Function)
+            if (now is null || !ChainPlan.TryParseFunction(now.ServiceFunction, out InstanceFunction f) || f != gone.Function || plan.GrantOf(now.Name) != gone.Grant)
             {
                 await DeleteInstanceAsync(gone, cancellationToken).ConfigureAwait(false);
             }
@@ -143,7 +162,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
                 continue;
             }
 
-            await CreateInstanceAsync(pair.Name, group, function, pair.Weight, cancellationToken).ConfigureAwait(false);
+            await CreateInstanceAsync(pair.Name, group, function, pair.Weight, plan.GrantOf(pair.Name), cancellationToken).ConfigureAwait(false);
         }
 
         await WriteSteeringAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -166,6 +185,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
                 await StopVendorAsync(vendor, i.PortPair, CancellationToken.None).ConfigureAwait(false);
             }
 
+            await StopForwardersAsync(i).ConfigureAwait(false);
             _ = await Shell.RunAsync("ip", ["netns", "del", i.Namespace]).ConfigureAwait(false);
         }
 
@@ -313,7 +333,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
             "net.ipv4.conf.default.accept_local=1").ConfigureAwait(false);
     }
 
-    private async Task CreateInstanceAsync(string portPair, string group, InstanceFunction function, int weight, CancellationToken cancellationToken)
+    private async Task CreateInstanceAsync(string portPair, string group, InstanceFunction function, int weight, HopGrant grant, CancellationToken cancellationToken)
     {
         int k = Enumerable.Range(1, MaxInstances).FirstOrDefault(i => _instances.Values.All(x => x.Index != i));
         if (k == 0)
@@ -322,14 +342,15 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
 
         string ns = InstanceNamespace(portPair);
-        LabInstance instance = new(portPair, group, function, k, ns, weight);
+        LabInstance instance = new(portPair, group, function, k, ns, weight) { Grant = grant };
         if (VendorFor(function) is { } package)
         {
             instance.Vendor = await StartVendorAsync(package, portPair, ns, k, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await AddNamespaceAsync(ns, forwarding: true, cancellationToken).ConfigureAwait(false);
+            // A DPDK hop's namespace does not forward: only testpmd moves its frames.
+            await AddNamespaceAsync(ns, forwarding: !instance.IsDpdk, cancellationToken).ConfigureAwait(false);
         }
 
         _instances[portPair] = instance;
@@ -413,6 +434,15 @@ internal sealed partial class ChainLab : IAsyncDisposable
             return;
         }
 
+        if (instance.IsDpdk)
+        {
+            // No address, no route, no bridge: the veths only carry frames to and from testpmd's af_packet ports.
+            await IpBatchAsync(ns, cancellationToken, [$"link set {iin} up", $"link set {iout} up"]).ConfigureAwait(false);
+            await NftAsync(ns, cancellationToken, DpdkRuleset(instance)).ConfigureAwait(false);
+            await StartForwardersAsync(instance, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         await IpBatchAsync(ns, cancellationToken, inside).ConfigureAwait(false);
         await NftAsync(ns, cancellationToken, InstanceRuleset(instance)).ConfigureAwait(false);
         if (SteeringMode == ChainSteering.Ovs)
@@ -430,7 +460,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
     /// <summary>The instance's nftables: the record of forwarded probes, a counter per path code, the fault chain, and its function.</summary>
     private string InstanceRuleset(LabInstance instance)
     {
-        string family = instance.Function == InstanceFunction.L2 ? "bridge" : "ip";
+        string family = instance.NftFamily;
         StringBuilder sb = new();
         sb.Append(CultureInfo.InvariantCulture, $"table {family} {Table} {{\n");
         sb.Append("  set seen { typeof ip id . ip dscp; flags dynamic,timeout; timeout 10m; size 65535; }\n");
@@ -501,6 +531,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
             await StopVendorAsync(vendor, instance.PortPair, cancellationToken).ConfigureAwait(false);
         }
 
+        await StopForwardersAsync(instance).ConfigureAwait(false);
         _ = await Shell.RunAsync("ip", ["netns", "del", instance.Namespace], cancellationToken).ConfigureAwait(false);
         await IpBatchAsync(Steering, cancellationToken, [
             $"rule del fwmark {0x20000 | k} lookup {3000 + k} pref 100",

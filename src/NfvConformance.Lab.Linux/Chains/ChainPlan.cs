@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using NfvConformance.Abstractions.ServiceChaining;
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Lab.Linux.Chains.Dpdk;
+using NfvConformance.Lab.Linux.Discovery;
 
 namespace NfvConformance.Lab.Linux.Chains;
 
@@ -71,6 +73,14 @@ internal sealed class ChainPlan
 
     public IReadOnlyList<PlannedChain> Chains { get; }
 
+    /// <summary>Gets, per port pair, the acceleration asked for, the one granted and how it is realised.</summary>
+    public IReadOnlyDictionary<string, HopGrant> Grants { get; private init; } = new Dictionary<string, HopGrant>();
+
+    /// <summary>Gets a port pair's grant (kernel when the plan has none for it).</summary>
+    /// <param name="portPair">The port pair.</param>
+    /// <returns>The grant.</returns>
+    public HopGrant GrantOf(string portPair) => Grants.GetValueOrDefault(portPair) ?? HopGrant.Kernel;
+
     public IReadOnlyDictionary<int, PathHop> Codes { get; }
 
     /// <summary>Gets each graph source chain and the chains its traffic may continue into.</summary>
@@ -109,8 +119,17 @@ internal sealed class ChainPlan
     /// <summary>Checks and compiles a spec.</summary>
     /// <param name="spec">The spec.</param>
     /// <returns>The plan, with every problem found.</returns>
-    public static ChainPlan Compile(ChainSpec spec)
+    public static ChainPlan Compile(ChainSpec spec) => Compile(spec, null, ChainSteering.Kernel, 1);
+
+    /// <summary>Checks and compiles a spec, granting each port pair the acceleration this host can realise.</summary>
+    /// <param name="spec">The spec.</param>
+    /// <param name="dpdk">DPDK as installed here, or null for a lab without DPDK hops.</param>
+    /// <param name="steering">How the lab steers.</param>
+    /// <param name="cpus">The CPUs the lab may use (a poll-mode hop wants one of its own).</param>
+    /// <returns>The plan, with every problem found.</returns>
+    public static ChainPlan Compile(ChainSpec spec, DpdkInstall? dpdk, ChainSteering steering, int cpus)
     {
+        Dictionary<string, HopGrant> grants = new(StringComparer.Ordinal);
         ArgumentNullException.ThrowIfNull(spec);
         List<ValidationError> problems = [];
         List<string> unsupported = [];
@@ -133,15 +152,19 @@ internal sealed class ChainPlan
                 Unsupported($"port pair '{pair.Name}' runs '{pair.ServiceFunction}', which the linux namespace lab cannot run; use router, firewall, nat44 or l2.", subject);
             }
 
-            if (pair.Acceleration is AccelerationMode.SriovVf or AccelerationMode.SmartNicOffload)
+            if (TryParseFunction(pair.ServiceFunction, out InstanceFunction function))
             {
-                // The emulator's ladder (SmartNIC, SR-IOV, then DPDK, then kernel): this host publishes neither SR-IOV
-                // virtual functions nor a SmartNIC, so the hop gets the kernel attachment, and the plan says so.
-                problems.Add(new ValidationError(false, $"port pair '{pair.Name}' asks for {pair.Acceleration}; this host publishes neither SR-IOV virtual functions nor a SmartNIC, so it is granted {AccelerationMode.KernelVirtio} (a veth).", subject));
-            }
-            else if (pair.Acceleration is AccelerationMode.DpdkVhostUser or AccelerationMode.SharedMemory)
-            {
-                Unsupported($"port pair '{pair.Name}' asks for {pair.Acceleration}; the linux chain lab runs kernel (veth) instances only so far.", subject);
+                HopGrant grant = HopGrant.For(pair.Acceleration, function, dpdk, steering, cpus);
+                grants[pair.Name] = grant;
+                if (grant.Granted != pair.Acceleration)
+                {
+                    problems.Add(new ValidationError(false, $"port pair '{pair.Name}' asks for {pair.Acceleration}; granted {grant.Granted}, realised as {grant.Describe()} ({string.Join("; ", grant.Skipped)}).", subject));
+                }
+
+                if (grant.Caveat is { } caveat)
+                {
+                    problems.Add(new ValidationError(false, $"port pair '{pair.Name}' is granted {grant.Granted} ({grant.Describe()}); {caveat}.", subject));
+                }
             }
 
             if (pair.Weight < 0)
@@ -298,7 +321,7 @@ internal sealed class ChainPlan
             Unsupported(string.Create(CultureInfo.InvariantCulture, $"the chains have {nextCode - 1} hops over all chains and directions; the linux lab carries the path and hop in the 6-bit DSCP field, so at most {MaxCodes}."), spec.SourcePath ?? "port_chains");
         }
 
-        return new ChainPlan(spec, problems, unsupported, planned, codes, links);
+        return new ChainPlan(spec, problems, unsupported, planned, codes, links) { Grants = grants };
     }
 
     private static Dictionary<string, T> Unique<T>(IEnumerable<T> items, Func<T, string> name, Func<T, string?> origin, string kind, List<ValidationError> problems)

@@ -14,6 +14,7 @@ namespace NfvConformance.Lab.Linux.Chains;
 internal sealed class LinuxServiceChaining : IServiceChaining, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lazy<Discovery.DpdkInstall> _dpdk = new(Discovery.HostDiscovery.ScanDpdk);
     private long _generation;
 
     public LinuxServiceChaining(LabRun run, ChainSteering steering = ChainSteering.Kernel)
@@ -34,11 +35,11 @@ internal sealed class LinuxServiceChaining : IServiceChaining, IAsyncDisposable
     /// <summary>Gets the lab (tests reach it to cause faults and breaks).</summary>
     internal ChainLab Lab { get; }
 
-    public IReadOnlyList<ValidationError> Validate(ChainSpec spec) => ChainPlan.Compile(spec).Problems;
+    public IReadOnlyList<ValidationError> Validate(ChainSpec spec) => Compile(spec).Problems;
 
     public async ValueTask<ChainApplyResult> ApplyAsync(ChainSpec spec, CancellationToken cancellationToken = default)
     {
-        ChainPlan plan = ChainPlan.Compile(spec);
+        ChainPlan plan = Compile(spec);
         if (!plan.IsValid)
         {
             bool onlyUnsupported = plan.Unsupported.Count > 0 && plan.Problems.Count(p => p.IsCritical) == plan.Unsupported.Count;
@@ -72,6 +73,10 @@ internal sealed class LinuxServiceChaining : IServiceChaining, IAsyncDisposable
             _gate.Release();
         }
     }
+
+    /// <summary>Compiles a spec against this host: DPDK as installed (looked up once) and the lab's steering.</summary>
+    private ChainPlan Compile(ChainSpec spec) =>
+        ChainPlan.Compile(spec, spec.PortPairs.Any(p => p.Acceleration != AccelerationMode.KernelVirtio) ? _dpdk.Value : null, Lab.SteeringMode, Placement.CpuPinning.AllowedCpus(Environment.ProcessId).Count);
 
     public async ValueTask<ChainPathTrace> ProbeAsync(ChainProbe probe, CancellationToken cancellationToken = default) =>
         (await ProbeManyAsync([probe], cancellationToken).ConfigureAwait(false))[0];

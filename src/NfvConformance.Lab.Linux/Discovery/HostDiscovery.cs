@@ -292,6 +292,10 @@ internal static class HostDiscovery
         return new HostSoftware(osName, osVersion, release, version, cmdline, layers);
     }
 
+    /// <summary>Finds DPDK as installed (testpmd, the PMDs, bound devices) without the rest of a discovery.</summary>
+    /// <returns>The install.</returns>
+    public static DpdkInstall ScanDpdk() => Dpdk(new HostReader());
+
     private static DpdkInstall Dpdk(HostReader reader)
     {
         string? testpmd = Shell.Find("dpdk-testpmd");

@@ -82,7 +82,7 @@ internal sealed partial class ChainLab
         ArgumentOutOfRangeException.ThrowIfNegative(percent);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
         LabInstance i = _instances[portPair];
-        string family = i.Function == InstanceFunction.L2 ? "bridge" : "ip";
+        string family = i.NftFamily;
         string script = $"flush chain {family} {Table} faults\n";
         if (percent > 0)
         {
@@ -100,7 +100,7 @@ internal sealed partial class ChainLab
     {
         LabInstance old = _instances[portPair];
         await DeleteInstanceAsync(old, cancellationToken).ConfigureAwait(false);
-        await CreateInstanceAsync(old.PortPair, old.Group, old.Function, old.Weight, cancellationToken).ConfigureAwait(false);
+        await CreateInstanceAsync(old.PortPair, old.Group, old.Function, old.Weight, old.Grant, cancellationToken).ConfigureAwait(false);
         await WriteSteeringAsync(_plan!, cancellationToken).ConfigureAwait(false);
     }
 
@@ -180,6 +180,15 @@ internal sealed partial class ChainLab
                     await SetLinkAsync(portPair, down: false, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (_instances[portPair].Paused)
+                {
+                    await SignalForwardersAsync(_instances[portPair], stop: false, cancellationToken).ConfigureAwait(false);
+                }
+
+                return InstanceStateChange.Done(portPair, state);
+            case InstanceState.Paused when _instances[portPair].Forwarders.Count > 0:
+                // A DPDK hop is processes: SIGSTOP stops its forwarding for real until SIGCONT.
+                await SignalForwardersAsync(_instances[portPair], stop: true, cancellationToken).ConfigureAwait(false);
                 return InstanceStateChange.Done(portPair, state);
             case InstanceState.Paused:
                 return InstanceStateChange.Refused(portPair, state, CannotPause(portPair));

@@ -99,10 +99,24 @@ internal sealed class LbWire : IDisposable
         }
     }
 
-    /// <summary>Waits until one of the wires has a frame or the time is up.</summary>
+    /// <summary>
+    /// Waits until one of the wires has a frame or the time is up, without holding a thread: it polls the sockets
+    /// without blocking and yields for a millisecond between polls (frames queue in the sockets meanwhile).
+    /// </summary>
     /// <param name="wires">The wires.</param>
     /// <param name="timeoutMs">The most to wait.</param>
-    public static void Wait(IReadOnlyList<LbWire> wires, int timeoutMs)
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when a frame waits or the time is up.</returns>
+    public static async Task WaitAsync(IReadOnlyList<LbWire> wires, int timeoutMs, CancellationToken cancellationToken)
+    {
+        long deadline = Environment.TickCount64 + Math.Max(0, timeoutMs);
+        while (!Ready(wires) && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(1, cancellationToken);
+        }
+    }
+
+    private static bool Ready(IReadOnlyList<LbWire> wires)
     {
         byte[] fds = new byte[wires.Count * 8];
         for (int i = 0; i < wires.Count; i++)
@@ -111,7 +125,7 @@ internal sealed class LbWire : IDisposable
             BinaryPrimitives.WriteInt16LittleEndian(fds.AsSpan((i * 8) + 4), Libc.PollIn);
         }
 
-        _ = Libc.poll(fds, (nuint)wires.Count, Math.Max(0, timeoutMs));
+        return Libc.poll(fds, (nuint)wires.Count, 0) > 0;
     }
 
     /// <inheritdoc/>

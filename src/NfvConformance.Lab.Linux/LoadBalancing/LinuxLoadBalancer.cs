@@ -27,7 +27,7 @@ namespace NfvConformance.Lab.Linux.LoadBalancing;
 /// </list>
 /// Every instance uses the same hash seed, so any instance maps a flow to the same member.
 /// </summary>
-internal sealed class LinuxLoadBalancer : IDisposable
+internal sealed class LinuxLoadBalancer : IAsyncDisposable
 {
     private const string HashSeed = "0x6e666263";
     private const int ReplyWaitMs = 150;
@@ -40,7 +40,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
     private readonly List<Node> _instances = [];
     private readonly List<Node> _members = [];
     private readonly List<string> _namespaces = [];
-    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private LbWire? _client;
 
     public LinuxLoadBalancer(LabRun run, int index, LoadBalancerSpec spec, LinuxLoadBalancerOptions options)
@@ -75,22 +75,24 @@ internal sealed class LinuxLoadBalancer : IDisposable
     public LbEventLog Events { get; } = new();
 
     /// <summary>Builds the whole load balancer, then logs its configuration.</summary>
-    public void Build()
+    /// <param name="ct">Cancels the build.</param>
+    /// <returns>A task that completes when every namespace, link and rule is in place.</returns>
+    public async Task BuildAsync(CancellationToken ct)
     {
-        AddNamespace(Fabric);
-        IpBatch(Fabric, ["link add br0 type bridge", "link set br0 up", "link set lo up"]);
-        AddNamespace(ClientNs);
+        await AddNamespaceAsync(Fabric, ct);
+        await IpBatchAsync(Fabric, ["link add br0 type bridge", "link set br0 up", "link set lo up"], ct);
+        await AddNamespaceAsync(ClientNs, ct);
         List<string> client = ["link set lo up", "link set eth0 up", $"addr add {Gateway}/{PrefixLength} dev eth0"];
         if (Gateway6 is not null)
         {
             client.Add($"addr add {Gateway6}/64 dev eth0 nodad");
         }
 
-        Attach(ClientNs, "pc", ClientMac, client);
+        await AttachAsync(ClientNs, "pc", ClientMac, client, ct);
 
         // The client side is the router towards clients: it is no host, so what is not its own is dropped quietly
         // (after the packet socket has seen it), not answered with ICMP.
-        Nft(ClientNs, "table inet quiet {\n chain pre {\n  type filter hook prerouting priority raw; policy accept;\n  meta pkttype host fib daddr type != local drop\n }\n}\n");
+        await NftAsync(ClientNs, "table inet quiet {\n chain pre {\n  type filter hook prerouting priority raw; policy accept;\n  meta pkttype host fib daddr type != local drop\n }\n}\n", ct);
         _client = LbWire.Open(ClientNs, "eth0", "client", ClientMac);
 
         int m = 0;
@@ -99,22 +101,23 @@ internal sealed class LinuxLoadBalancer : IDisposable
             foreach (LbMemberSpec member in pool.Members)
             {
                 m++;
-                BuildMember(m, pool.Name, member);
+                await BuildMemberAsync(m, pool.Name, member, ct);
             }
         }
 
         for (int i = 0; i < _spec.Instances; i++)
         {
-            BuildInstance();
+            _ = await BuildInstanceAsync(ct);
         }
 
-        LoadFront();
+        await LoadFrontAsync(ct);
         Events.Add(LbSeverity.Notice, "config-change", _spec.Name, $"created with {_instances.Count} instances, {_members.Count} members and {_spec.Listeners.Count} listeners; rules loaded in every instance");
     }
 
-    public LoadBalancerView View()
+    public async Task<LoadBalancerView> ViewAsync(CancellationToken ct)
     {
-        lock (_gate)
+        await _gate.WaitAsync(ct);
+        try
         {
             return new LoadBalancerView(
                 _spec.Name,
@@ -128,11 +131,16 @@ internal sealed class LinuxLoadBalancer : IDisposable
                 [.. _instances.Select(i => new LbInstanceView(i.Name, i.Zone, _spec.Network, _spec.Subnet, i.Address, i.Mac, !i.Crashed && NamespaceExists(i.Ns)))],
                 [.. _members.Select(x => new LbMemberView(x.Name, x.Pool, x.Address, x.Mac, x.Zone, x.Subnet, x.Healthy))]) { Vip6 = _spec.Vip6 };
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
-    public LbExchange Send(ReadOnlyMemory<byte> frame)
+    public async Task<LbExchange> SendAsync(ReadOnlyMemory<byte> frame, CancellationToken ct)
     {
-        lock (_gate)
+        await _gate.WaitAsync(ct);
+        try
         {
             LbWire client = _client ?? throw new InvalidOperationException("the load balancer is not built.");
             List<Node> members = [.. _members.Where(x => x.Wire is not null)];
@@ -148,7 +156,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
             while (clock.ElapsedMilliseconds < ReplyWaitMs)
             {
                 int wait = lastAt < 0 ? (int)(ReplyWaitMs - clock.ElapsedMilliseconds) : QuietMs;
-                LbWire.Wait(wires, wait);
+                await LbWire.WaitAsync(wires, wait, ct);
                 bool got = false;
                 foreach (Node member in members)
                 {
@@ -184,26 +192,36 @@ internal sealed class LinuxLoadBalancer : IDisposable
             string? drop = nothing && !held ? "no member received it and nothing came back" : null;
             return new LbExchange(instance, forwarded, replies, drop, held);
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
-    public LoadBalancerView ScaleOut(int count)
+    public async Task<LoadBalancerView> ScaleOutAsync(int count, CancellationToken ct)
     {
-        lock (_gate)
+        await _gate.WaitAsync(ct);
+        try
         {
             for (int i = 0; i < count; i++)
             {
-                Node added = BuildInstance();
-                LoadFront();
+                Node added = await BuildInstanceAsync(ct);
+                await LoadFrontAsync(ct);
                 Events.Add(LbSeverity.Notice, "config-change", added.Name, $"instance added in namespace {added.Ns} ({added.Address}); the upstream hash now spreads over {_instances.Count(x => !x.Crashed)} instances");
             }
         }
+        finally
+        {
+            _gate.Release();
+        }
 
-        return View();
+        return await ViewAsync(ct);
     }
 
-    public void Crash(string instance)
+    public async Task CrashAsync(string instance, CancellationToken ct)
     {
-        lock (_gate)
+        await _gate.WaitAsync(ct);
+        try
         {
             Node i = _instances.FirstOrDefault(x => x.Name == instance) ?? throw new ArgumentException($"load balancer {_spec.Name} has no instance '{instance}'; it has {string.Join(", ", _instances.Select(x => x.Name))}.", nameof(instance));
             if (i.Crashed)
@@ -212,15 +230,15 @@ internal sealed class LinuxLoadBalancer : IDisposable
             }
 
             // The instance dies at once: its namespace, and with it its end of the link, is deleted.
-            _ = Shell.Run("ip", ["netns", "del", i.Ns]);
+            _ = await Shell.RunAsync("ip", ["netns", "del", i.Ns], ct);
             i.Crashed = true;
             // The kernel dismantles a deleted namespace (and so the veth) asynchronously: wait until the fabric has
             // really lost the instance's port before logging it down.
             Stopwatch gone = Stopwatch.StartNew();
             bool portGone;
-            while (!(portGone = !Shell.Run("ip", ["-n", Fabric, "link", "show", i.Port]).Succeeded) && gone.Elapsed < _options.CrashObservationLimit)
+            while (!(portGone = !(await Shell.RunAsync("ip", ["-n", Fabric, "link", "show", i.Port], ct)).Succeeded) && gone.Elapsed < _options.CrashObservationLimit)
             {
-                Thread.Sleep(20);
+                await Task.Delay(20, ct);
             }
 
             if (!NamespaceExists(i.Ns) && portGone)
@@ -228,18 +246,23 @@ internal sealed class LinuxLoadBalancer : IDisposable
                 Events.Add(LbSeverity.Critical, "instance-down", i.Name, $"namespace {i.Ns} is gone and its port {i.Port} left the fabric");
             }
 
-            LoadFront();
-            string rules = (Shell.Run("ip", ["netns", "exec", Fabric, "nft", "list", "table", "netdev", "front"])).OrThrow();
+            await LoadFrontAsync(ct);
+            string rules = (await Shell.RunAsync("ip", ["netns", "exec", Fabric, "nft", "list", "table", "netdev", "front"], ct)).OrThrow();
             if (!rules.Contains(i.Mac, StringComparison.Ordinal))
             {
                 Events.Add(LbSeverity.Warning, "instance-failover", i.Name, $"its flows now hash over {string.Join(", ", _instances.Where(x => !x.Crashed).Select(x => x.Name))}");
             }
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
-    public void SetServing(string member, bool serving)
+    public async Task SetServingAsync(string member, bool serving, CancellationToken ct)
     {
-        lock (_gate)
+        await _gate.WaitAsync(ct);
+        try
         {
             Node m = FindMember(member);
             if (serving)
@@ -251,13 +274,19 @@ internal sealed class LinuxLoadBalancer : IDisposable
                 m.Server!.Stop();
             }
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Runs probe rounds until every member's state agrees with what its probes see, or the limit passes.</summary>
+    /// <param name="ct">Cancels the monitor run.</param>
     /// <returns>The time it took.</returns>
-    public TimeSpan RunHealthMonitor()
+    public async Task<TimeSpan> RunHealthMonitorAsync(CancellationToken ct)
     {
-        lock (_gate)
+        await _gate.WaitAsync(ct);
+        try
         {
             Stopwatch clock = Stopwatch.StartNew();
             while (clock.Elapsed < _options.HealthMonitorLimit)
@@ -272,7 +301,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
                 bool changed = false;
                 foreach (Node m in _members)
                 {
-                    bool ok = Probe(prober, m);
+                    bool ok = await ProbeAsync(prober, m, ct);
                     m.Passes = ok ? m.Passes + 1 : 0;
                     m.Fails = ok ? 0 : m.Fails + 1;
                     if (m.Healthy && m.Fails >= _options.FailsToMarkDown)
@@ -293,7 +322,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
 
                 if (changed)
                 {
-                    LoadInstances();
+                    await LoadInstancesAsync(ct);
                 }
 
                 if (settled)
@@ -301,17 +330,23 @@ internal sealed class LinuxLoadBalancer : IDisposable
                     return clock.Elapsed;
                 }
 
-                Thread.Sleep(_options.ProbeInterval);
+                await Task.Delay(_options.ProbeInterval, ct);
             }
 
             return clock.Elapsed;
         }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <inheritdoc/>
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        lock (_gate)
+        // Teardown runs to the end even when the scenario was cancelled: nothing of the run may stay behind.
+        await _gate.WaitAsync(CancellationToken.None);
+        try
         {
             _client?.Dispose();
             foreach (Node n in _members)
@@ -322,10 +357,14 @@ internal sealed class LinuxLoadBalancer : IDisposable
 
             foreach (string ns in Enumerable.Reverse(_namespaces))
             {
-                _ = Shell.Run("ip", ["netns", "del", ns]);
+                _ = await Shell.RunAsync("ip", ["netns", "del", ns], CancellationToken.None);
             }
 
             _namespaces.Clear();
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
@@ -333,11 +372,11 @@ internal sealed class LinuxLoadBalancer : IDisposable
 
     private string Mac(int role, int index) => string.Create(CultureInfo.InvariantCulture, $"02:1b:{Index & 0xff:x2}:{role:x2}:{index:x2}:01");
 
-    private void BuildMember(int index, string pool, LbMemberSpec spec)
+    private async Task BuildMemberAsync(int index, string pool, LbMemberSpec spec, CancellationToken ct)
     {
         string ns = _run.Name($"{_prefix}-m{index}");
         string mac = Mac(0x20, index);
-        AddNamespace(ns);
+        await AddNamespaceAsync(ns, ct);
         List<string> lines = ["link set lo up", "link set eth0 up", $"addr add {spec.Address}/{PrefixLength} dev eth0", $"route add default via {Gateway}"];
         if (spec.Address6 is not null)
         {
@@ -362,10 +401,10 @@ internal sealed class LinuxLoadBalancer : IDisposable
         }
 
         string port = string.Create(CultureInfo.InvariantCulture, $"pm{index}");
-        Attach(ns, port, mac, lines);
+        await AttachAsync(ns, port, mac, lines, ct);
         if (_spec.Mode == LbForwardingMode.DirectServerReturn)
         {
-            Sysctl(ns, "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2");
+            await SysctlAsync(ns, ct, "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2");
         }
 
         Node node = new(spec.Name, ns, mac, spec.Address, spec.Zone, port) { Pool = pool, Subnet = spec.Subnet, Healthy = true };
@@ -381,14 +420,14 @@ internal sealed class LinuxLoadBalancer : IDisposable
         _members.Add(node);
     }
 
-    private Node BuildInstance()
+    private async Task<Node> BuildInstanceAsync(CancellationToken ct)
     {
         int k = _instances.Count + 1;
         string ns = _run.Name(string.Create(CultureInfo.InvariantCulture, $"{_prefix}-i{k}"));
         string mac = Mac(0x10, k);
         string address = HostIn(_spec.Subnet, 100 + k);
         string zone = _spec.Zones.Count == 0 ? "-" : _spec.Zones[(k - 1) % _spec.Zones.Count];
-        AddNamespace(ns);
+        await AddNamespaceAsync(ns, ct);
         List<string> lines = ["link set lo up", "link set eth0 up", $"addr add {address}/{PrefixLength} dev eth0", $"route add default via {Gateway}"];
         string? address6 = _spec.Vip6 is null ? null : Host6(_spec.Vip6, 0x100 + k);
         if (address6 is not null)
@@ -398,19 +437,19 @@ internal sealed class LinuxLoadBalancer : IDisposable
         }
 
         string port = string.Create(CultureInfo.InvariantCulture, $"pi{k}");
-        Attach(ns, port, mac, lines);
-        Sysctl(ns, "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.eth0.rp_filter=0");
+        await AttachAsync(ns, port, mac, lines, ct);
+        await SysctlAsync(ns, ct, "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.eth0.rp_filter=0");
         Node node = new(string.Create(CultureInfo.InvariantCulture, $"{_spec.Name}-i{k}"), ns, mac, address, zone, port) { Address6 = address6 };
         _instances.Add(node);
-        Nft(ns, InstanceRules(node));
+        await NftAsync(ns, InstanceRules(node), ct);
         return node;
     }
 
-    private void LoadInstances()
+    private async Task LoadInstancesAsync(CancellationToken ct)
     {
         foreach (Node i in _instances.Where(x => !x.Crashed))
         {
-            Nft(i.Ns, InstanceRules(i));
+            await NftAsync(i.Ns, InstanceRules(i), ct);
         }
     }
 
@@ -458,7 +497,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
     }
 
     /// <summary>The upstream router's spread of VIP frames over the running instances, on the fabric's client port.</summary>
-    private void LoadFront()
+    private async Task LoadFrontAsync(CancellationToken ct)
     {
         List<Node> up = [.. _instances.Where(x => !x.Crashed)];
         StringBuilder s = new("table netdev front {}\ndelete table netdev front\ntable netdev front {\n chain in {\n  type filter hook ingress device \"pc\" priority filter; policy accept;\n");
@@ -476,7 +515,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
         }
 
         s.Append(" }\n}\n");
-        Nft(Fabric, s.ToString());
+        await NftAsync(Fabric, s.ToString(), ct);
     }
 
     private string Hash(string family, int modulus) => _options.HashL3Only
@@ -502,7 +541,7 @@ internal sealed class LinuxLoadBalancer : IDisposable
     private Node FindMember(string member) =>
         _members.FirstOrDefault(x => x.Name == member) ?? throw new ArgumentException($"load balancer {_spec.Name} has no member '{member}'; it has {string.Join(", ", _members.Select(x => x.Name))}.", nameof(member));
 
-    private bool Probe(Node prober, Node member)
+    private async Task<bool> ProbeAsync(Node prober, Node member, CancellationToken ct)
     {
         LbListenerSpec? tcp = _spec.Listeners.FirstOrDefault(l => l.DefaultPool == member.Pool && l.Protocol == LbProtocol.Tcp);
         LbListenerSpec? udp = _spec.Listeners.FirstOrDefault(l => l.DefaultPool == member.Pool && l.Protocol == LbProtocol.Udp);
@@ -517,58 +556,60 @@ internal sealed class LinuxLoadBalancer : IDisposable
         {
             if (tcp is not null)
             {
-                using CancellationTokenSource limit = new(_options.ProbeTimeout);
-                s.ConnectAsync(target, limit.Token).AsTask().GetAwaiter().GetResult();
+                using CancellationTokenSource limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                limit.CancelAfter(_options.ProbeTimeout);
+                await s.ConnectAsync(target, limit.Token);
                 return true;
             }
 
-            s.ReceiveTimeout = (int)_options.ProbeTimeout.TotalMilliseconds;
-            s.Connect(target);
-            s.Send("probe"u8);
+            using CancellationTokenSource answer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            answer.CancelAfter(_options.ProbeTimeout);
+            await s.ConnectAsync(target, answer.Token);
+            _ = await s.SendAsync("probe"u8.ToArray(), SocketFlags.None, answer.Token);
             byte[] buffer = new byte[256];
-            return s.Receive(buffer) > 0;
+            return await s.ReceiveAsync(buffer, SocketFlags.None, answer.Token) > 0;
         }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             member.ProbeError = e is SocketException se ? se.SocketErrorCode.ToString() : "no answer within " + _options.ProbeTimeout.TotalMilliseconds + " ms";
             return false;
         }
     }
 
-    private void AddNamespace(string ns)
+    private async Task AddNamespaceAsync(string ns, CancellationToken ct)
     {
-        _ = Shell.Run("ip", ["netns", "add", ns]).OrThrow();
+        _ = (await Shell.RunAsync("ip", ["netns", "add", ns], ct)).OrThrow();
         _namespaces.Add(ns);
 
         // No duplicate address detection: every address here is unique by construction, and a tentative link-local
         // address would hold back neighbour discovery (and so the first IPv6 frames) for a second or more.
-        Sysctl(ns, "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
+        await SysctlAsync(ns, ct, "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
     }
 
     /// <summary>Links a namespace to the fabric's bridge with a veth (eth0 inside, <paramref name="port"/> on the bridge) and configures it.</summary>
-    private void Attach(string ns, string port, string mac, List<string> lines)
+    private async Task AttachAsync(string ns, string port, string mac, List<string> lines, CancellationToken ct)
     {
-        IpBatch(Fabric, [$"link add {port} type veth peer name eth0 address {mac} netns {ns}", $"link set {port} master br0", $"link set {port} up"]);
-        IpBatch(ns, lines);
-        _ = Shell.Run("bridge", ["-n", Fabric, "fdb", "replace", mac, "dev", port, "master", "static"]).OrThrow();
+        await IpBatchAsync(Fabric, [$"link add {port} type veth peer name eth0 address {mac} netns {ns}", $"link set {port} master br0", $"link set {port} up"], ct);
+        await IpBatchAsync(ns, lines, ct);
+        _ = (await Shell.RunAsync("bridge", ["-n", Fabric, "fdb", "replace", mac, "dev", port, "master", "static"], ct)).OrThrow();
     }
 
-    private void IpBatch(string ns, IReadOnlyList<string> lines)
+    private async Task IpBatchAsync(string ns, IReadOnlyList<string> lines, CancellationToken ct)
     {
         string path = _run.StatePath(Path.Combine(_prefix, "ip.batch"));
-        File.WriteAllLines(path, lines);
-        _ = Shell.Run("ip", ["-n", ns, "-batch", path]).OrThrow();
+        await File.WriteAllLinesAsync(path, lines, ct);
+        _ = (await Shell.RunAsync("ip", ["-n", ns, "-batch", path], ct)).OrThrow();
     }
 
-    private void Nft(string ns, string script)
+    private async Task NftAsync(string ns, string script, CancellationToken ct)
     {
         string path = _run.StatePath(Path.Combine(_prefix, "rules.nft"));
-        File.WriteAllText(path, script);
-        _ = Shell.Run("ip", ["netns", "exec", ns, "nft", "-f", path]).OrThrow();
+        await File.WriteAllTextAsync(path, script, ct);
+        _ = (await Shell.RunAsync("ip", ["netns", "exec", ns, "nft", "-f", path], ct)).OrThrow();
     }
 
-    private static void Sysctl(string ns, params string[] settings) =>
-        _ = Shell.Run("ip", ["netns", "exec", ns, "sysctl", "-q", "-w", .. settings]).OrThrow();
+    private static async Task SysctlAsync(string ns, CancellationToken ct, params string[] settings) =>
+        _ = (await Shell.RunAsync("ip", ["netns", "exec", ns, "sysctl", "-q", "-w", .. settings], ct)).OrThrow();
 
     private static bool NamespaceExists(string ns) => File.Exists(Path.Combine("/run/netns", ns));
 

@@ -9,16 +9,14 @@ namespace NfvConformance.Lab.Linux.LoadBalancing;
 /// <summary>
 /// The linux target's load-balancer service (<see cref="ILoadBalancing"/>): each load balancer is a set of
 /// network namespaces of this run balanced by nftables (<see cref="LinuxLoadBalancer"/>). What one host cannot do is
-/// refused as a value: L7, SCTP, MPTCP and QUIC listeners (no such balancer here), failing an availability zone (one
-/// host has none) and the seeded virtual-time failover trial (real gear has no virtual time).
+/// refused as a value: L7, SCTP, MPTCP and QUIC listeners (no such balancer here) and failing an availability zone (one
+/// host has none). The seeded virtual-time failover trial is not offered at all (<see cref="ILoadBalancingSimulation"/>
+/// is emulator-only: real gear has no virtual time; here an instance crash is real and its traffic is re-spread).
 /// </summary>
-internal sealed class LinuxLoadBalancerService : ILoadBalancing, IDisposable
+internal sealed class LinuxLoadBalancerService : ILoadBalancing, IAsyncDisposable
 {
     /// <summary>Why a zone cannot fail here.</summary>
     public const string NoZones = "this target is one host: its zones are labels on namespaces that share one kernel, power feed and network, so failing a zone cannot be realised";
-
-    /// <summary>Why the failover trial cannot run here.</summary>
-    public const string NoVirtualTime = "the failover trial runs in seeded virtual time, which real gear does not have (@requires:virtual-time-trials); here an instance crash is real (CrashInstance) and its traffic is re-spread, but the loss window is not measured";
 
     private readonly LabRun _run;
     private readonly LinuxLoadBalancerOptions _options;
@@ -43,7 +41,7 @@ internal sealed class LinuxLoadBalancerService : ILoadBalancing, IDisposable
             : $"listener(s) {string.Join(", ", unsupported)} need an L7 proxy or a protocol-aware balancer (SCTP verification tags, MPTCP tokens, HTTP/TLS/HTTP2 routing, QUIC connection IDs); this host balances TCP and UDP with nftables only";
     }
 
-    public LoadBalancerView Create(LoadBalancerSpec spec)
+    public async ValueTask<LoadBalancerView> CreateAsync(LoadBalancerSpec spec, CancellationToken cancellationToken = default)
     {
         Validate(spec);
         if (Refusal(spec) is string reason)
@@ -65,15 +63,15 @@ internal sealed class LinuxLoadBalancerService : ILoadBalancing, IDisposable
 
         try
         {
-            lb.Build();
+            await lb.BuildAsync(cancellationToken);
         }
         catch
         {
-            Delete(spec.Name);
+            await DeleteAsync(spec.Name, CancellationToken.None);
             throw;
         }
 
-        return lb.View();
+        return await lb.ViewAsync(cancellationToken);
     }
 
     /// <summary>Checks a spec before anything is created; the message names the field and what to change.</summary>
@@ -111,7 +109,7 @@ internal sealed class LinuxLoadBalancerService : ILoadBalancing, IDisposable
         }
     }
 
-    public void Delete(string loadBalancer)
+    public async ValueTask DeleteAsync(string loadBalancer, CancellationToken cancellationToken = default)
     {
         LinuxLoadBalancer? lb;
         lock (_gate)
@@ -122,44 +120,39 @@ internal sealed class LinuxLoadBalancerService : ILoadBalancing, IDisposable
             }
         }
 
-        lb.Dispose();
+        // Teardown is not cancelled half-way: the namespaces of the run must all go.
+        await lb.DisposeAsync();
     }
 
-    public LoadBalancerView Describe(string loadBalancer) => Find(loadBalancer).View();
+    public ValueTask<LoadBalancerView> DescribeAsync(string loadBalancer, CancellationToken cancellationToken = default) => new(Find(loadBalancer).ViewAsync(cancellationToken));
 
-    public LbExchange Send(string loadBalancer, ReadOnlyMemory<byte> frame) => Find(loadBalancer).Send(frame);
+    public ValueTask<LbExchange> SendAsync(string loadBalancer, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default) => new(Find(loadBalancer).SendAsync(frame, cancellationToken));
 
-    public LoadBalancerView ScaleOut(string loadBalancer, int instances)
+    public ValueTask<LoadBalancerView> ScaleOutAsync(string loadBalancer, int instances, CancellationToken cancellationToken = default)
     {
         if (instances < 1)
         {
             throw new ArgumentException($"instances is {instances}; add at least 1.", nameof(instances));
         }
 
-        return Find(loadBalancer).ScaleOut(instances);
+        return new(Find(loadBalancer).ScaleOutAsync(instances, cancellationToken));
     }
 
-    public void CrashInstance(string loadBalancer, string instance) => Find(loadBalancer).Crash(instance);
+    public ValueTask CrashInstanceAsync(string loadBalancer, string instance, CancellationToken cancellationToken = default) => new(Find(loadBalancer).CrashAsync(instance, cancellationToken));
 
-    public LbZoneRecovery FailZone(string loadBalancer, string zone)
+    public ValueTask<LbZoneRecovery> FailZoneAsync(string loadBalancer, string zone, CancellationToken cancellationToken = default)
     {
         _ = Find(loadBalancer);
-        return LbZoneRecovery.Refused(zone, NoZones);
+        return ValueTask.FromResult(LbZoneRecovery.Refused(zone, NoZones));
     }
 
-    public void SetMemberServing(string loadBalancer, string member, bool serving) => Find(loadBalancer).SetServing(member, serving);
+    public ValueTask SetMemberServingAsync(string loadBalancer, string member, bool serving, CancellationToken cancellationToken = default) => new(Find(loadBalancer).SetServingAsync(member, serving, cancellationToken));
 
-    public TimeSpan RunHealthMonitor(string loadBalancer) => Find(loadBalancer).RunHealthMonitor();
+    public ValueTask<TimeSpan> RunHealthMonitorAsync(string loadBalancer, CancellationToken cancellationToken = default) => new(Find(loadBalancer).RunHealthMonitorAsync(cancellationToken));
 
-    public IReadOnlyList<LbEvent> ReadEvents(string loadBalancer) => Find(loadBalancer).Events.Read();
+    public ValueTask<IReadOnlyList<LbEvent>> ReadEventsAsync(string loadBalancer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Find(loadBalancer).Events.Read());
 
-    public LbFailoverResult RunFailoverTrial(string loadBalancer, LbFailoverTrial trial)
-    {
-        _ = Find(loadBalancer);
-        return LbFailoverResult.Refused(NoVirtualTime);
-    }
-
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         List<string> names;
         lock (_gate)
@@ -167,7 +160,10 @@ internal sealed class LinuxLoadBalancerService : ILoadBalancing, IDisposable
             names = [.. _balancers.Keys];
         }
 
-        names.ForEach(Delete);
+        foreach (string name in names)
+        {
+            await DeleteAsync(name, CancellationToken.None);
+        }
     }
 
     private LinuxLoadBalancer Find(string name)

@@ -23,8 +23,10 @@ internal static class Libc
     public const int PacketRxRing = 5;
     public const int PacketStatistics = 6;
     public const int PacketVersion = 10;
+    public const int PacketTxRing = 13;
     public const int PacketQdiscBypass = 20;
     public const int PacketIgnoreOutgoing = 23;
+    public const int TpacketV2 = 1;
     public const int TpacketV3 = 2;
     public const ushort EthPAll = 0x0003;
     public const int ProtRead = 1;
@@ -33,6 +35,7 @@ internal static class Libc
     public const short PollIn = 0x001;
     public const short PollErr = 0x008;
     public const int ClockRealtime = 0;
+    public const int ClockMonotonic = 1;
     public const int ClockThreadCputime = 3;
     public const int CloneNewNet = 0x40000000;
     public const int Eagain = 11;
@@ -88,6 +91,10 @@ internal static class Libc
 
     [DllImport(Lib, SetLastError = true)]
     public static extern int clock_gettime(int clock, byte[] timespec);
+
+    /// <summary>clock_nanosleep(2) on a relative struct timespec (flags 0); remain is not read (pass zero).</summary>
+    [DllImport(Lib, SetLastError = true)]
+    public static extern int clock_nanosleep(int clock, int flags, byte[] request, IntPtr remain);
 
     [DllImport(Lib, SetLastError = true)]
     public static extern int sched_setaffinity(int pid, nint size, byte[] mask);

@@ -26,6 +26,9 @@ internal static class LabCleanup
     /// <summary>Where network namespaces are bound (iproute2's NETNS_RUN_DIR).</summary>
     public const string NetnsDirectory = "/run/netns";
 
+    /// <summary>Where DPDK keeps each process's runtime files, in a folder named by its file prefix.</summary>
+    public const string DpdkRuntimeRoot = "/var/run/dpdk";
+
     /// <summary>Removes what runs whose owner is gone left behind (<c>nfvc lab clean</c>).</summary>
     /// <param name="dryRun">True to report without removing anything.</param>
     /// <returns>The report.</returns>
@@ -156,6 +159,15 @@ internal static class LabCleanup
             }
         }
 
+        // A killed DPDK testpmd (an accelerated hop) leaves its runtime folder, named by its --file-prefix.
+        foreach (string dir in ListDirectories(DpdkRuntimeRoot))
+        {
+            if (LabNames.TryParseRunId(Path.GetFileName(dir), out string id))
+            {
+                found.Add(new LabResource("dpdk-runtime", dir, id));
+            }
+        }
+
         return [.. found.DistinctBy(r => (r.Kind, r.Name, r.RunId))];
     }
 
@@ -213,6 +225,19 @@ internal static class LabCleanup
         foreach (LabResource r in list.Where(r => r.Kind == "cgroup"))
         {
             RemoveCgroup(r, removed, failed);
+        }
+
+        foreach (LabResource r in list.Where(r => r.Kind == "dpdk-runtime"))
+        {
+            try
+            {
+                Directory.Delete(r.Name, recursive: true);
+                removed.Add(r.ToString());
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                failed.Add($"{r}: {e.Message}");
+            }
         }
 
         foreach (LabResource r in list.Where(r => r.Kind == "state"))

@@ -46,6 +46,9 @@ public sealed record AfPacketGeneratorOptions
     /// <summary>Gets the most frames per sendmmsg call.</summary>
     public int BatchSize { get; init; } = 64;
 
+    /// <summary>Gets whether frames are sent through a PACKET_TX_RING (one send(2) per batch) instead of sendmmsg(2).</summary>
+    public bool TxRing { get; init; }
+
     /// <summary>Gets the receive ring's blocks per port (1 MiB each).</summary>
     public int RxRingBlocks { get; init; } = 32;
 

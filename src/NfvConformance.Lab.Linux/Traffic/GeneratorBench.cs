@@ -25,6 +25,9 @@ public sealed record GeneratorBenchOptions
     /// </summary>
     public bool TxOnly { get; init; }
 
+    /// <summary>Gets whether the generator sends through a PACKET_TX_RING instead of sendmmsg(2).</summary>
+    public bool TxRing { get; init; }
+
     /// <summary>Checks the settings before anything is created.</summary>
     /// <exception cref="ConfigurationException">Every problem.</exception>
     public void EnsureValid()
@@ -106,7 +109,7 @@ public static class GeneratorBench
         await using LabRun run = LabRun.Start();
         VethPair pair = await VethPair.CreateAsync(run, cancellationToken).ConfigureAwait(false);
         AfPacketPort[] ports = options.TxOnly ? [pair.A with { Receive = false }, pair.B with { Receive = false }] : [pair.A, pair.B];
-        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports });
+        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports, TxRing = options.TxRing });
         TrafficProfile profile = new([new TrafficStream { Name = "bench", TxPort = 0, RxPort = 1, FrameSizes = FrameSizeMix.Single(options.FrameSize) }]);
         await generator.RunTrialAsync(
             new TrialRequest { Profile = profile, RatePerPort = TrafficRate.PercentOfLine(100), Duration = TimeSpan.FromSeconds(Math.Min(1, options.Seconds)), LatencyPps = 0, Phase = "warm-up" },
@@ -124,7 +127,8 @@ public static class GeneratorBench
             floor = c.Floor;
         }
 
-        string method = options.TxOnly ? AfPacketGenerator.Method.Split(',')[0] + ", tx only (received: the peer veth's rx_packets)" : AfPacketGenerator.Method;
+        string method = options.TxRing ? AfPacketGenerator.Method.Replace("sendmmsg batch", "tx ring batch", StringComparison.Ordinal) : AfPacketGenerator.Method;
+        method = options.TxOnly ? method.Split(',')[0] + ", tx only (received: the peer veth's rx_packets)" : method;
         return new GeneratorBenchReport(options.FrameSize, d.SecondsSending, r.TxPackets, received, r.TxPackets / Math.Max(1e-9, d.SecondsSending), method, r.TxPackets - received, floor, d.TxCpuSeconds * 1e9 / Math.Max(1, r.TxPackets));
     }
 }

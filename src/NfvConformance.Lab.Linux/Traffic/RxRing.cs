@@ -166,21 +166,44 @@ internal sealed class RxRing : IDisposable
 /// <summary>
 /// The transmit side of one port: a packet socket bound to the interface with protocol 0 (it receives nothing),
 /// bypassing the qdisc, and a batch of pinned frame slots with their iovecs and mmsghdrs, sent with one
-/// sendmmsg(2) per batch. The slots are reused for every batch: nothing is allocated per frame.
+/// sendmmsg(2) per batch; or, with a transmit ring, the batch copied into a TPACKET_V2 PACKET_TX_RING and sent with
+/// one send(2) (the kernel reads the frames from the ring: no msghdr or iovec per frame). The slots and the ring are
+/// reused for every batch: nothing is allocated per frame.
 /// </summary>
 internal sealed class TxPort : IDisposable
 {
     private const int MsgHdrSize = 64;
     private const int IovSize = 16;
+
+    // TPACKET_V2 transmit ring: each ring frame holds the header, then the frame at TPACKET_ALIGN(sizeof(tpacket2_hdr))
+    // = 32, in one page-multiple block.
+    private const int RingDataOffset = 32;
+    private const int PageSize = 4096;
+    private const int TpStatusAvailable = 0;
+    private const int TpStatusSendRequest = 1;
+    private const int TpStatusWrongFormat = 4;
     private readonly byte[] _slots;
     private readonly byte[] _iov;
     private readonly byte[] _msgs;
     private readonly IntPtr _msgsAddress;
+    private readonly int[] _lengths;
+    private readonly IntPtr _ring;
+    private readonly int _ringFrames;
+    private readonly int _ringFrameSize;
+    private readonly int _ringBlockSize;
+    private readonly int _ringPerBlock;
+    private int _ringHead;
     private bool _disposed;
 
-    private TxPort(int fd, string interfaceName, int batch, int slotSize)
+    private TxPort(int fd, string interfaceName, int batch, int slotSize, IntPtr ring, int ringFrames, int ringFrameSize)
     {
         Fd = fd;
+        _ring = ring;
+        _ringFrames = ringFrames;
+        _ringFrameSize = ringFrameSize;
+        _ringBlockSize = ringFrameSize == 0 ? PageSize : (ringFrameSize + PageSize - 1) / PageSize * PageSize;
+        _ringPerBlock = ringFrameSize == 0 ? 1 : _ringBlockSize / ringFrameSize;
+        _lengths = new int[batch];
         Interface = interfaceName;
         Batch = batch;
         SlotSize = slotSize;
@@ -217,7 +240,8 @@ internal sealed class TxPort : IDisposable
     /// <param name="batch">Frames per sendmmsg.</param>
     /// <param name="slotSize">The largest frame.</param>
     /// <returns>The port.</returns>
-    public static TxPort Open(string interfaceName, string? ns, int batch, int slotSize)
+    /// <param name="txRing">Send through a PACKET_TX_RING instead of sendmmsg(2).</param>
+    public static TxPort Open(string interfaceName, string? ns, int batch, int slotSize, bool txRing = false)
     {
         int ifIndex = PacketSockets.IndexOf(interfaceName, ns);
         int fd = PacketSockets.OpenRaw();
@@ -225,8 +249,35 @@ internal sealed class TxPort : IDisposable
         {
             PacketSockets.SetInt(fd, Libc.SolPacket, Libc.PacketQdiscBypass, 1, "PACKET_QDISC_BYPASS");
             PacketSockets.SetInt(fd, Libc.SolSocket, Libc.SoSndbuf, 4 << 20, "SO_SNDBUF");
+            IntPtr ring = IntPtr.Zero;
+            int frames = 0;
+            int frameSize = 0;
+            if (txRing)
+            {
+                frameSize = (slotSize + RingDataOffset + 15) & ~15;
+                int blockSize = (frameSize + PageSize - 1) / PageSize * PageSize;
+                frames = Math.Max(256, 4 * batch);
+                PacketSockets.SetInt(fd, Libc.SolPacket, Libc.PacketVersion, Libc.TpacketV2, "PACKET_VERSION=TPACKET_V2");
+                byte[] req = new byte[16];
+                BinaryPrimitives.WriteInt32LittleEndian(req, blockSize);
+                BinaryPrimitives.WriteInt32LittleEndian(req.AsSpan(4), frames / (blockSize / frameSize));
+                BinaryPrimitives.WriteInt32LittleEndian(req.AsSpan(8), frameSize);
+                BinaryPrimitives.WriteInt32LittleEndian(req.AsSpan(12), frames);
+                if (Libc.setsockopt(fd, Libc.SolPacket, Libc.PacketTxRing, req, req.Length) != 0)
+                {
+                    throw new TrafficEnvironmentException($"cannot set up the transmit ring (PACKET_TX_RING) on {interfaceName}: {Libc.LastError()}.");
+                }
+
+                frames = frames / (blockSize / frameSize) * (blockSize / frameSize);
+                ring = Libc.mmap(IntPtr.Zero, (nuint)(frames / (blockSize / frameSize) * blockSize), Libc.ProtRead | Libc.ProtWrite, Libc.MapShared, fd, 0);
+                if (ring == new IntPtr(-1))
+                {
+                    throw new TrafficEnvironmentException($"cannot map the transmit ring of {interfaceName}: {Libc.LastError()}.");
+                }
+            }
+
             PacketSockets.Bind(fd, ifIndex, 0, "the sender on " + interfaceName);
-            return new TxPort(fd, interfaceName, batch, slotSize);
+            return new TxPort(fd, interfaceName, batch, slotSize, ring, frames, frameSize);
         }
         catch
         {
@@ -243,7 +294,11 @@ internal sealed class TxPort : IDisposable
     /// <summary>Sets the length of the frame in slot <paramref name="index"/>.</summary>
     /// <param name="index">The slot.</param>
     /// <param name="length">Its frame length.</param>
-    public void SetLength(int index, int length) => BinaryPrimitives.WriteInt64LittleEndian(_iov.AsSpan((index * IovSize) + 8), length);
+    public void SetLength(int index, int length)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(_iov.AsSpan((index * IovSize) + 8), length);
+        _lengths[index] = length;
+    }
 
     /// <summary>Sends the first <paramref name="count"/> slots, retrying what the kernel did not take (a full socket buffer) so every frame written is sent.</summary>
     /// <param name="count">Frames.</param>
@@ -251,6 +306,12 @@ internal sealed class TxPort : IDisposable
     /// <exception cref="TrafficEnvironmentException">The interface refused the frames (down, gone).</exception>
     public void Send(int count, CancellationToken cancellationToken)
     {
+        if (_ring != IntPtr.Zero)
+        {
+            SendThroughRing(count, cancellationToken);
+            return;
+        }
+
         int done = 0;
         int spins = 0;
         while (done < count)
@@ -282,7 +343,81 @@ internal sealed class TxPort : IDisposable
         if (!_disposed)
         {
             _disposed = true;
+            if (_ring != IntPtr.Zero)
+            {
+                _ = Libc.munmap(_ring, RingBytes);
+            }
+
             Libc.close(Fd);
         }
+    }
+
+    /// <summary>
+    /// Copies the batch into the ring's free frames, hands them to the kernel (their data and length before their
+    /// status, behind one barrier) and sends them with one blocking send(2), which returns when the kernel has taken
+    /// them; frames the kernel still holds are waited for.
+    /// </summary>
+    private void SendThroughRing(int count, CancellationToken cancellationToken)
+    {
+        int done = 0;
+        int spins = 0;
+        while (done < count)
+        {
+            int n = 0;
+            while (done + n < count)
+            {
+                IntPtr frame = RingFrame(_ringHead + n);
+                int status = Marshal.ReadInt32(frame);
+                if (status == TpStatusWrongFormat)
+                {
+                    throw new TrafficEnvironmentException($"the kernel refused a frame of the transmit ring of {Interface} (TP_STATUS_WRONG_FORMAT).");
+                }
+
+                if (status != TpStatusAvailable)
+                {
+                    break;
+                }
+
+                int length = _lengths[done + n];
+                Marshal.Copy(_slots, (done + n) * SlotSize, frame + RingDataOffset, length);
+                Marshal.WriteInt32(frame, 4, length);
+                n++;
+            }
+
+            Interlocked.MemoryBarrier();
+            for (int k = 0; k < n; k++)
+            {
+                Marshal.WriteInt32(RingFrame(_ringHead + k), TpStatusSendRequest);
+            }
+
+            _ringHead = (_ringHead + n) % _ringFrames;
+            done += n;
+            if (Libc.send(Fd, null!, 0, 0) < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno is not (Libc.Eagain or Libc.Eintr or Libc.Enobufs))
+                {
+                    throw new TrafficEnvironmentException($"sending the transmit ring of {Interface} failed: errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)}); is the interface up?");
+                }
+            }
+
+            if (n == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (++spins > 1000)
+                {
+                    Thread.Sleep(0);
+                }
+            }
+        }
+    }
+
+    private nuint RingBytes => (nuint)(_ringFrames / _ringPerBlock * _ringBlockSize);
+
+    // Frames do not cross blocks: frame i is in block i / perBlock at (i % perBlock) * frameSize.
+    private IntPtr RingFrame(int index)
+    {
+        int i = index % _ringFrames;
+        return _ring + ((i / _ringPerBlock * _ringBlockSize) + (i % _ringPerBlock * _ringFrameSize));
     }
 }

@@ -19,9 +19,9 @@ namespace NfvConformance.Suites.Drivers;
 /// Drives the target's load-balancer platform service (<see cref="ILoadBalancing"/>) as a client would: builds a
 /// load balancer, sends real frames (TCP, UDP, IPv4 and IPv6 fragments, SCTP with CRC32c, MPTCP options, HTTP/1.1, a TLS
 /// ClientHello from .NET's SslStream, HTTP/2 with HPACK, QUIC headers) and checks what the members received and what
-/// came back. Deletes what it created when the scenario ends.
+/// came back. Deletes what it created when the scenario ends (<see cref="DeleteCreatedAsync"/>).
 /// </summary>
-public sealed class LoadBalancingDriver : IDisposable
+public sealed class LoadBalancingDriver
 {
     private static readonly byte[] ClientMac = [0x02, 0xc1, 0x00, 0x00, 0x00, 0x01];
 
@@ -49,6 +49,8 @@ public sealed class LoadBalancingDriver : IDisposable
     }
 
     private ILoadBalancing Service => TargetFacets.Require<ILoadBalancing>(_run);
+
+    private ILoadBalancingSimulation Simulation => TargetFacets.Require<ILoadBalancingSimulation>(_run);
 
     private LoadBalancerView View => _view ?? throw new InvalidOperationException("no load balancer was created in this scenario; add 'the load balancer is created' first.");
 
@@ -108,7 +110,7 @@ public sealed class LoadBalancingDriver : IDisposable
     }
 
     /// <summary>Creates the declared load balancer.</summary>
-    public void Create()
+    public async Task CreateAsync()
     {
         LoadBalancerSpec spec = _spec ?? throw new InvalidOperationException("declare the load balancer first.");
         spec = spec with
@@ -116,8 +118,7 @@ public sealed class LoadBalancingDriver : IDisposable
             Listeners = [.. _listeners],
             Pools = [.. _members.GroupBy(m => m.Pool).Select(g => new LbPoolSpec(g.Key, [.. g.Select(x => x.Member)]))],
         };
-        ILoadBalancing service = Service;
-        LoadBalancerView view = service.Create(spec);
+        LoadBalancerView view = await Service.CreateAsync(spec);
         if (view.Refusal is not null)
         {
             throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot realise this load balancer: {view.Refusal}");
@@ -130,9 +131,9 @@ public sealed class LoadBalancingDriver : IDisposable
 
     /// <summary>Checks the number of running instances.</summary>
     /// <param name="minimum">The minimum.</param>
-    public void CheckRunningInstances(int minimum)
+    public async Task CheckRunningInstancesAsync(int minimum)
     {
-        LoadBalancerView v = Service.Describe(Name);
+        LoadBalancerView v = await Service.DescribeAsync(Name);
         int up = v.Instances.Count(i => i.Up);
         _evidence.Record(new Measurement("lb_instances_up", up, "instances"));
         Check.That(up >= minimum, $"The load balancer runs {up} instances ({string.Join(", ", v.Instances.Select(i => $"{i.Name}:{(i.Up ? "up" : "down")}"))}); a resilient one runs at least {minimum}.");
@@ -145,14 +146,9 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <param name="instance">1-based instance index to crash.</param>
     /// <param name="crashMs">When it crashes.</param>
     /// <param name="fresh">New connections afterwards.</param>
-    public void RunFailover(int connections, int pps, int durationMs, int instance, int crashMs, int fresh)
+    public async Task RunFailoverAsync(int connections, int pps, int durationMs, int instance, int crashMs, int fresh)
     {
-        LbFailoverResult trial = Service.RunFailoverTrial(Name, new LbFailoverTrial(connections, pps, TimeSpan.FromMilliseconds(durationMs), InstanceName(instance), TimeSpan.FromMilliseconds(crashMs), fresh));
-        if (trial.Refusal is not null)
-        {
-            throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot run a load-balancer failover trial: {trial.Refusal}");
-        }
-
+        LbFailoverResult trial = await Simulation.RunFailoverTrialAsync(Name, new LbFailoverTrial(connections, pps, TimeSpan.FromMilliseconds(durationMs), await InstanceNameAsync(instance), TimeSpan.FromMilliseconds(crashMs), fresh));
         _trial = trial;
         _evidence.Record(new Measurement("packets_sent", _trial.PacketsSent, "packets"));
         _evidence.Record(new Measurement("packets_lost", _trial.PacketsLost, "packets"));
@@ -193,16 +189,16 @@ public sealed class LoadBalancingDriver : IDisposable
 
     /// <summary>Scales out.</summary>
     /// <param name="count">Instances to add.</param>
-    public void ScaleOut(int count) => _view = Service.ScaleOut(Name, count);
+    public async Task ScaleOutAsync(int count) => _view = await Service.ScaleOutAsync(Name, count);
 
     /// <summary>Checks that every running instance is in the load balancer's local environment.</summary>
     /// <param name="subnet">The subnet.</param>
     /// <param name="network">The network.</param>
     /// <param name="zones">Comma-separated zones.</param>
-    public void CheckInstancesLocal(string subnet, string network, string zones)
+    public async Task CheckInstancesLocalAsync(string subnet, string network, string zones)
     {
         HashSet<string> allowed = [.. Split(zones)];
-        LoadBalancerView v = Service.Describe(Name);
+        LoadBalancerView v = await Service.DescribeAsync(Name);
         List<LbInstanceView> outside = [.. v.Instances.Where(i => i.Up && (i.Subnet != subnet || i.Network != network || !allowed.Contains(i.Zone) || !InSubnet(i.Address, subnet)))];
         _evidence.Record(new Measurement("lb_instances_outside_local_environment", outside.Count, "instances"));
         Check.That(outside.Count == 0, $"Instances outside subnet {subnet} of {network} in {zones}: {string.Join("; ", outside.Select(i => $"{i.Name} in {i.Zone}, {i.Network} {i.Subnet} ({i.Address})"))}.");
@@ -211,13 +207,13 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <summary>Opens connections from many clients and checks they use every running instance.</summary>
     /// <param name="clients">Clients.</param>
     /// <param name="port">The port.</param>
-    public void CheckSpreadOverInstances(int clients, int port)
+    public async Task CheckSpreadOverInstancesAsync(int clients, int port)
     {
-        LoadBalancerView v = Service.Describe(Name);
+        LoadBalancerView v = await Service.DescribeAsync(Name);
         Dictionary<string, int> used = new(StringComparer.Ordinal);
         for (int c = 0; c < clients; c++)
         {
-            LbExchange x = Send(Tcp(ClientV4(c, 60), (ushort)(30000 + c), (ushort)port, Syn, [], []));
+            LbExchange x = await SendAsync(Tcp(ClientV4(c, 60), (ushort)(30000 + c), (ushort)port, Syn, [], []));
             Check.That(x.Replies.Count > 0, $"Client {c} got no SYN-ACK ({x.DropReason ?? "nothing came back"}).");
             used[x.Instance!] = used.GetValueOrDefault(x.Instance!) + 1;
         }
@@ -229,9 +225,9 @@ public sealed class LoadBalancingDriver : IDisposable
 
     /// <summary>Fails a zone.</summary>
     /// <param name="zone">The zone.</param>
-    public void FailZone(string zone)
+    public async Task FailZoneAsync(string zone)
     {
-        LbZoneRecovery recovery = Service.FailZone(Name, zone);
+        LbZoneRecovery recovery = await Service.FailZoneAsync(Name, zone);
         if (recovery.Refusal is not null)
         {
             throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot fail zone {zone}: {recovery.Refusal}");
@@ -244,12 +240,12 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <summary>Checks the service reported its recovery from a zone loss, with replacements, within a figure.</summary>
     /// <param name="zone">The zone.</param>
     /// <param name="figure">The recovery-time figure.</param>
-    public void CheckZoneRecoveryReported(string zone, string figure)
+    public async Task CheckZoneRecoveryReportedAsync(string zone, string figure)
     {
         LbZoneRecovery z = _zone ?? throw new InvalidOperationException("no zone failed in this scenario.");
         Check.That(z.LostInstances.Count > 0, $"Zone {zone} held no instance of the load balancer, so its loss shows nothing; spread the instances over the zones.");
         Check.That(z.Replacements.Count >= z.LostInstances.Count, $"The service lost {z.LostInstances.Count} instances with {zone} and started {z.Replacements.Count} replacements.");
-        LbEvent? reported = Service.ReadEvents(Name).LastOrDefault(e => e.Kind == "zone-recovered" && e.Subject == zone);
+        LbEvent? reported = (await Service.ReadEventsAsync(Name)).LastOrDefault(e => e.Kind == "zone-recovered" && e.Subject == zone);
         Check.That(reported is not null, $"The event log has no zone-recovered event for {zone}; the service must report its recovery.");
         _figures.CheckAtMost("zone_recovery_s", z.RecoveryTime.TotalSeconds, figure);
     }
@@ -258,14 +254,14 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <param name="clients">Clients.</param>
     /// <param name="port">The port.</param>
     /// <param name="zone">The only zone members may be in.</param>
-    public void CheckServedFromZone(int clients, int port, string zone)
+    public async Task CheckServedFromZoneAsync(int clients, int port, string zone)
     {
-        LoadBalancerView v = Service.Describe(Name);
+        LoadBalancerView v = await Service.DescribeAsync(Name);
         Dictionary<string, LbMemberView> members = v.Members.ToDictionary(m => m.Name);
         Dictionary<string, LbInstanceView> instances = v.Instances.ToDictionary(i => i.Name);
         for (int c = 0; c < clients; c++)
         {
-            LbExchange x = Send(Tcp(ClientV4(c, 70), (ushort)(31000 + c), (ushort)port, Syn, [], []));
+            LbExchange x = await SendAsync(Tcp(ClientV4(c, 70), (ushort)(31000 + c), (ushort)port, Syn, [], []));
             Check.That(x.Replies.Count > 0 && x.Forwarded.Count > 0, $"New connection {c} was not served after the zone failure ({x.DropReason ?? "no reply"}).");
             LbMemberView m = members[x.Forwarded[0].Member];
             Check.That(m.Zone == zone, $"Connection {c} reached member {m.Name} in {m.Zone}; only members in {zone} survive.");
@@ -276,22 +272,22 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <summary>Stops or starts a member's service and lets the health monitor run.</summary>
     /// <param name="member">The member.</param>
     /// <param name="serving">Serving or not.</param>
-    public void SetServing(string member, bool serving)
+    public async Task SetServingAsync(string member, bool serving)
     {
-        Service.SetMemberServing(Name, member, serving);
-        TimeSpan t = Service.RunHealthMonitor(Name);
+        await Service.SetMemberServingAsync(Name, member, serving);
+        TimeSpan t = await Service.RunHealthMonitorAsync(Name);
         _evidence.Record(new Measurement($"health_monitor_settle_s:{member}", t.TotalSeconds, "s"));
     }
 
     /// <summary>Crashes an instance.</summary>
     /// <param name="instance">1-based index.</param>
-    public void Crash(int instance) => Service.CrashInstance(Name, InstanceName(instance));
+    public async Task CrashAsync(int instance) => await Service.CrashInstanceAsync(Name, await InstanceNameAsync(instance));
 
     /// <summary>Checks the event log contains the rows in order, each with its severity, and that every entry is a well-formed RFC 5424 message agreeing with it.</summary>
     /// <param name="rows">Rows of kind, subject and severity.</param>
-    public void CheckEvents(IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
+    public async Task CheckEventsAsync(IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
     {
-        IReadOnlyList<LbEvent> events = Service.ReadEvents(Name);
+        IReadOnlyList<LbEvent> events = await Service.ReadEventsAsync(Name);
         _evidence.Record(new Measurement("lb_events", events.Count, "events"));
         DateTimeOffset previous = DateTimeOffset.MinValue;
         foreach (LbEvent e in events)
@@ -307,7 +303,7 @@ public sealed class LoadBalancingDriver : IDisposable
         int at = 0;
         foreach (IReadOnlyDictionary<string, string> row in rows)
         {
-            string subject = ResolveSubject(row["subject"]);
+            string subject = await ResolveSubjectAsync(row["subject"]);
             LbSeverity severity = ParseSeverity(row["severity"]);
             int found = -1;
             for (int i = at; i < events.Count; i++)
@@ -329,23 +325,23 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <param name="flows">Flows.</param>
     /// <param name="protocol">tcp or udp.</param>
     /// <param name="port">The port.</param>
-    public void OpenFlows(int flows, string protocol, int port)
+    public async Task OpenFlowsAsync(int flows, string protocol, int port)
     {
         for (int c = 0; c < flows; c++)
         {
             byte[] frame = protocol == "udp"
                 ? Udp(ClientV4(c, 80), (ushort)(32000 + c), (ushort)port, Encoding.ASCII.GetBytes($"query {c}"))
                 : Tcp(ClientV4(c, 80), (ushort)(32000 + c), (ushort)port, Syn, [], []);
-            LbExchange x = Send(frame);
+            LbExchange x = await SendAsync(frame);
             Check.That(x.Forwarded.Count == 1, $"Flow {c} reached {x.Forwarded.Count} members ({x.DropReason ?? "-"}).");
             _exchanges.Add((frame, x));
         }
     }
 
     /// <summary>Checks L2 DSR on the recorded exchanges: only the Ethernet addresses changed.</summary>
-    public void CheckOnlyMacRewritten()
+    public async Task CheckOnlyMacRewrittenAsync()
     {
-        Dictionary<string, LbMemberView> members = Service.Describe(Name).Members.ToDictionary(m => m.Name);
+        Dictionary<string, LbMemberView> members = (await Service.DescribeAsync(Name)).Members.ToDictionary(m => m.Name);
         HashSet<string> used = [];
         foreach ((byte[] sent, LbExchange x) in _exchanges)
         {
@@ -360,9 +356,9 @@ public sealed class LoadBalancingDriver : IDisposable
     }
 
     /// <summary>Checks every reply went from the member straight to the client, from the VIP.</summary>
-    public void CheckRepliesDirect()
+    public async Task CheckRepliesDirectAsync()
     {
-        Dictionary<string, LbMemberView> members = Service.Describe(Name).Members.ToDictionary(m => m.Name);
+        Dictionary<string, LbMemberView> members = (await Service.DescribeAsync(Name)).Members.ToDictionary(m => m.Name);
         foreach ((byte[] sent, LbExchange x) in _exchanges)
         {
             Check.That(x.Replies.Count == 1, $"The flow to {x.Forwarded[0].Member} got {x.Replies.Count} replies.");
@@ -380,7 +376,7 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <param name="client">Client address (IPv4 or IPv6).</param>
     /// <param name="port">Port.</param>
     /// <param name="chunk">Fragment data size (multiple of 8).</param>
-    public void CheckFragments(int datagrams, int size, string client, int port, int chunk)
+    public async Task CheckFragmentsAsync(int datagrams, int size, string client, int port, int chunk)
     {
         Check.That(chunk % 8 == 0, $"Fragment size {chunk} is not a multiple of 8.");
         IPAddress source = IPAddress.Parse(client);
@@ -395,7 +391,7 @@ public sealed class LoadBalancingDriver : IDisposable
             List<LbExchange> xs = [];
             foreach (byte[] f in Enumerable.Reverse(fragments))
             {
-                xs.Add(Send(f)); // last fragment first
+                xs.Add(await SendAsync(f)); // last fragment first
             }
 
             List<LbForwardedFrame> got = [.. xs.SelectMany(x => x.Forwarded)];
@@ -406,7 +402,7 @@ public sealed class LoadBalancingDriver : IDisposable
             Check.That(replies.Count == 1, $"Datagram {d}: member {at[0]} answered {replies.Count} times; it answers once it has reassembled a datagram whose UDP checksum verifies.");
             string answer = Encoding.ASCII.GetString(UdpPayload(replies[0].Frame));
             Check.That(answer.EndsWith($" {size}", StringComparison.Ordinal), $"Datagram {d}: member {at[0]} answered '{answer}', not that it reassembled the {size}-byte payload.");
-            LbExchange whole = Send(Udp(source, vip, sport, (ushort)port, new byte[64]));
+            LbExchange whole = await SendAsync(Udp(source, vip, sport, (ushort)port, new byte[64]));
             Check.That(whole.Forwarded.Count == 1 && whole.Forwarded[0].Member == at[0], $"Datagram {d}: an unfragmented datagram of the same flow went to {whole.Forwarded.FirstOrDefault()?.Member ?? whole.DropReason}, not {at[0]}.");
             used.Add(at[0]);
         }
@@ -418,7 +414,7 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <summary>Opens SCTP associations from multi-homed clients and checks every path stays on the association's member.</summary>
     /// <param name="associations">Associations.</param>
     /// <param name="port">Port.</param>
-    public void CheckSctpMultihomed(int associations, int port)
+    public async Task CheckSctpMultihomedAsync(int associations, int port)
     {
         HashSet<string> used = [];
         for (int a = 0; a < associations; a++)
@@ -427,7 +423,7 @@ public sealed class LoadBalancingDriver : IDisposable
             IPAddress secondary = ClientV4(a, 91);
             uint clientTag = (uint)(0x5C000000 + a);
             byte[] initValue = SctpInit(clientTag, 1, [primary, secondary]);
-            LbExchange init = Send(Ip(primary, IPAddress.Parse(View.Vip), 132, SctpBuild((ushort)port, (ushort)port, 0, [(1, 0, initValue)])));
+            LbExchange init = await SendAsync(Ip(primary, IPAddress.Parse(View.Vip), 132, SctpBuild((ushort)port, (ushort)port, 0, [(1, 0, initValue)])));
             Check.That(init.Forwarded.Count == 1 && init.Replies.Count == 1, $"Association {a}: the INIT got {init.Replies.Count} replies ({init.DropReason ?? "-"}).");
             byte[] initAck = L4(init.Replies[0].Frame);
             Check.That(SctpChecksumOk(initAck) && initAck[12] == 2, $"Association {a}: the reply is not an INIT ACK with a valid CRC32c.");
@@ -439,7 +435,7 @@ public sealed class LoadBalancingDriver : IDisposable
             {
                 byte[] data = new byte[12 + 8];
                 BinaryPrimitives.WriteUInt32BigEndian(data, (uint)tsn);
-                LbExchange x = Send(Ip(from, IPAddress.Parse(View.Vip), 132, SctpBuild((ushort)port, (ushort)port, serverTag, [(0, 3, data)])));
+                LbExchange x = await SendAsync(Ip(from, IPAddress.Parse(View.Vip), 132, SctpBuild((ushort)port, (ushort)port, serverTag, [(0, 3, data)])));
                 Check.That(x.Forwarded.Count == 1 && x.Forwarded[0].Member == member, $"Association {a}: DATA {tsn} from {from} reached {x.Forwarded.FirstOrDefault()?.Member ?? x.DropReason}, not the association's member {member}.");
                 byte[] answer = x.Replies.Count == 1 ? L4(x.Replies[0].Frame) : [];
                 Check.That(answer.Length > 12 && answer[12] == 3 && BinaryPrimitives.ReadUInt32BigEndian(answer.AsSpan(16)) == (uint)tsn, $"Association {a}: DATA {tsn} from {from} was not acknowledged by a SACK (chunk type {(answer.Length > 12 ? answer[12] : -1)}; 6 is ABORT).");
@@ -453,18 +449,18 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <summary>Sends an SCTP packet with a corrupted CRC32c and checks the drop reason.</summary>
     /// <param name="port">Port.</param>
     /// <param name="reason">The expected reason.</param>
-    public void CheckSctpBadChecksum(int port, string reason)
+    public async Task CheckSctpBadChecksumAsync(int port, string reason)
     {
         byte[] packet = SctpBuild((ushort)port, (ushort)port, 0, [(1, 0, SctpInit(7, 1, []))]);
         packet[8] ^= 0x5A;
-        LbExchange x = Send(Ip(ClientV4(1, 92), IPAddress.Parse(View.Vip), 132, packet));
+        LbExchange x = await SendAsync(Ip(ClientV4(1, 92), IPAddress.Parse(View.Vip), 132, packet));
         Check.That(x.Forwarded.Count == 0 && x.DropReason == reason, $"An SCTP packet with a corrupted CRC32c was {(x.Forwarded.Count > 0 ? "forwarded to " + x.Forwarded[0].Member : "dropped as " + x.DropReason)}; expected a drop as {reason}.");
     }
 
     /// <summary>Opens MPTCP connections, adds a subflow from a second address to each, and checks the join reached the connection's member, which proved it holds the keys.</summary>
     /// <param name="connections">Connections.</param>
     /// <param name="port">Port.</param>
-    public void CheckMptcpJoins(int connections, int port)
+    public async Task CheckMptcpJoinsAsync(int connections, int port)
     {
         HashSet<string> used = [];
         for (int c = 0; c < connections; c++)
@@ -472,17 +468,17 @@ public sealed class LoadBalancingDriver : IDisposable
             IPAddress first = ClientV4(c, 100);
             IPAddress second = ClientV4(c, 101);
             ulong keyA = BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(Encoding.ASCII.GetBytes($"client-key-{c}")));
-            LbExchange syn = Send(Tcp(first, (ushort)(34000 + c), (ushort)port, Syn, [30, 4, 0x01, 0x01], []));
+            LbExchange syn = await SendAsync(Tcp(first, (ushort)(34000 + c), (ushort)port, Syn, [30, 4, 0x01, 0x01], []));
             Check.That(syn.Replies.Count == 1, $"Connection {c}: no SYN-ACK ({syn.DropReason ?? "-"}).");
             byte[] capable = FindMptcp(L4(syn.Replies[0].Frame));
             Check.That(capable.Length == 12, $"Connection {c}: the SYN-ACK carries no MP_CAPABLE with the server's key.");
             ulong keyB = BinaryPrimitives.ReadUInt64BigEndian(capable.AsSpan(4));
             byte[] third = [30, 20, 0x01, 0x01, .. Be64(keyA), .. Be64(keyB)];
-            Send(Tcp(first, (ushort)(34000 + c), (ushort)port, Ack, third, []));
+            await SendAsync(Tcp(first, (ushort)(34000 + c), (ushort)port, Ack, third, []));
             uint token = BinaryPrimitives.ReadUInt32BigEndian(SHA256.HashData(Be64(keyB)));
             uint randomA = (uint)(0xA0000000 + c);
             byte[] join = [30, 12, 0x10, 0x01, .. Be32(token), .. Be32(randomA)];
-            LbExchange j = Send(Tcp(second, (ushort)(35000 + c), (ushort)port, Syn, join, []));
+            LbExchange j = await SendAsync(Tcp(second, (ushort)(35000 + c), (ushort)port, Syn, join, []));
             string member = syn.Forwarded[0].Member;
             Check.That(j.Forwarded.Count == 1 && j.Forwarded[0].Member == member, $"Connection {c}: the MP_JOIN from {second} reached {j.Forwarded.FirstOrDefault()?.Member ?? j.DropReason}, not the connection's member {member}.");
             byte[] reply = j.Replies.Count == 1 ? FindMptcp(L4(j.Replies[0].Frame)) : [];
@@ -499,17 +495,17 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <summary>Sends HTTP/1.1 requests on one connection and checks each reached the pool of the row.</summary>
     /// <param name="port">Port.</param>
     /// <param name="rows">Rows of host, path and pool.</param>
-    public void CheckHttpRouting(int port, IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
+    public async Task CheckHttpRoutingAsync(int port, IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
     {
         IPAddress client = ClientV4(1, 110);
-        Send(Tcp(client, 36000, (ushort)port, Syn, [], []));
+        await SendAsync(Tcp(client, 36000, (ushort)port, Syn, [], []));
         StringBuilder requests = new();
         foreach (IReadOnlyDictionary<string, string> r in rows)
         {
             requests.Append(CultureInfo.InvariantCulture, $"GET {r["path"]} HTTP/1.1\r\nHost: {r["host"]}\r\nUser-Agent: nfvc\r\n\r\n");
         }
 
-        LbExchange x = Send(Tcp(client, 36000, (ushort)port, Ack | Psh, [], Encoding.ASCII.GetBytes(requests.ToString())));
+        LbExchange x = await SendAsync(Tcp(client, 36000, (ushort)port, Ack | Psh, [], Encoding.ASCII.GetBytes(requests.ToString())));
         Check.That(x.Forwarded.Count == rows.Count, $"{x.Forwarded.Count} of {rows.Count} requests reached a member ({x.DropReason ?? "-"}).");
         for (int i = 0; i < rows.Count; i++)
         {
@@ -529,8 +525,8 @@ public sealed class LoadBalancingDriver : IDisposable
         {
             byte[] hello = await ClientHelloAsync(rows[i]["sni"]);
             IPAddress client = ClientV4(i, 111);
-            Send(Tcp(client, (ushort)(37000 + i), (ushort)port, Syn, [], []));
-            LbExchange x = Send(Tcp(client, (ushort)(37000 + i), (ushort)port, Ack | Psh, [], hello));
+            await SendAsync(Tcp(client, (ushort)(37000 + i), (ushort)port, Syn, [], []));
+            LbExchange x = await SendAsync(Tcp(client, (ushort)(37000 + i), (ushort)port, Ack | Psh, [], hello));
             Check.That(x.Forwarded.Count == 1, $"The ClientHello for {rows[i]["sni"]} reached no member ({x.DropReason ?? "held"}).");
             Check.That(x.Forwarded[0].Pool == rows[i]["pool"], $"The TLS connection for {rows[i]["sni"]} reached pool {x.Forwarded[0].Pool}; expected {rows[i]["pool"]}.");
             Check.That(L4Payload(x.Forwarded[0].Frame).SequenceEqual(hello), $"The ClientHello for {rows[i]["sni"]} was changed on its way to {x.Forwarded[0].Member}; passthrough must not touch TLS.");
@@ -540,10 +536,10 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <summary>Sends HTTP/2 requests as streams of one connection (HPACK with the dynamic table) and checks each stream's pool and headers at the member.</summary>
     /// <param name="port">Port.</param>
     /// <param name="rows">Rows of authority, path and pool.</param>
-    public void CheckHttp2Routing(int port, IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
+    public async Task CheckHttp2RoutingAsync(int port, IReadOnlyList<IReadOnlyDictionary<string, string>> rows)
     {
         IPAddress client = ClientV4(1, 112);
-        Send(Tcp(client, 38000, (ushort)port, Syn, [], []));
+        await SendAsync(Tcp(client, 38000, (ushort)port, Syn, [], []));
         List<byte> bytes = [.. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8, 0, 0, 0, 4, 0, 0, 0, 0, 0];
         List<string> indexed = []; // our mirror of the decoder's dynamic table (newest first)
         int reused = 0;
@@ -572,7 +568,7 @@ public sealed class LoadBalancingDriver : IDisposable
         }
 
         Check.That(reused > 0, "No :authority repeats, so the dynamic table is never used; repeat one.");
-        LbExchange x = Send(Tcp(client, 38000, (ushort)port, Ack | Psh, [], [.. bytes]));
+        LbExchange x = await SendAsync(Tcp(client, 38000, (ushort)port, Ack | Psh, [], [.. bytes]));
         Check.That(x.Forwarded.Count == rows.Count, $"{x.Forwarded.Count} of {rows.Count} streams reached a member ({x.DropReason ?? "-"}).");
         for (int i = 0; i < rows.Count; i++)
         {
@@ -587,7 +583,7 @@ public sealed class LoadBalancingDriver : IDisposable
     /// <summary>Starts QUIC connections, migrates each client to a new address and port, and checks the connection stays on its member.</summary>
     /// <param name="connections">Connections.</param>
     /// <param name="port">Port.</param>
-    public void CheckQuicMigration(int connections, int port)
+    public async Task CheckQuicMigrationAsync(int connections, int port)
     {
         HashSet<string> used = [];
         IPAddress vip = IPAddress.Parse(View.Vip);
@@ -597,7 +593,7 @@ public sealed class LoadBalancingDriver : IDisposable
             dcid[0] |= 0xC0; // not a server-issued CID
             byte[] scid = [0xCC, 0, (byte)(c >> 8), (byte)c];
             byte[] initial = [0xC0, 0, 0, 0, 1, 8, .. dcid, 4, .. scid, 0, 0x44, 0xB0, .. new byte[1180]]; // Initial, v1, padded to 1200
-            LbExchange first = Send(Udp(ClientV4(c, 120), vip, (ushort)(39000 + c), (ushort)port, initial));
+            LbExchange first = await SendAsync(Udp(ClientV4(c, 120), vip, (ushort)(39000 + c), (ushort)port, initial));
             Check.That(first.Forwarded.Count == 1 && first.Replies.Count == 1, $"QUIC connection {c}: the Initial got {first.Replies.Count} replies ({first.DropReason ?? "-"}).");
             byte[] reply = UdpPayload(first.Replies[0].Frame);
             Check.That(reply.Length > 7 && (reply[0] & 0x80) != 0 && reply[5] == scid.Length && reply.AsSpan(6, scid.Length).SequenceEqual(scid), $"QUIC connection {c}: the server's reply is not a long header addressed to the client's connection ID.");
@@ -606,7 +602,7 @@ public sealed class LoadBalancingDriver : IDisposable
             string member = first.Forwarded[0].Member;
             used.Add(member);
             byte[] shortHeader = [0x41, .. serverCid, 0, 1, 2, 3];
-            LbExchange migrated = Send(Udp(ClientV4(c, 121), vip, (ushort)(50000 + c), (ushort)port, shortHeader));
+            LbExchange migrated = await SendAsync(Udp(ClientV4(c, 121), vip, (ushort)(50000 + c), (ushort)port, shortHeader));
             Check.That(migrated.Forwarded.Count == 1 && migrated.Forwarded[0].Member == member, $"QUIC connection {c}: after migrating to a new address and port it reached {migrated.Forwarded.FirstOrDefault()?.Member ?? migrated.DropReason}, not {member}.");
             Check.That(migrated.Replies.Count == 1, $"QUIC connection {c}: member {member} did not answer on the migrated path (it does not know connection ID {Convert.ToHexString(serverCid)}).");
         }
@@ -616,13 +612,20 @@ public sealed class LoadBalancingDriver : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose()
+    /// <summary>Deletes every load balancer this scenario created (the scenario's after-hook calls it; teardown is not cancelled).</summary>
+    /// <returns>A task that completes when they are gone.</returns>
+    public async Task DeleteCreatedAsync()
     {
         ILoadBalancing? service = _run.Target.GetFeature<ILoadBalancing>();
         foreach (string name in _created)
         {
-            service?.Delete(name);
+            if (service is not null)
+            {
+                await service.DeleteAsync(name, CancellationToken.None);
+            }
         }
+
+        _created.Clear();
     }
 
     private const byte Syn = 0x02;
@@ -631,20 +634,20 @@ public sealed class LoadBalancingDriver : IDisposable
 
     private LbFailoverResult Trial => _trial ?? throw new InvalidOperationException("no failover trial has run in this scenario.");
 
-    private LbExchange Send(byte[] frame) => Service.Send(Name, frame);
+    private ValueTask<LbExchange> SendAsync(byte[] frame) => Service.SendAsync(Name, frame);
 
-    private string InstanceName(int index)
+    private async Task<string> InstanceNameAsync(int index)
     {
-        LoadBalancerView v = Service.Describe(Name);
+        LoadBalancerView v = await Service.DescribeAsync(Name);
         Check.That(index >= 1 && index <= v.Instances.Count, $"Instance {index} does not exist; the load balancer has {v.Instances.Count}.");
         return v.Instances[index - 1].Name;
     }
 
-    private string ResolveSubject(string subject)
+    private async Task<string> ResolveSubjectAsync(string subject)
     {
         if (subject.StartsWith("instance ", StringComparison.Ordinal) && int.TryParse(subject.AsSpan(9), out int index))
         {
-            return InstanceName(index);
+            return await InstanceNameAsync(index);
         }
 
         return subject == "load balancer" ? Name : subject;

@@ -49,13 +49,16 @@ public sealed class TenantNetworkingDriver : IDisposable
 
     private ITenantNetworking Service => _service ??= TargetFacets.Require<ITenantNetworking>(_run);
 
+    // Back-end tampering and uplink contention exist only in a model; the scenarios using them carry @requires:virtual-time-trials.
+    private ITenantNetworkingSimulation Simulation => TargetFacets.Require<ITenantNetworkingSimulation>(_run);
+
     /// <summary>Creates projects (a name unique in the run is derived from each alias).</summary>
     /// <param name="aliases">Comma-separated aliases.</param>
-    public void CreateProjects(string aliases)
+    public async Task CreateProjectsAsync(string aliases)
     {
         foreach (string alias in Split(aliases))
         {
-            _projects[alias] = Service.CreateProject($"{alias}-{_token}").Result.Id;
+            _projects[alias] = (await Service.CreateProjectAsync($"{alias}-{_token}")).Result.Id;
         }
     }
 
@@ -64,15 +67,15 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="kind">internal or external.</param>
     /// <param name="network">The network alias.</param>
     /// <param name="cidr">The subnet prefix (several comma-separated for dual stack).</param>
-    public void CreateNetwork(string project, string kind, string network, string cidr)
+    public async Task CreateNetworkAsync(string project, string kind, string network, string cidr)
     {
         Check.That(kind is "internal" or "external", $"Network kind '{kind}': write internal or external.");
         string p = ProjectId(project);
-        TimedOperation<TenantNetwork> created = Service.CreateNetwork(p, new NetworkSpec($"{network}-{_token}") { External = kind == "external" });
+        TimedOperation<TenantNetwork> created = await Service.CreateNetworkAsync(p, new NetworkSpec($"{network}-{_token}") { External = kind == "external" });
         Time($"creation of {network}", created.Elapsed);
         foreach (string prefix in Split(cidr))
         {
-            Service.CreateSubnet(p, new SubnetSpec(created.Result.Id, prefix));
+            await Service.CreateSubnetAsync(p, new SubnetSpec(created.Result.Id, prefix));
         }
 
         _networks[network] = (project, created.Result);
@@ -84,7 +87,7 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="network">The network alias.</param>
     /// <param name="ordinal">first, second or third compute node.</param>
     /// <param name="sameAddressAs">A port whose address this one takes, or null.</param>
-    public void CreatePort(string port, string project, string network, string ordinal, string? sameAddressAs = null)
+    public async Task CreatePortAsync(string port, string project, string network, string ordinal, string? sameAddressAs = null)
     {
         PortSpec spec = new(Network(network).Id, ComputeNode(ordinal));
         if (sameAddressAs is not null)
@@ -92,18 +95,18 @@ public sealed class TenantNetworkingDriver : IDisposable
             spec = spec with { FixedIps = Port(sameAddressAs).FixedIps };
         }
 
-        _ports[port] = (project, Service.CreatePort(ProjectId(project), spec).Result);
+        _ports[port] = (project, (await Service.CreatePortAsync(ProjectId(project), spec)).Result);
     }
 
     /// <summary>Tries to create a port on another project's network and keeps the refusal.</summary>
     /// <param name="project">The project alias.</param>
     /// <param name="network">The network alias.</param>
-    public void TryCreatePort(string project, string network)
+    public async Task TryCreatePortAsync(string project, string network)
     {
         _refusal = null;
         try
         {
-            Service.CreatePort(ProjectId(project), new PortSpec(Network(network).Id, ComputeNode("first")));
+            await Service.CreatePortAsync(ProjectId(project), new PortSpec(Network(network).Id, ComputeNode("first")));
         }
         catch (TenantNetworkingException e)
         {
@@ -123,15 +126,15 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="router">The router alias.</param>
     /// <param name="networks">Comma-separated network aliases.</param>
     /// <param name="external">The external network alias, or null.</param>
-    public void CreateRouter(string project, string router, string networks, string? external)
+    public async Task CreateRouterAsync(string project, string router, string networks, string? external)
     {
         string p = ProjectId(project);
-        TenantRouter r = Service.CreateRouter(p, new RouterSpec(router) { ExternalNetworkId = external is null ? null : Network(external).Id }).Result;
+        TenantRouter r = (await Service.CreateRouterAsync(p, new RouterSpec(router) { ExternalNetworkId = external is null ? null : Network(external).Id })).Result;
         foreach (string n in Split(networks))
         {
-            foreach (string subnet in Service.ListNetworks(p).Single(x => x.Id == Network(n).Id).SubnetIds)
+            foreach (string subnet in (await Service.ListNetworksAsync(p)).Single(x => x.Id == Network(n).Id).SubnetIds)
             {
-                r = Service.AddRouterInterface(p, r.Id, subnet).Result;
+                r = (await Service.AddRouterInterfaceAsync(p, r.Id, subnet)).Result;
             }
         }
 
@@ -141,17 +144,17 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <summary>Deletes a router.</summary>
     /// <param name="project">The project alias.</param>
     /// <param name="router">The router alias.</param>
-    public void DeleteRouter(string project, string router)
+    public async Task DeleteRouterAsync(string project, string router)
     {
-        Service.DeleteRouter(ProjectId(project), _routers[router].Router.Id);
+        await Service.DeleteRouterAsync(ProjectId(project), _routers[router].Router.Id);
         _routers.Remove(router);
     }
 
     /// <summary>Gives a port a floating IP.</summary>
     /// <param name="port">The port alias.</param>
     /// <param name="external">The external network alias.</param>
-    public void AddFloatingIp(string port, string external) =>
-        _floatingIps[port] = Service.CreateFloatingIp(ProjectId(_ports[port].Project), Network(external).Id, Port(port).Id).Result;
+    public async Task AddFloatingIpAsync(string port, string external) =>
+        _floatingIps[port] = (await Service.CreateFloatingIpAsync(ProjectId(_ports[port].Project), Network(external).Id, Port(port).Id)).Result;
 
     /// <summary>Creates a security group with one ingress rule, or none.</summary>
     /// <param name="project">The project alias.</param>
@@ -160,13 +163,13 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="from">Lowest port.</param>
     /// <param name="to">Highest port.</param>
     /// <param name="prefix">Remote prefix.</param>
-    public void CreateGroup(string project, string group, string? protocol, int from, int to, string prefix)
+    public async Task CreateGroupAsync(string project, string group, string? protocol, int from, int to, string prefix)
     {
         string p = ProjectId(project);
-        SecurityGroup g = Service.CreateSecurityGroup(p, group).Result;
+        SecurityGroup g = (await Service.CreateSecurityGroupAsync(p, group)).Result;
         if (protocol is not null)
         {
-            g = Service.AddSecurityGroupRule(p, g.Id, new SecurityGroupRule(RuleDirection.Ingress, protocol) { PortRangeMin = from, PortRangeMax = to, RemoteIpPrefix = prefix }).Result;
+            g = (await Service.AddSecurityGroupRuleAsync(p, g.Id, new SecurityGroupRule(RuleDirection.Ingress, protocol) { PortRangeMin = from, PortRangeMax = to, RemoteIpPrefix = prefix })).Result;
         }
 
         _groups[group] = (project, g);
@@ -178,16 +181,16 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="from">Lowest destination port.</param>
     /// <param name="to">Highest destination port.</param>
     /// <param name="prefix">Remote (destination) prefix.</param>
-    public void RestrictEgress(string group, string protocol, int from, int to, string prefix)
+    public async Task RestrictEgressAsync(string group, string protocol, int from, int to, string prefix)
     {
         (string project, SecurityGroup g) = _groups[group];
         string p = ProjectId(project);
         foreach (SecurityGroupRule rule in g.Rules.Where(r => r.Direction == RuleDirection.Egress))
         {
-            g = Service.RemoveSecurityGroupRule(p, g.Id, rule).Result;
+            g = (await Service.RemoveSecurityGroupRuleAsync(p, g.Id, rule)).Result;
         }
 
-        g = Service.AddSecurityGroupRule(p, g.Id, new SecurityGroupRule(RuleDirection.Egress, protocol) { PortRangeMin = from, PortRangeMax = to, RemoteIpPrefix = prefix }).Result;
+        g = (await Service.AddSecurityGroupRuleAsync(p, g.Id, new SecurityGroupRule(RuleDirection.Egress, protocol) { PortRangeMin = from, PortRangeMax = to, RemoteIpPrefix = prefix })).Result;
         Check.That(g.Rules.Count(r => r.Direction == RuleDirection.Egress) == 1, $"Group '{group}' has {g.Rules.Count(r => r.Direction == RuleDirection.Egress)} egress rules after the restriction; expected 1.");
         _groups[group] = (project, g);
     }
@@ -195,28 +198,28 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <summary>Puts a port in one security group (replacing the default).</summary>
     /// <param name="port">The port alias.</param>
     /// <param name="group">The group alias.</param>
-    public void SetGroup(string port, string group)
+    public async Task SetGroupAsync(string port, string group)
     {
         (string project, TenantPort p) = _ports[port];
-        _ports[port] = (project, Service.SetPortSecurityGroups(ProjectId(project), p.Id, [_groups[group].Group.Id]).Result);
+        _ports[port] = (project, (await Service.SetPortSecurityGroupsAsync(ProjectId(project), p.Id, [_groups[group].Group.Id])).Result);
     }
 
     /// <summary>Adds an ingress rule to a project's default group, trusting one port's address.</summary>
     /// <param name="project">The project alias.</param>
     /// <param name="protocol">The protocol.</param>
     /// <param name="port">The trusted port alias.</param>
-    public void TrustPortInDefaultGroup(string project, string protocol, string port)
+    public async Task TrustPortInDefaultGroupAsync(string project, string protocol, string port)
     {
         string p = ProjectId(project);
-        string group = Service.ListPorts(p).First().SecurityGroupIds[0];
-        Service.AddSecurityGroupRule(p, group, new SecurityGroupRule(RuleDirection.Ingress, protocol) { RemoteIpPrefix = $"{Port(port).FixedIps[0]}/32" });
+        string group = (await Service.ListPortsAsync(p)).First().SecurityGroupIds[0];
+        await Service.AddSecurityGroupRuleAsync(p, group, new SecurityGroupRule(RuleDirection.Ingress, protocol) { RemoteIpPrefix = $"{Port(port).FixedIps[0]}/32" });
     }
 
     /// <summary>Shares a network with another project (RBAC).</summary>
     /// <param name="owner">The owner alias.</param>
     /// <param name="network">The network alias.</param>
     /// <param name="target">The trusted project alias.</param>
-    public void Share(string owner, string network, string target) => Service.ShareNetwork(ProjectId(owner), Network(network).Id, ProjectId(target));
+    public async Task ShareAsync(string owner, string network, string target) => await Service.ShareNetworkAsync(ProjectId(owner), Network(network).Id, ProjectId(target));
 
     /// <summary>Sends one probe from a port to another port or an address.</summary>
     /// <param name="protocol">tcp, udp or icmp.</param>
@@ -226,10 +229,10 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="payload">Payload bytes.</param>
     /// <param name="fault">Underlay fault.</param>
     /// <param name="ipv6">Whether to address the destination port's IPv6 address.</param>
-    public void ProbeFromPort(string protocol, string from, string to, int port, int payload = 32, UnderlayFault fault = UnderlayFault.None, bool ipv6 = false)
+    public async Task ProbeFromPortAsync(string protocol, string from, string to, int port, int payload = 32, UnderlayFault fault = UnderlayFault.None, bool ipv6 = false)
     {
         string destination = !_ports.ContainsKey(to) ? to : ipv6 ? V6(to) : Port(to).FixedIps.First(a => !a.Contains(':', StringComparison.Ordinal));
-        LastProbe = Service.Probe(new TenantProbe(ProjectId(_ports[from].Project), destination, Protocol(protocol))
+        LastProbe = await Service.ProbeAsync(new TenantProbe(ProjectId(_ports[from].Project), destination, Protocol(protocol))
         {
             FromPortId = Port(from).Id,
             DestinationPort = port,
@@ -246,7 +249,7 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="target">"floating IP of port X" or "gateway address of router X".</param>
     /// <param name="alias">The port or router alias.</param>
     /// <param name="port">The destination port number.</param>
-    public void ProbeFromExternal(string protocol, string host, string external, string target, string alias, int port)
+    public async Task ProbeFromExternalAsync(string protocol, string host, string external, string target, string alias, int port)
     {
         (string project, string address) = target switch
         {
@@ -254,7 +257,7 @@ public sealed class TenantNetworkingDriver : IDisposable
             "gateway address of router" => (_routers[alias].Project, _routers[alias].Router.ExternalGatewayIp ?? string.Empty),
             _ => throw new ConformanceCheckException($"Probe target '{target}': write 'floating IP of port' or 'gateway address of router'."),
         };
-        LastProbe = Service.Probe(new TenantProbe(ProjectId(project), address, Protocol(protocol))
+        LastProbe = await Service.ProbeAsync(new TenantProbe(ProjectId(project), address, Protocol(protocol))
         {
             ExternalNetworkId = Network(external).Id,
             ExternalSource = host,
@@ -303,11 +306,11 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="routeTarget">The route target.</param>
     /// <param name="prefix">The border VRF's prefix.</param>
     /// <param name="network">The network alias.</param>
-    public void CreateVpn(string project, string vpn, string routeTarget, string prefix, string network)
+    public async Task CreateVpnAsync(string project, string vpn, string routeTarget, string prefix, string network)
     {
         string p = ProjectId(project);
-        BorderVpn created = Service.CreateBorderVpn(p, new BorderVpnSpec(vpn, routeTarget, [prefix])).Result;
-        _vpns[vpn] = Service.AssociateBorderVpn(p, created.Id, Network(network).Id).Result;
+        BorderVpn created = (await Service.CreateBorderVpnAsync(p, new BorderVpnSpec(vpn, routeTarget, [prefix]))).Result;
+        _vpns[vpn] = (await Service.AssociateBorderVpnAsync(p, created.Id, Network(network).Id)).Result;
     }
 
     /// <summary>
@@ -371,14 +374,14 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="flows">The number of flows.</param>
     /// <param name="from">The source port alias.</param>
     /// <param name="to">The destination port alias.</param>
-    public void SendFlows(int flows, string from, string to)
+    public async Task SendFlowsAsync(int flows, string from, string to)
     {
         _flows.Clear();
         for (int i = 0; i < flows; i++)
         {
             for (int again = 0; again < 2; again++)
             {
-                _flows.Add((i, Service.Probe(new TenantProbe(ProjectId(_ports[from].Project), Port(to).FixedIps[0], ProbeProtocol.Udp) { FromPortId = Port(from).Id, SourcePort = 33000 + i, DestinationPort = 5001 })));
+                _flows.Add((i, await Service.ProbeAsync(new TenantProbe(ProjectId(_ports[from].Project), Port(to).FixedIps[0], ProbeProtocol.Udp) { FromPortId = Port(from).Id, SourcePort = 33000 + i, DestinationPort = 5001 })));
             }
         }
     }
@@ -467,12 +470,12 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <summary>Checks the last probe went to one port and none of another project's ports saw it.</summary>
     /// <param name="port">The intended port alias.</param>
     /// <param name="other">The other project's port with the same address.</param>
-    public void CheckIsolated(string port, string other)
+    public async Task CheckIsolatedAsync(string port, string other)
     {
         CheckDeliveredWithReply(port);
         ProbeResult r = Last();
         Check.That(!r.Request.Frames.Concat(r.Reply!.Frames).Any(f => f.Location == Port(other).Id), $"Port '{other}' of another project saw the probe.");
-        long rx = Service.GetUsage(ProjectId(_ports[other].Project), ProjectId(_ports[other].Project)).PortTraffic.Single(c => c.PortId == Port(other).Id).RxPackets;
+        long rx = (await Service.GetUsageAsync(ProjectId(_ports[other].Project), ProjectId(_ports[other].Project))).PortTraffic.Single(c => c.PortId == Port(other).Id).RxPackets;
         Check.That(rx == 0, $"Port '{other}' of project '{_ports[other].Project}' counted {rx} received frames; the other tenant's probe must not reach it.");
         int vni = TenantFrame.Read(r.Request.Frames.First(f => f.Point == ObservationPoint.TunnelEndpoint).Frame, "tunnel packet").Vni;
         Check.That(vni == Network(NetworkOf(port)).SegmentationId && vni != Network(NetworkOf(other)).SegmentationId, $"The probe crossed the underlay on VNI {vni}: it must be its own network's, distinct from the other tenant's.");
@@ -481,12 +484,12 @@ public sealed class TenantNetworkingDriver : IDisposable
 
     /// <summary>Probes every overlay node's underlay address from a port and checks each is dropped as unreachable.</summary>
     /// <param name="from">The port alias.</param>
-    public void CheckUnderlayUnreachable(string from)
+    public async Task CheckUnderlayUnreachableAsync(string from)
     {
         IReadOnlyList<OverlayNode> nodes = Service.Info.Nodes;
         foreach (OverlayNode node in nodes)
         {
-            ProbeFromPort("icmp", from, node.UnderlayAddress, 7);
+            await ProbeFromPortAsync("icmp", from, node.UnderlayAddress, 7);
             ProbeResult r = Last();
             Check.That(!r.Request.Delivered && r.Request.DropReason == ProbeDropReason.UnderlayUnreachable, $"A probe from port '{from}' to node {node.Id}'s underlay address {node.UnderlayAddress} was {(r.Request.Delivered ? $"delivered to {r.Request.DeliveredToPortId}" : $"dropped as {r.Request.DropReason}")}; it must be dropped as UnderlayUnreachable.");
         }
@@ -543,7 +546,7 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <returns>The result.</returns>
     public ContentionResult Contend(string attackerProject, string attackerFrom, string attackerTo, double attackerLoad, string victimProject, string victimFrom, string victimTo, double victimLoad)
     {
-        ContentionResult result = Service.RunContention(new ContentionTrial(
+        ContentionResult result = Simulation.RunContention(new ContentionTrial(
             Port(victimFrom).Id, Port(victimTo).FixedIps[0], ProjectId(victimProject), Port(attackerFrom).Id, Port(attackerTo).FixedIps[0], ProjectId(attackerProject))
         {
             VictimLoad = victimLoad,
@@ -581,9 +584,9 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="project">The project alias.</param>
     /// <param name="network">The network alias.</param>
     /// <param name="mtu">The MTU.</param>
-    public void SetMtu(string project, string network, int mtu)
+    public async Task SetMtuAsync(string project, string network, int mtu)
     {
-        TimedOperation<TenantNetwork> updated = Service.UpdateNetwork(ProjectId(project), Network(network).Id, new NetworkUpdate { Mtu = mtu });
+        TimedOperation<TenantNetwork> updated = await Service.UpdateNetworkAsync(ProjectId(project), Network(network).Id, new NetworkUpdate { Mtu = mtu });
         Time($"update of {network}", updated.Elapsed);
         _networks[network] = (project, updated.Result);
     }
@@ -591,15 +594,15 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <summary>Deletes a network after the scenario's ports on it; the network deletion's time is kept.</summary>
     /// <param name="project">The project alias.</param>
     /// <param name="network">The network alias.</param>
-    public void DeleteNetwork(string project, string network)
+    public async Task DeleteNetworkAsync(string project, string network)
     {
         foreach ((string alias, (string owner, TenantPort port)) in _ports.Where(p => p.Value.Port.NetworkId == Network(network).Id).ToList())
         {
-            Service.DeletePort(ProjectId(owner), port.Id);
+            await Service.DeletePortAsync(ProjectId(owner), port.Id);
             _ports.Remove(alias);
         }
 
-        TimedOperation<string> deleted = Service.DeleteNetwork(ProjectId(project), Network(network).Id);
+        TimedOperation<string> deleted = await Service.DeleteNetworkAsync(ProjectId(project), Network(network).Id);
         Time($"deletion of {network}", deleted.Elapsed);
     }
 
@@ -608,9 +611,9 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="network">The network alias.</param>
     /// <param name="listed">Whether it must be listed.</param>
     /// <param name="mtu">The MTU it must have, or null.</param>
-    public void CheckListed(string project, string network, bool listed, int? mtu = null)
+    public async Task CheckListedAsync(string project, string network, bool listed, int? mtu = null)
     {
-        TenantNetwork? seen = Service.ListNetworks(ProjectId(project)).FirstOrDefault(n => n.Id == Network(network).Id);
+        TenantNetwork? seen = (await Service.ListNetworksAsync(ProjectId(project))).FirstOrDefault(n => n.Id == Network(network).Id);
         Check.That((seen is not null) == listed, $"Network '{network}' is {(seen is null ? "not " : string.Empty)}listed for project '{project}'.");
         Check.That(mtu is null || seen!.Mtu == mtu, $"Network '{network}' has MTU {seen?.Mtu}; expected {mtu}.");
         Check.That(seen is null || seen.Status == "ACTIVE", $"Network '{network}' is {seen?.Status}, not ACTIVE.");
@@ -619,11 +622,11 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <summary>Checks a port can no longer be created on a deleted network.</summary>
     /// <param name="project">The project alias.</param>
     /// <param name="network">The network alias.</param>
-    public void CheckNoPortOn(string project, string network)
+    public async Task CheckNoPortOnAsync(string project, string network)
     {
         try
         {
-            Service.CreatePort(ProjectId(project), new PortSpec(Network(network).Id, ComputeNode("first")));
+            await Service.CreatePortAsync(ProjectId(project), new PortSpec(Network(network).Id, ComputeNode("first")));
         }
         catch (TenantNetworkingException)
         {
@@ -636,9 +639,9 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <summary>Checks two ports reach each other with a UDP probe both ways.</summary>
     /// <param name="a">A port alias.</param>
     /// <param name="b">Another port alias.</param>
-    public void CheckReach(string a, string b)
+    public async Task CheckReachAsync(string a, string b)
     {
-        ProbeFromPort("udp", a, b, 5001);
+        await ProbeFromPortAsync("udp", a, b, 5001);
         CheckDeliveredWithReply(b);
     }
 
@@ -647,25 +650,25 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="under">The within-MTU payload size.</param>
     /// <param name="from">The source port alias.</param>
     /// <param name="to">The destination port alias.</param>
-    public void CheckMtuEnforced(int over, int under, string from, string to)
+    public async Task CheckMtuEnforcedAsync(int over, int under, string from, string to)
     {
-        ProbeFromPort("udp", from, to, 5001, over);
+        await ProbeFromPortAsync("udp", from, to, 5001, over);
         CheckDropped(nameof(ProbeDropReason.ExceedsMtu));
-        ProbeFromPort("udp", from, to, 5001, under);
+        await ProbeFromPortAsync("udp", from, to, 5001, under);
         CheckDeliveredWithReply(to);
     }
 
     /// <summary>Records the current events mark of a project.</summary>
     /// <param name="project">The project alias.</param>
-    public void MarkEvents(string project) =>
-        _eventMarks[project] = Service.ReadEvents(ProjectId(project), 0).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+    public async Task MarkEventsAsync(string project) =>
+        _eventMarks[project] = (await Service.ReadEventsAsync(ProjectId(project), 0)).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
 
     /// <summary>Checks the events since the mark, in order, are exactly the expected types and states.</summary>
     /// <param name="project">The project alias.</param>
     /// <param name="expected">Rows of event type and status.</param>
-    public void CheckEvents(string project, IReadOnlyList<(string Type, string Status)> expected)
+    public async Task CheckEventsAsync(string project, IReadOnlyList<(string Type, string Status)> expected)
     {
-        IReadOnlyList<ResourceEvent> events = Service.ReadEvents(ProjectId(project), _eventMarks.GetValueOrDefault(project));
+        IReadOnlyList<ResourceEvent> events = await Service.ReadEventsAsync(ProjectId(project), _eventMarks.GetValueOrDefault(project));
         string got = string.Join(", ", events.Select(e => $"{e.EventType}/{e.Status}"));
         string want = string.Join(", ", expected.Select(e => $"{e.Type}/{e.Status}"));
         _evidence.Record(new Measurement("notifications", events.Count, "events"));
@@ -675,19 +678,19 @@ public sealed class TenantNetworkingDriver : IDisposable
 
     /// <summary>Checks another project got no notification since its mark.</summary>
     /// <param name="project">The project alias.</param>
-    public void CheckNoEvents(string project)
+    public async Task CheckNoEventsAsync(string project)
     {
-        IReadOnlyList<ResourceEvent> events = Service.ReadEvents(ProjectId(project), _eventMarks.GetValueOrDefault(project));
+        IReadOnlyList<ResourceEvent> events = await Service.ReadEventsAsync(ProjectId(project), _eventMarks.GetValueOrDefault(project));
         Check.That(events.Count == 0, $"Project '{project}' was notified of another project's resources: {string.Join(", ", events.Select(e => e.EventType))}.");
     }
 
     /// <summary>Tags a network or port.</summary>
     /// <param name="alias">The network or port alias.</param>
     /// <param name="tags">Comma-separated tags.</param>
-    public void Tag(string alias, string tags)
+    public async Task TagAsync(string alias, string tags)
     {
         (string project, string id) = _networks.TryGetValue(alias, out var n) ? (n.Project, n.Network.Id) : (_ports[alias].Project, _ports[alias].Port.Id);
-        IReadOnlyList<string> set = Service.SetTags(ProjectId(project), id, Split(tags).ToList());
+        IReadOnlyList<string> set = await Service.SetTagsAsync(ProjectId(project), id, Split(tags).ToList());
         Check.That(set.SequenceEqual(Split(tags)), $"Resource '{alias}' has tags [{string.Join(",", set)}] after setting [{tags}].");
     }
 
@@ -696,7 +699,7 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="kind">all, any or not.</param>
     /// <param name="tags">Comma-separated tags.</param>
     /// <param name="expected">Comma-separated network aliases, or "none".</param>
-    public void CheckTagFilter(string project, string kind, string tags, string expected)
+    public async Task CheckTagFilterAsync(string project, string kind, string tags, string expected)
     {
         List<string> t = Split(tags).ToList();
         TagFilter filter = kind switch
@@ -707,7 +710,7 @@ public sealed class TenantNetworkingDriver : IDisposable
             _ => throw new ConformanceCheckException($"Tag filter '{kind}': write all, any or not."),
         };
         HashSet<string> mine = _networks.Values.Select(v => v.Network.Id).ToHashSet(StringComparer.Ordinal);
-        string got = string.Join(",", Service.ListNetworks(ProjectId(project), filter).Where(n => mine.Contains(n.Id)).Select(n => _networks.First(kv => kv.Value.Network.Id == n.Id).Key).Order(StringComparer.Ordinal));
+        string got = string.Join(",", (await Service.ListNetworksAsync(ProjectId(project), filter)).Where(n => mine.Contains(n.Id)).Select(n => _networks.First(kv => kv.Value.Network.Id == n.Id).Key).Order(StringComparer.Ordinal));
         string want = expected == "none" ? string.Empty : string.Join(",", Split(expected).Order(StringComparer.Ordinal));
         Check.That(got == want, $"Networks of '{project}' with {kind} of tags [{tags}]: [{got}]; expected [{want}].");
     }
@@ -718,9 +721,9 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="subnets">Subnets.</param>
     /// <param name="ports">Ports.</param>
     /// <param name="volumes">Volumes.</param>
-    public void CheckUsage(string project, int networks, int subnets, int ports, int volumes)
+    public async Task CheckUsageAsync(string project, int networks, int subnets, int ports, int volumes)
     {
-        ProjectUsage u = Service.GetUsage(ProjectId(project), ProjectId(project));
+        ProjectUsage u = await Service.GetUsageAsync(ProjectId(project), ProjectId(project));
         string got = $"{u.Networks} networks, {u.Subnets} subnets, {u.Ports} ports, {u.Volumes} volumes";
         Check.That(u.Networks == networks && u.Subnets == subnets && u.Ports == ports && u.Volumes == volumes, $"Usage of '{project}': {got}; expected {networks} networks, {subnets} subnets, {ports} ports, {volumes} volumes.");
     }
@@ -728,29 +731,29 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <summary>Reads the usage of a project now, to compare later.</summary>
     /// <param name="project">The project alias.</param>
     /// <returns>The per-port counters.</returns>
-    public IReadOnlyDictionary<string, PortCounters> ReadCounters(string project) =>
-        Service.GetUsage(ProjectId(project), ProjectId(project)).PortTraffic.ToDictionary(c => c.PortId, StringComparer.Ordinal);
+    public async Task<IReadOnlyDictionary<string, PortCounters>> ReadCountersAsync(string project) =>
+        (await Service.GetUsageAsync(ProjectId(project), ProjectId(project))).PortTraffic.ToDictionary(c => c.PortId, StringComparer.Ordinal);
 
     /// <summary>Sends UDP probes and checks each port's counters grew by exactly the frames the probes' own observations show.</summary>
     /// <param name="count">Probes.</param>
     /// <param name="payload">Payload bytes.</param>
     /// <param name="from">The source port alias.</param>
     /// <param name="to">The destination port alias.</param>
-    public void CheckCountersFollowProbes(int count, int payload, string from, string to)
+    public async Task CheckCountersFollowProbesAsync(int count, int payload, string from, string to)
     {
         string project = _ports[from].Project;
-        IReadOnlyDictionary<string, PortCounters> before = ReadCounters(project);
+        IReadOnlyDictionary<string, PortCounters> before = await ReadCountersAsync(project);
         long requestBytes = 0;
         long replyBytes = 0;
         for (int i = 0; i < count; i++)
         {
-            ProbeFromPort("udp", from, to, 5001, payload);
+            await ProbeFromPortAsync("udp", from, to, 5001, payload);
             CheckDeliveredWithReply(to);
             requestBytes += Last().Request.Frames.First(f => f.Point == ObservationPoint.SourcePort).Frame.Length;
             replyBytes += Last().Reply!.Frames.First(f => f.Point == ObservationPoint.SourcePort).Frame.Length;
         }
 
-        IReadOnlyDictionary<string, PortCounters> after = ReadCounters(project);
+        IReadOnlyDictionary<string, PortCounters> after = await ReadCountersAsync(project);
         PortCounters a0 = before[Port(from).Id], a1 = after[Port(from).Id], b0 = before[Port(to).Id], b1 = after[Port(to).Id];
         _evidence.Record(new Measurement($"tx_packets:{from}", a1.TxPackets - a0.TxPackets, "packets"));
         _evidence.Record(new Measurement($"rx_octets:{to}", b1.RxBytes - b0.RxBytes, "octets"));
@@ -762,12 +765,12 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <summary>Asks for one project's usage as another, and keeps the refusal.</summary>
     /// <param name="requester">The asking project alias.</param>
     /// <param name="owner">The owner alias.</param>
-    public void TryReadUsage(string requester, string owner)
+    public async Task TryReadUsageAsync(string requester, string owner)
     {
         _refusal = null;
         try
         {
-            ProjectUsage leaked = Service.GetUsage(ProjectId(requester), ProjectId(owner));
+            ProjectUsage leaked = await Service.GetUsageAsync(ProjectId(requester), ProjectId(owner));
             _evidence.Record(new Measurement("foreign_usage_ports_seen", leaked.Ports, "ports"));
         }
         catch (TenantNetworkingException e)
@@ -780,13 +783,13 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="project">The project alias.</param>
     /// <param name="size">GiB.</param>
     /// <param name="volume">The volume alias.</param>
-    public void CreateVolume(string project, int size, string volume)
+    public async Task CreateVolumeAsync(string project, int size, string volume)
     {
-        long before = Service.Storage.AllocatedGiB;
-        TimedOperation<TenantVolume> v = Service.CreateVolume(ProjectId(project), new VolumeSpec($"{volume}-{_token}", size));
+        long before = (await Service.GetStorageAsync()).AllocatedGiB;
+        TimedOperation<TenantVolume> v = await Service.CreateVolumeAsync(ProjectId(project), new VolumeSpec($"{volume}-{_token}", size));
         _volumes[volume] = (project, v.Result);
         _evidence.Record(new Measurement($"create_volume_{volume}_ms", Math.Round(v.Elapsed.TotalMilliseconds, 3), "ms"));
-        long after = Service.Storage.AllocatedGiB;
+        long after = (await Service.GetStorageAsync()).AllocatedGiB;
         Check.That(after - before == size, $"The pool's allocation grew by {after - before} GiB for a {size} GiB volume.");
         Check.That(v.Result.Status == "available" && v.Result.SizeGiB == size, $"Volume '{volume}' is {v.Result.Status}, {v.Result.SizeGiB} GiB.");
         _allocatedMark = before;
@@ -797,38 +800,38 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="port">The port alias.</param>
     /// <param name="bytes">How many bytes.</param>
     /// <param name="offset">Where.</param>
-    public void AttachWriteRead(string volume, string port, int bytes, long offset)
+    public async Task AttachWriteReadAsync(string volume, string port, int bytes, long offset)
     {
         (string project, TenantVolume v) = _volumes[volume];
-        TenantVolume attached = Service.AttachVolume(ProjectId(project), v.Id, Port(port).Id).Result;
+        TenantVolume attached = (await Service.AttachVolumeAsync(ProjectId(project), v.Id, Port(port).Id)).Result;
         Check.That(attached.Status == "in-use" && attached.AttachedPortId == Port(port).Id, $"Volume '{volume}' is {attached.Status}, attached to {attached.AttachedPortId ?? "nothing"}.");
         byte[] data = Pattern(bytes);
-        Service.WriteVolume(ProjectId(project), v.Id, offset, data);
-        byte[] back = Service.ReadVolume(ProjectId(project), v.Id, offset, bytes);
+        await Service.WriteVolumeAsync(ProjectId(project), v.Id, offset, data);
+        byte[] back = await Service.ReadVolumeAsync(ProjectId(project), v.Id, offset, bytes);
         Check.That(back.AsSpan().SequenceEqual(data), $"Volume '{volume}' returned other bytes than were written at {offset}.");
         _evidence.Record(new Measurement("volume_bytes_verified", bytes, "bytes"));
     }
 
     /// <summary>Detaches and deletes a volume and checks the pool got its capacity back.</summary>
     /// <param name="volume">The volume alias.</param>
-    public void DetachDelete(string volume)
+    public async Task DetachDeleteAsync(string volume)
     {
         (string project, TenantVolume v) = _volumes[volume];
-        TenantVolume detached = Service.DetachVolume(ProjectId(project), v.Id).Result;
+        TenantVolume detached = (await Service.DetachVolumeAsync(ProjectId(project), v.Id)).Result;
         Check.That(detached.Status == "available" && detached.AttachedPortId is null, $"Volume '{volume}' is {detached.Status} after detaching.");
-        Service.DeleteVolume(ProjectId(project), v.Id);
+        await Service.DeleteVolumeAsync(ProjectId(project), v.Id);
         _volumes.Remove(volume);
-        Check.That(Service.Storage.AllocatedGiB == _allocatedMark, $"The pool's allocation is {Service.Storage.AllocatedGiB} GiB after deleting the volume; it was {_allocatedMark} GiB before it was created.");
+        Check.That((await Service.GetStorageAsync()).AllocatedGiB == _allocatedMark, $"The pool's allocation is {(await Service.GetStorageAsync()).AllocatedGiB} GiB after deleting the volume; it was {_allocatedMark} GiB before it was created.");
     }
 
     /// <summary>Checks the back end holds none of the written bytes in clear, and that a flipped bit on it fails the next read.</summary>
     /// <param name="volume">The volume alias.</param>
     /// <param name="bytes">How many bytes were written.</param>
     /// <param name="offset">Where.</param>
-    public void CheckVolumeProtected(string volume, int bytes, long offset)
+    public async Task CheckVolumeProtectedAsync(string volume, int bytes, long offset)
     {
         (string project, TenantVolume v) = _volumes[volume];
-        byte[] stored = Service.ReadVolumeBackend(v.Id, offset, bytes);
+        byte[] stored = Simulation.ReadVolumeBackend(v.Id, offset, bytes);
         byte[] data = Pattern(bytes);
         int same = 0;
         for (int i = 0; i < bytes; i++)
@@ -838,10 +841,10 @@ public sealed class TenantNetworkingDriver : IDisposable
 
         _evidence.Record(new Measurement("backend_bytes_equal_to_plaintext", same, "bytes"));
         Check.That(same < bytes / 16, $"{same} of {bytes} bytes on the storage back end equal what the workload wrote: the volume is not encrypted at rest.");
-        Service.TamperVolumeBackend(v.Id, offset + 7);
+        Simulation.TamperVolumeBackend(v.Id, offset + 7);
         try
         {
-            Service.ReadVolume(ProjectId(project), v.Id, offset, bytes);
+            await Service.ReadVolumeAsync(ProjectId(project), v.Id, offset, bytes);
         }
         catch (TenantNetworkingException)
         {
@@ -863,7 +866,7 @@ public sealed class TenantNetworkingDriver : IDisposable
         {
             try
             {
-                _service.DeleteProject(id);
+                _service.DeleteProjectAsync(id).AsTask().GetAwaiter().GetResult();
             }
             catch (TenantNetworkingException)
             {

@@ -14,6 +14,11 @@ public sealed class LoadBalancingSteps
     /// <param name="driver">The load-balancer driver.</param>
     public LoadBalancingSteps(LoadBalancingDriver driver) => _driver = driver;
 
+    /// <summary>Deletes the load balancers the scenario created, whatever its outcome.</summary>
+    /// <returns>A task that completes when they are gone.</returns>
+    [AfterScenario]
+    public Task DeleteLoadBalancersAsync() => _driver.DeleteCreatedAsync();
+
     /// <summary>Declares a load balancer: VIP, subnet, network, zones of its local environment, instances and forwarding mode (nat or dsr).</summary>
     /// <param name="vip">The IPv4 VIP.</param>
     /// <param name="subnet">Its subnet.</param>
@@ -60,12 +65,12 @@ public sealed class LoadBalancingSteps
 
     /// <summary>Creates the declared load balancer on the target.</summary>
     [Given("the load balancer is created")]
-    public void GivenCreated() => _driver.Create();
+    public Task GivenCreated() => _driver.CreateAsync();
 
     /// <summary>Checks how many instances run.</summary>
     /// <param name="minimum">The minimum.</param>
     [Then("the load balancer runs as at least {int} instances")]
-    public void ThenInstances(int minimum) => _driver.CheckRunningInstances(minimum);
+    public Task ThenInstances(int minimum) => _driver.CheckRunningInstancesAsync(minimum);
 
     /// <summary>Runs the target's failover trial: connections carry traffic while one instance crashes, then new connections open.</summary>
     /// <param name="connections">Connections.</param>
@@ -75,8 +80,8 @@ public sealed class LoadBalancingSteps
     /// <param name="crashMs">When it crashes.</param>
     /// <param name="fresh">New connections afterwards.</param>
     [When("{int} tcp connections carry {int} packets per second for {int} ms while instance {int} crashes at {int} ms, then {int} new connections open")]
-    public void WhenFailover(int connections, int pps, int durationMs, int instance, int crashMs, int fresh) =>
-        _driver.RunFailover(connections, pps, durationMs, instance, crashMs, fresh);
+    public Task WhenFailover(int connections, int pps, int durationMs, int instance, int crashMs, int fresh) =>
+        _driver.RunFailoverAsync(connections, pps, durationMs, instance, crashMs, fresh);
 
     /// <summary>Checks the crashed instance's connections kept their member.</summary>
     [Then("every connection of the crashed instance kept its member")]
@@ -95,73 +100,73 @@ public sealed class LoadBalancingSteps
     /// <summary>Scales the load balancer out.</summary>
     /// <param name="count">Instances to add.</param>
     [When("the load balancer scales out by {int} instances")]
-    public void WhenScaleOut(int count) => _driver.ScaleOut(count);
+    public Task WhenScaleOut(int count) => _driver.ScaleOutAsync(count);
 
     /// <summary>Checks every running instance is in the subnet, network and zones of the local environment.</summary>
     /// <param name="subnet">The subnet.</param>
     /// <param name="network">The network.</param>
     /// <param name="zones">Comma-separated zones.</param>
     [Then("every running instance is in subnet {string} of network {string} and in zones {string}")]
-    public void ThenLocal(string subnet, string network, string zones) => _driver.CheckInstancesLocal(subnet, network, zones);
+    public Task ThenLocal(string subnet, string network, string zones) => _driver.CheckInstancesLocalAsync(subnet, network, zones);
 
     /// <summary>Opens connections from many clients and checks every running instance carried some.</summary>
     /// <param name="clients">Clients.</param>
     /// <param name="port">The port.</param>
     [Then("connections from {int} clients to port {int} use every running instance")]
-    public void ThenSpread(int clients, int port) => _driver.CheckSpreadOverInstances(clients, port);
+    public Task ThenSpread(int clients, int port) => _driver.CheckSpreadOverInstancesAsync(clients, port);
 
     /// <summary>Fails an availability zone.</summary>
     /// <param name="zone">The zone.</param>
     [When("zone {string} fails")]
-    public void WhenZoneFails(string zone) => _driver.FailZone(zone);
+    public Task WhenZoneFails(string zone) => _driver.FailZoneAsync(zone);
 
     /// <summary>Checks the service replaced the lost instances, reported its recovery in the event log, and recovered within a figure.</summary>
     /// <param name="zone">The zone.</param>
     /// <param name="figure">The figure.</param>
     [Then("the load balancer replaced its instances of zone {string} and reported its recovery within {string}")]
-    public void ThenZoneRecovered(string zone, string figure) => _driver.CheckZoneRecoveryReported(zone, figure);
+    public Task ThenZoneRecovered(string zone, string figure) => _driver.CheckZoneRecoveryReportedAsync(zone, figure);
 
     /// <summary>Opens new connections and checks each was served by a member in a zone, through a running instance.</summary>
     /// <param name="clients">Clients.</param>
     /// <param name="port">The port.</param>
     /// <param name="zone">The zone.</param>
     [Then("{int} new connections to port {int} are served by members in zone {string} through running instances")]
-    public void ThenServedFromZone(int clients, int port, string zone) => _driver.CheckServedFromZone(clients, port, zone);
+    public Task ThenServedFromZone(int clients, int port, string zone) => _driver.CheckServedFromZoneAsync(clients, port, zone);
 
     /// <summary>Stops a member's service and lets the health monitor run.</summary>
     /// <param name="member">The member.</param>
     [When("member {string} stops serving and the health monitor runs")]
-    public void WhenMemberStops(string member) => _driver.SetServing(member, false);
+    public Task WhenMemberStops(string member) => _driver.SetServingAsync(member, false);
 
     /// <summary>Starts a member's service again and lets the health monitor run.</summary>
     /// <param name="member">The member.</param>
     [When("member {string} serves again and the health monitor runs")]
-    public void WhenMemberServes(string member) => _driver.SetServing(member, true);
+    public Task WhenMemberServes(string member) => _driver.SetServingAsync(member, true);
 
     /// <summary>Crashes a load-balancer instance.</summary>
     /// <param name="instance">1-based index.</param>
     [When("load-balancer instance {int} crashes")]
-    public void WhenCrash(int instance) => _driver.Crash(instance);
+    public Task WhenCrash(int instance) => _driver.CrashAsync(instance);
 
     /// <summary>Checks the event log holds these events in order with these RFC 5424 severities, and every entry is a consistent RFC 5424 message.</summary>
     /// <param name="table">Rows of kind, subject (a member, "instance N" or "load balancer") and severity.</param>
     [Then("the event log holds, in order, as RFC 5424 messages:")]
-    public void ThenEvents(DataTable table) => _driver.CheckEvents([.. Rows(table)]);
+    public Task ThenEvents(DataTable table) => _driver.CheckEventsAsync([.. Rows(table)]);
 
     /// <summary>Opens flows (a TCP SYN or a UDP datagram each) from different clients to a port.</summary>
     /// <param name="flows">Flows.</param>
     /// <param name="protocol">tcp or udp.</param>
     /// <param name="port">The port.</param>
     [When("{int} {word} flows from different clients reach port {int}")]
-    public void WhenFlows(int flows, string protocol, int port) => _driver.OpenFlows(flows, protocol, port);
+    public Task WhenFlows(int flows, string protocol, int port) => _driver.OpenFlowsAsync(flows, protocol, port);
 
     /// <summary>Checks each member got the client's frame with only the Ethernet header changed (L2 DSR).</summary>
     [Then("each member received the client's frame with only the destination MAC rewritten to its own")]
-    public void ThenMacOnly() => _driver.CheckOnlyMacRewritten();
+    public Task ThenMacOnly() => _driver.CheckOnlyMacRewrittenAsync();
 
     /// <summary>Checks each reply went from the member to the client via the router, from the VIP, without crossing the load balancer.</summary>
     [Then("each reply went from the member straight to the client with the VIP as source, bypassing the load balancer")]
-    public void ThenDirect() => _driver.CheckRepliesDirect();
+    public Task ThenDirect() => _driver.CheckRepliesDirectAsync();
 
     /// <summary>Sends UDP datagrams as fragments, last fragment first, and checks each datagram's fragments reached one member that reassembled it.</summary>
     /// <param name="datagrams">Datagrams.</param>
@@ -170,31 +175,31 @@ public sealed class LoadBalancingSteps
     /// <param name="port">The port.</param>
     /// <param name="chunk">Fragment data bytes.</param>
     [Then("{int} udp datagrams of {int} bytes from {string} to port {int}, sent as {int}-byte fragments last first, each reach one member whole")]
-    public void ThenFragments(int datagrams, int size, string client, int port, int chunk) => _driver.CheckFragments(datagrams, size, client, port, chunk);
+    public Task ThenFragments(int datagrams, int size, string client, int port, int chunk) => _driver.CheckFragmentsAsync(datagrams, size, client, port, chunk);
 
     /// <summary>Opens SCTP associations from multi-homed clients and checks both paths reach the association's member.</summary>
     /// <param name="associations">Associations.</param>
     /// <param name="port">The port.</param>
     [Then("{int} SCTP associations to port {int} from two addresses each keep one member, which acknowledges DATA from both")]
-    public void ThenSctp(int associations, int port) => _driver.CheckSctpMultihomed(associations, port);
+    public Task ThenSctp(int associations, int port) => _driver.CheckSctpMultihomedAsync(associations, port);
 
     /// <summary>Checks an SCTP packet with a bad CRC32c is dropped.</summary>
     /// <param name="port">The port.</param>
     /// <param name="reason">The drop reason.</param>
     [Then("an SCTP packet to port {int} with a corrupted CRC32c is dropped as {string}")]
-    public void ThenSctpBadCrc(int port, string reason) => _driver.CheckSctpBadChecksum(port, reason);
+    public Task ThenSctpBadCrc(int port, string reason) => _driver.CheckSctpBadChecksumAsync(port, reason);
 
     /// <summary>Opens MPTCP connections and joins a subflow to each from a second address.</summary>
     /// <param name="connections">Connections.</param>
     /// <param name="port">The port.</param>
     [Then("{int} MPTCP connections to port {int} each join a subflow from a second address that reaches the connection's member")]
-    public void ThenMptcp(int connections, int port) => _driver.CheckMptcpJoins(connections, port);
+    public Task ThenMptcp(int connections, int port) => _driver.CheckMptcpJoinsAsync(connections, port);
 
     /// <summary>Sends HTTP/1.1 requests on one connection and checks each reached its pool.</summary>
     /// <param name="port">The port.</param>
     /// <param name="table">Rows of host, path and pool.</param>
     [Then("HTTP\\/1.1 requests on one connection to port {int} reach the pool of their host and path:")]
-    public void ThenHttp(int port, DataTable table) => _driver.CheckHttpRouting(port, [.. Rows(table)]);
+    public Task ThenHttp(int port, DataTable table) => _driver.CheckHttpRoutingAsync(port, [.. Rows(table)]);
 
     /// <summary>Opens TLS connections and checks each reached the pool of its ClientHello's server name.</summary>
     /// <param name="port">The port.</param>
@@ -207,13 +212,13 @@ public sealed class LoadBalancingSteps
     /// <param name="port">The port.</param>
     /// <param name="table">Rows of authority, path and pool.</param>
     [Then("HTTP\\/2 streams of one connection to port {int} reach the pool of their :authority and :path:")]
-    public void ThenHttp2(int port, DataTable table) => _driver.CheckHttp2Routing(port, [.. Rows(table)]);
+    public Task ThenHttp2(int port, DataTable table) => _driver.CheckHttp2RoutingAsync(port, [.. Rows(table)]);
 
     /// <summary>Starts QUIC connections, migrates each client, and checks the connection stays on its member.</summary>
     /// <param name="connections">Connections.</param>
     /// <param name="port">The port.</param>
     [Then("{int} QUIC connections to port {int} keep their member after the client migrates to a new address and port")]
-    public void ThenQuic(int connections, int port) => _driver.CheckQuicMigration(connections, port);
+    public Task ThenQuic(int connections, int port) => _driver.CheckQuicMigrationAsync(connections, port);
 
     private static IEnumerable<IReadOnlyDictionary<string, string>> Rows(DataTable table) =>
         table.Rows.Select(r => (IReadOnlyDictionary<string, string>)table.Header.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => r[x.i], StringComparer.Ordinal));

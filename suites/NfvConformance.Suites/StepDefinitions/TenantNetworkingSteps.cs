@@ -17,7 +17,7 @@ public sealed class TenantNetworkingSteps
     /// <summary>Creates projects (tenants), one per comma-separated alias.</summary>
     /// <param name="aliases">The aliases.</param>
     [Given("projects {string}")]
-    public void GivenProjects(string aliases) => _driver.CreateProjects(aliases);
+    public async Task GivenProjects(string aliases) => await _driver.CreateProjectsAsync(aliases);
 
     /// <summary>Creates an internal or external network with one subnet (or several, comma-separated).</summary>
     /// <param name="project">The project.</param>
@@ -26,7 +26,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="cidr">The subnet prefix.</param>
     [Given("project {string} has {word} network {string} with subnet {string}")]
     [When("project {string} creates {word} network {string} with subnet {string}")]
-    public void GivenNetwork(string project, string kind, string network, string cidr) => _driver.CreateNetwork(project, kind, network, cidr);
+    public async Task GivenNetwork(string project, string kind, string network, string cidr) => await _driver.CreateNetworkAsync(project, kind, network, cidr);
 
     /// <summary>Creates a port on a network, bound to a compute node.</summary>
     /// <param name="port">The port alias.</param>
@@ -34,7 +34,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="network">The network alias.</param>
     /// <param name="ordinal">first, second or third.</param>
     [Given("port {string} of project {string} on network {string} on the {word} compute node")]
-    public void GivenPort(string port, string project, string network, string ordinal) => _driver.CreatePort(port, project, network, ordinal);
+    public async Task GivenPort(string port, string project, string network, string ordinal) => await _driver.CreatePortAsync(port, project, network, ordinal);
 
     /// <summary>Creates a port that takes the same address as another port (on another network).</summary>
     /// <param name="port">The port alias.</param>
@@ -43,7 +43,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="ordinal">first, second or third.</param>
     /// <param name="other">The port whose address it takes.</param>
     [Given("port {string} of project {string} on network {string} on the {word} compute node with the address of port {string}")]
-    public void GivenPortSameAddress(string port, string project, string network, string ordinal, string other) => _driver.CreatePort(port, project, network, ordinal, other);
+    public async Task GivenPortSameAddress(string port, string project, string network, string ordinal, string other) => await _driver.CreatePortAsync(port, project, network, ordinal, other);
 
     /// <summary>Creates a router on networks, with its gateway (source NAT) on an external network.</summary>
     /// <param name="project">The project.</param>
@@ -51,26 +51,26 @@ public sealed class TenantNetworkingSteps
     /// <param name="networks">Comma-separated network aliases.</param>
     /// <param name="external">The external network alias.</param>
     [Given("project {string} has router {string} on networks {string} with its gateway on {string}")]
-    public void GivenRouterWithGateway(string project, string router, string networks, string external) => _driver.CreateRouter(project, router, networks, external);
+    public async Task GivenRouterWithGateway(string project, string router, string networks, string external) => await _driver.CreateRouterAsync(project, router, networks, external);
 
     /// <summary>Creates a router on networks, without gateway.</summary>
     /// <param name="project">The project.</param>
     /// <param name="router">The router alias.</param>
     /// <param name="networks">Comma-separated network aliases.</param>
     [Given("project {string} has router {string} on networks {string}")]
-    public void GivenRouter(string project, string router, string networks) => _driver.CreateRouter(project, router, networks, null);
+    public async Task GivenRouter(string project, string router, string networks) => await _driver.CreateRouterAsync(project, router, networks, null);
 
     /// <summary>Deletes a router.</summary>
     /// <param name="project">The project.</param>
     /// <param name="router">The router alias.</param>
     [When("project {string} deletes router {string}")]
-    public void WhenDeleteRouter(string project, string router) => _driver.DeleteRouter(project, router);
+    public async Task WhenDeleteRouter(string project, string router) => await _driver.DeleteRouterAsync(project, router);
 
     /// <summary>Gives a port a floating IP from an external network.</summary>
     /// <param name="port">The port alias.</param>
     /// <param name="external">The external network alias.</param>
     [Given("port {string} has a floating IP on network {string}")]
-    public void GivenFloatingIp(string port, string external) => _driver.AddFloatingIp(port, external);
+    public async Task GivenFloatingIp(string port, string external) => await _driver.AddFloatingIpAsync(port, external);
 
     /// <summary>Creates a security group with one ingress rule (new groups allow all egress).</summary>
     /// <param name="project">The project.</param>
@@ -80,13 +80,13 @@ public sealed class TenantNetworkingSteps
     /// <param name="to">Highest destination port.</param>
     /// <param name="prefix">Remote prefix.</param>
     [Given("project {string} has security group {string} admitting {word} ports {int}-{int} from {string}")]
-    public void GivenGroup(string project, string group, string protocol, int from, int to, string prefix) => _driver.CreateGroup(project, group, protocol, from, to, prefix);
+    public async Task GivenGroup(string project, string group, string protocol, int from, int to, string prefix) => await _driver.CreateGroupAsync(project, group, protocol, from, to, prefix);
 
     /// <summary>Creates a security group with no ingress rule (only the default egress rules).</summary>
     /// <param name="project">The project.</param>
     /// <param name="group">The group alias.</param>
     [Given("project {string} has security group {string} with no ingress rule")]
-    public void GivenEmptyGroup(string project, string group) => _driver.CreateGroup(project, group, null, 0, 0, string.Empty);
+    public async Task GivenEmptyGroup(string project, string group) => await _driver.CreateGroupAsync(project, group, null, 0, 0, string.Empty);
 
     /// <summary>Replaces a group's egress rules (all egress, by default) with one egress rule.</summary>
     /// <param name="group">The group alias.</param>
@@ -95,20 +95,20 @@ public sealed class TenantNetworkingSteps
     /// <param name="to">Highest destination port.</param>
     /// <param name="prefix">Destination prefix.</param>
     [Given("security group {string} lets out only {word} ports {int}-{int} to {string}")]
-    public void GivenEgress(string group, string protocol, int from, int to, string prefix) => _driver.RestrictEgress(group, protocol, from, to, prefix);
+    public async Task GivenEgress(string group, string protocol, int from, int to, string prefix) => await _driver.RestrictEgressAsync(group, protocol, from, to, prefix);
 
     /// <summary>Puts a port in a security group instead of the default one.</summary>
     /// <param name="port">The port alias.</param>
     /// <param name="group">The group alias.</param>
     [Given("port {string} is only in security group {string}")]
-    public void GivenPortGroup(string port, string group) => _driver.SetGroup(port, group);
+    public async Task GivenPortGroup(string port, string group) => await _driver.SetGroupAsync(port, group);
 
     /// <summary>Adds an ingress rule to a project's default group that admits one port's address.</summary>
     /// <param name="project">The project.</param>
     /// <param name="protocol">The protocol.</param>
     /// <param name="port">The trusted port.</param>
     [When("project {string} admits {word} from the address of port {string} in its default security group")]
-    public void WhenTrust(string project, string protocol, string port) => _driver.TrustPortInDefaultGroup(project, protocol, port);
+    public async Task WhenTrust(string project, string protocol, string port) => await _driver.TrustPortInDefaultGroupAsync(project, protocol, port);
 
     /// <summary>Checks the network service provisions the fabric through a named SDN controller with a border edge.</summary>
     [Given("the network service provisions the fabric through an SDN controller with a border edge")]
@@ -121,7 +121,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="prefix">The VRF's prefix.</param>
     /// <param name="network">The network alias.</param>
     [When("project {string} creates BGP VPN {string} with route target {string} to {string} and associates network {string}")]
-    public void WhenVpn(string project, string vpn, string routeTarget, string prefix, string network) => _driver.CreateVpn(project, vpn, routeTarget, prefix, network);
+    public async Task WhenVpn(string project, string vpn, string routeTarget, string prefix, string network) => await _driver.CreateVpnAsync(project, vpn, routeTarget, prefix, network);
 
     /// <summary>Checks the probe reached a VPN's border VRF straight from its compute node on the L3 VNI.</summary>
     /// <param name="from">The source port.</param>
@@ -134,13 +134,13 @@ public sealed class TenantNetworkingSteps
     /// <param name="network">The network alias.</param>
     /// <param name="target">The trusted project.</param>
     [When("project {string} shares network {string} with project {string}")]
-    public void WhenShare(string owner, string network, string target) => _driver.Share(owner, network, target);
+    public async Task WhenShare(string owner, string network, string target) => await _driver.ShareAsync(owner, network, target);
 
     /// <summary>Tries to attach a port to a network and keeps any refusal.</summary>
     /// <param name="project">The project.</param>
     /// <param name="network">The network alias.</param>
     [When("project {string} tries to attach a port to network {string}")]
-    public void WhenTryPort(string project, string network) => _driver.TryCreatePort(project, network);
+    public async Task WhenTryPort(string project, string network) => await _driver.TryCreatePortAsync(project, network);
 
     /// <summary>Checks the last request was refused as access denied.</summary>
     [Then("the request is refused as access denied")]
@@ -152,7 +152,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="to">The destination port alias, or an IP address.</param>
     /// <param name="port">The destination port number.</param>
     [When("a {word} probe goes from port {string} to {string} port {int}")]
-    public void WhenProbe(string protocol, string from, string to, int port) => _driver.ProbeFromPort(protocol, from, to, port);
+    public async Task WhenProbe(string protocol, string from, string to, int port) => await _driver.ProbeFromPortAsync(protocol, from, to, port);
 
     /// <summary>Sends one probe over IPv6 from a port to another port's IPv6 address.</summary>
     /// <param name="protocol">tcp, udp or icmp.</param>
@@ -160,7 +160,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="to">The destination port alias.</param>
     /// <param name="port">The destination port number.</param>
     [When("a {word} probe over IPv6 goes from port {string} to {string} port {int}")]
-    public void WhenProbeV6(string protocol, string from, string to, int port) => _driver.ProbeFromPort(protocol, from, to, port, ipv6: true);
+    public async Task WhenProbeV6(string protocol, string from, string to, int port) => await _driver.ProbeFromPortAsync(protocol, from, to, port, ipv6: true);
 
     /// <summary>Checks the probe and its reply were IPv6 between the two ports' IPv6 addresses.</summary>
     /// <param name="from">The source port alias.</param>
@@ -175,7 +175,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="to">The destination port alias, or an IP address.</param>
     /// <param name="port">The destination port number.</param>
     [When("a {word} probe with {int} payload bytes goes from port {string} to {string} port {int}")]
-    public void WhenProbeSized(string protocol, int payload, string from, string to, int port) => _driver.ProbeFromPort(protocol, from, to, port, payload);
+    public async Task WhenProbeSized(string protocol, int payload, string from, string to, int port) => await _driver.ProbeFromPortAsync(protocol, from, to, port, payload);
 
     /// <summary>Sends one probe whose underlay frame gets one bit flipped in transit.</summary>
     /// <param name="protocol">tcp, udp or icmp.</param>
@@ -183,8 +183,8 @@ public sealed class TenantNetworkingSteps
     /// <param name="to">The destination port alias.</param>
     /// <param name="port">The destination port number.</param>
     [When("a {word} probe from port {string} to {string} port {int} has one bit flipped on the underlay")]
-    public void WhenTampered(string protocol, string from, string to, int port) =>
-        _driver.ProbeFromPort(protocol, from, to, port, 64, Abstractions.TenantNetworking.UnderlayFault.FlipPayloadBit);
+    public async Task WhenTampered(string protocol, string from, string to, int port) =>
+        await _driver.ProbeFromPortAsync(protocol, from, to, port, 64, Abstractions.TenantNetworking.UnderlayFault.FlipPayloadBit);
 
     /// <summary>Sends one probe from a host on an external network to a port's floating IP.</summary>
     /// <param name="protocol">tcp, udp or icmp.</param>
@@ -193,8 +193,8 @@ public sealed class TenantNetworkingSteps
     /// <param name="alias">The port alias.</param>
     /// <param name="port">The destination port number.</param>
     [When("a {word} probe from external host {string} on network {string} goes to the floating IP of port {string} port {int}")]
-    public void WhenExternalToFip(string protocol, string host, string external, string alias, int port) =>
-        _driver.ProbeFromExternal(protocol, host, external, "floating IP of port", alias, port);
+    public async Task WhenExternalToFip(string protocol, string host, string external, string alias, int port) =>
+        await _driver.ProbeFromExternalAsync(protocol, host, external, "floating IP of port", alias, port);
 
     /// <summary>Sends one probe from a host on an external network to a router's gateway (source NAT) address.</summary>
     /// <param name="protocol">tcp, udp or icmp.</param>
@@ -203,8 +203,8 @@ public sealed class TenantNetworkingSteps
     /// <param name="alias">The router alias.</param>
     /// <param name="port">The destination port number.</param>
     [When("a {word} probe from external host {string} on network {string} goes to the gateway address of router {string} port {int}")]
-    public void WhenExternalToGateway(string protocol, string host, string external, string alias, int port) =>
-        _driver.ProbeFromExternal(protocol, host, external, "gateway address of router", alias, port);
+    public async Task WhenExternalToGateway(string protocol, string host, string external, string alias, int port) =>
+        await _driver.ProbeFromExternalAsync(protocol, host, external, "gateway address of router", alias, port);
 
     /// <summary>Checks the probe was delivered to a port and the reply came back.</summary>
     /// <param name="port">The port alias.</param>
@@ -228,7 +228,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="from">Source port.</param>
     /// <param name="to">Destination port.</param>
     [When("{int} udp flows go from port {string} to port {string}, each twice")]
-    public void WhenFlows(int flows, string from, string to) => _driver.SendFlows(flows, from, to);
+    public async Task WhenFlows(int flows, string from, string to) => await _driver.SendFlowsAsync(flows, from, to);
 
     /// <summary>Checks the flows crossed the underlay as VXLAN on the network's VNI, inner frames intact.</summary>
     /// <param name="network">The network alias.</param>
@@ -264,12 +264,12 @@ public sealed class TenantNetworkingSteps
     /// <param name="port">The intended port.</param>
     /// <param name="other">The other tenant's port.</param>
     [Then("the probe reached port {string} on its own network's VNI, and port {string} with the same address received nothing")]
-    public void ThenIsolated(string port, string other) => _driver.CheckIsolated(port, other);
+    public async Task ThenIsolated(string port, string other) => await _driver.CheckIsolatedAsync(port, other);
 
     /// <summary>Checks every node's underlay address is unreachable from a tenant port.</summary>
     /// <param name="from">The port alias.</param>
     [Then("probes from port {string} to the underlay address of every node are dropped as UnderlayUnreachable")]
-    public void ThenUnderlayUnreachable(string from) => _driver.CheckUnderlayUnreachable(from);
+    public async Task ThenUnderlayUnreachable(string from) => await _driver.CheckUnderlayUnreachableAsync(from);
 
     /// <summary>Checks the probe's underlay frames were addressed between node underlay addresses only.</summary>
     [Then("the probe's underlay frames were addressed between node underlay addresses only")]
@@ -309,19 +309,19 @@ public sealed class TenantNetworkingSteps
     /// <param name="network">The network alias.</param>
     /// <param name="mtu">The MTU.</param>
     [When("project {string} sets the MTU of network {string} to {int}")]
-    public void WhenMtu(string project, string network, int mtu) => _driver.SetMtu(project, network, mtu);
+    public async Task WhenMtu(string project, string network, int mtu) => await _driver.SetMtuAsync(project, network, mtu);
 
     /// <summary>Deletes a network (after the scenario's ports on it).</summary>
     /// <param name="project">The project.</param>
     /// <param name="network">The network alias.</param>
     [When("project {string} deletes network {string} with its ports")]
-    public void WhenDeleteNetwork(string project, string network) => _driver.DeleteNetwork(project, network);
+    public async Task WhenDeleteNetwork(string project, string network) => await _driver.DeleteNetworkAsync(project, network);
 
     /// <summary>Checks two ports reach each other.</summary>
     /// <param name="a">A port.</param>
     /// <param name="b">Another port.</param>
     [Then("port {string} reaches port {string} and gets the reply")]
-    public void ThenReach(string a, string b) => _driver.CheckReach(a, b);
+    public async Task ThenReach(string a, string b) => await _driver.CheckReachAsync(a, b);
 
     /// <summary>Checks the MTU is in force on the next frames.</summary>
     /// <param name="over">Over-MTU payload.</param>
@@ -329,33 +329,33 @@ public sealed class TenantNetworkingSteps
     /// <param name="from">Source port.</param>
     /// <param name="to">Destination port.</param>
     [Then("a udp probe with {int} payload bytes is dropped as ExceedsMtu and one with {int} is delivered, from port {string} to port {string}")]
-    public void ThenMtu(int over, int under, string from, string to) => _driver.CheckMtuEnforced(over, under, from, to);
+    public async Task ThenMtu(int over, int under, string from, string to) => await _driver.CheckMtuEnforcedAsync(over, under, from, to);
 
     /// <summary>Checks a project lists a network as ACTIVE with an MTU.</summary>
     /// <param name="project">The project.</param>
     /// <param name="network">The network alias.</param>
     /// <param name="mtu">The MTU.</param>
     [Then("project {string} lists network {string} as ACTIVE with MTU {int}")]
-    public void ThenListed(string project, string network, int mtu) => _driver.CheckListed(project, network, true, mtu);
+    public async Task ThenListed(string project, string network, int mtu) => await _driver.CheckListedAsync(project, network, true, mtu);
 
     /// <summary>Checks a deleted network is gone: not listed, and no port can be put on it.</summary>
     /// <param name="network">The network alias.</param>
     /// <param name="project">The project.</param>
     [Then("network {string} is no longer listed for project {string} and takes no port")]
-    public void ThenGone(string network, string project)
+    public async Task ThenGone(string network, string project)
     {
-        _driver.CheckListed(project, network, false);
-        _driver.CheckNoPortOn(project, network);
+        await _driver.CheckListedAsync(project, network, false);
+        await _driver.CheckNoPortOnAsync(project, network);
     }
 
     /// <summary>Marks the notifications read so far for projects.</summary>
     /// <param name="projects">Comma-separated project aliases.</param>
     [Given("the notifications of projects {string} were read")]
-    public void GivenMark(string projects)
+    public async Task GivenMark(string projects)
     {
         foreach (string p in projects.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            _driver.MarkEvents(p);
+            await _driver.MarkEventsAsync(p);
         }
     }
 
@@ -363,29 +363,29 @@ public sealed class TenantNetworkingSteps
     /// <param name="project">The project.</param>
     /// <param name="table">Rows of event and status.</param>
     [Then("project {string} was notified, in order, of:")]
-    public void ThenEvents(string project, DataTable table) =>
-        _driver.CheckEvents(project, table.Rows.Select(r => (r["event"], r["status"])).ToList());
+    public async Task ThenEvents(string project, DataTable table) =>
+        await _driver.CheckEventsAsync(project, table.Rows.Select(r => (r["event"], r["status"])).ToList());
 
     /// <summary>Checks a project got no notification since the mark.</summary>
     /// <param name="project">The project.</param>
     [Then("project {string} was notified of nothing")]
-    public void ThenNoEvents(string project) => _driver.CheckNoEvents(project);
+    public async Task ThenNoEvents(string project) => await _driver.CheckNoEventsAsync(project);
 
     /// <summary>Tags a network or a port.</summary>
     /// <param name="alias">The network or port alias.</param>
     /// <param name="tags">Comma-separated tags.</param>
     [Given("{string} is tagged {string}")]
-    public void GivenTagged(string alias, string tags) => _driver.Tag(alias, tags);
+    public async Task GivenTagged(string alias, string tags) => await _driver.TagAsync(alias, tags);
 
     /// <summary>Checks tag filters, one per row.</summary>
     /// <param name="project">The project.</param>
     /// <param name="table">Rows of filter (all, any, not), tags and the networks expected.</param>
     [Then("listing the networks of project {string} by tags gives:")]
-    public void ThenTagFilters(string project, DataTable table)
+    public async Task ThenTagFilters(string project, DataTable table)
     {
         foreach (DataTableRow row in table.Rows)
         {
-            _driver.CheckTagFilter(project, row["filter"], row["tags"], row["networks"]);
+            await _driver.CheckTagFilterAsync(project, row["filter"], row["tags"], row["networks"]);
         }
     }
 
@@ -396,7 +396,7 @@ public sealed class TenantNetworkingSteps
     /// <param name="ports">Ports.</param>
     /// <param name="volumes">Volumes.</param>
     [Then("the usage of project {string} shows {int} networks, {int} subnets, {int} ports and {int} volumes")]
-    public void ThenUsage(string project, int networks, int subnets, int ports, int volumes) => _driver.CheckUsage(project, networks, subnets, ports, volumes);
+    public async Task ThenUsage(string project, int networks, int subnets, int ports, int volumes) => await _driver.CheckUsageAsync(project, networks, subnets, ports, volumes);
 
     /// <summary>Sends probes and checks the ports' traffic counters grew by exactly them.</summary>
     /// <param name="count">Probes.</param>
@@ -404,20 +404,20 @@ public sealed class TenantNetworkingSteps
     /// <param name="from">Source port.</param>
     /// <param name="to">Destination port.</param>
     [Then("after {int} udp probes with {int} payload bytes from port {string} to port {string}, both ports' usage counters grew by exactly those frames and bytes")]
-    public void ThenCounters(int count, int payload, string from, string to) => _driver.CheckCountersFollowProbes(count, payload, from, to);
+    public async Task ThenCounters(int count, int payload, string from, string to) => await _driver.CheckCountersFollowProbesAsync(count, payload, from, to);
 
     /// <summary>Asks for another project's usage.</summary>
     /// <param name="requester">The asking project.</param>
     /// <param name="owner">The owner.</param>
     [When("project {string} asks for the usage of project {string}")]
-    public void WhenForeignUsage(string requester, string owner) => _driver.TryReadUsage(requester, owner);
+    public async Task WhenForeignUsage(string requester, string owner) => await _driver.TryReadUsageAsync(requester, owner);
 
     /// <summary>Creates a volume and checks the pool's allocation.</summary>
     /// <param name="project">The project.</param>
     /// <param name="size">GiB.</param>
     /// <param name="volume">The volume alias.</param>
     [When("project {string} creates a {int} GiB volume {string}")]
-    public void WhenVolume(string project, int size, string volume) => _driver.CreateVolume(project, size, volume);
+    public async Task WhenVolume(string project, int size, string volume) => await _driver.CreateVolumeAsync(project, size, volume);
 
     /// <summary>Attaches a volume to a port's workload, writes and reads back.</summary>
     /// <param name="volume">The volume alias.</param>
@@ -425,17 +425,17 @@ public sealed class TenantNetworkingSteps
     /// <param name="bytes">Bytes.</param>
     /// <param name="offset">Offset.</param>
     [Then("volume {string} attached to the workload of port {string} returns the {int} bytes written at offset {int}")]
-    public void ThenVolumeIo(string volume, string port, int bytes, int offset) => _driver.AttachWriteRead(volume, port, bytes, offset);
+    public async Task ThenVolumeIo(string volume, string port, int bytes, int offset) => await _driver.AttachWriteReadAsync(volume, port, bytes, offset);
 
     /// <summary>Detaches and deletes a volume and checks the capacity came back.</summary>
     /// <param name="volume">The volume alias.</param>
     [Then("after volume {string} is detached and deleted the pool's allocation is what it was before")]
-    public void ThenVolumeGone(string volume) => _driver.DetachDelete(volume);
+    public async Task ThenVolumeGone(string volume) => await _driver.DetachDeleteAsync(volume);
 
     /// <summary>Checks a volume's data at rest is ciphertext and tamper-evident.</summary>
     /// <param name="volume">The volume alias.</param>
     /// <param name="bytes">Bytes written.</param>
     /// <param name="offset">Offset.</param>
     [Then("the storage back end holds those {int} bytes of volume {string} at offset {int} only as ciphertext, and a bit flipped there fails the next read")]
-    public void ThenVolumeProtected(int bytes, string volume, int offset) => _driver.CheckVolumeProtected(volume, bytes, offset);
+    public async Task ThenVolumeProtected(int bytes, string volume, int offset) => await _driver.CheckVolumeProtectedAsync(volume, bytes, offset);
 }

@@ -8,7 +8,7 @@ namespace NfvConformance.Facets.Tests.LoadBalancing;
 
 /// <summary>
 /// What every <see cref="ILoadBalancing"/> must do: refuse an invalid spec before creating anything (the message
-/// names the field), bring up the instances and members it was asked for, deliver a client frame to exactly one member
+/// names the field), bring up the instances and members it was asked for, honour cancellation, deliver a client frame to exactly one member
 /// of the listener's pool and keep a flow on its member, and delete idempotently (unknown names are ignored).
 /// </summary>
 /// <typeparam name="TTarget">The target.</typeparam>
@@ -37,29 +37,31 @@ public abstract class LoadBalancingContract<TTarget> : FacetContract<ILoadBalanc
     public override IReadOnlyList<FacetBreak<ILoadBalancing>> Breaks { get; } =
     [
         new(nameof(Create_InvalidSpec_IsRefusedNamingTheFieldAndCreatesNothing), "creates a load balancer whose listener has no pool",
-            f => Broken.Facet(f, (nameof(ILoadBalancing.Create), (a, real) => f.Create(((LoadBalancerSpec)a[0]!) with { Listeners = [] })))),
+            f => Broken.Facet(f, (nameof(ILoadBalancing.CreateAsync), (a, real) => f.CreateAsync(((LoadBalancerSpec)a[0]!) with { Listeners = [] }, (CancellationToken)a[1]!)))),
         new(nameof(Create_InvalidSpec_IsRefusedNamingTheFieldAndCreatesNothing), "refuses without naming what to change",
-            f => Broken.Facet(f, (nameof(ILoadBalancing.Create), (a, real) => ((LoadBalancerSpec)a[0]!).Listeners[0].DefaultPool == "ghost" ? throw new ArgumentException("invalid spec") : real()))),
+            f => Broken.Facet(f, (nameof(ILoadBalancing.CreateAsync), (a, real) => ((LoadBalancerSpec)a[0]!).Listeners[0].DefaultPool == "ghost" ? throw new ArgumentException("invalid spec") : real()))),
         new(nameof(Create_Valid_BringsUpTheInstancesAndMembersAskedFor), "starts one instance fewer than asked",
-            f => Broken.Facet(f, (nameof(ILoadBalancing.Create), (a, real) => ((LoadBalancerView)real()!) is var v ? v with { Instances = [.. v.Instances.Skip(1)] } : null))),
+            f => Broken.Facet(f, (nameof(ILoadBalancing.CreateAsync), (a, real) => Broken.Then((ValueTask<LoadBalancerView>)real()!, v => v with { Instances = [.. v.Instances.Skip(1)] })))),
+        new(nameof(Create_Cancelled_ThrowsAndLeavesTheNameFree), "ignores cancellation",
+            f => Broken.Facet(f, (nameof(ILoadBalancing.CreateAsync), (a, real) => f.CreateAsync((LoadBalancerSpec)a[0]!, CancellationToken.None)))),
         new(nameof(Send_ClientFrames_EachFlowReachesOneMemberAndStaysOnIt), "moves a flow to another member",
             f =>
             {
                 int sends = 0;
-                return Broken.Facet(f, (nameof(ILoadBalancing.Send), (a, real) => ((LbExchange)real()!) is var x && Interlocked.Increment(ref sends) % 2 == 0
+                return Broken.Facet(f, (nameof(ILoadBalancing.SendAsync), (a, real) => Broken.Then((ValueTask<LbExchange>)real()!, x => Interlocked.Increment(ref sends) % 2 == 0
                     ? x with { Forwarded = [.. x.Forwarded.Select(fw => fw with { Member = fw.Member + "-moved" })] }
-                    : x));
+                    : x)));
             }),
         new(nameof(Send_ClientFrames_EachFlowReachesOneMemberAndStaysOnIt), "copies a frame to two members",
-            f => Broken.Facet(f, (nameof(ILoadBalancing.Send), (a, real) => ((LbExchange)real()!) is var x ? x with { Forwarded = [.. x.Forwarded, .. x.Forwarded] } : null))),
+            f => Broken.Facet(f, (nameof(ILoadBalancing.SendAsync), (a, real) => Broken.Then((ValueTask<LbExchange>)real()!, x => x with { Forwarded = [.. x.Forwarded, .. x.Forwarded] })))),
         new(nameof(Delete_TwiceOrUnknown_IsIgnoredAndFreesTheName), "fails on a second delete",
             f =>
             {
                 HashSet<string> deleted = [];
-                return Broken.Facet(f, (nameof(ILoadBalancing.Delete), (a, real) => deleted.Add((string)a[0]!) ? real() : throw new KeyNotFoundException((string)a[0]!)));
+                return Broken.Facet(f, (nameof(ILoadBalancing.DeleteAsync), (a, real) => deleted.Add((string)a[0]!) ? real() : ValueTask.FromException(new KeyNotFoundException((string)a[0]!))));
             }),
         new(nameof(Delete_TwiceOrUnknown_IsIgnoredAndFreesTheName), "keeps what it deleted",
-            f => Broken.Facet(f, (nameof(ILoadBalancing.Delete), (a, real) => null))),
+            f => Broken.Facet(f, (nameof(ILoadBalancing.DeleteAsync), (a, real) => ValueTask.CompletedTask))),
     ];
 
     [Test]
@@ -67,10 +69,11 @@ public abstract class LoadBalancingContract<TTarget> : FacetContract<ILoadBalanc
     {
         await using FacetSession<ILoadBalancing> s = await OpenAsync();
 
-        ArgumentException? refused = Assert.Throws(Is.InstanceOf<ArgumentException>(), () => s.Facet.Create(Spec(defaultPool: "ghost"))) as ArgumentException;
+        Exception? refused = Assert.CatchAsync(async () => await s.Facet.CreateAsync(Spec(defaultPool: "ghost")));
 
+        Assert.That(refused, Is.InstanceOf<ArgumentException>());
         Assert.That(refused?.Message, Does.Contain("ghost"));
-        Assert.That(() => s.Facet.Create(Spec()), Throws.Nothing, "the refused spec left nothing behind under its name");
+        Assert.That(async () => await s.Facet.CreateAsync(Spec()), Throws.Nothing, "the refused spec left nothing behind under its name");
     }
 
     [Test]
@@ -78,8 +81,8 @@ public abstract class LoadBalancingContract<TTarget> : FacetContract<ILoadBalanc
     {
         await using FacetSession<ILoadBalancing> s = await OpenAsync();
 
-        LoadBalancerView created = s.Facet.Create(Spec());
-        LoadBalancerView described = s.Facet.Describe("lb");
+        LoadBalancerView created = await s.Facet.CreateAsync(Spec());
+        LoadBalancerView described = await s.Facet.DescribeAsync("lb");
 
         Assert.That(created.Vip, Is.EqualTo("10.1.0.10"));
         Assert.That(created.Instances, Has.Count.EqualTo(2));
@@ -89,17 +92,30 @@ public abstract class LoadBalancingContract<TTarget> : FacetContract<ILoadBalanc
     }
 
     [Test]
+    public async Task Create_Cancelled_ThrowsAndLeavesTheNameFree()
+    {
+        await using FacetSession<ILoadBalancing> s = await OpenAsync();
+        using CancellationTokenSource cancelled = new();
+        await cancelled.CancelAsync();
+
+        Exception? thrown = Assert.CatchAsync(async () => await s.Facet.CreateAsync(Spec(), cancelled.Token));
+
+        Assert.That(thrown, Is.InstanceOf<OperationCanceledException>());
+        Assert.That((await s.Facet.CreateAsync(Spec())).Instances, Has.Count.EqualTo(2), "the cancelled creation left nothing behind under its name");
+    }
+
+    [Test]
     public async Task Send_ClientFrames_EachFlowReachesOneMemberAndStaysOnIt()
     {
         await using FacetSession<ILoadBalancing> s = await OpenAsync();
-        LoadBalancerView lb = s.Facet.Create(Spec());
+        LoadBalancerView lb = await s.Facet.CreateAsync(Spec());
         byte[] vipMac = Convert.FromHexString(lb.VipMac.Replace(":", string.Empty, StringComparison.Ordinal));
 
         for (ushort port = 40_000; port < 40_008; port++)
         {
             byte[] frame = Udp(vipMac, "10.9.0.1", port, lb.Vip, 53);
-            LbExchange first = s.Facet.Send("lb", frame);
-            LbExchange again = s.Facet.Send("lb", frame);
+            LbExchange first = await s.Facet.SendAsync("lb", frame);
+            LbExchange again = await s.Facet.SendAsync("lb", frame);
 
             Assert.That(first.DropReason, Is.Null);
             Assert.That(first.Forwarded, Has.Count.EqualTo(1), $"flow from port {port} reaches exactly one member");
@@ -112,13 +128,13 @@ public abstract class LoadBalancingContract<TTarget> : FacetContract<ILoadBalanc
     public async Task Delete_TwiceOrUnknown_IsIgnoredAndFreesTheName()
     {
         await using FacetSession<ILoadBalancing> s = await OpenAsync();
-        s.Facet.Create(Spec());
+        await s.Facet.CreateAsync(Spec());
 
-        s.Facet.Delete("lb");
+        await s.Facet.DeleteAsync("lb");
 
-        Assert.That(() => s.Facet.Delete("lb"), Throws.Nothing);
-        Assert.That(() => s.Facet.Delete("never-created"), Throws.Nothing);
-        Assert.That(s.Facet.Create(Spec()).Instances, Has.Count.EqualTo(2), "the name is free again");
+        Assert.That(async () => await s.Facet.DeleteAsync("lb"), Throws.Nothing);
+        Assert.That(async () => await s.Facet.DeleteAsync("never-created"), Throws.Nothing);
+        Assert.That((await s.Facet.CreateAsync(Spec())).Instances, Has.Count.EqualTo(2), "the name is free again");
     }
 
     private static byte[] Udp(byte[] vipMac, string source, ushort sourcePort, string destination, ushort destinationPort)

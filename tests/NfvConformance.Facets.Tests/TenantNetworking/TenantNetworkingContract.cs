@@ -6,7 +6,7 @@ namespace NfvConformance.Facets.Tests.TenantNetworking;
 /// <summary>
 /// What every <see cref="ITenantNetworking"/> must do to keep tenants apart: a project sees its own networks and not
 /// another project's private ones, each network gets a segment of its own, a project's usage is refused to anyone but
-/// the owner, and a project reads only its own resources' events.
+/// the owner, a project reads only its own resources' events, and a cancelled call changes nothing.
 /// </summary>
 /// <typeparam name="TTarget">The target.</typeparam>
 public abstract class TenantNetworkingContract<TTarget> : FacetContract<ITenantNetworking, TTarget>
@@ -16,13 +16,15 @@ public abstract class TenantNetworkingContract<TTarget> : FacetContract<ITenantN
     public override IReadOnlyList<FacetBreak<ITenantNetworking>> Breaks { get; } =
     [
         new(nameof(ListNetworks_ShowsOwnNetworksAndNoOtherProjectsPrivateOnes), "lists every project's networks",
-            f => Broken.Facet(f, (nameof(ITenantNetworking.ListNetworks), (a, real) => Seen.SelectMany(p => f.ListNetworks(p, (TagFilter?)a[1])).DistinctBy(n => n.Id).ToList()))),
+            f => Broken.Facet(f, (nameof(ITenantNetworking.ListNetworksAsync), (a, real) => ListAllAsync(f, (TagFilter?)a[1], (CancellationToken)a[2]!)))),
         new(nameof(CreateNetwork_TwoProjects_EachNetworkItsOwnSegment), "puts two tenants on one segment",
-            f => Broken.Facet(f, (nameof(ITenantNetworking.CreateNetwork), (a, real) => ((TimedOperation<TenantNetwork>)real()!) is var op ? op with { Result = op.Result with { SegmentationId = 100 } } : null))),
+            f => Broken.Facet(f, (nameof(ITenantNetworking.CreateNetworkAsync), (a, real) => Broken.Then((ValueTask<TimedOperation<TenantNetwork>>)real()!, op => op with { Result = op.Result with { SegmentationId = 100 } })))),
+        new(nameof(CreateNetwork_Cancelled_ThrowsAndCreatesNothing), "ignores cancellation",
+            f => Broken.Facet(f, (nameof(ITenantNetworking.CreateNetworkAsync), (a, real) => f.CreateNetworkAsync((string)a[0]!, (NetworkSpec)a[1]!, CancellationToken.None)))),
         new(nameof(GetUsage_ByAnotherProject_IsDenied), "shows a project's usage to another project",
-            f => Broken.Facet(f, (nameof(ITenantNetworking.GetUsage), (a, real) => f.GetUsage((string)a[1]!, (string)a[1]!)))),
+            f => Broken.Facet(f, (nameof(ITenantNetworking.GetUsageAsync), (a, real) => f.GetUsageAsync((string)a[1]!, (string)a[1]!, (CancellationToken)a[2]!)))),
         new(nameof(ReadEvents_ShowOnlyTheProjectsOwnResources), "tells a project about another project's resources",
-            f => Broken.Facet(f, (nameof(ITenantNetworking.ReadEvents), (a, real) => Seen.SelectMany(p => f.ReadEvents(p, (long)a[1]!)).ToList()))),
+            f => Broken.Facet(f, (nameof(ITenantNetworking.ReadEventsAsync), (a, real) => ReadAllAsync(f, (long)a[1]!, (CancellationToken)a[2]!)))),
     ];
 
     // The projects the broken facets leak between (set by the tests that create them).
@@ -32,11 +34,11 @@ public abstract class TenantNetworkingContract<TTarget> : FacetContract<ITenantN
     public async Task ListNetworks_ShowsOwnNetworksAndNoOtherProjectsPrivateOnes()
     {
         await using FacetSession<ITenantNetworking> s = await OpenAsync();
-        (TenantProject a, TenantProject b) = TwoProjects(s.Facet);
-        TenantNetwork aNet = s.Facet.CreateNetwork(a.Id, new NetworkSpec("a-net")).Result;
+        (TenantProject a, TenantProject b) = await TwoProjectsAsync(s.Facet);
+        TenantNetwork aNet = (await s.Facet.CreateNetworkAsync(a.Id, new NetworkSpec("a-net"))).Result;
 
-        IReadOnlyList<TenantNetwork> seenByA = s.Facet.ListNetworks(a.Id);
-        IReadOnlyList<TenantNetwork> seenByB = s.Facet.ListNetworks(b.Id);
+        IReadOnlyList<TenantNetwork> seenByA = await s.Facet.ListNetworksAsync(a.Id);
+        IReadOnlyList<TenantNetwork> seenByB = await s.Facet.ListNetworksAsync(b.Id);
 
         Assert.That(seenByA.Select(n => n.Id), Does.Contain(aNet.Id));
         Assert.That(seenByB.Select(n => n.Id), Does.Not.Contain(aNet.Id), "another project's private network is invisible");
@@ -46,10 +48,10 @@ public abstract class TenantNetworkingContract<TTarget> : FacetContract<ITenantN
     public async Task CreateNetwork_TwoProjects_EachNetworkItsOwnSegment()
     {
         await using FacetSession<ITenantNetworking> s = await OpenAsync();
-        (TenantProject a, TenantProject b) = TwoProjects(s.Facet);
+        (TenantProject a, TenantProject b) = await TwoProjectsAsync(s.Facet);
 
-        TenantNetwork aNet = s.Facet.CreateNetwork(a.Id, new NetworkSpec("net")).Result;
-        TenantNetwork bNet = s.Facet.CreateNetwork(b.Id, new NetworkSpec("net")).Result;
+        TenantNetwork aNet = (await s.Facet.CreateNetworkAsync(a.Id, new NetworkSpec("net"))).Result;
+        TenantNetwork bNet = (await s.Facet.CreateNetworkAsync(b.Id, new NetworkSpec("net"))).Result;
 
         Assert.That(aNet.Id, Is.Not.EqualTo(bNet.Id));
         Assert.That(aNet.SegmentationId, Is.Not.EqualTo(bNet.SegmentationId), "tenants' networks are isolated on their own segments");
@@ -57,40 +59,74 @@ public abstract class TenantNetworkingContract<TTarget> : FacetContract<ITenantN
     }
 
     [Test]
+    public async Task CreateNetwork_Cancelled_ThrowsAndCreatesNothing()
+    {
+        await using FacetSession<ITenantNetworking> s = await OpenAsync();
+        (TenantProject a, _) = await TwoProjectsAsync(s.Facet);
+        using CancellationTokenSource cancelled = new();
+        await cancelled.CancelAsync();
+
+        Assert.That(async () => await s.Facet.CreateNetworkAsync(a.Id, new NetworkSpec("never"), cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That((await s.Facet.ListNetworksAsync(a.Id)).Where(n => n.ProjectId == a.Id), Is.Empty, "a cancelled create leaves nothing behind");
+    }
+
+    [Test]
     public async Task GetUsage_ByAnotherProject_IsDenied()
     {
         await using FacetSession<ITenantNetworking> s = await OpenAsync();
-        (TenantProject a, TenantProject b) = TwoProjects(s.Facet);
-        s.Facet.CreateNetwork(a.Id, new NetworkSpec("a-net"));
+        (TenantProject a, TenantProject b) = await TwoProjectsAsync(s.Facet);
+        await s.Facet.CreateNetworkAsync(a.Id, new NetworkSpec("a-net"));
 
-        ProjectUsage own = s.Facet.GetUsage(a.Id, a.Id);
+        ProjectUsage own = await s.Facet.GetUsageAsync(a.Id, a.Id);
 
         Assert.That(own.Networks, Is.EqualTo(1));
-        Assert.Throws<TenantAccessDeniedException>(() => s.Facet.GetUsage(b.Id, a.Id));
+        Assert.That(async () => await s.Facet.GetUsageAsync(b.Id, a.Id), Throws.TypeOf<TenantAccessDeniedException>());
     }
 
     [Test]
     public async Task ReadEvents_ShowOnlyTheProjectsOwnResources()
     {
         await using FacetSession<ITenantNetworking> s = await OpenAsync();
-        (TenantProject a, TenantProject b) = TwoProjects(s.Facet);
-        TenantNetwork aNet = s.Facet.CreateNetwork(a.Id, new NetworkSpec("a-net")).Result;
-        s.Facet.CreateNetwork(b.Id, new NetworkSpec("b-net"));
+        (TenantProject a, TenantProject b) = await TwoProjectsAsync(s.Facet);
+        TenantNetwork aNet = (await s.Facet.CreateNetworkAsync(a.Id, new NetworkSpec("a-net"))).Result;
+        await s.Facet.CreateNetworkAsync(b.Id, new NetworkSpec("b-net"));
 
-        IReadOnlyList<ResourceEvent> aEvents = s.Facet.ReadEvents(a.Id, 0);
-        IReadOnlyList<ResourceEvent> bEvents = s.Facet.ReadEvents(b.Id, 0);
+        IReadOnlyList<ResourceEvent> aEvents = await s.Facet.ReadEventsAsync(a.Id, 0);
+        IReadOnlyList<ResourceEvent> bEvents = await s.Facet.ReadEventsAsync(b.Id, 0);
 
         Assert.That(aEvents.Select(e => e.ResourceId), Does.Contain(aNet.Id));
         Assert.That(bEvents.Select(e => e.ProjectId), Is.All.EqualTo(b.Id));
         Assert.That(bEvents.Select(e => e.ResourceId), Does.Not.Contain(aNet.Id));
     }
 
-    private static (TenantProject A, TenantProject B) TwoProjects(ITenantNetworking facet)
+    private static async Task<(TenantProject A, TenantProject B)> TwoProjectsAsync(ITenantNetworking facet)
     {
-        TenantProject a = facet.CreateProject("contract-a").Result;
-        TenantProject b = facet.CreateProject("contract-b").Result;
+        TenantProject a = (await facet.CreateProjectAsync("contract-a")).Result;
+        TenantProject b = (await facet.CreateProjectAsync("contract-b")).Result;
         Seen = [a.Id, b.Id];
         return (a, b);
+    }
+
+    private static async ValueTask<IReadOnlyList<TenantNetwork>> ListAllAsync(ITenantNetworking f, TagFilter? filter, CancellationToken cancellationToken)
+    {
+        List<TenantNetwork> all = [];
+        foreach (string p in Seen)
+        {
+            all.AddRange(await f.ListNetworksAsync(p, filter, cancellationToken));
+        }
+
+        return all.DistinctBy(n => n.Id).ToList();
+    }
+
+    private static async ValueTask<IReadOnlyList<ResourceEvent>> ReadAllAsync(ITenantNetworking f, long after, CancellationToken cancellationToken)
+    {
+        List<ResourceEvent> all = [];
+        foreach (string p in Seen)
+        {
+            all.AddRange(await f.ReadEventsAsync(p, after, cancellationToken));
+        }
+
+        return all;
     }
 }
 

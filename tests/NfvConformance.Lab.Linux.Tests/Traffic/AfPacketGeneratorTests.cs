@@ -25,12 +25,13 @@ public sealed class AfPacketGeneratorTests
     private static TrialRequest Request(TrafficProfile profile, double pps, double seconds) =>
         new() { Profile = profile, RatePerPort = TrafficRate.Pps(pps), Duration = TimeSpan.FromSeconds(seconds), LatencyPps = 0 };
 
-    [Test]
-    public async Task BackToBack_counts_every_frame_of_several_streams_and_allocates_nothing_per_frame()
+    [TestCase(false, TestName = "BackToBack_counts_every_frame_of_several_streams_and_allocates_nothing_per_frame")]
+    [TestCase(true, TestName = "BackToBack_through_the_transmit_ring_counts_every_frame_and_allocates_nothing_per_frame")]
+    public async Task BackToBack_counts_every_frame_of_several_streams_and_allocates_nothing_per_frame(bool txRing)
     {
         using GeneratorTestLab lab = new();
         (AfPacketPort a, AfPacketPort b) = lab.BackToBack();
-        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a, b] });
+        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a, b], TxRing = txRing });
         TrafficStream v6tcp = new()
         {
             Name = "v6-tcp",
@@ -246,6 +247,26 @@ public sealed class AfPacketGeneratorTests
             {
                 Assert.That(result.Note, Does.Contain("generator-bound").Or.Contain("maximum"), "an inconclusive search says why");
             }
+        });
+    }
+
+    [TestCase(5_000)]
+    [TestCase(20_000)]
+    public async Task A_low_rate_sender_sleeps_between_frames_and_keeps_its_real_time_budget(double pps)
+    {
+        // A real-time sender that spun between frames used the kernel's whole real-time budget (95 % of each second)
+        // and was throttled at 0.95 s of a 1 s trial, which was then flagged generator-bound.
+        using GeneratorTestLab lab = new();
+        (AfPacketPort a, AfPacketPort b) = lab.BackToBack();
+        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a, b], RealTimePriority = 10 });
+
+        TrialResult r = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("low", 0, 1)]), pps, 1));
+
+        AfPacketTrialDetail d = gen.LastTrial!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.TxPackets, Is.EqualTo(pps).Within(2).Percent, r.Note);
+            Assert.That(d.TxCpuSeconds, Is.LessThan(0.5), $"the sender used {d.TxCpuSeconds:F3} s of CPU in a 1 s trial at {pps} pps: it spins between frames");
         });
     }
 

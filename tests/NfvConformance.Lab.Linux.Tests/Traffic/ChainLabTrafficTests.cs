@@ -113,22 +113,48 @@ public sealed class ChainLabTrafficTests : ChainLabTestBase
 
         // The control rate: low, so a busy host's scheduling hiccups do not decide the comparison.
         const double rate = 20_000;
+        (long Dropped, long Squeezed) hb = Softnet();
+        IReadOnlyList<ChainHopCounters> hc0 = await Chaining.ReadCountersAsync();
         TrialResult healthyTrial = await TrialAsync(rate);
+        (long Dropped, long Squeezed) ha = Softnet();
+        IReadOnlyList<ChainHopCounters> hc1 = await Chaining.ReadCountersAsync();
+        AfPacketTrialDetail hd = Traffic.LastTrial!;
+        string healthyWhy = $"flags {healthyTrial.Flags} ({healthyTrial.Note}); sent {hd.Sent} in {hd.SecondsSending:F3} s, received {hd.Received}, stale {hd.StaleFrames}, foreign {hd.ForeignFrames}, ring drops {hd.RingDrops}; softnet backlog drops {ha.Dropped - hb.Dropped}, squeezes {ha.Squeezed - hb.Squeezed}; hop packets {hc1.Single(c => c.PortPair == "rt-1").Packets - hc0.Single(c => c.PortPair == "rt-1").Packets}, drops {string.Join(",", hc1.Single(c => c.PortPair == "rt-1").DropReasons)} (before {string.Join(",", hc0.Single(c => c.PortPair == "rt-1").DropReasons)}); lat p50 {healthyTrial.Latency.ToSummaryMicroseconds().P50Us} max {healthyTrial.Latency.ToSummaryMicroseconds().MaxUs}; last search trial {healthy.Trials[^1].RatePps:F0} pps";
+        TestContext.Out.WriteLine("healthy control trial: loss " + healthyTrial.LossRatio + "; " + healthyWhy);
 
         await Lab.SetLossAsync("rt-1", 1, CancellationToken.None);
         NdrPdrResult lossy = await SearchAsync();
+        (long Dropped, long Squeezed) softnetBefore = Softnet();
         TrialResult lossyTrial = await TrialAsync(rate);
+        (long Dropped, long Squeezed) softnetAfter = Softnet();
+        AfPacketTrialDetail d = Traffic.LastTrial!;
+        string why = $"flags {lossyTrial.Flags} ({lossyTrial.Note}); sent {d.Sent} in {d.SecondsSending:F3} s, received {d.Received}, stale {d.StaleFrames}, foreign {d.ForeignFrames}, ring drops {d.RingDrops}; softnet backlog drops {softnetAfter.Dropped - softnetBefore.Dropped}, squeezes {softnetAfter.Squeezed - softnetBefore.Squeezed}";
+        TestContext.Out.WriteLine("lossy control trial: loss " + lossyTrial.LossRatio + "; " + why);
         long counted = (await Chaining.ReadCountersAsync()).Single(c => c.PortPair == "rt-1").DropReasons.GetValueOrDefault("random_loss");
 
         Assert.Multiple(() =>
         {
             Assert.That(healthy.NdrPps, Is.GreaterThan(0), "a healthy router chain has a loss-free rate (the search may still be flagged generator-bound on a busy host): " + healthy.Note);
-            Assert.That(healthyTrial.LossRatio, Is.LessThanOrEqualTo(1e-5), $"healthy, a trial inside the NDR is loss-free ({healthyTrial.LostPackets} of {healthyTrial.TxPackets} lost)");
+            Assert.That(healthyTrial.LossRatio, Is.LessThanOrEqualTo(1e-5), $"healthy, a trial inside the NDR is loss-free ({healthyTrial.LostPackets} of {healthyTrial.TxPackets} lost): " + healthyWhy);
 
             Assert.That(lossy.Trials.Where(t => t.Flags == MeasurementFlags.None).Select(t => t.LossRatio), Is.All.GreaterThan(1e-5), "every conclusive trial lost more than the NDR ratio: " + lossy.Note);
             Assert.That(lossy.NdrPps, Is.Zero, "with 1 % loss at the hop no load is loss-free, so 'the NDR is at least the figure' fails");
-            Assert.That(lossyTrial.LossRatio, Is.InRange(0.004, 0.02), "and a trial at the same rate loses about 1 %, so 'a longer trial at the NDR loses no more than the NDR ratio' fails");
+            Assert.That(lossyTrial.LossRatio, Is.InRange(0.004, 0.02), "and a trial at the same rate loses about 1 %, so 'a longer trial at the NDR loses no more than the NDR ratio' fails: " + why);
             Assert.That(counted, Is.GreaterThan(0), "the lossy hop counts what it dropped");
         });
+    }
+
+    /// <summary>The kernel's per-CPU receive backlog drops and budget squeezes, summed (/proc/net/softnet_stat, columns 2 and 3).</summary>
+    private static (long Dropped, long Squeezed) Softnet()
+    {
+        long dropped = 0, squeezed = 0;
+        foreach (string line in File.ReadAllLines("/proc/net/softnet_stat"))
+        {
+            string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            dropped += Convert.ToInt64(f[1], 16);
+            squeezed += Convert.ToInt64(f[2], 16);
+        }
+
+        return (dropped, squeezed);
     }
 }

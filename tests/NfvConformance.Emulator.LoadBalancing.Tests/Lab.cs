@@ -88,43 +88,6 @@ internal sealed class Lab
         Frames.Ip(VipMac, ClientMac, IPAddress.Parse(src), Vip, Frames.Sctp, SctpPacket.Build(sport, dport, tag, chunks));
 
     /// <summary>Splits a UDP datagram into IPv4 or IPv6 fragments carrying <paramref name="chunk"/> bytes each (a multiple of 8).</summary>
-    public List<byte[]> Fragments(string src, ushort sport, ushort dport, byte[] payload, uint id, int chunk)
-    {
-        byte[] whole = Udp(src, sport, dport, payload);
-        bool v6 = IPAddress.Parse(src).AddressFamily == Vip6.AddressFamily;
-        int l4 = 14 + (v6 ? 40 : 20);
-        byte[] datagram = whole[l4..];
-        List<byte[]> frames = [];
-        for (int offset = 0; offset < datagram.Length; offset += chunk)
-        {
-            int length = Math.Min(chunk, datagram.Length - offset);
-            bool more = offset + length < datagram.Length;
-            byte[] f;
-            if (v6)
-            {
-                f = new byte[14 + 40 + 8 + length];
-                whole.AsSpan(0, 54).CopyTo(f);
-                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(18), (ushort)(8 + length));
-                f[20] = 44;
-                f[54] = IpProtocols.Udp;
-                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(56), (ushort)(offset | (more ? 1 : 0)));
-                BinaryPrimitives.WriteUInt32BigEndian(f.AsSpan(58), id);
-                datagram.AsSpan(offset, length).CopyTo(f.AsSpan(62));
-            }
-            else
-            {
-                f = new byte[14 + 20 + length];
-                whole.AsSpan(0, 34).CopyTo(f);
-                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(16), (ushort)(20 + length));
-                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(18), (ushort)id);
-                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(20), (ushort)((offset / 8) | (more ? 0x2000 : 0)));
-                new Ipv4View(f.AsSpan(14)).UpdateChecksum();
-                datagram.AsSpan(offset, length).CopyTo(f.AsSpan(34));
-            }
-
-            frames.Add(f);
-        }
-
-        return frames;
-    }
+    public List<byte[]> Fragments(string src, ushort sport, ushort dport, byte[] payload, uint id, int chunk) =>
+        IpFragmenter.Fragment(Udp(src, sport, dport, payload), chunk, id);
 }

@@ -16,7 +16,7 @@ internal sealed class BenchGeneratorCommand : IBenchSubcommand
         Option<bool> calibrate = new("--calibrate") { Description = "Also measure the latency floor (a 1-second trial at 10 kpps)." };
         Option<bool> txOnly = new("--tx-only") { Description = "Send only, as testpmd txonly: no receiver on the peer; received = the peer veth's counter." };
         Option<bool> txRing = new("--tx-ring") { Description = "Send through a PACKET_TX_RING (one send per batch) instead of sendmmsg." };
-        Option<string?> ndr = new("--ndr") { Description = "Search the NDR/PDR of a device instead: 'router' (a kernel-router namespace built for the purpose), 'chain' (the Performance scenarios' one-router chain in the chain lab, through the linux target's traffic facet) or 'ports' (--port0/--port1 given); the generator's ceiling is calibrated first." };
+        Option<string?> ndr = new("--ndr") { Description = "Search the NDR/PDR of a device instead: 'router' (a kernel-router namespace built for the purpose), 'chain' (the Performance scenarios' one-router chain in the chain lab, through the linux target's traffic facet; 'chain-dpdk' or 'chain-memif' with that hop a dpdk-testpmd or a memif pair of them) or 'ports' (--port0/--port1 given); the generator's ceiling is calibrated first." };
         Option<string?> port0 = new("--port0") { Description = "With --ndr ports: the sending port, [namespace/]interface." };
         Option<string?> port1 = new("--port1") { Description = "With --ndr ports: the receiving port, [namespace/]interface." };
         Option<string?> dstMac = new("--dst-mac") { Description = "With --ndr ports: the destination MAC of the frames (the device's ingress)." };

@@ -41,9 +41,9 @@ public sealed record GeneratorNdrOptions
     public void EnsureValid()
     {
         List<string> e = [];
-        if (Dut is not ("router" or "chain" or "ports"))
+        if (Dut is not ("router" or "chain" or "chain-dpdk" or "chain-memif" or "ports"))
         {
-            e.Add($"--ndr '{Dut}' is not one of router, chain, ports");
+            e.Add($"--ndr '{Dut}' is not one of router, chain, chain-dpdk, chain-memif, ports");
         }
 
         if (Dut == "ports" && (Port0 is null || Port1 is null))
@@ -144,7 +144,7 @@ public static class GeneratorNdrBench
         }
 
         await using LabRun run = LabRun.Start();
-        if (options.Dut == "chain")
+        if (options.Dut.StartsWith("chain", StringComparison.Ordinal))
         {
             return await ChainAsync(run, options, cancellationToken).ConfigureAwait(false);
         }
@@ -191,7 +191,16 @@ public static class GeneratorNdrBench
         await using Chains.LinuxServiceChaining chaining = new(run);
         await using ChainLabTraffic traffic = new(run, chaining.Lab);
         Abstractions.ServiceChaining.ChainApplyResult applied = await chaining.ApplyAsync(new Abstractions.ServiceChaining.ChainSpecBuilder()
-            .WithPortPair(new Abstractions.ServiceChaining.PortPair("rt-1", "rt-1-in", "rt-1-out", "router"))
+            .WithPortPair(new Abstractions.ServiceChaining.PortPair("rt-1", "rt-1-in", "rt-1-out", "router")
+            {
+                // chain-dpdk / chain-memif: the same chain with its hop accelerated (a dpdk-testpmd, or two joined by memif).
+                Acceleration = options.Dut switch
+                {
+                    "chain-dpdk" => Abstractions.ServiceChaining.AccelerationMode.DpdkVhostUser,
+                    "chain-memif" => Abstractions.ServiceChaining.AccelerationMode.SharedMemory,
+                    _ => Abstractions.ServiceChaining.AccelerationMode.KernelVirtio,
+                },
+            })
             .WithPortPairGroup(new Abstractions.ServiceChaining.PortPairGroup("rt", ["rt-1"]))
             .WithFlowClassifier(new Abstractions.ServiceChaining.FlowClassifier("perf") { Protocol = Abstractions.ServiceChaining.ClassifierProtocol.Udp, SourceIpPrefix = "10.0.0.0/8" })
             .WithPortChain(new Abstractions.ServiceChaining.PortChain("perf", ["rt"], ["perf"]) { ChainId = 90 })
@@ -217,7 +226,7 @@ public static class GeneratorNdrBench
             InitialTrialDuration = TimeSpan.FromSeconds(options.TrialSeconds),
         };
         NdrPdrResult result = await NdrPdrSearch.RunAsync(traffic, profile, search, cancellationToken).ConfigureAwait(false);
-        return new GeneratorNdrReport("chain", options.FrameSize, traffic.CalibrationOf(frames)!, result);
+        return new GeneratorNdrReport(options.Dut, options.FrameSize, traffic.CalibrationOf(frames)!, result);
     }
 }
 

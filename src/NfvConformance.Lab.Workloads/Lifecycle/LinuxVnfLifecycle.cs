@@ -43,7 +43,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     private readonly WorkloadLab _lab;
     private readonly SemaphoreSlim _operations = new(1, 1);
     private readonly VnfdCatalogue _descriptors = new();
-    private readonly Dictionary<string, Vnf> _instances = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, VnfInstanceRecord<Vnfc>> _instances = new(StringComparer.Ordinal);
     private readonly string _node = Environment.MachineName;
     private string? _fabric;
     private int _bridges;
@@ -64,13 +64,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     public IReadOnlyList<VnfDescriptor> Descriptors => _descriptors.All;
 
     /// <inheritdoc />
-    public LifecycleResult Onboard(string yaml, string file)
-    {
-        (VnfDescriptor? d, IReadOnlyList<ValidationError> errors) = _descriptors.Onboard(yaml, file);
-        return d is null
-            ? Fail("onboard", null, errors)
-            : new LifecycleResult(true, "onboard", null, TimeSpan.Zero, [Event("vnfd-onboarded", $"{d.Id}@{d.Version}", $"{d.DeploymentUnits.Count} deployment unit(s) from {d.Source}")], []);
-    }
+    public LifecycleResult Onboard(string yaml, string file) => LifecycleChecks.Onboard(_descriptors, yaml, file, Clock);
 
     /// <inheritdoc />
     public ValueTask<LifecycleResult> InstantiateAsync(string vnfdId, string? version = null, CancellationToken cancellationToken = default) => SerializedAsync("instantiate", null, () => DoInstantiateAsync(vnfdId, version), cancellationToken);
@@ -80,7 +74,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     {
         lock (_instances)
         {
-            return _instances.TryGetValue(vnfInstanceId, out Vnf? s)
+            return _instances.TryGetValue(vnfInstanceId, out VnfInstanceRecord<Vnfc>? s)
                 ? new VnfInstanceInfo(s.Id, s.Descriptor.Id, s.Descriptor.Version, s.Terminated, [.. s.Vnfcs.Select(v => v.Info)], new Dictionary<string, string>(s.Configuration, StringComparer.Ordinal))
                 : null;
         }
@@ -151,7 +145,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
             return LifecycleResult.Refused("instantiate", null, refusal);
         }
 
-        Vnf vnf = new(string.Create(CultureInfo.InvariantCulture, $"{d.Id}-{Interlocked.Increment(ref _vnfSequence)}"), d, new Dictionary<string, string>(d.Configuration, StringComparer.Ordinal));
+        VnfInstanceRecord<Vnfc> vnf = new(string.Create(CultureInfo.InvariantCulture, $"{d.Id}-{Interlocked.Increment(ref _vnfSequence)}"), d, new Dictionary<string, string>(d.Configuration, StringComparer.Ordinal), v => v.Unit.Name);
         Stopwatch sw = Stopwatch.StartNew();
         List<LifecycleEvent> events = [Event("instantiate-started", vnf.Id, $"{d.Id}@{d.Version}")];
         lock (_instances)
@@ -172,7 +166,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     private async Task<LifecycleResult> DoScaleAsync(string vnfInstanceId, string aspect, int steps)
     {
         List<ValidationError> problems = [];
-        Vnf? s = Running(vnfInstanceId, problems);
+        VnfInstanceRecord<Vnfc>? s = Running(vnfInstanceId, problems);
         (ScalingAspect? a, DeploymentUnit? unit, int current, int target) = LifecycleChecks.Scale(s?.Descriptor, name => s!.Count(name), vnfInstanceId, aspect, steps, problems);
         if (problems.Count > 0)
         {
@@ -202,12 +196,8 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     private async Task<LifecycleResult> DoHealAsync(string vnfInstanceId, string vnfcId)
     {
         List<ValidationError> problems = [];
-        Vnf? s = Running(vnfInstanceId, problems);
-        Vnfc? failed = s?.Vnfcs.FirstOrDefault(v => v.Id == vnfcId);
-        if (s is not null && failed is null)
-        {
-            problems.Add(new ValidationError(true, $"unknown VNFC '{vnfcId}'; the instance has: {LifecycleChecks.Names(s.Vnfcs.Select(v => v.Id))}.", vnfInstanceId));
-        }
+        VnfInstanceRecord<Vnfc>? s = Running(vnfInstanceId, problems);
+        Vnfc? failed = LifecycleChecks.Component(s?.Vnfcs, v => v.Id, vnfInstanceId, vnfcId, problems);
 
         if (problems.Count > 0)
         {
@@ -246,7 +236,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     private async Task<LifecycleResult> ConfigureAsync(string vnfInstanceId, IReadOnlyDictionary<string, string> changes)
     {
         List<ValidationError> problems = [];
-        Vnf? s = Running(vnfInstanceId, problems);
+        VnfInstanceRecord<Vnfc>? s = Running(vnfInstanceId, problems);
         LifecycleChecks.Configuration(s?.Descriptor, changes, vnfInstanceId, problems);
 
         if (problems.Count > 0)
@@ -290,23 +280,15 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     private async Task<LifecycleResult> DoUpgradeAsync(string vnfInstanceId, string version)
     {
         List<ValidationError> problems = [];
-        Vnf? s = Running(vnfInstanceId, problems);
-        (VnfDescriptor? target, ValidationError? missing) = s is null ? (null, null) : _descriptors.UpgradeTarget(s.Descriptor, version, $"{vnfInstanceId}.version");
-        if (s is not null && target is null)
-        {
-            problems.Add(missing!);
-        }
-        else if (s is not null && target!.Version == s.Descriptor.Version)
-        {
-            problems.Add(new ValidationError(true, $"the instance already runs version {version}.", $"{vnfInstanceId}.version"));
-        }
+        VnfInstanceRecord<Vnfc>? s = Running(vnfInstanceId, problems);
+        VnfDescriptor? target = LifecycleChecks.Upgrade(_descriptors, s?.Descriptor, vnfInstanceId, version, problems);
 
         if (problems.Count > 0)
         {
             return Fail("upgrade", vnfInstanceId, problems);
         }
 
-        List<(DeploymentUnit Unit, int Count)> counts = [.. target!.DeploymentUnits.Select(u => (u, Math.Clamp(s!.Descriptor.DeploymentUnits.Any(x => x.Name == u.Name) ? s.Count(u.Name) : u.Instances, u.MinInstances, u.MaxInstances)))];
+        List<(DeploymentUnit Unit, int Count)> counts = [.. target!.DeploymentUnits.Select(u => (u, LifecycleChecks.UpgradeCount(s!.Descriptor, s.Count, u)))];
         if (await RefusalAsync(target, counts).ConfigureAwait(false) is { } refusal)
         {
             return LifecycleResult.Refused("upgrade", vnfInstanceId, refusal);
@@ -348,7 +330,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     private async Task<LifecycleResult> DoTerminateAsync(string vnfInstanceId)
     {
         List<ValidationError> problems = [];
-        Vnf? s = Running(vnfInstanceId, problems);
+        VnfInstanceRecord<Vnfc>? s = Running(vnfInstanceId, problems);
         if (problems.Count > 0)
         {
             return Fail("terminate", vnfInstanceId, problems);
@@ -365,7 +347,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     private async Task<LifecycleResult> DoDeliverEventAsync(string vnfInstanceId, string deploymentUnit)
     {
         List<ValidationError> problems = [];
-        DeploymentUnit? unit = EventDrivenUnit(vnfInstanceId, deploymentUnit, problems, out Vnf? s);
+        DeploymentUnit? unit = EventDrivenUnit(vnfInstanceId, deploymentUnit, problems, out VnfInstanceRecord<Vnfc>? s);
         if (problems.Count > 0)
         {
             return Fail("deliver-event", vnfInstanceId, problems);
@@ -393,7 +375,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     private async Task<LifecycleResult> DoScaleToZeroAsync(string vnfInstanceId, string deploymentUnit)
     {
         List<ValidationError> problems = [];
-        DeploymentUnit? unit = EventDrivenUnit(vnfInstanceId, deploymentUnit, problems, out Vnf? s);
+        DeploymentUnit? unit = EventDrivenUnit(vnfInstanceId, deploymentUnit, problems, out VnfInstanceRecord<Vnfc>? s);
         if (problems.Count > 0)
         {
             return Fail("scale-to-zero", vnfInstanceId, problems);
@@ -453,7 +435,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
     private static string ImageOf(DeploymentUnit unit) =>
         unit.Kind == WorkloadKind.VirtualMachine ? GuestImageName : unit.Image.Contains(':', StringComparison.Ordinal) ? unit.Image : unit.Image + ":latest";
 
-    private async Task StartAllAsync(Vnf vnf, IReadOnlyList<DeploymentUnit> units, List<LifecycleEvent> events)
+    private async Task StartAllAsync(VnfInstanceRecord<Vnfc> vnf, IReadOnlyList<DeploymentUnit> units, List<LifecycleEvent> events)
     {
         if (units.Count == 0)
         {
@@ -466,7 +448,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         events.AddRange(each.SelectMany(e => e).OrderBy(e => e.At));
     }
 
-    private async Task<Vnfc> StartAsync(Vnf vnf, DeploymentUnit unit, string image, List<LifecycleEvent> events)
+    private async Task<Vnfc> StartAsync(VnfInstanceRecord<Vnfc> vnf, DeploymentUnit unit, string image, List<LifecycleEvent> events)
     {
         int n = Interlocked.Increment(ref _vnfcSequence);
         if (n > MaxComponents)
@@ -526,7 +508,7 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         return v;
     }
 
-    private async Task StopAllAsync(Vnf vnf, IReadOnlyList<Vnfc> vnfcs, List<LifecycleEvent> events)
+    private async Task StopAllAsync(VnfInstanceRecord<Vnfc> vnf, IReadOnlyList<Vnfc> vnfcs, List<LifecycleEvent> events)
     {
         TimeSpan[] took = await Task.WhenAll(vnfcs.Select(v => v.Runtime.StopAsync(v.Instance, TimeSpan.FromSeconds(5)))).ConfigureAwait(false);
         for (int i = 0; i < vnfcs.Count; i++)
@@ -639,66 +621,27 @@ public sealed class LinuxVnfLifecycle : IVnfLifecycle, IAsyncDisposable
         }
     }
 
-    private DeploymentUnit? EventDrivenUnit(string vnfInstanceId, string deploymentUnit, List<ValidationError> problems, out Vnf? s)
+    private DeploymentUnit? EventDrivenUnit(string vnfInstanceId, string deploymentUnit, List<ValidationError> problems, out VnfInstanceRecord<Vnfc>? s)
     {
         s = Running(vnfInstanceId, problems);
-        DeploymentUnit? unit = s?.Descriptor.DeploymentUnits.FirstOrDefault(u => u.Name == deploymentUnit);
-        if (s is not null && unit is null)
-        {
-            problems.Add(new ValidationError(true, $"unknown deployment unit '{deploymentUnit}'; the descriptor has: {LifecycleChecks.Names(s.Descriptor.DeploymentUnits.Select(u => u.Name))}.", vnfInstanceId));
-        }
-        else if (unit is { EventDriven: false })
-        {
-            problems.Add(new ValidationError(true, $"deployment unit '{deploymentUnit}' is not event-driven; set event_driven: true in the descriptor.", $"{vnfInstanceId}.{deploymentUnit}"));
-        }
-
-        return unit;
+        return LifecycleChecks.EventDrivenUnit(s?.Descriptor, vnfInstanceId, deploymentUnit, problems);
     }
 
-    private Vnf? Running(string vnfInstanceId, List<ValidationError> problems)
+    private VnfInstanceRecord<Vnfc>? Running(string vnfInstanceId, List<ValidationError> problems)
     {
         lock (_instances)
         {
-            if (!_instances.TryGetValue(vnfInstanceId, out Vnf? s))
-            {
-                problems.Add(new ValidationError(true, $"unknown VNF instance '{vnfInstanceId}'; known: {LifecycleChecks.Names(_instances.Keys)}.", vnfInstanceId));
-                return null;
-            }
-
-            if (s.Terminated)
-            {
-                problems.Add(new ValidationError(true, "the instance is terminated; instantiate the descriptor again.", vnfInstanceId));
-                return null;
-            }
-
-            return s;
+            return LifecycleChecks.Running(_instances, v => v.Terminated, vnfInstanceId, problems);
         }
     }
 
     private LifecycleEvent Event(string kind, string subject, string detail) => new(Clock.GetUtcNow(), kind, subject, detail);
 
-    private static LifecycleResult Fail(string operation, string? id, IReadOnlyList<ValidationError> problems) =>
-        new(false, operation, id, TimeSpan.Zero, [], problems);
-
+    private static LifecycleResult Fail(string operation, string? id, IReadOnlyList<ValidationError> problems) => LifecycleChecks.Fail(operation, id, problems);
 
     private static string Seconds(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.###} s");
 
     private static string Ms(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:0} ms");
-
-    private sealed class Vnf(string id, VnfDescriptor descriptor, Dictionary<string, string> configuration)
-    {
-        public string Id { get; } = id;
-
-        public VnfDescriptor Descriptor { get; set; } = descriptor;
-
-        public Dictionary<string, string> Configuration { get; } = configuration;
-
-        public List<Vnfc> Vnfcs { get; } = [];
-
-        public bool Terminated { get; set; }
-
-        public int Count(string unit) => Vnfcs.Count(v => v.Unit.Name == unit);
-    }
 
     private sealed class Vnfc(string id, DeploymentUnit unit, string image, IWorkloadRuntime runtime, WorkloadInstance instance)
     {

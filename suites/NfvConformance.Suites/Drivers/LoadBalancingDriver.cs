@@ -819,33 +819,8 @@ public sealed class LoadBalancingDriver
     }
 
     /// <summary>Splits a UDP datagram into IPv4 fragments (RFC 791) or IPv6 Fragment headers (RFC 8200 section 4.5).</summary>
-    private List<byte[]> Fragment(IPAddress source, IPAddress destination, ushort sport, ushort dport, byte[] payload, uint id, int chunk)
-    {
-        byte[] whole = Udp(source, destination, sport, dport, payload);
-        bool v6 = source.AddressFamily == AddressFamily.InterNetworkV6;
-        byte[] datagram = whole[(14 + (v6 ? 40 : 20))..];
-        List<byte[]> frames = [];
-        for (int offset = 0; offset < datagram.Length; offset += chunk)
-        {
-            int length = Math.Min(chunk, datagram.Length - offset);
-            bool more = offset + length < datagram.Length;
-            byte[] part = datagram[offset..(offset + length)];
-            if (v6)
-            {
-                byte[] l4 = [17, 0, .. Be16((ushort)(offset | (more ? 1 : 0))), .. Be32(id), .. part];
-                frames.Add(Ip(source, destination, 44, l4));
-            }
-            else
-            {
-                byte[] f = Ip(source, destination, 17, part, (ushort)id, fillChecksum: false);
-                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(20), (ushort)((offset / 8) | (more ? 0x2000 : 0)));
-                new Ipv4View(f.AsSpan(14)).UpdateChecksum();
-                frames.Add(f);
-            }
-        }
-
-        return frames;
-    }
+    private List<byte[]> Fragment(IPAddress source, IPAddress destination, ushort sport, ushort dport, byte[] payload, uint id, int chunk) =>
+        IpFragmenter.Fragment(Udp(source, destination, sport, dport, payload), chunk, id);
 
     private static byte[] Be16(ushort v) => [(byte)(v >> 8), (byte)v];
 

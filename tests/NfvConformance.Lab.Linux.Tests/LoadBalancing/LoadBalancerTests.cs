@@ -294,42 +294,6 @@ public sealed class LoadBalancerTests
 
     private static byte[] UdpPayload(byte[] frame) => frame[12] == 0x86 ? frame[(54 + 8)..] : frame[(14 + ((frame[14] & 0x0F) * 4) + 8)..];
 
-    private static List<byte[]> Fragment(LoadBalancerView v, IPAddress source, IPAddress destination, ushort sport, ushort dport, byte[] payload, uint id, int chunk)
-    {
-        byte[] whole = Udp(v, source, destination, sport, dport, payload);
-        bool v6 = source.AddressFamily == AddressFamily.InterNetworkV6;
-        byte[] datagram = whole[(14 + (v6 ? 40 : 20))..];
-        List<byte[]> frames = [];
-        for (int offset = 0; offset < datagram.Length; offset += chunk)
-        {
-            int length = Math.Min(chunk, datagram.Length - offset);
-            bool more = offset + length < datagram.Length;
-            byte[] part = datagram[offset..(offset + length)];
-            if (v6)
-            {
-                byte[] header = new byte[8];
-                header[0] = 17;
-                BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(2), (ushort)(offset | (more ? 1 : 0)));
-                BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), id);
-                byte[] ext = [.. header, .. part];
-                byte[] f = new byte[14 + 40 + ext.Length];
-                int o = FrameBuilder.WriteEthernet(f, LbWire.ParseMac(v.VipMac), ClientMac, EthernetFields.TypeIpv6);
-                o += IpFrames.WriteIp(f.AsSpan(o), source.GetAddressBytes(), destination.GetAddressBytes(), 44, ext.Length);
-                ext.CopyTo(f, o);
-                frames.Add(f);
-            }
-            else
-            {
-                byte[] f = new byte[14 + 20 + part.Length];
-                int o = FrameBuilder.WriteEthernet(f, LbWire.ParseMac(v.VipMac), ClientMac, EthernetFields.TypeIpv4);
-                o += IpFrames.WriteIp(f.AsSpan(o), source.GetAddressBytes(), destination.GetAddressBytes(), 17, part.Length, (ushort)id);
-                part.CopyTo(f, o);
-                BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(20), (ushort)((offset / 8) | (more ? 0x2000 : 0)));
-                new Ipv4View(f.AsSpan(14)).UpdateChecksum();
-                frames.Add(f);
-            }
-        }
-
-        return frames;
-    }
+    private static List<byte[]> Fragment(LoadBalancerView v, IPAddress source, IPAddress destination, ushort sport, ushort dport, byte[] payload, uint id, int chunk) =>
+        IpFragmenter.Fragment(Udp(v, source, destination, sport, dport, payload), chunk, id);
 }

@@ -1,5 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.Errors;
+using NfvConformance.Abstractions.Measurements;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Traffic.Devices;
 using NfvConformance.Traffic.Generators;
@@ -24,13 +25,11 @@ public sealed class SearchBehaviourTests
     [TestCase(NdrSearchMethod.Bisection)]
     [TestCase(NdrSearchMethod.Tst009)]
     [TestCase(NdrSearchMethod.Mlr)]
-    public async Task Search_GeneratorSlowerThanDevice_InconclusiveNotFail(NdrSearchMethod method)
+    public async Task Search_GeneratorSlowerThanDevice_LowerBoundPassesWhatItReachedNeverFails(NdrSearchMethod method)
     {
         // Given: the device forwards 12 Mpps but the generator sends at most 5 Mpps.
-        EmulatedDeviceGenerator generator = new(Device(12_000_000), new EmulatedGeneratorOptions { MaxPpsPerPort = 5_000_000 });
-
         // When
-        NdrPdrResult r = await NdrPdrSearch.RunAsync(generator, s_profile, new NdrPdrOptions { Method = method, LatencyPps = 0 });
+        NdrPdrResult r = await SearchBehindAFiveMppsGeneratorAsync(12_000_000, method);
 
         // Then
         Assert.Multiple(() =>
@@ -39,6 +38,34 @@ public sealed class SearchBehaviourTests
             Assert.That(r.Flags & MeasurementFlags.OfferedLoadNotReached, Is.EqualTo(MeasurementFlags.OfferedLoadNotReached));
             Assert.That(r.Note, Does.Contain("generator limited to 5000000 pps"));
             Assert.That(r.Trials.Any(t => (t.Flags & MeasurementFlags.OfferedLoadNotReached) != 0), Is.True);
+
+            // A lower bound (GoalBracket): a pass of a target it reached, otherwise inconclusive, never a fail.
+            Assert.That(r.IsGeneratorBound, Is.True, r.Note);
+            Assert.That(r.Ndr.IsGeneratorBound, Is.True);
+            Assert.That(r.NdrPps, Is.LessThanOrEqualTo(5_000_000 * 1.01), "no more than the generator could offer");
+            Assert.That(r.Note, Does.Contain("generator-bound"));
+            Assert.That(r.ToMeasurements(ndrTargetPps: r.NdrPps * 0.9)[0].Verdict, Is.EqualTo(MeasurementVerdict.Pass));
+            Assert.That(r.ToMeasurements(ndrTargetPps: 10_000_000)[0].Verdict, Is.EqualTo(MeasurementVerdict.Inconclusive));
+        });
+    }
+
+    [TestCase(NdrSearchMethod.Bisection)]
+    [TestCase(NdrSearchMethod.Tst009)]
+    [TestCase(NdrSearchMethod.Mlr)]
+    public async Task Search_GeneratorFasterThanDeviceButShortAtTheTop_ConclusiveNdr(NdrSearchMethod method)
+    {
+        // Given: the device forwards 3 Mpps, the generator sends at most 5 Mpps; the searches start at line rate (14.9 Mpps).
+        // When
+        NdrPdrResult r = await SearchBehindAFiveMppsGeneratorAsync(3_000_000, method);
+
+        // Then: loads above 5 Mpps went unmeasured, but the first conclusive failing load is below them.
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.Trials.Any(t => t.Flags.HasFlag(MeasurementFlags.OfferedLoadNotReached)), Is.True, "the case the old rule called inconclusive");
+            Assert.That(r.IsConclusive, Is.True, r.Note);
+            Assert.That(r.Flags, Is.EqualTo(MeasurementFlags.None));
+            Assert.That(r.NdrPps, Is.EqualTo(3_000_000).Within(0.02 * r.LineRatePps));
+            Assert.That(r.ToMeasurements(ndrTargetPps: 4_000_000)[0].Verdict, Is.EqualTo(MeasurementVerdict.Fail));
         });
     }
 
@@ -298,6 +325,9 @@ public sealed class SearchBehaviourTests
 
         Assert.That(violations, Is.Empty);
     }
+
+    private static Task<NdrPdrResult> SearchBehindAFiveMppsGeneratorAsync(double deviceCapacityPps, NdrSearchMethod method) =>
+        NdrPdrSearch.RunAsync(new EmulatedDeviceGenerator(Device(deviceCapacityPps), new EmulatedGeneratorOptions { MaxPpsPerPort = 5_000_000 }), s_profile, new NdrPdrOptions { Method = method, LatencyPps = 0 });
 
     /// <summary>A generator whose one trial fell short of its offer (flagged) although the offer was below its ceiling.</summary>
     private sealed class ShortOnce(ITrafficGeneration inner, int shortTrial) : ITrafficGeneration

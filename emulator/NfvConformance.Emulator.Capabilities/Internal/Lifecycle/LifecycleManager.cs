@@ -5,6 +5,7 @@ using NfvConformance.Abstractions.Lifecycle;
 using NfvConformance.Abstractions.Negotiation;
 using NfvConformance.Abstractions.Placement;
 using NfvConformance.Descriptors.Vnfd;
+using VnfState = NfvConformance.Descriptors.Vnfd.VnfInstanceRecord<NfvConformance.Abstractions.Lifecycle.VnfcInfo>;
 
 namespace NfvConformance.Emulator.Capabilities.Internal.Lifecycle;
 
@@ -32,13 +33,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
 
     public IReadOnlyList<VnfDescriptor> Descriptors => _descriptors.All;
 
-    public LifecycleResult Onboard(string yaml, string file)
-    {
-        (VnfDescriptor? d, IReadOnlyList<ValidationError> errors) = _descriptors.Onboard(yaml, file);
-        return d is null
-            ? Fail("onboard", null, errors)
-            : new LifecycleResult(true, "onboard", null, TimeSpan.Zero, [Event("vnfd-onboarded", $"{d.Id}@{d.Version}", $"{d.DeploymentUnits.Count} deployment unit(s) from {d.Source}")], []);
-    }
+    public LifecycleResult Onboard(string yaml, string file) => LifecycleChecks.Onboard(_descriptors, yaml, file, _clock);
 
     public ValueTask<LifecycleResult> InstantiateAsync(string vnfdId, string? version = null, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Instantiate(vnfdId, version));
@@ -54,7 +49,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
             }
 
             string id = string.Create(CultureInfo.InvariantCulture, $"{d.Id}-{++_sequence}");
-            VnfState state = new(id, d, new Dictionary<string, string>(d.Configuration, StringComparer.Ordinal));
+            VnfState state = new(id, d, new Dictionary<string, string>(d.Configuration, StringComparer.Ordinal), v => v.DeploymentUnit);
             List<(DeploymentUnit Unit, PlacementRequest Request)> requests = [.. d.DeploymentUnits.Where(u => u.Instances > 0).Select(u => (u, Request(state, d, u, u.Instances)))];
             PlacementResult placed = _placement.PlaceAll([.. requests.Select(r => r.Request)]);
             if (!placed.Succeeded)
@@ -124,11 +119,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
         {
             List<ValidationError> problems = [];
             VnfState? s = Running(vnfInstanceId, problems);
-            VnfcInfo? vnfc = s?.Vnfcs.FirstOrDefault(v => v.Id == vnfcId);
-            if (s is not null && vnfc is null)
-            {
-                problems.Add(new ValidationError(true, $"unknown VNFC '{vnfcId}'; the instance has: {LifecycleChecks.Names(s.Vnfcs.Select(v => v.Id))}.", vnfInstanceId));
-            }
+            VnfcInfo? vnfc = LifecycleChecks.Component(s?.Vnfcs, v => v.Id, vnfInstanceId, vnfcId, problems);
 
             if (problems.Count > 0)
             {
@@ -188,15 +179,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
         {
             List<ValidationError> problems = [];
             VnfState? s = Running(vnfInstanceId, problems);
-            (VnfDescriptor? target, ValidationError? missing) = s is null ? (null, null) : _descriptors.UpgradeTarget(s.Descriptor, version, $"{vnfInstanceId}.version");
-            if (s is not null && target is null)
-            {
-                problems.Add(missing!);
-            }
-            else if (s is not null && target!.Version == s.Descriptor.Version)
-            {
-                problems.Add(new ValidationError(true, $"the instance already runs version {version}.", $"{vnfInstanceId}.version"));
-            }
+            VnfDescriptor? target = LifecycleChecks.Upgrade(_descriptors, s?.Descriptor, vnfInstanceId, version, problems);
 
             if (problems.Count > 0)
             {
@@ -207,7 +190,7 @@ internal sealed class LifecycleManager : IVnfLifecycle
             List<PlacementRequest> requests = [];
             foreach (DeploymentUnit u in target!.DeploymentUnits)
             {
-                int count = Math.Clamp(s!.Descriptor.DeploymentUnits.Any(x => x.Name == u.Name) ? s.Count(u.Name) : u.Instances, u.MinInstances, u.MaxInstances);
+                int count = LifecycleChecks.UpgradeCount(s!.Descriptor, s.Count, u);
                 if (count > 0)
                 {
                     requests.Add(Request(s, target, u, count));
@@ -377,61 +360,20 @@ internal sealed class LifecycleManager : IVnfLifecycle
     private DeploymentUnit? EventDrivenUnit(string vnfInstanceId, string deploymentUnit, List<ValidationError> problems, out VnfState? s)
     {
         s = Running(vnfInstanceId, problems);
-        DeploymentUnit? unit = s?.Descriptor.DeploymentUnits.FirstOrDefault(u => u.Name == deploymentUnit);
-        if (s is not null && unit is null)
-        {
-            problems.Add(new ValidationError(true, $"unknown deployment unit '{deploymentUnit}'; the descriptor has: {LifecycleChecks.Names(s.Descriptor.DeploymentUnits.Select(u => u.Name))}.", vnfInstanceId));
-        }
-        else if (unit is { EventDriven: false })
-        {
-            problems.Add(new ValidationError(true, $"deployment unit '{deploymentUnit}' is not event-driven; set event_driven: true in the descriptor.", $"{vnfInstanceId}.{deploymentUnit}"));
-        }
-
-        return unit;
+        return LifecycleChecks.EventDrivenUnit(s?.Descriptor, vnfInstanceId, deploymentUnit, problems);
     }
 
-    private VnfState? Running(string vnfInstanceId, List<ValidationError> problems)
-    {
-        if (!_instances.TryGetValue(vnfInstanceId, out VnfState? s))
-        {
-            problems.Add(new ValidationError(true, $"unknown VNF instance '{vnfInstanceId}'; known: {LifecycleChecks.Names(_instances.Keys)}.", vnfInstanceId));
-            return null;
-        }
-
-        if (s.Terminated)
-        {
-            problems.Add(new ValidationError(true, "the instance is terminated; instantiate the descriptor again.", vnfInstanceId));
-            return null;
-        }
-
-        return s;
-    }
+    private VnfState? Running(string vnfInstanceId, List<ValidationError> problems) =>
+        LifecycleChecks.Running(_instances, v => v.Terminated, vnfInstanceId, problems);
 
     private LifecycleEvent Event(string kind, string subject, string detail) => new(_clock.GetUtcNow(), kind, subject, detail);
 
-    private static LifecycleResult Fail(string operation, string? id, IReadOnlyList<ValidationError> problems) =>
-        new(false, operation, id, TimeSpan.Zero, [], problems);
+    private static LifecycleResult Fail(string operation, string? id, IReadOnlyList<ValidationError> problems) => LifecycleChecks.Fail(operation, id, problems);
 
     private static string Interfaces(PlacedInstance p) =>
         p.Interfaces.Count == 0 ? "no interfaces" : string.Join(", ", p.Interfaces.Select(i => $"{i.Name}={i.Rung} {i.Mac} {i.Ip}{(i.VfIndex is null ? string.Empty : $" vf{i.VfIndex}")}"));
 
-
     private static string Seconds(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.###} s");
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    private sealed class VnfState(string id, VnfDescriptor descriptor, Dictionary<string, string> configuration)
-    {
-        public string Id { get; } = id;
-
-        public VnfDescriptor Descriptor { get; set; } = descriptor;
-
-        public Dictionary<string, string> Configuration { get; } = configuration;
-
-        public List<VnfcInfo> Vnfcs { get; } = [];
-
-        public bool Terminated { get; set; }
-
-        public int Count(string unit) => Vnfcs.Count(v => v.DeploymentUnit == unit);
-    }
 }

@@ -14,7 +14,7 @@ namespace NfvConformance.Lab.Linux.Tests.Chains;
 [NonParallelizable]
 public sealed class AcceleratedHopTests : ChainLabTestBase
 {
-    private static ChainSpecBuilder Accelerated(AccelerationMode mode)
+    internal static ChainSpecBuilder Accelerated(AccelerationMode mode)
     {
         ChainSpecBuilder b = new ChainSpecBuilder()
             .WithPortPair(new PortPair("fw-1", "fw-1-in", "fw-1-out", "firewall"))

@@ -3,7 +3,7 @@ using NfvConformance.Abstractions.ServiceChaining;
 
 namespace NfvConformance.Lab.Linux.Tests.Chains;
 
-/// <summary>A vendor's netns unit as a hop under Open vSwitch steering (<c>--vnf</c> with <c>--set steering=ovs</c>).</summary>
+/// <summary>Hops other than the built-in kernel functions under Open vSwitch steering (<c>--set steering=ovs</c>): a vendor's netns unit (<c>--vnf</c>) and the accelerated (testpmd, memif) hops.</summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class OvsSteeredHopTests : ChainLabTestBase
@@ -33,5 +33,19 @@ public sealed class OvsSteeredHopTests : ChainLabTestBase
             Assert.That(reply.Delivered, Is.True, reply.DropReason);
             Assert.That(Path(reply), Does.Contain("rt/rt-1").And.Contain("fw/fw-1"));
         });
+    }
+
+    [TestCase(AccelerationMode.DpdkVhostUser)]
+    [TestCase(AccelerationMode.SharedMemory)]
+    public async Task AcceleratedHop_UnderOvsSteering_CarriesTheFlowsOnTheirExactPath(AccelerationMode mode)
+    {
+        ChainLabHost.Require("dpdk-testpmd");
+        ChainApplyResult applied = await Chaining.ApplyAsync(AcceleratedHopTests.Accelerated(mode).Build());
+        Assert.That(applied.Applied, Is.True, string.Join("; ", applied.Problems));
+
+        IReadOnlyList<ChainPathTrace> flows = await FlowsAsync(20, "10.4.0.1", "198.51.100.4", 8080);
+
+        Assert.That(flows.Count(f => f.Delivered), Is.EqualTo(20), string.Join("; ", flows.Where(f => !f.Delivered).Select(f => f.DropReason).Distinct()));
+        Assert.That(flows.Select(Path).Distinct(), Is.EquivalentTo(new[] { "40/255 fw/fw-1 -> 40/254 acc/acc-1" }));
     }
 }

@@ -961,7 +961,13 @@ public sealed partial class TenantNetworkService : ITenantNetworking, ITenantNet
 
     private async ValueTask<TimedOperation<T>> AfterAgentSyncAsync<T>(T result, Stopwatch watch, CancellationToken cancellationToken)
     {
-        await Task.Delay(_options.AgentSyncDelay, cancellationToken).ConfigureAwait(false);
+        // A timer may fire a fraction of a millisecond before the stopwatch has seen the whole delay: wait until it has.
+        TimeSpan until = watch.Elapsed + _options.AgentSyncDelay;
+        for (TimeSpan left = until - watch.Elapsed; left > TimeSpan.Zero; left = until - watch.Elapsed)
+        {
+            await Task.Delay(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, cancellationToken).ConfigureAwait(false);
+        }
+
         return new TimedOperation<T>(result, watch.Elapsed);
     }
 

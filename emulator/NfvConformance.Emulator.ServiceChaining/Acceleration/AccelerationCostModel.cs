@@ -27,14 +27,7 @@ public static class AccelerationCostModel
     /// <summary>Gets the modes tried, in order, when a mode is requested; the first granted one wins.</summary>
     /// <param name="requested">The mode asked for.</param>
     /// <returns>The requested mode followed by its fallbacks, ending with <see cref="AccelerationMode.KernelVirtio"/>.</returns>
-    public static IReadOnlyList<AccelerationMode> FallbackOrder(AccelerationMode requested) => requested switch
-    {
-        AccelerationMode.SmartNicOffload => [AccelerationMode.SmartNicOffload, AccelerationMode.SriovVf, AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
-        AccelerationMode.SriovVf => [AccelerationMode.SriovVf, AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
-        AccelerationMode.SharedMemory => [AccelerationMode.SharedMemory, AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
-        AccelerationMode.DpdkVhostUser => [AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
-        _ => [AccelerationMode.KernelVirtio],
-    };
+    public static IReadOnlyList<AccelerationMode> FallbackOrder(AccelerationMode requested) => AccelerationLadder.FallbackOrder(requested);
 
     /// <summary>Negotiates a mode: the requested one if granted, else the first granted fallback.</summary>
     /// <param name="requested">The mode asked for.</param>

@@ -20,6 +20,22 @@ public enum AccelerationMode
     SharedMemory,
 }
 
+/// <summary>The order in which acceleration modes are tried for a request, the same on every target.</summary>
+public static class AccelerationLadder
+{
+    /// <summary>Gets the modes tried, in order, when a mode is requested; the first granted one wins.</summary>
+    /// <param name="requested">The mode asked for.</param>
+    /// <returns>The requested mode followed by its fallbacks, ending with <see cref="AccelerationMode.KernelVirtio"/>.</returns>
+    public static IReadOnlyList<AccelerationMode> FallbackOrder(AccelerationMode requested) => requested switch
+    {
+        AccelerationMode.SmartNicOffload => [AccelerationMode.SmartNicOffload, AccelerationMode.SriovVf, AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
+        AccelerationMode.SriovVf => [AccelerationMode.SriovVf, AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
+        AccelerationMode.SharedMemory => [AccelerationMode.SharedMemory, AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
+        AccelerationMode.DpdkVhostUser => [AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
+        _ => [AccelerationMode.KernelVirtio],
+    };
+}
+
 /// <summary>What one hop costs in a given acceleration mode.</summary>
 /// <param name="Mode">The mode.</param>
 /// <param name="CyclesPerPacket">Host CPU cycles spent per packet on I/O in this mode (added to the function's own work).</param>

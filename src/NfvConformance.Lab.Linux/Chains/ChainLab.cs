@@ -463,10 +463,9 @@ internal sealed partial class ChainLab : IAsyncDisposable
         $"route replace default via {InAddr(k, 1)} table 101",
     ];
 
-    /// <summary>The instance's nftables: the record of forwarded probes, a counter per path code, the fault chain, and its function.</summary>
-    private string InstanceRuleset(LabInstance instance)
+    /// <summary>Starts an instance's table: the set of recorded probes, a counter per path code, the loss and ACL counters, the (empty) fault chain.</summary>
+    private StringBuilder RulesetHead(string family)
     {
-        string family = instance.NftFamily;
         StringBuilder sb = new();
         sb.Append(CultureInfo.InvariantCulture, $"table {family} {Table} {{\n");
         sb.Append("  set seen { typeof ip id . ip dscp; flags dynamic,timeout; timeout 10m; size 65535; }\n");
@@ -477,6 +476,13 @@ internal sealed partial class ChainLab : IAsyncDisposable
 
         sb.Append("  counter loss { }\n  counter acl { }\n");
         sb.Append("  chain faults { }\n");
+        return sb;
+    }
+
+    /// <summary>The instance's nftables: the record of forwarded probes, a counter per path code, the fault chain, and its function.</summary>
+    private string InstanceRuleset(LabInstance instance)
+    {
+        StringBuilder sb = RulesetHead(instance.NftFamily);
         sb.Append("  chain fw { type filter hook forward priority -10; policy accept;\n");
         sb.Append("    meta protocol ip add @seen { ip id . ip dscp }\n");
         sb.Append("    meta protocol ip counter name ip dscp map { ");

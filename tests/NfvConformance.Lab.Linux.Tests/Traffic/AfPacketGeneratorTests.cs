@@ -255,7 +255,9 @@ public sealed class AfPacketGeneratorTests
     public async Task A_low_rate_sender_sleeps_between_frames_and_keeps_its_real_time_budget(double pps)
     {
         // A real-time sender that spun between frames used the kernel's whole real-time budget (95 % of each second)
-        // and was throttled at 0.95 s of a 1 s trial, which was then flagged generator-bound.
+        // and was throttled at 0.95 s of a 1 s trial, which was then flagged generator-bound. A spinning sender uses 0.93 to
+        // 1.0 s of CPU here; a sleeping one about 0.1 to 0.5 s, more when parallel test assemblies load the host (0.53 s seen
+        // in CI at 20 kpps), so the line is drawn at 0.8 s: well below the throttling budget, well above a sleeping sender.
         using GeneratorTestLab lab = new();
         (AfPacketPort a, AfPacketPort b) = lab.BackToBack();
         using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a, b], RealTimePriority = 10 });
@@ -266,7 +268,7 @@ public sealed class AfPacketGeneratorTests
         Assert.Multiple(() =>
         {
             Assert.That(r.TxPackets, Is.EqualTo(pps).Within(2).Percent, r.Note);
-            Assert.That(d.TxCpuSeconds, Is.LessThan(0.5), $"the sender used {d.TxCpuSeconds:F3} s of CPU in a 1 s trial at {pps} pps: it spins between frames");
+            Assert.That(d.TxCpuSeconds, Is.LessThan(0.8), $"the sender used {d.TxCpuSeconds:F3} s of CPU in a 1 s trial at {pps} pps: it spins between frames");
         });
     }
 

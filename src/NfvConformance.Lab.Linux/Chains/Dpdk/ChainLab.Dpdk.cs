@@ -29,16 +29,7 @@ internal sealed partial class ChainLab
     private string DpdkRuleset(LabInstance instance)
     {
         string iin = IngressOf(instance), iout = EgressOf(instance);
-        StringBuilder sb = new();
-        sb.Append(CultureInfo.InvariantCulture, $"table netdev {Table} {{\n");
-        sb.Append("  set seen { typeof ip id . ip dscp; flags dynamic,timeout; timeout 10m; size 65535; }\n");
-        for (int code = 1; code <= ChainPlan.MaxCodes; code++)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"  counter c{code} {{ }}\n");
-        }
-
-        sb.Append("  counter loss { }\n  counter acl { }\n");
-        sb.Append("  chain faults { }\n");
+        StringBuilder sb = RulesetHead("netdev");
         string map = string.Join(", ", Enumerable.Range(1, ChainPlan.MaxCodes).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c} : \"c{c}\"")));
         foreach ((string name, string dev) in new[] { ("i", iin), ("o", iout) })
         {

@@ -59,7 +59,7 @@ internal sealed record HopGrant(AccelerationMode Asked, AccelerationMode Granted
     public static HopGrant For(AccelerationMode asked, InstanceFunction function, DpdkInstall? dpdk, ChainSteering steering, int cpus)
     {
         List<string> skipped = [];
-        foreach (AccelerationMode mode in Ladder(asked))
+        foreach (AccelerationMode mode in AccelerationLadder.FallbackOrder(asked))
         {
             string? why = WhyNot(mode, function, dpdk, steering);
             bool pollMode = mode is AccelerationMode.DpdkVhostUser or AccelerationMode.SharedMemory;
@@ -88,15 +88,6 @@ internal sealed record HopGrant(AccelerationMode Asked, AccelerationMode Granted
 
         return new HopGrant(asked, AccelerationMode.KernelVirtio, HopDataplane.Kernel, skipped);
     }
-
-    private static IEnumerable<AccelerationMode> Ladder(AccelerationMode asked) => asked switch
-    {
-        AccelerationMode.SmartNicOffload => [AccelerationMode.SmartNicOffload, AccelerationMode.SriovVf, AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
-        AccelerationMode.SriovVf => [AccelerationMode.SriovVf, AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
-        AccelerationMode.SharedMemory => [AccelerationMode.SharedMemory, AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
-        AccelerationMode.DpdkVhostUser => [AccelerationMode.DpdkVhostUser, AccelerationMode.KernelVirtio],
-        _ => [AccelerationMode.KernelVirtio],
-    };
 
     private static string? WhyNot(AccelerationMode mode, InstanceFunction function, DpdkInstall? dpdk, ChainSteering steering)
     {

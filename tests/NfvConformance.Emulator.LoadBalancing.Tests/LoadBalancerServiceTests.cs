@@ -1,7 +1,6 @@
 // Licensed under the Apache License, Version 2.0.
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Security;
 using System.Text;
 using NfvConformance.Abstractions.LoadBalancing;
 using NfvConformance.Packets;
@@ -254,7 +253,7 @@ public sealed class LoadBalancerServiceTests
     public async Task HttpsIsRoutedByTheSniOfARealClientHello(bool l7)
     {
         Lab lab = await Lab.OpenAsync(new LoadBalancerEmulationOptions { L7Routing = l7 }, LbForwardingMode.Nat, new LbListenerSpec("https", LbProtocol.Https, 443, "web") { Rules = [new LbRouteRule("api", "api.example", null)] });
-        byte[] hello = await ClientHello("api.example");
+        byte[] hello = await NfvConformance.Packets.TlsHandshakeCapture.ClientHelloAsync("api.example");
         await lab.SendAsync(lab.Tcp("198.51.100.41", 41001, 443, TcpFields.Syn));
         LbExchange x = await lab.SendAsync(lab.Tcp("198.51.100.41", 41001, 443, TcpFields.Ack | 0x08, payload: hello));
         Assert.That(x.Forwarded.Single().Pool, Is.EqualTo(l7 ? "api" : "web"));
@@ -311,55 +310,5 @@ public sealed class LoadBalancerServiceTests
             .And.Message.Contains("default pool 'nope'")
             .And.Message.Contains("cannot use direct server return")
             .And.Message.Contains("must be on the load balancer's subnet"));
-    }
-
-    private static async Task<byte[]> ClientHello(string host)
-    {
-        CaptureStream capture = new();
-        using SslStream ssl = new(capture);
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host });
-        }
-        catch (IOException)
-        {
-        }
-
-        return capture.Written.ToArray();
-    }
-
-    private sealed class CaptureStream : Stream
-    {
-        public MemoryStream Written { get; } = new();
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("capture only");
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromException<int>(new IOException("capture only"));
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Written.Write(buffer.Span);
-            return ValueTask.CompletedTask;
-        }
     }
 }

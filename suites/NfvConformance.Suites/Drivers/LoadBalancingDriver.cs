@@ -2,9 +2,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
 using NfvConformance.Abstractions.LoadBalancing;
@@ -523,7 +521,7 @@ public sealed class LoadBalancingDriver
     {
         for (int i = 0; i < rows.Count; i++)
         {
-            byte[] hello = await ClientHelloAsync(rows[i]["sni"]);
+            byte[] hello = await Packets.TlsHandshakeCapture.ClientHelloAsync(rows[i]["sni"]);
             IPAddress client = ClientV4(i, 111);
             await SendAsync(Tcp(client, (ushort)(37000 + i), (ushort)port, Syn, [], []));
             LbExchange x = await SendAsync(Tcp(client, (ushort)(37000 + i), (ushort)port, Ack | Psh, [], hello));
@@ -859,27 +857,6 @@ public sealed class LoadBalancingDriver
         return [.. v];
     }
 
-    /// <summary>Captures the ClientHello .NET's SslStream sends for a host (the handshake is then abandoned).</summary>
-    private static async Task<byte[]> ClientHelloAsync(string host)
-    {
-        CaptureStream capture = new();
-        using SslStream ssl = new(capture);
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host });
-        }
-        catch (IOException)
-        {
-            // Expected: the capture stream never answers.
-        }
-        catch (AuthenticationException)
-        {
-            // Also possible, depending on the TLS library.
-        }
-
-        return capture.Written.ToArray();
-    }
-
     /// <summary>The header fields of an RFC 5424 syslog message.</summary>
     private sealed record Rfc5424(int Priority, int Severity, DateTimeOffset Timestamp, string MessageId)
     {
@@ -893,41 +870,6 @@ public sealed class LoadBalancingDriver
             bool timeOk = DateTimeOffset.TryParse(fields[1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time);
             Check.That(timeOk, $"'{fields[1]}' is not an RFC 3339 timestamp.");
             return new Rfc5424(pri, pri % 8, time, fields[5]);
-        }
-    }
-
-    private sealed class CaptureStream : Stream
-    {
-        public MemoryStream Written { get; } = new();
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new IOException("capture only");
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromException<int>(new IOException("capture only"));
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Written.Write(buffer, offset, count);
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Written.Write(buffer.Span);
-            return ValueTask.CompletedTask;
         }
     }
 }

@@ -13,10 +13,11 @@ namespace NfvConformance.Lab.Linux.Chains;
 /// the PMD and the kernel allows AF_XDP; else <c>net_af_packet</c>) sit on the instance's veths; one granted shared memory is two testpmd processes, each with one af_packet port on a veth, joined
 /// by <c>net_memif</c> (a socket under the run's state folder), so every frame crosses between them in shared memory.
 /// The namespace does not forward and its veths have no address: frames get through only if testpmd moves them. The
-/// proof of path is a <c>netdev</c> table on the veths: their ingress hooks record each frame that reached the hop (as
-/// a kernel instance records what it forwards) and then drop the kernel's own copy, testpmd's socket having had its
-/// copy first; their egress hooks count per path code what testpmd transmitted (af_packet ports with
-/// <c>qdisc_bypass=0</c>, so transmitted frames pass the egress hook), and the faults chain drops there.
+/// proof of path is a <c>netdev</c> table (<see cref="DpdkRuleset"/>): on af_packet hops, the veths' ingress hooks
+/// record each frame that reached the hop (as a kernel instance records what it forwards) and then drop the kernel's
+/// own copy, testpmd's socket having had its copy first; their egress hooks count per path code what testpmd
+/// transmitted (af_packet ports with <c>qdisc_bypass=0</c>, so transmitted frames pass the egress hook), and the faults
+/// chain drops there; on af_xdp hops, the same on the steering side of the veths.
 /// </summary>
 internal sealed partial class ChainLab
 {
@@ -26,44 +27,28 @@ internal sealed partial class ChainLab
     private static string DpdkBuiltIn(LabInstance i) =>
         $"built-in router (mac forwarding, no TTL decrement) on {i.Grant.Describe()}; asked {i.Grant.Asked}, granted {i.Grant.Granted}";
 
+    /// <summary>
+    /// The hop's proof of path in a netdev table. A net_af_packet hop's table hooks its own veths: ingress records each
+    /// frame that reached it, then drops the kernel's copy (testpmd's socket had its own); egress counts per path code
+    /// what testpmd sent and passes the fault chain. A net_af_xdp hop's frames bypass those hooks (XDP hands them to
+    /// testpmd before ingress, AF_XDP sends them without egress), so its table hooks the steering side of its veths
+    /// instead: egress of ki and ko (into the hop) records, ingress (out of the hop) counts and passes the fault chain
+    /// before the steering namespace forwards the frame.
+    /// </summary>
     private string DpdkRuleset(LabInstance instance)
     {
+        bool steeringSide = instance.Grant.Dataplane == HopDataplane.DpdkAfXdp;
+        (string name, string dev)[] devices = steeringSide
+            ? [("i", Ki(instance)), ("o", Ko(instance))]
+            : [("i", IngressOf(instance)), ("o", EgressOf(instance))];
+        (string into, string outOf, string policy) = steeringSide ? ("egress", "ingress", "accept") : ("ingress", "egress", "drop");
         string map = string.Join(", ", Enumerable.Range(1, ChainPlan.MaxCodes).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c} : \"c{c}\"")));
-        if (instance.Grant.Dataplane == HopDataplane.DpdkAfXdp)
-        {
-            return AfXdpRuleset(instance, map);
-        }
-
-        string iin = IngressOf(instance), iout = EgressOf(instance);
-        StringBuilder sb = RulesetHead("netdev");
-        foreach ((string name, string dev) in new[] { ("i", iin), ("o", iout) })
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"  chain rx{name} {{ type filter hook ingress device \"{dev}\" priority 0; policy drop;\n");
-            sb.Append("    meta protocol ip add @seen { ip id . ip dscp }\n  }\n");
-            sb.Append(CultureInfo.InvariantCulture, $"  chain tx{name} {{ type filter hook egress device \"{dev}\" priority 0; policy accept;\n");
-            sb.Append(CultureInfo.InvariantCulture, $"    meta protocol ip counter name ip dscp map {{ {map} }}\n");
-            sb.Append("    jump faults\n  }\n");
-        }
-
-        sb.Append("}\n");
-        return sb.ToString();
-    }
-
-    /// <summary>
-    /// The proof of path of a net_af_xdp hop, on the steering side of its veths: XDP hands the frames to testpmd before
-    /// the hop's ingress hooks, and AF_XDP sends them without its egress hooks. A frame the steering namespace sends
-    /// into the hop (egress of ki or ko) is recorded as having reached it; a frame that comes back out of the hop
-    /// (ingress of ki or ko) is counted per path code and passes the fault chain, before the steering namespace
-    /// forwards it.
-    /// </summary>
-    private string AfXdpRuleset(LabInstance instance, string map)
-    {
         StringBuilder sb = RulesetHead("netdev", instance.ProofTable);
-        foreach ((string name, string dev) in new[] { ("i", Ki(instance)), ("o", Ko(instance)) })
+        foreach ((string name, string dev) in devices)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"  chain to{name} {{ type filter hook egress device \"{dev}\" priority 0; policy accept;\n");
+            sb.Append(CultureInfo.InvariantCulture, $"  chain rx{name} {{ type filter hook {into} device \"{dev}\" priority 0; policy {policy};\n");
             sb.Append("    meta protocol ip add @seen { ip id . ip dscp }\n  }\n");
-            sb.Append(CultureInfo.InvariantCulture, $"  chain from{name} {{ type filter hook ingress device \"{dev}\" priority 0; policy accept;\n");
+            sb.Append(CultureInfo.InvariantCulture, $"  chain tx{name} {{ type filter hook {outOf} device \"{dev}\" priority 0; policy accept;\n");
             sb.Append(CultureInfo.InvariantCulture, $"    meta protocol ip counter name ip dscp map {{ {map} }}\n");
             sb.Append("    jump faults\n  }\n");
         }

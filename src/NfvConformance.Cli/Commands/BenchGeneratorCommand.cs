@@ -42,6 +42,7 @@ internal sealed class BenchGeneratorCommand : IBenchSubcommand
                             Port0 = pr.GetValue(port0) is string a ? GeneratorNdrOptions.ParsePort(a) : null,
                             Port1 = pr.GetValue(port1) is string b ? GeneratorNdrOptions.ParsePort(b) : null,
                             DestinationMac = pr.GetValue(dstMac) is string m ? GeneratorNdrOptions.ParseMac(m) : null,
+                            AfXdp = pr.GetValue(method) == "af_xdp",
                         },
                         ct).ConfigureAwait(false);
                     Console.Out.WriteLine(pr.GetValue(json) ? n.ToJson() : string.Create(

@@ -150,9 +150,13 @@ internal sealed class ChainLabTraffic : ITrafficGeneration, ITrafficCalibration,
         };
     }
 
+    /// <summary>Gets or sets whether the generator sends through AF_XDP sockets (<see cref="AfPacketGeneratorOptions.AfXdp"/>).</summary>
+    internal bool AfXdp { get; set; }
+
     private AfPacketGenerator Open(AfPacketPort[] ports, double ceiling) => new(new AfPacketGeneratorOptions
     {
         Ports = ports,
+        AfXdp = AfXdp,
         LineRateBitsPerSecond = LineRateBitsPerSecond,
         CeilingPpsPerPort = ceiling,
         ThreadCpus = _cpus.Generator,

@@ -36,6 +36,9 @@ public sealed record GeneratorNdrOptions
     /// <summary>Gets the flows of the stream.</summary>
     public int Flows { get; init; } = 64;
 
+    /// <summary>Gets whether the generator sends through AF_XDP sockets (sendmmsg(2), with the reason, when the kernel refuses).</summary>
+    public bool AfXdp { get; init; }
+
     /// <summary>Checks the settings before anything is created.</summary>
     /// <exception cref="ConfigurationException">Every problem.</exception>
     public void EnsureValid()
@@ -151,7 +154,7 @@ public static class GeneratorNdrBench
 
         VethPair cable = await VethPair.CreateAsync(run, cancellationToken).ConfigureAwait(false);
         GeneratorCeiling ceiling;
-        using (AfPacketGenerator b2b = new(new AfPacketGeneratorOptions { Ports = [cable.A, cable.B] }))
+        using (AfPacketGenerator b2b = new(new AfPacketGeneratorOptions { Ports = [cable.A, cable.B], AfXdp = options.AfXdp }))
         {
             ceiling = await GeneratorCalibration.RunAsync(b2b, options.FrameSize, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         }
@@ -159,7 +162,7 @@ public static class GeneratorNdrBench
         (AfPacketPort p0, AfPacketPort p1, byte[] mac) = options.Dut == "router"
             ? await KernelRouter.CreateAsync(run, cancellationToken).ConfigureAwait(false)
             : (options.Port0!, options.Port1!, options.DestinationMac ?? [0x02, 0, 0, 0, 0, 0x02]);
-        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [p0, p1], CeilingPpsPerPort = ceiling.CeilingPps });
+        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [p0, p1], CeilingPpsPerPort = ceiling.CeilingPps, AfXdp = options.AfXdp });
         TrafficProfile profile = new([new TrafficStream
         {
             Name = options.Dut,
@@ -189,7 +192,7 @@ public static class GeneratorNdrBench
     private static async Task<GeneratorNdrReport> ChainAsync(LabRun run, GeneratorNdrOptions options, CancellationToken cancellationToken)
     {
         await using Chains.LinuxServiceChaining chaining = new(run);
-        await using ChainLabTraffic traffic = new(run, chaining.Lab);
+        await using ChainLabTraffic traffic = new(run, chaining.Lab) { AfXdp = options.AfXdp };
         Abstractions.ServiceChaining.ChainApplyResult applied = await chaining.ApplyAsync(new Abstractions.ServiceChaining.ChainSpecBuilder()
             .WithPortPair(new Abstractions.ServiceChaining.PortPair("rt-1", "rt-1-in", "rt-1-out", "router")
             {

@@ -52,7 +52,6 @@ internal static class Libc
     public const int XdpUmemReg = 4;
     public const int XdpUmemFillRing = 5;
     public const int XdpUmemCompletionRing = 6;
-    public const int XdpStatistics = 7;
     public const ushort XdpCopy = 1 << 1;
     public const ushort XdpUseNeedWakeup = 1 << 3;
     public const int XdpRingNeedWakeup = 1;

@@ -119,9 +119,6 @@ internal sealed class XdpTxPort : IFrameSender
     /// <inheritdoc />
     public int MaxFrameLength => _frameSize;
 
-    /// <summary>Gets the frames the kernel has not completed yet (in the TX ring or in flight).</summary>
-    public int Outstanding => _free.Length - _freeCount;
-
     /// <summary>Opens an AF_XDP transmit socket on queue 0 of an interface of the calling thread's namespace.</summary>
     /// <param name="interfaceName">The interface.</param>
     /// <param name="ns">Its namespace, for messages.</param>
@@ -159,6 +156,7 @@ internal sealed class XdpTxPort : IFrameSender
             BinaryPrimitives.WriteInt64LittleEndian(reg.AsSpan(8), (long)frames * frameSize);
             BinaryPrimitives.WriteInt32LittleEndian(reg.AsSpan(16), frameSize);
             SetOption(fd, Libc.XdpUmemReg, reg, "XDP_UMEM_REG");
+            // A transmit-only socket receives nothing, but bind refuses a UMEM without both a fill and a completion ring.
             SetOption(fd, Libc.XdpUmemFillRing, FillEntries, "XDP_UMEM_FILL_RING");
             SetOption(fd, Libc.XdpUmemCompletionRing, RingEntries, "XDP_UMEM_COMPLETION_RING");
             SetOption(fd, Libc.XdpTxRing, RingEntries, "XDP_TX_RING");
@@ -257,18 +255,6 @@ internal sealed class XdpTxPort : IFrameSender
                 }
             }
         }
-    }
-
-    /// <summary>Reads the socket's XDP_STATISTICS: descriptors the kernel found invalid, and times it found the TX ring empty.</summary>
-    /// <returns>tx_invalid_descs and tx_ring_empty_descs, or zeros when the kernel does not report them.</returns>
-    public (long TxInvalid, long TxRingEmpty) ReadStatistics()
-    {
-        // struct xdp_statistics {rx_dropped, rx_invalid_descs, tx_invalid_descs, rx_ring_full, rx_fill_ring_empty_descs, tx_ring_empty_descs}
-        byte[] stats = new byte[48];
-        int length = stats.Length;
-        return Libc.getsockopt(_fd, Libc.SolXdp, Libc.XdpStatistics, stats, ref length) != 0
-            ? (0, 0)
-            : (BinaryPrimitives.ReadInt64LittleEndian(stats.AsSpan(16)), length >= 48 ? BinaryPrimitives.ReadInt64LittleEndian(stats.AsSpan(40)) : 0);
     }
 
     /// <inheritdoc />

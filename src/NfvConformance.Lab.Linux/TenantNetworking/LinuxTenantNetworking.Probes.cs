@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using NfvConformance.Abstractions.TenantNetworking;
 using NfvConformance.Lab.Linux.LoadBalancing;
+using NfvConformance.Lab.Linux.Native;
 using NfvConformance.Lab.Linux.Run;
 using NfvConformance.Lab.Linux.Traffic;
 using NfvConformance.Packets;
@@ -163,7 +164,12 @@ internal sealed partial class LinuxTenantNetworking
             client.Bind(new IPEndPoint(bindSource ?? (destination.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any), probe.SourcePort));
             if (destination.AddressFamily == AddressFamily.InterNetworkV6)
             {
-                client.SetSocketOption(SocketOptionLevel.IPv6, (SocketOptionName)23, 2); // IPV6_MTU_DISCOVER = IPV6_PMTUDISC_DO: never fragment.
+                // IPV6_MTU_DISCOVER (23) = IPV6_PMTUDISC_DO (2): never fragment, as IPv4's don't-fragment below.
+                int doNotFragment = 2;
+                if (Libc.setsockopt((int)client.SafeHandle.DangerousGetHandle(), 41, 23, ref doNotFragment, sizeof(int)) != 0)
+                {
+                    throw new TenantNetworkingException($"Cannot set IPV6_MTU_DISCOVER on the probe's socket: {Libc.LastError()}.");
+                }
             }
             else
             {

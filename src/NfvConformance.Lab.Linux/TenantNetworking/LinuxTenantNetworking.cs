@@ -13,7 +13,7 @@ internal enum FloatingIpMode
     /// <summary>nftables DNAT in and SNAT out, with connection tracking translating each reply back.</summary>
     Stateful,
 
-    /// <summary>Broken: the port's outbound source is rewritten to the floating IP without connection tracking, so no reply is translated back.</summary>
+    /// <summary>Broken: the port's outbound source is rewritten to the floating IP without connection tracking, and nothing translates the floating IP back (no DNAT), so no reply reaches the port.</summary>
     WithoutReplyTranslation,
 }
 
@@ -136,7 +136,7 @@ internal sealed partial class LinuxTenantNetworking : ITenantNetworking, IAsyncD
         LockedAsync(cancellationToken, async () =>
         {
             OwnProject(projectId);
-            Require(spec.Mtu is null or (>= 1280 and <= 1500), $"Network MTU {spec.Mtu}: use 1280-1500 (the overlay carries at most 1500).");
+            Require(spec.Mtu is null or (>= 576 and <= 1500), $"Network MTU {spec.Mtu}: use 576-1500 (the overlay carries at most 1500).");
             string id = NewId();
             int vni = ++_nextVni;
             await _fabric.AddNetworkAsync(id, cancellationToken, vni).ConfigureAwait(false);
@@ -150,7 +150,7 @@ internal sealed partial class LinuxTenantNetworking : ITenantNetworking, IAsyncD
         LockedAsync(cancellationToken, async () =>
         {
             Net n = OwnNetwork(projectId, networkId);
-            Require(update.Mtu is null or (>= 1280 and <= 1500), $"Network MTU {update.Mtu}: use 1280-1500.");
+            Require(update.Mtu is null or (>= 576 and <= 1500), $"Network MTU {update.Mtu}: use 576-1500 (the overlay carries at most 1500).");
             if (update.Mtu is int mtu && mtu != n.Mtu)
             {
                 await _fabric.SetNetworkMtuAsync(n.Id, mtu, cancellationToken).ConfigureAwait(false);
@@ -477,6 +477,23 @@ internal sealed partial class LinuxTenantNetworking : ITenantNetworking, IAsyncD
         _gate.Dispose();
     }
 
+    /// <summary>Renders every port's security groups and every router's NAT again (after a break test changed a mode).</summary>
+    /// <param name="cancellationToken">Cancels.</param>
+    /// <returns>A task.</returns>
+    internal async Task ReapplyAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ApplyGroupsAsync(cancellationToken).ConfigureAwait(false);
+            await ApplyRoutersAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private static string NewId() => Guid.NewGuid().ToString();
 
     private static string Upstream(string networkId) => "upstream/" + networkId;
@@ -698,7 +715,11 @@ internal sealed partial class LinuxTenantNetworking : ITenantNetworking, IAsyncD
             string ext = r.ExternalDevice!;
             List<Fip> fips = [.. _fips.Values.Where(f => f.RouterId == r.Id)];
             List<string> lines = ["table ip nat {", "  chain pre {", "    type nat hook prerouting priority dstnat; policy accept;"];
-            lines.AddRange(fips.Select(f => $"    iifname {ext} ip daddr {f.Address} dnat to {f.FixedIp}"));
+            if (NatMode == FloatingIpMode.Stateful)
+            {
+                lines.AddRange(fips.Select(f => $"    iifname {ext} ip daddr {f.Address} dnat to {f.FixedIp}"));
+            }
+
             lines.AddRange(["  }", "  chain post {", "    type nat hook postrouting priority srcnat; policy accept;"]);
             if (NatMode == FloatingIpMode.Stateful)
             {

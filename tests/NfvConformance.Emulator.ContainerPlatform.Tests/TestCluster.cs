@@ -21,7 +21,7 @@ internal static class TestCluster
 
     public static ContainerPlatformEmulator Create(ContainerPlatformOptions? options = null) => new(Inventory(), options);
 
-    public static void ApplyOk(this IContainerPlatform platform, string yaml)
+    public static void ApplyOk(this ContainerPlatformEmulator platform, string yaml)
     {
         ApplyResult result = platform.Apply(yaml);
         Assert.That(result.Rejected.Select(r => $"{r.Kind} {r.Name}: {r.Error}"), Is.Empty);
@@ -52,8 +52,8 @@ internal static class TestCluster
         {{resources}}
         """;
 
-    public static string Ip(this IContainerPlatform platform, string ns, string pod, int index = 0) => platform.GetPod(ns, pod)!.PodIps[index];
+    public static string Ip(this ContainerPlatformEmulator platform, string ns, string pod, int index = 0) => platform.GetPod(ns, pod)!.PodIps[index];
 
-    public static JsonArray NetworkStatus(this IContainerPlatform platform, string ns, string pod) =>
+    public static JsonArray NetworkStatus(this ContainerPlatformEmulator platform, string ns, string pod) =>
         (JsonArray)JsonNode.Parse(platform.GetPod(ns, pod)!.Annotations["k8s.v1.cni.cncf.io/network-status"])!;
 }

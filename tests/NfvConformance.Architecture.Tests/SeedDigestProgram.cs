@@ -61,7 +61,7 @@ public static class SeedDigestProgram
         foreach (string nodeNic in nicsWithClock)
         {
             string[] parts = nodeNic.Split('/');
-            PtpRun run = ptp.Synchronise(new PtpRunRequest(parts[0], parts[1], TimeSpan.FromSeconds(5), Seed: seed));
+            PtpRun run = await ptp.SynchroniseAsync(new PtpRunRequest(parts[0], parts[1], TimeSpan.FromSeconds(5), Seed: seed));
             p.AppendJoin(',', run.Samples.Select(s => s.OffsetNs.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
         }
 

@@ -84,6 +84,7 @@ public sealed class ContractsCanFailTests
             offered.AddRange(FacetInterfaces().Where(f => getFeature.MakeGenericMethod(f).Invoke(started, null) is not null).Select(f => f.Name));
         }
 
+        TestContext.Out.WriteLine($"the {targetName} target offers: {string.Join(", ", offered.Distinct().Order(StringComparer.Ordinal))}");
         Assert.That(offered, Is.Not.Empty, $"the {targetName} target offers facets");
         Assert.That(offered.Distinct().Where(f => !covered.Any(c => c.Name == f)).Order(StringComparer.Ordinal), Is.Empty, $"facets the {targetName} target offers without a contract subclass for it");
     }

@@ -7,7 +7,7 @@ namespace NfvConformance.Facets.Tests.Lifecycle;
 /// What every <see cref="ICnfBestPractices"/> must do: run each of its checks, in the order it lists them, on a
 /// container it really started, and pass a well-behaved CNF on every one; fail a CNF that ignores SIGTERM on what it
 /// breaks and only that, saying what was seen and what to change; refuse a unit it cannot check (a VM) as a value,
-/// without findings. The descriptors name the project's CNF images (<c>nfvc/cnf</c>, <c>nfvc/cnf-nosig</c>), which a
+/// without findings; throw when cancelled. The descriptors name the project's CNF images (<c>nfvc/cnf</c>, <c>nfvc/cnf-nosig</c>), which a
 /// target offering the facet builds, because no registry is reachable from CI.
 /// </summary>
 /// <typeparam name="TTarget">The target.</typeparam>
@@ -43,6 +43,8 @@ public abstract class CnfBestPracticesContract<TTarget> : FacetContract<ICnfBest
             f => Broken.Facet(f, (nameof(ICnfBestPractices.CheckAsync), (a, real) => Broken.Then((ValueTask<CnfPracticeReport>)real()!, r => r.Refusal is not null ? throw new NotSupportedException("vm") : r)))),
         new(nameof(AVmUnit_IsRefusedAsAValue_WithoutFindings), "reports a VM unit as checked",
             f => Broken.Facet(f, (nameof(ICnfBestPractices.CheckAsync), (a, real) => Broken.Then((ValueTask<CnfPracticeReport>)real()!, r => r with { Refusal = null, Findings = [.. f.Checks.Select(c => new CnfPracticeFinding(c, true, "ok", string.Empty))] })))),
+        new(nameof(CheckAsync_Cancelled_Throws), "ignores cancellation",
+            f => Broken.Facet(f, (nameof(ICnfBestPractices.CheckAsync), (a, real) => f.CheckAsync((VnfDescriptor)a[0]!, (string)a[1]!, CancellationToken.None)))),
     ];
 
     [Test]
@@ -89,6 +91,17 @@ public abstract class CnfBestPracticesContract<TTarget> : FacetContract<ICnfBest
 
         Assert.That(report.Refusal, Is.Not.Null.And.Not.Empty, "the checks are for containers; a VM unit is refused with the reason");
         Assert.That(report.Findings, Is.Empty, "a refused unit has no findings");
+    }
+
+    [Test]
+    public async Task CheckAsync_Cancelled_Throws()
+    {
+        await using FacetSession<ICnfBestPractices> s = await OpenAsync();
+        VnfDescriptor good = Onboard(s, "cancelled-cnf", "container", "nfvc/cnf:1.0");
+        using CancellationTokenSource cancelled = new();
+        await cancelled.CancelAsync();
+
+        Assert.That(async () => await s.Facet.CheckAsync(good, "cnf", cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
     }
 
     /// <summary>Onboards a one-unit descriptor through the same target's lifecycle (the checks take an onboarded descriptor).</summary>

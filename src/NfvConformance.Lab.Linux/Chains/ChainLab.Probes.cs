@@ -216,7 +216,7 @@ internal sealed partial class ChainLab
         foreach (LabInstance i in _instances.Values.OrderBy(i => i.Index))
         {
             string family = i.NftFamily;
-            string json = await NftQueryAsync(i.Namespace, cancellationToken, "list", "set", family, Table, "seen").ConfigureAwait(false);
+            string json = await NftQueryAsync(i.ProofNamespace, cancellationToken, "list", "set", family, i.ProofTable, "seen").ConfigureAwait(false);
             foreach (JsonElement value in Elements(json))
             {
                 JsonElement[] parts = [.. value.GetProperty("concat").EnumerateArray()];
@@ -242,7 +242,7 @@ internal sealed partial class ChainLab
 
         foreach (LabInstance i in _instances.Values)
         {
-            await NftAsync(i.Namespace, cancellationToken, $"flush set {i.NftFamily} {Table} seen\n").ConfigureAwait(false);
+            await NftAsync(i.ProofNamespace, cancellationToken, $"flush set {i.NftFamily} {i.ProofTable} seen\n").ConfigureAwait(false);
         }
     }
 
@@ -359,7 +359,7 @@ internal sealed partial class ChainLab
     private async Task<Dictionary<string, (long Packets, long Bytes)>> ReadInstanceCountersAsync(LabInstance i, CancellationToken cancellationToken)
     {
         string family = i.NftFamily;
-        string json = await NftQueryAsync(i.Namespace, cancellationToken, "list", "counters", "table", family, Table).ConfigureAwait(false);
+        string json = await NftQueryAsync(i.ProofNamespace, cancellationToken, "list", "counters", "table", family, i.ProofTable).ConfigureAwait(false);
         Dictionary<string, (long Packets, long Bytes)> counters = new(StringComparer.Ordinal);
         using JsonDocument doc = JsonDocument.Parse(json);
         foreach (JsonElement item in doc.RootElement.GetProperty("nftables").EnumerateArray())

@@ -49,6 +49,15 @@ internal sealed class LabInstance
     /// <summary>Gets or sets the acceleration asked for and granted, and how it is realised.</summary>
     public HopGrant Grant { get; set; } = HopGrant.Kernel;
 
+    /// <summary>
+    /// Gets or sets the namespace of the instance's own nftables table (its proof of path, counters and faults): its own
+    /// namespace, or the steering namespace for a hop whose frames bypass its veths' hooks (net_af_xdp).
+    /// </summary>
+    public string ProofNamespace { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the name of the instance's own nftables table.</summary>
+    public string ProofTable { get; set; } = string.Empty;
+
     /// <summary>Gets the DPDK testpmd processes that move this instance's frames (empty for a kernel instance).</summary>
     public List<DpdkForwarder> Forwarders { get; } = [];
 
@@ -346,7 +355,13 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
 
         string ns = InstanceNamespace(portPair);
-        LabInstance instance = new(portPair, group, function, k, ns, weight) { Grant = grant, Tap = tap };
+        LabInstance instance = new(portPair, group, function, k, ns, weight) { Grant = grant, Tap = tap, ProofNamespace = ns, ProofTable = Table };
+        if (!tap && grant.Dataplane == HopDataplane.DpdkAfXdp && VendorFor(function) is null)
+        {
+            instance.ProofNamespace = Steering;
+            instance.ProofTable = string.Create(CultureInfo.InvariantCulture, $"{Table}_h{k}");
+        }
+
         if (!tap && VendorFor(function) is { } package)
         {
             instance.Vendor = await StartVendorAsync(package, portPair, ns, k, cancellationToken).ConfigureAwait(false);
@@ -461,7 +476,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
         {
             // No address, no route, no bridge: the veths only carry frames to and from testpmd's af_packet ports.
             await IpBatchAsync(ns, cancellationToken, [$"link set {iin} up", $"link set {iout} up"]).ConfigureAwait(false);
-            await NftAsync(ns, cancellationToken, DpdkRuleset(instance)).ConfigureAwait(false);
+            await NftAsync(instance.ProofNamespace, cancellationToken, DpdkRuleset(instance)).ConfigureAwait(false);
             await StartForwardersAsync(instance, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -481,10 +496,10 @@ internal sealed partial class ChainLab : IAsyncDisposable
     ];
 
     /// <summary>Starts an instance's table: the set of recorded probes, a counter per path code, the loss and ACL counters, the (empty) fault chain.</summary>
-    private StringBuilder RulesetHead(string family)
+    private StringBuilder RulesetHead(string family, string? table = null)
     {
         StringBuilder sb = new();
-        sb.Append(CultureInfo.InvariantCulture, $"table {family} {Table} {{\n");
+        sb.Append(CultureInfo.InvariantCulture, $"table {family} {table ?? Table} {{\n");
         sb.Append("  set seen { typeof ip id . ip dscp; flags dynamic,timeout; timeout 10m; size 65535; }\n");
         for (int code = 1; code <= ChainPlan.MaxCodes; code++)
         {
@@ -577,6 +592,11 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
 
         await StopForwardersAsync(instance).ConfigureAwait(false);
+        if (instance.ProofNamespace != instance.Namespace)
+        {
+            _ = await Shell.RunAsync("ip", ["netns", "exec", instance.ProofNamespace, "nft", "delete", "table", instance.NftFamily, instance.ProofTable], cancellationToken).ConfigureAwait(false);
+        }
+
         _ = await Shell.RunAsync("ip", ["netns", "del", instance.Namespace], cancellationToken).ConfigureAwait(false);
         await IpBatchAsync(Steering, cancellationToken, [
             $"rule del fwmark {0x20000 | k} lookup {3000 + k} pref 100",

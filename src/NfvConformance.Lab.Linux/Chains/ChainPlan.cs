@@ -136,8 +136,9 @@ internal sealed class ChainPlan
     /// <param name="dpdk">DPDK as installed here, or null for a lab without DPDK hops.</param>
     /// <param name="steering">How the lab steers.</param>
     /// <param name="cpus">The CPUs the lab may use (a poll-mode hop wants one of its own).</param>
+    /// <param name="afXdpRefused">Why the kernel refuses AF_XDP sockets, or null when it opens them (DPDK hops then get net_af_xdp ports).</param>
     /// <returns>The plan, with every problem found.</returns>
-    public static ChainPlan Compile(ChainSpec spec, DpdkInstall? dpdk, ChainSteering steering, int cpus)
+    public static ChainPlan Compile(ChainSpec spec, DpdkInstall? dpdk, ChainSteering steering, int cpus, string? afXdpRefused = "not looked at")
     {
         Dictionary<string, HopGrant> grants = new(StringComparer.Ordinal);
         ArgumentNullException.ThrowIfNull(spec);
@@ -175,7 +176,7 @@ internal sealed class ChainPlan
             }
             else if (TryParseFunction(pair.ServiceFunction, out InstanceFunction function))
             {
-                HopGrant grant = HopGrant.For(pair.Acceleration, function, dpdk, steering, cpus);
+                HopGrant grant = HopGrant.For(pair.Acceleration, function, dpdk, steering, cpus, afXdpRefused);
                 grants[pair.Name] = grant;
                 if (grant.Granted != pair.Acceleration)
                 {

@@ -83,13 +83,13 @@ internal sealed partial class ChainLab
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
         LabInstance i = _instances[portPair];
         string family = i.NftFamily;
-        string script = $"flush chain {family} {Table} faults\n";
+        string script = $"flush chain {family} {i.ProofTable} faults\n";
         if (percent > 0)
         {
-            script += string.Create(CultureInfo.InvariantCulture, $"add rule {family} {Table} faults numgen random mod 100 < {percent} counter name loss drop\n");
+            script += string.Create(CultureInfo.InvariantCulture, $"add rule {family} {i.ProofTable} faults numgen random mod 100 < {percent} counter name loss drop\n");
         }
 
-        await NftAsync(i.Namespace, cancellationToken, script).ConfigureAwait(false);
+        await NftAsync(i.ProofNamespace, cancellationToken, script).ConfigureAwait(false);
     }
 
     /// <summary>Deletes an instance's namespace (its state, conntrack and counters with it) and creates it again, then re-steers.</summary>

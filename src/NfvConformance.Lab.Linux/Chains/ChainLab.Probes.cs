@@ -171,13 +171,24 @@ internal sealed partial class ChainLab
 
     private async Task<Dictionary<int, Arrival>> WaitForAsync(string ns, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
+        // A probe counts as lost when nothing more has arrived for the arrival timeout: on a loaded host the last of a
+        // burst can trail the first by more than the timeout, and a fixed deadline would call late ones lost. Capped.
         HashSet<int> wanted = [.. ids];
-        DateTime deadline = DateTime.UtcNow + (SteeringMode == ChainSteering.Ovs ? OvsArrivalTimeout : ArrivalTimeout);
+        TimeSpan quiet = SteeringMode == ChainSteering.Ovs ? OvsArrivalTimeout : ArrivalTimeout;
+        DateTime start = DateTime.UtcNow, cap = start + (4 * quiet), deadline = start + quiet;
         Dictionary<int, Arrival> got = [];
+        int arrived = 0;
         while (true)
         {
             got = await ReadArrivalsAsync(ns, cancellationToken).ConfigureAwait(false);
-            if (wanted.All(got.ContainsKey) || DateTime.UtcNow > deadline)
+            int now = got.Keys.Count(wanted.Contains);
+            if (now > arrived)
+            {
+                arrived = now;
+                deadline = DateTime.UtcNow + quiet < cap ? DateTime.UtcNow + quiet : cap;
+            }
+
+            if (arrived == wanted.Count || DateTime.UtcNow > deadline)
             {
                 return got;
             }

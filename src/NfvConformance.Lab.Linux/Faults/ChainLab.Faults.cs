@@ -41,9 +41,9 @@ internal sealed partial class ChainLab
                 await SaveOrRestoreVendorRoutesAsync(i, save: true, cancellationToken).ConfigureAwait(false);
             }
         }
-        else if (!down && i.Function != InstanceFunction.L2)
+        else if (!down && i.Function != InstanceFunction.L2 && !i.Tap && !i.IsDpdk)
         {
-            // IPv4 drops the routes of an interface that goes down: put them back.
+            // IPv4 drops the routes of an interface that goes down: put them back (a bridge, a tap and a DPDK hop have none).
             lines.AddRange(InstanceRoutes(i.Index));
         }
 
@@ -100,7 +100,7 @@ internal sealed partial class ChainLab
     {
         LabInstance old = _instances[portPair];
         await DeleteInstanceAsync(old, cancellationToken).ConfigureAwait(false);
-        await CreateInstanceAsync(old.PortPair, old.Group, old.Function, old.Weight, old.Grant, cancellationToken).ConfigureAwait(false);
+        await CreateInstanceAsync(old.PortPair, old.Group, old.Function, old.Weight, old.Grant, old.Tap, cancellationToken).ConfigureAwait(false);
         await WriteSteeringAsync(_plan!, cancellationToken).ConfigureAwait(false);
     }
 

@@ -310,7 +310,8 @@ internal sealed partial class LinuxTenantNetworking
         }
         else
         {
-            (ProbeDropReason reason, string detail) = Why(destination, from, holders, outcome, Dropped);
+            bool left = requestFrames.Any(f => f.Point == ObservationPoint.SourcePort);
+            (ProbeDropReason reason, string detail) = Why(destination, from, holders, outcome, (p, inbound) => (inbound || !left) && Dropped(p, inbound));
             request = new ProbePath(false, reason, detail, requestFrames, null);
             return new ProbeResult(request, null);
         }
@@ -324,6 +325,7 @@ internal sealed partial class LinuxTenantNetworking
         return new ProbeResult(request, reply);
     }
 
+    // Why the request did not arrive; an egress drop counts only when the request was not seen leaving the port's wire.
     private (ProbeDropReason Reason, string Detail) Why(IPAddress destination, Port? from, List<Holder> holders, Outcome outcome, Func<Port, bool, bool> dropped)
     {
         if (from is not null && dropped(from, false))

@@ -12,7 +12,7 @@ namespace NfvConformance.Suites.Drivers;
 /// whose frames the driver decodes itself (<see cref="TenantFrameReader"/>). Scenario names (aliases) map to the ids
 /// the target returns. Every project the scenario created is deleted with all its resources when the scenario ends.
 /// </summary>
-public sealed class TenantNetworkingDriver : IDisposable
+public sealed class TenantNetworkingDriver
 {
     private readonly RunContext _run;
     private readonly ScenarioEvidence _evidence;
@@ -37,8 +37,11 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="run">The run.</param>
     /// <param name="evidence">The scenario's evidence.</param>
     /// <param name="figures">The target figures.</param>
-    public TenantNetworkingDriver(RunContext run, ScenarioEvidence evidence, FiguresDriver figures)
+    /// <param name="teardown">Deletes the scenario's projects when it ends.</param>
+    public TenantNetworkingDriver(RunContext run, ScenarioEvidence evidence, FiguresDriver figures, Support.ScenarioTeardown teardown)
     {
+        ArgumentNullException.ThrowIfNull(teardown);
+        teardown.Add(DeleteProjectsAsync);
         _run = run;
         _evidence = evidence;
         _figures = figures;
@@ -856,8 +859,7 @@ public sealed class TenantNetworkingDriver : IDisposable
         Check.Fail($"A bit flipped on the back end of volume '{volume}' went unnoticed: the read returned data.");
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    private async Task DeleteProjectsAsync()
     {
         if (_service is null)
         {
@@ -868,7 +870,7 @@ public sealed class TenantNetworkingDriver : IDisposable
         {
             try
             {
-                _service.DeleteProjectAsync(id).AsTask().GetAwaiter().GetResult();
+                await _service.DeleteProjectAsync(id).ConfigureAwait(false);
             }
             catch (TenantNetworkingException)
             {

@@ -20,7 +20,7 @@ namespace NfvConformance.Lab.Linux.TenantNetworking;
 /// </summary>
 internal sealed partial class LinuxTenantNetworking
 {
-    private const int WaitMs = 500;
+    private const int WaitMs = 1000;
     private static readonly IPNetwork s_internet = IPNetwork.Parse(InternetPrefix);
 
     public async ValueTask<ProbeResult> ProbeAsync(TenantProbe probe, CancellationToken cancellationToken = default)
@@ -253,7 +253,7 @@ internal sealed partial class LinuxTenantNetworking
 
     private static async Task<Outcome> IcmpAsync(string sourceNs, IPAddress? bindSource, IPAddress destination, TenantProbe probe, CancellationToken cancellationToken)
     {
-        List<string> args = ["netns", "exec", sourceNs, "ping", "-n", "-q", "-c", "1", "-W", "1", "-s", probe.PayloadBytes.ToString(CultureInfo.InvariantCulture)];
+        List<string> args = ["netns", "exec", sourceNs, "ping", "-n", "-q", "-c", "1", "-W", "2", "-s", probe.PayloadBytes.ToString(CultureInfo.InvariantCulture)];
         if (bindSource is not null)
         {
             args.AddRange(["-I", bindSource.ToString()]);

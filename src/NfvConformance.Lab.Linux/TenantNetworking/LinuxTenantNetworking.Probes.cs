@@ -20,7 +20,7 @@ namespace NfvConformance.Lab.Linux.TenantNetworking;
 /// </summary>
 internal sealed partial class LinuxTenantNetworking
 {
-    private const int WaitMs = 500;
+    private const int WaitMs = 1000;
     private static readonly IPNetwork s_internet = IPNetwork.Parse(InternetPrefix);
 
     public async ValueTask<ProbeResult> ProbeAsync(TenantProbe probe, CancellationToken cancellationToken = default)
@@ -253,7 +253,7 @@ internal sealed partial class LinuxTenantNetworking
 
     private static async Task<Outcome> IcmpAsync(string sourceNs, IPAddress? bindSource, IPAddress destination, TenantProbe probe, CancellationToken cancellationToken)
     {
-        List<string> args = ["netns", "exec", sourceNs, "ping", "-n", "-q", "-c", "1", "-W", "1", "-s", probe.PayloadBytes.ToString(CultureInfo.InvariantCulture)];
+        List<string> args = ["netns", "exec", sourceNs, "ping", "-n", "-q", "-c", "1", "-W", "2", "-s", probe.PayloadBytes.ToString(CultureInfo.InvariantCulture)];
         if (bindSource is not null)
         {
             args.AddRange(["-I", bindSource.ToString()]);
@@ -310,7 +310,8 @@ internal sealed partial class LinuxTenantNetworking
         }
         else
         {
-            (ProbeDropReason reason, string detail) = Why(destination, from, holders, outcome, Dropped);
+            bool left = requestFrames.Any(f => f.Point == ObservationPoint.SourcePort);
+            (ProbeDropReason reason, string detail) = Why(destination, from, holders, outcome, (p, inbound) => (inbound || !left) && Dropped(p, inbound));
             request = new ProbePath(false, reason, detail, requestFrames, null);
             return new ProbeResult(request, null);
         }
@@ -324,6 +325,7 @@ internal sealed partial class LinuxTenantNetworking
         return new ProbeResult(request, reply);
     }
 
+    // Why the request did not arrive; an egress drop counts only when the request was not seen leaving the port's wire.
     private (ProbeDropReason Reason, string Detail) Why(IPAddress destination, Port? from, List<Holder> holders, Outcome outcome, Func<Port, bool, bool> dropped)
     {
         if (from is not null && dropped(from, false))

@@ -61,7 +61,7 @@ internal sealed class TenantFabric : IAsyncDisposable
     private readonly Dictionary<string, (int Bridge, int Vni)> _networks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _namespaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _hostSides = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (int Node, string Inside)> _links = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Node, string Inside, string Namespace)> _links = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _networkOf = new(StringComparer.Ordinal);
     private readonly List<string> _created = [];
     private int _next;
@@ -197,8 +197,7 @@ internal sealed class TenantFabric : IAsyncDisposable
         {
             if (net == network)
             {
-                string ns = _namespaces[name.Split('/')[0]];
-                await IpAsync(ns, cancellationToken, "link", "set", _links[name].Inside, "mtu", mtu.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                await IpAsync(_links[name].Namespace, cancellationToken, "link", "set", _links[name].Inside, "mtu", mtu.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
             }
         }
     }
@@ -320,7 +319,7 @@ internal sealed class TenantFabric : IAsyncDisposable
     public async Task<string> AttachRouterAsync(string router, string network, string gatewayAddress, CancellationToken cancellationToken = default)
     {
         string key = router + "/" + network;
-        if (_links.TryGetValue(key, out (int Node, string Inside) link))
+        if (_links.TryGetValue(key, out (int Node, string Inside, string Namespace) link))
         {
             await AddAddressAsync(_namespaces[router], link.Inside, gatewayAddress, cancellationToken).ConfigureAwait(false);
             return link.Inside;
@@ -367,7 +366,9 @@ internal sealed class TenantFabric : IAsyncDisposable
             lines.AddRange([$"  chain {chain} {{", $"    type filter hook {hook} priority 0; policy {(rules is null ? "accept" : "drop")};", inbound ? "    iif lo accept" : "    oif lo accept"]);
             if (rules is not null)
             {
-                lines.Add("    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept");
+                // ICMPv6 other than echo is the link's own control traffic (neighbour discovery, MLD reports, errors): always
+                // passed, so the drop counters count only what the rules refused.
+                lines.Add("    icmpv6 type != { echo-request, echo-reply } accept");
                 if (mode == FabricGroupMode.Stateful)
                 {
                     lines.Add("    ct state established,related accept");
@@ -526,7 +527,7 @@ internal sealed class TenantFabric : IAsyncDisposable
 
         // Checksums computed when sent, not left to an offload a veth never does: taps then see the frame as the wire carries it.
         await RunAsync("ip", ["netns", "exec", ns, "ethtool", "-K", inside, "tx", "off"], cancellationToken).ConfigureAwait(false);
-        _links[name] = (node, inside);
+        _links[name] = (node, inside, ns);
         _networkOf[name] = network;
         return host;
     }

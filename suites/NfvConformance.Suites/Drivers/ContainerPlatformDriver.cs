@@ -18,8 +18,8 @@ namespace NfvConformance.Suites.Drivers;
 /// scenario's manifests and step arguments is rewritten), so scenarios never share objects; they are deleted when
 /// the scenario ends. <c>${node1}</c> and <c>${node2}</c> stand for the first two nodes,
 /// <c>${free:RESOURCE}</c> and <c>${over:RESOURCE}</c> for the most free units of an extended resource on one node
-/// and one more than that. Every call to the platform is awaited; the scenario's objects are deleted by an
-/// asynchronous after-scenario hook.
+/// and one more than that. Every call to the platform is awaited; the scenario's objects are deleted by
+/// <see cref="Support.ScenarioTeardown"/>.
 /// </summary>
 public sealed partial class ContainerPlatformDriver
 {
@@ -38,10 +38,12 @@ public sealed partial class ContainerPlatformDriver
     /// <summary>Creates the driver for one scenario.</summary>
     /// <param name="run">The run.</param>
     /// <param name="evidence">The scenario's evidence.</param>
-    public ContainerPlatformDriver(RunContext run, ScenarioEvidence evidence)
+    /// <param name="teardown">Where the driver adds the deletion of the scenario's namespaces and pools.</param>
+    public ContainerPlatformDriver(RunContext run, ScenarioEvidence evidence, Support.ScenarioTeardown teardown)
     {
         _run = run;
         _evidence = evidence;
+        teardown.Add(DeleteCreatedAsync);
     }
 
     private IContainerPlatform Platform => TargetFacets.Require<IContainerPlatform>(_run);
@@ -697,9 +699,8 @@ public sealed partial class ContainerPlatformDriver
         return address;
     }
 
-    /// <summary>Deletes the namespaces (with their pods) and IP pools the scenario created, whatever its outcome.</summary>
-    /// <returns>A task that completes when the target answered.</returns>
-    public async Task DeleteCreatedAsync()
+    // Run by ScenarioTeardown when the scenario ends, whatever its outcome.
+    private async Task DeleteCreatedAsync()
     {
         IContainerPlatform? platform = _run.Target.GetFeature<IContainerPlatform>();
         if (platform is null)

@@ -22,10 +22,12 @@ public sealed class LifecycleDriver
     /// <summary>Creates the driver for one scenario.</summary>
     /// <param name="run">The run.</param>
     /// <param name="evidence">The scenario's evidence.</param>
-    public LifecycleDriver(RunContext run, ScenarioEvidence evidence)
+    /// <param name="teardown">Where the driver adds the termination of an instance left running.</param>
+    public LifecycleDriver(RunContext run, ScenarioEvidence evidence, Support.ScenarioTeardown teardown)
     {
         _run = run;
         _evidence = evidence;
+        teardown.Add(TerminateLeftoverAsync);
     }
 
     /// <summary>Gets the id of the descriptor onboarded last.</summary>
@@ -243,7 +245,7 @@ public sealed class LifecycleDriver
         return Last.Duration.TotalSeconds;
     }
 
-    /// <summary>Terminates the instance this scenario started when it still runs (called when the scenario ends, see <see cref="StepDefinitions.CleanupHooks"/>).</summary>
+    /// <summary>Terminates the instance this scenario started when it still runs (called when the scenario ends, see <see cref="Support.ScenarioTeardown"/>).</summary>
     /// <returns>A task that completes when the target answered.</returns>
     public async Task TerminateLeftoverAsync()
     {

@@ -17,7 +17,7 @@ namespace NfvConformance.Suites.Drivers;
 /// Drives the target's load-balancer platform service (<see cref="ILoadBalancing"/>) as a client would: builds a
 /// load balancer, sends real frames (TCP, UDP, IPv4 and IPv6 fragments, SCTP with CRC32c, MPTCP options, HTTP/1.1, a TLS
 /// ClientHello from .NET's SslStream, HTTP/2 with HPACK, QUIC headers) and checks what the members received and what
-/// came back. Deletes what it created when the scenario ends (<see cref="DeleteCreatedAsync"/>, run by <see cref="StepDefinitions.CleanupHooks"/>).
+/// came back. Deletes what it created when the scenario ends (<see cref="DeleteCreatedAsync"/>, run by <see cref="Support.ScenarioTeardown"/>).
 /// </summary>
 public sealed class LoadBalancingDriver
 {
@@ -39,11 +39,13 @@ public sealed class LoadBalancingDriver
     /// <param name="run">The run.</param>
     /// <param name="evidence">The scenario's evidence.</param>
     /// <param name="figures">The target figures.</param>
-    public LoadBalancingDriver(RunContext run, ScenarioEvidence evidence, FiguresDriver figures)
+    /// <param name="teardown">Where the driver adds the deletion of the load balancers it created.</param>
+    public LoadBalancingDriver(RunContext run, ScenarioEvidence evidence, FiguresDriver figures, Support.ScenarioTeardown teardown)
     {
         _run = run;
         _evidence = evidence;
         _figures = figures;
+        teardown.Add(DeleteCreatedAsync);
     }
 
     private ILoadBalancing Service => TargetFacets.Require<ILoadBalancing>(_run);
@@ -609,8 +611,7 @@ public sealed class LoadBalancingDriver
         Check.That(used.Count >= 2, $"All connections went to {string.Join(",", used)}; spread them over several members.");
     }
 
-    /// <inheritdoc/>
-    /// <summary>Deletes every load balancer this scenario created (the scenario's after-hook calls it; teardown is not cancelled).</summary>
+    /// <summary>Deletes every load balancer this scenario created (ScenarioTeardown calls it when the scenario ends; teardown is not cancelled).</summary>
     /// <returns>A task that completes when they are gone.</returns>
     public async Task DeleteCreatedAsync()
     {

@@ -15,7 +15,7 @@ namespace NfvConformance.Suites.Drivers;
 /// <c>nfvc.io/scenario</c>), starts pods in it through <see cref="IContainerPlatform"/>, applies Services, Ingress,
 /// Gateway API objects and egress policies through <see cref="IServiceExposure"/> and checks what real probes do.
 /// Doc strings may use <c>${namespace}</c>, <c>${scenario}</c> (the namespace's label value) and <c>${gatewayClass}</c> (the target's first GatewayClass). Everything it
-/// created is deleted by an asynchronous after-scenario hook. Every call to the target is awaited.
+/// created is deleted by <see cref="Support.ScenarioTeardown"/>. Every call to the target is awaited.
 /// </summary>
 public sealed class ServiceExposureDriver
 {
@@ -40,10 +40,12 @@ public sealed class ServiceExposureDriver
     /// <summary>Creates the driver for one scenario.</summary>
     /// <param name="run">The run.</param>
     /// <param name="evidence">The scenario's evidence.</param>
-    public ServiceExposureDriver(RunContext run, ScenarioEvidence evidence)
+    /// <param name="teardown">Where the driver adds the deletion of what the scenario created.</param>
+    public ServiceExposureDriver(RunContext run, ScenarioEvidence evidence, Support.ScenarioTeardown teardown)
     {
         _run = run;
         _evidence = evidence;
+        teardown.Add(DeleteCreatedAsync);
     }
 
     private IServiceExposure Exposure => TargetFacets.Require<IServiceExposure>(_run);
@@ -416,9 +418,8 @@ public sealed class ServiceExposureDriver
         Check.That(o.Delivered && o.Backend == $"{_namespace}/{pod}", $"a probe from outside to Service {name} reached {(o.Delivered ? o.Backend : o.DropReason)}, not pod {pod}.");
     }
 
-    /// <summary>Deletes what the scenario created (its objects in reverse order, then its namespace), whatever its outcome.</summary>
-    /// <returns>A task that completes when the target answered.</returns>
-    public async Task DeleteCreatedAsync()
+    // Run by ScenarioTeardown when the scenario ends: the scenario's objects in reverse order, then its namespace.
+    private async Task DeleteCreatedAsync()
     {
         if (_created.Count == 0 && !_namespaceCreated)
         {

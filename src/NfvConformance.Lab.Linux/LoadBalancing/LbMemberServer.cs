@@ -23,9 +23,12 @@ internal sealed class LbMemberServer : IDisposable
     private readonly IReadOnlyList<IPAddress> _udpAddresses;
     private readonly List<Socket> _sockets = [];
     private readonly Lock _gate = new();
+    private readonly TimeSpan _answerDelay;
+    private int _owed;
 
-    public LbMemberServer(string ns, string member, IReadOnlyList<int> tcpPorts, IReadOnlyList<int> udpPorts, IReadOnlyList<IPAddress> udpAddresses)
+    public LbMemberServer(string ns, string member, IReadOnlyList<int> tcpPorts, IReadOnlyList<int> udpPorts, IReadOnlyList<IPAddress> udpAddresses, TimeSpan answerDelay = default)
     {
+        _answerDelay = answerDelay;
         _ns = ns;
         _member = member;
         _tcpPorts = tcpPorts;
@@ -41,6 +44,36 @@ internal sealed class LbMemberServer : IDisposable
             lock (_gate)
             {
                 return _sockets.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gets a value indicating whether the service owes an answer: a UDP datagram the kernel delivered waits in one of its
+    /// sockets, or it took one and has not answered yet. The service runs on this process's thread pool, so on a loaded
+    /// host its answer can come long after the datagram arrived; an exchange waits for what is owed instead of
+    /// counting a late answer as none.
+    /// </summary>
+    public bool Owes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (Volatile.Read(ref _owed) > 0)
+                {
+                    return true;
+                }
+
+                foreach (Socket s in _sockets)
+                {
+                    if (s.SocketType == SocketType.Dgram && s.Available > 0)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
         }
     }
@@ -138,9 +171,25 @@ internal sealed class LbMemberServer : IDisposable
         {
             while (true)
             {
-                SocketReceiveFromResult r = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any).ConfigureAwait(false);
-                byte[] answer = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"member {_member} got {r.ReceivedBytes}"));
-                _ = await socket.SendToAsync(answer, SocketFlags.None, r.RemoteEndPoint).ConfigureAwait(false);
+                // Peek first, so the datagram stays queued until it counts as owed: at no instant is a datagram the
+                // kernel delivered neither queued nor owed (see Owes).
+                _ = await socket.ReceiveFromAsync(buffer, SocketFlags.Peek, any).ConfigureAwait(false);
+                _ = Interlocked.Increment(ref _owed);
+                try
+                {
+                    SocketReceiveFromResult r = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any).ConfigureAwait(false);
+                    if (_answerDelay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(_answerDelay).ConfigureAwait(false);
+                    }
+
+                    byte[] answer = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"member {_member} got {r.ReceivedBytes}"));
+                    _ = await socket.SendToAsync(answer, SocketFlags.None, r.RemoteEndPoint).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _ = Interlocked.Decrement(ref _owed);
+                }
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)

@@ -153,10 +153,16 @@ internal sealed class LinuxLoadBalancer : IAsyncDisposable
             List<LbReplyFrame> replies = [];
             Stopwatch clock = Stopwatch.StartNew();
             long lastAt = -1;
-            while (clock.ElapsedMilliseconds < ReplyWaitMs)
+            long until = ReplyWaitMs;
+            bool owed = false;
+            while (clock.ElapsedMilliseconds < until)
             {
-                int wait = lastAt < 0 ? (int)(ReplyWaitMs - clock.ElapsedMilliseconds) : QuietMs;
+                int wait = lastAt < 0 ? (int)(until - clock.ElapsedMilliseconds) : QuietMs;
                 await LbWire.WaitAsync(wires, wait, ct);
+
+                // Looked at before the wires are read: a member's service that owes nothing now has sent every answer
+                // it owed, so the reads below see them.
+                bool owes = clock.Elapsed < _options.AnswerLimit && members.Any(m => m.Server?.Owes == true);
                 bool got = false;
                 foreach (Node member in members)
                 {
@@ -184,6 +190,16 @@ internal sealed class LinuxLoadBalancer : IAsyncDisposable
                 {
                     break;
                 }
+
+                // A member's service that holds a datagram it has not answered yet owes a reply: it is late because this
+                // process was not scheduled (the services run on its thread pool), not lost. The window stays open
+                // while it owes one, and a quiet time after it answered, up to the hang guard (AnswerLimit).
+                if (owes || owed)
+                {
+                    until = Math.Max(until, clock.ElapsedMilliseconds + QuietMs);
+                }
+
+                owed = owes;
             }
 
             string? instance = forwarded.Select(x => x.Instance).FirstOrDefault(x => x != "?") ?? replies.Select(r => r.ViaInstance).FirstOrDefault(x => x is not null);
@@ -413,7 +429,8 @@ internal sealed class LinuxLoadBalancer : IAsyncDisposable
             spec.Name,
             [.. _spec.Listeners.Where(l => l.DefaultPool == pool && l.Protocol == LbProtocol.Tcp).Select(l => l.Port).Distinct()],
             [.. _spec.Listeners.Where(l => l.DefaultPool == pool && l.Protocol == LbProtocol.Udp).Select(l => l.Port).Distinct()],
-            udpAddresses);
+            udpAddresses,
+            _options.AnswerDelay);
         node.Server.Start();
         node.Wire = LbWire.Open(ns, "eth0", spec.Name, mac);
         node.Address6 = spec.Address6;

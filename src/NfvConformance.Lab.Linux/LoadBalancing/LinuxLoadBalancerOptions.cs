@@ -26,6 +26,16 @@ internal sealed record LinuxLoadBalancerOptions
     /// <summary>Gets the longest a crash may take to show (the instance's port gone from the fabric) before it is logged.</summary>
     public TimeSpan CrashObservationLimit { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets how long each member's service holds a UDP datagram before it answers (zero for the real service). Tests set
+    /// it to show a member whose answer is late because this process was not scheduled (the services run on its thread
+    /// pool; on a loaded 2-CPU host an answer was measured 86 ms late) is still heard.
+    /// </summary>
+    public TimeSpan AnswerDelay { get; init; }
+
+    /// <summary>Gets the longest an exchange waits for a member's service that holds a datagram it has not answered yet (a hang guard; reaching it means the host is overloaded).</summary>
+    public TimeSpan AnswerLimit { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets the longest the monitor runs before it reports that it did not settle.</summary>
     public TimeSpan HealthMonitorLimit { get; init; } = TimeSpan.FromSeconds(5);
 }

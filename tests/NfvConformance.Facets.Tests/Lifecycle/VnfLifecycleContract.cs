@@ -13,13 +13,16 @@ namespace NfvConformance.Facets.Tests.Lifecycle;
 public abstract class VnfLifecycleContract<TTarget> : FacetContract<IVnfLifecycle, TTarget>
     where TTarget : TestTarget, new()
 {
-    /// <summary>One container unit of one instance (scalable to two), on a kernel virtio interface.</summary>
+    /// <summary>
+    /// One container unit of one instance (scalable to two), on a kernel virtio interface. Its image is the project's
+    /// well-behaved CNF, which a real target builds (no registry is reachable from CI) and the emulator takes by name.
+    /// </summary>
     internal const string Descriptor = """
         vnfd:
           id: contract-app
           version: "1.0"
           deployment_units:
-            - {name: app, kind: container, image: app-1.0, cores: 1, memory_mb: 64, instances: 1, min_instances: 1, max_instances: 2,
+            - {name: app, kind: container, image: "nfvc/cnf:1.0", cores: 1, memory_mb: 64, instances: 1, min_instances: 1, max_instances: 2,
                connection_points: [{name: eth0, attachment: [kernel-virtio]}]}
           scaling_aspects:
             - {name: app-capacity, deployment_unit: app, step: 1}
@@ -114,5 +117,9 @@ public abstract class VnfLifecycleContract<TTarget> : FacetContract<IVnfLifecycl
 }
 
 public sealed class EmulatorVnfLifecycleContract : VnfLifecycleContract<OnEmulator>
+{
+}
+
+public sealed class LinuxVnfLifecycleContract : VnfLifecycleContract<OnLinuxWithWorkloads>
 {
 }

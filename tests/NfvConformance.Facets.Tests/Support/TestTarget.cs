@@ -4,6 +4,8 @@ using NfvConformance.Abstractions.Targets;
 using NfvConformance.Core.Requirements;
 using NfvConformance.Emulator;
 using NfvConformance.Lab.Linux.Target;
+using NfvConformance.Lab.Workloads;
+using NfvConformance.Lab.Workloads.Docker;
 
 namespace NfvConformance.Facets.Tests.Support;
 
@@ -43,9 +45,16 @@ public abstract class TestTarget
     /// <param name="profile">The profile.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>The started target.</returns>
-    protected static async ValueTask<ILabTarget> StartAsync(ILabTargetFactory factory, string profile, CancellationToken cancellationToken)
+    protected static async ValueTask<ILabTarget> StartAsync(ILabTargetFactory factory, string profile, CancellationToken cancellationToken) =>
+        await StartAsync(factory, Options(profile), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Starts a target made by a factory with the given options, after the factory's own validation.</summary>
+    /// <param name="factory">The factory.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>The started target.</returns>
+    protected static async ValueTask<ILabTarget> StartAsync(ILabTargetFactory factory, LabTargetOptions options, CancellationToken cancellationToken)
     {
-        LabTargetOptions options = Options(profile);
         Assert.That(factory.Validate(options).Where(e => e.IsCritical).Select(e => e.ToString()), Is.Empty, $"the {factory.Name} target's options");
         ILabTarget target = factory.Create(options);
         try
@@ -112,5 +121,52 @@ public sealed class OnLinux : TestTarget
         {
             _ = Tools.RequireOnPath(tool, "apt-get install " + package);
         }
+    }
+}
+
+/// <summary>
+/// The linux target as <c>nfvc</c> registers it, with the workloads extension (Docker containers and QEMU VMs as VNF
+/// instances: <see cref="Abstractions.Lifecycle.IVnfLifecycle"/>, <see cref="Abstractions.Lifecycle.ICnfBestPractices"/>).
+/// Every target it starts uses the test run's one private dockerd (<see cref="PrivateDocker"/>, started on first use and
+/// stopped by <see cref="FacetsRun"/>), given as the <c>docker</c> setting, so no test waits for a daemon of its own.
+/// Needs what <see cref="OnLinux"/> needs, and dockerd: without it a test is skipped with the reason, except under
+/// CI=true, where it fails.
+/// </summary>
+public sealed class OnLinuxWithWorkloads : TestTarget
+{
+    /// <inheritdoc />
+    public override string Name => "linux";
+
+    /// <inheritdoc />
+    public override async ValueTask<ILabTarget> StartAsync(string profile, CancellationToken cancellationToken = default)
+    {
+        RequireHost();
+        (DockerEngine engine, _) = await PrivateDocker.StartAsync().ConfigureAwait(false);
+        LabTargetOptions options = Options(profile);
+        options = new LabTargetOptions
+        {
+            Profile = options.Profile,
+            Seed = options.Seed,
+            Catalogue = options.Catalogue,
+            Settings = new Dictionary<string, string>(StringComparer.Ordinal) { [WorkloadsExtension.DockerSetting] = engine.Endpoint },
+        };
+        return await StartAsync(new LinuxTargetFactory(new WorkloadsExtension()), options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the target exactly as <c>nfvc run --target linux</c> does: no <c>docker</c> setting, so nothing starts a daemon until a container is needed.</summary>
+    /// <param name="profile">The profile.</param>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>The started target.</returns>
+    public ValueTask<ILabTarget> StartAsRegisteredAsync(string profile, CancellationToken cancellationToken = default)
+    {
+        new OnLinux().RequireHost();
+        return StartAsync(new LinuxTargetFactory(new WorkloadsExtension()), profile, cancellationToken);
+    }
+
+    /// <summary>Skips (or, under CI=true, fails) unless the linux target can run here and so can a private dockerd.</summary>
+    public override void RequireHost()
+    {
+        new OnLinux().RequireHost();
+        PrivateDocker.Require();
     }
 }

@@ -16,15 +16,12 @@ public sealed partial class ContainerPlatformEmulator
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex Dns1123();
 
-    private AppliedObject ApplyOne(JsonObject document)
+    private AppliedObject ApplyOne(ManifestDocument manifest)
     {
-        string apiVersion = document.Str("apiVersion") ?? string.Empty;
-        string kind = document.Str("kind") ?? string.Empty;
-        JsonObject? metadata = document.Obj("metadata");
-        string name = metadata.Str("name") ?? string.Empty;
+        (JsonObject document, string apiVersion, string kind, JsonObject? metadata, string name) = (manifest.Json, manifest.ApiVersion, manifest.Kind, manifest.Metadata, manifest.Name);
         ApiResource? resource = Cluster.ApiResources.FirstOrDefault(r => r.ApiVersion == apiVersion && r.Kind == kind);
         string? ns = resource is { Namespaced: true } ? metadata.Str("namespace") ?? "default" : null;
-        AppliedObject Reject(string error) => new(kind.Length == 0 ? "(no kind)" : kind, ns, name.Length == 0 ? "(no name)" : name, ApplyAction.Rejected, error);
+        AppliedObject Reject(string error) => manifest.Reject(ns, error);
 
         if (apiVersion.Length == 0 || kind.Length == 0)
         {

@@ -60,6 +60,7 @@ public sealed partial class ContainerPlatformEmulator : IContainerPlatform
     private readonly IpamStores _stores = new();
     private readonly IpamPlugins _ipam;
     private readonly Random _random;
+    private readonly ManifestApplier _applier;
     private long _sequence;
     private long _ticks;
 
@@ -98,6 +99,7 @@ public sealed partial class ContainerPlatformEmulator : IContainerPlatform
         }
 
         Cluster = BuildClusterInfo();
+        _applier = new ManifestApplier(_lock, "one object with apiVersion, kind and metadata.name", ApplyOne, DeleteOne);
     }
 
     /// <inheritdoc />
@@ -115,75 +117,59 @@ public sealed partial class ContainerPlatformEmulator : IContainerPlatform
     /// <summary>Gets the options the cluster was built with.</summary>
     internal ContainerPlatformOptions Options => _options;
 
-    /// <inheritdoc />
-    public ApplyResult Apply(string manifests)
+    /// <summary>Applies manifests (the synchronous core of <see cref="ApplyAsync"/>).</summary>
+    /// <param name="manifests">One or more YAML documents.</param>
+    /// <returns>One entry per document.</returns>
+    internal ApplyResult Apply(string manifests) => _applier.Apply(manifests);
+
+    /// <summary>Deletes an object (the synchronous core of <see cref="DeleteAsync"/>).</summary>
+    /// <param name="kind">The kind.</param>
+    /// <param name="namespace">The namespace, or null.</param>
+    /// <param name="name">The name.</param>
+    /// <returns>True when it existed.</returns>
+    internal bool Delete(string kind, string? @namespace, string name) => _applier.Delete(kind, @namespace, name);
+
+    private bool DeleteOne(string kind, string name, string key)
     {
-        IReadOnlyList<JsonObject> documents = ManifestReader.ReadDocuments(manifests);
-        if (documents.Count == 0)
+        switch (kind)
         {
-            throw new NfvConformanceException("the manifest text holds no document; give at least one object with apiVersion, kind and metadata.name.");
-        }
+            case "Namespace":
+                if (!_namespaces.Remove(name))
+                {
+                    return false;
+                }
 
-        List<AppliedObject> results = [];
-        lock (_lock)
-        {
-            foreach (JsonObject document in documents)
-            {
-                results.Add(ApplyOne(document));
-            }
-        }
+                foreach (PodRecord pod in _pods.Values.Where(p => p.Namespace == name).ToList())
+                {
+                    DeletePod(pod);
+                }
 
-        return new ApplyResult(results);
-    }
+                RemoveWhere(_nads, k => k.StartsWith(name + "/", StringComparison.Ordinal));
+                RemoveWhere(_policies, k => k.StartsWith(name + "/", StringComparison.Ordinal));
+                SchedulePending();
+                return true;
+            case "Pod":
+                if (!_pods.TryGetValue(key, out PodRecord? p))
+                {
+                    return false;
+                }
 
-    /// <inheritdoc />
-    public bool Delete(string kind, string? @namespace, string name)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        ArgumentNullException.ThrowIfNull(name);
-        lock (_lock)
-        {
-            string key = $"{@namespace ?? "default"}/{name}";
-            switch (kind)
-            {
-                case "Namespace":
-                    if (!_namespaces.Remove(name))
-                    {
-                        return false;
-                    }
-
-                    foreach (PodRecord pod in _pods.Values.Where(p => p.Namespace == name).ToList())
-                    {
-                        DeletePod(pod);
-                    }
-
-                    RemoveWhere(_nads, k => k.StartsWith(name + "/", StringComparison.Ordinal));
-                    RemoveWhere(_policies, k => k.StartsWith(name + "/", StringComparison.Ordinal));
-                    SchedulePending();
-                    return true;
-                case "Pod":
-                    if (!_pods.TryGetValue(key, out PodRecord? p))
-                    {
-                        return false;
-                    }
-
-                    DeletePod(p);
-                    SchedulePending();
-                    return true;
-                case "NetworkAttachmentDefinition":
-                    return _nads.Remove(key);
-                case "NetworkPolicy":
-                    return _policies.Remove(key);
-                case "IPPool":
-                    return name is not (DefaultIpv4Pool or DefaultIpv6Pool) && _pools.Remove(name);
-                default:
-                    throw new NfvConformanceException($"kind '{kind}' is not served; the cluster serves {string.Join(", ", Cluster.ApiResources.Select(r => r.Kind))}.");
-            }
+                DeletePod(p);
+                SchedulePending();
+                return true;
+            case "NetworkAttachmentDefinition":
+                return _nads.Remove(key);
+            case "NetworkPolicy":
+                return _policies.Remove(key);
+            case "IPPool":
+                return name is not (DefaultIpv4Pool or DefaultIpv6Pool) && _pools.Remove(name);
+            default:
+                throw new NfvConformanceException($"kind '{kind}' is not served; the cluster serves {string.Join(", ", Cluster.ApiResources.Select(r => r.Kind))}.");
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<NodeView> GetNodes()
+    /// <summary>The synchronous core of <see cref="GetNodesAsync"/>.</summary>
+    internal IReadOnlyList<NodeView> GetNodes()
     {
         lock (_lock)
         {
@@ -191,8 +177,8 @@ public sealed partial class ContainerPlatformEmulator : IContainerPlatform
         }
     }
 
-    /// <inheritdoc />
-    public NamespaceView? GetNamespace(string name)
+    /// <summary>The synchronous core of <see cref="GetNamespaceAsync"/>.</summary>
+    internal NamespaceView? GetNamespace(string name)
     {
         lock (_lock)
         {
@@ -202,8 +188,8 @@ public sealed partial class ContainerPlatformEmulator : IContainerPlatform
         }
     }
 
-    /// <inheritdoc />
-    public PodView? GetPod(string @namespace, string name)
+    /// <summary>The synchronous core of <see cref="GetPodAsync"/>.</summary>
+    internal PodView? GetPod(string @namespace, string name)
     {
         lock (_lock)
         {
@@ -211,8 +197,8 @@ public sealed partial class ContainerPlatformEmulator : IContainerPlatform
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<PodView> GetPods(string? @namespace = null)
+    /// <summary>The synchronous core of <see cref="GetPodsAsync"/>.</summary>
+    internal IReadOnlyList<PodView> GetPods(string? @namespace = null)
     {
         lock (_lock)
         {
@@ -220,8 +206,8 @@ public sealed partial class ContainerPlatformEmulator : IContainerPlatform
         }
     }
 
-    /// <inheritdoc />
-    public ContainerView Exec(string @namespace, string pod, string? container = null)
+    /// <summary>The synchronous core of <see cref="ExecAsync"/>.</summary>
+    internal ContainerView Exec(string @namespace, string pod, string? container = null)
     {
         lock (_lock)
         {
@@ -283,8 +269,8 @@ public sealed partial class ContainerPlatformEmulator : IContainerPlatform
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<HostInterface> GetHostInterfaces(string node)
+    /// <summary>The synchronous core of <see cref="GetHostInterfacesAsync"/>.</summary>
+    internal IReadOnlyList<HostInterface> GetHostInterfaces(string node)
     {
         lock (_lock)
         {

@@ -1,6 +1,7 @@
 // Licensed under the Apache License, Version 2.0.
 using NfvConformance.Abstractions.ContainerPlatform;
 using NfvConformance.Abstractions.ServiceExposure;
+using NfvConformance.Emulator.ContainerPlatform;
 using NfvConformance.Emulator.ContainerPlatform.ServiceExposure;
 
 namespace NfvConformance.Emulator;
@@ -11,7 +12,7 @@ internal sealed partial class EmulatorInstance
     partial void AddServiceExposureFacets(Dictionary<Type, object> facets, int seed)
     {
         // Registered just before: without a container platform there are no pods to expose, so no facet.
-        if (facets.TryGetValue(typeof(IContainerPlatform), out object? platform) && platform is IContainerPlatform cluster)
+        if (facets.TryGetValue(typeof(IContainerPlatform), out object? platform) && platform is ContainerPlatformEmulator cluster)
         {
             facets[typeof(IServiceExposure)] = new ServiceExposureEmulator(cluster, Areas.ServiceExposure, seed);
         }

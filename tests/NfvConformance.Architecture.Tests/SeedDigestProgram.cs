@@ -61,7 +61,7 @@ public static class SeedDigestProgram
         foreach (string nodeNic in nicsWithClock)
         {
             string[] parts = nodeNic.Split('/');
-            PtpRun run = ptp.Synchronise(new PtpRunRequest(parts[0], parts[1], TimeSpan.FromSeconds(5), Seed: seed));
+            PtpRun run = await ptp.SynchroniseAsync(new PtpRunRequest(parts[0], parts[1], TimeSpan.FromSeconds(5), Seed: seed));
             p.AppendJoin(',', run.Samples.Select(s => s.OffsetNs.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
         }
 
@@ -118,18 +118,18 @@ public static class SeedDigestProgram
 
         // Container platform: the sandbox, veth and MAC identities the runtime and CNI draw for pods.
         IContainerPlatform k8s = target.GetFeature<IContainerPlatform>()!;
-        string k8sNode = k8s.GetNodes()[0].Name;
-        k8s.Apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: dg}\n");
+        string k8sNode = (await k8s.GetNodesAsync())[0].Name;
+        await k8s.ApplyAsync("apiVersion: v1\nkind: Namespace\nmetadata: {name: dg}\n");
         StringBuilder c = new();
         foreach (string name in new[] { "a", "b", "c" })
         {
-            k8s.Apply($"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: dg}}\nspec:\n  nodeName: {k8sNode}\n  containers: [{{name: main, image: agnhost}}]\n");
-            PodView pod = k8s.GetPod("dg", name)!;
-            c.Append(pod.Name).Append(' ').AppendJoin(',', pod.PodIps).Append(' ').Append(k8s.Exec("dg", name).NetworkNamespace).Append('\n');
+            await k8s.ApplyAsync($"apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: dg}}\nspec:\n  nodeName: {k8sNode}\n  containers: [{{name: main, image: agnhost}}]\n");
+            PodView pod = (await k8s.GetPodAsync("dg", name))!;
+            c.Append(pod.Name).Append(' ').AppendJoin(',', pod.PodIps).Append(' ').Append((await k8s.ExecAsync("dg", name)).NetworkNamespace).Append('\n');
             c.AppendJoin(',', pod.Annotations.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")).Append('\n');
         }
 
-        c.AppendJoin(',', k8s.GetHostInterfaces(k8sNode).Select(i => i.Name));
+        c.AppendJoin(',', (await k8s.GetHostInterfacesAsync(k8sNode)).Select(i => i.Name));
         digests.Add(("container-pods", Hash(c)));
         return digests;
     }

@@ -12,10 +12,10 @@ public sealed class EmulatorAreaOptionsTests
     {
         await target.StartAsync();
         IContainerPlatform k8s = target.GetFeature<IContainerPlatform>()!;
-        string node = k8s.GetNodes()[0].Name;
-        k8s.Apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: t}\n");
-        k8s.Apply($"apiVersion: v1\nkind: Pod\nmetadata: {{name: p, namespace: t}}\nspec:\n  nodeName: {node}\n  containers: [{{name: main, image: agnhost}}]\n");
-        return k8s.GetPod("t", "p")!.PodIps.Count;
+        string node = (await k8s.GetNodesAsync())[0].Name;
+        await k8s.ApplyAsync("apiVersion: v1\nkind: Namespace\nmetadata: {name: t}\n");
+        await k8s.ApplyAsync($"apiVersion: v1\nkind: Pod\nmetadata: {{name: p, namespace: t}}\nspec:\n  nodeName: {node}\n  containers: [{{name: main, image: agnhost}}]\n");
+        return (await k8s.GetPodAsync("t", "p"))!.PodIps.Count;
     }
 
     [Test]

@@ -56,7 +56,10 @@ public sealed class PtpSynchronisation : IPtpSynchronisation
     }
 
     /// <inheritdoc />
-    public PtpRun Synchronise(PtpRunRequest request)
+    public ValueTask<PtpRun> SynchroniseAsync(PtpRunRequest request, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Synchronise(request), cancellationToken);
+
+    private PtpRun Synchronise(PtpRunRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         NodeHardware? node = _inventory.Current.Nodes.FirstOrDefault(n => n.Id == request.NodeId);

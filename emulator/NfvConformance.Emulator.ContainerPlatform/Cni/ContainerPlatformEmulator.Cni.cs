@@ -22,8 +22,8 @@ public sealed partial class ContainerPlatformEmulator
     private static readonly string[] s_supportedCniVersions = ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"];
     private readonly Dictionary<string, (string Node, Attachment Attachment)> _directAttachments = new(StringComparer.Ordinal);
 
-    /// <inheritdoc />
-    public IReadOnlyList<CniConfigFile> GetCniConfiguration(string node)
+    /// <summary>The synchronous core of <see cref="GetCniConfigurationAsync"/>.</summary>
+    internal IReadOnlyList<CniConfigFile> GetCniConfiguration(string node)
     {
         lock (_lock)
         {
@@ -54,8 +54,8 @@ public sealed partial class ContainerPlatformEmulator
         }
     }
 
-    /// <inheritdoc />
-    public CniOutcome InvokeCni(CniInvocation invocation)
+    /// <summary>The synchronous core of <see cref="InvokeCniAsync"/>.</summary>
+    internal CniOutcome InvokeCni(CniInvocation invocation)
     {
         ArgumentNullException.ThrowIfNull(invocation);
         lock (_lock)

@@ -30,8 +30,8 @@ public sealed partial class ServiceExposureEmulator
 
     private readonly Dictionary<string, EgressPolicyRecord> _egressPolicies = new(StringComparer.Ordinal);
 
-    /// <inheritdoc />
-    public EgressProbeOutcome ProbeEgress(EgressProbe probe)
+    /// <summary>The synchronous core of <see cref="ProbeEgressAsync"/>.</summary>
+    internal EgressProbeOutcome ProbeEgress(EgressProbe probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
         if (!IPAddress.TryParse(probe.Destination, out IPAddress? destination))

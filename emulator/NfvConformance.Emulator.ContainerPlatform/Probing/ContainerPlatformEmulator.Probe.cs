@@ -26,8 +26,8 @@ public sealed partial class ContainerPlatformEmulator
     /// </summary>
     internal Func<IPAddress, ProbeProtocol, int, IPAddress?>? DestinationTranslation { get; set; }
 
-    /// <inheritdoc />
-    public ProbeOutcome Probe(PodProbe probe)
+    /// <summary>The synchronous core of <see cref="ProbeAsync"/>.</summary>
+    internal ProbeOutcome Probe(PodProbe probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
         lock (_lock)
@@ -79,8 +79,8 @@ public sealed partial class ContainerPlatformEmulator
         }
     }
 
-    /// <inheritdoc />
-    public ProbeOutcome ProbeFromExternal(ExternalProbe probe)
+    /// <summary>The synchronous core of <see cref="ProbeFromExternalAsync"/>.</summary>
+    internal ProbeOutcome ProbeFromExternal(ExternalProbe probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
         lock (_lock)

@@ -14,8 +14,8 @@ public sealed partial class ServiceExposureEmulator
 {
     private const int Ttl = 30;
 
-    /// <inheritdoc />
-    public DnsAnswer Resolve(string @namespace, string name, DnsRecordType type)
+    /// <summary>The synchronous core of <see cref="ResolveAsync"/>.</summary>
+    internal DnsAnswer Resolve(string @namespace, string name, DnsRecordType type)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(@namespace);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -21,8 +21,8 @@ public sealed partial class ServiceExposureEmulator
 {
     private static readonly byte[] ProbeMarker = "nfvc-service-probe"u8.ToArray();
 
-    /// <inheritdoc />
-    public ServiceProbeOutcome Probe(ServiceProbe probe)
+    /// <summary>The synchronous core of <see cref="ProbeAsync"/>.</summary>
+    internal ServiceProbeOutcome Probe(ServiceProbe probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
         if (!IPAddress.TryParse(probe.Destination, out IPAddress? destination))

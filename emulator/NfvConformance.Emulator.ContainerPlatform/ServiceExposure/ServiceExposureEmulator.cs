@@ -12,13 +12,15 @@ using NfvConformance.Emulator.ContainerPlatform.Manifests;
 namespace NfvConformance.Emulator.ContainerPlatform.ServiceExposure;
 
 /// <summary>
-/// Service exposure over an emulated (or any) <see cref="IContainerPlatform"/>: an API server for Services, Ingress,
+/// Service exposure over the emulated <see cref="ContainerPlatformEmulator"/>: an API server for Services, Ingress,
 /// Gateway API and egress policies; a ClusterIP allocator over the cluster's service CIDRs (one address per family);
 /// a node-port allocator; a load-balancer controller allocating from address pools and advertising each address to
 /// an external router from several nodes (BGP-like announcements with the node as next hop); kube-proxy-like DNAT to
 /// ready endpoints chosen by a 5-tuple hash; an HTTP/1.1 proxy for Ingress and Gateway listeners routing on Host and
 /// path; a cluster DNS answering in RFC 1035 wire format (CNAME for ExternalName); and an egress controller (see
 /// <c>Egress/</c>). Probes are real frames rewritten in place at each NAT. Thread-safe: every call holds one lock.
+/// Pods and nodes are read from the emulator's model synchronously, as kube-proxy and the cluster DNS read them from
+/// their informer caches rather than from the API server per packet.
 /// </summary>
 public sealed partial class ServiceExposureEmulator : IServiceExposure
 {
@@ -28,7 +30,7 @@ public sealed partial class ServiceExposureEmulator : IServiceExposure
     private static readonly byte[] RouterMac = [0x02, 0xe0, 0, 0, 0, 0x01];
 
     private readonly Lock _lock = new();
-    private readonly IContainerPlatform _platform;
+    private readonly ContainerPlatformEmulator _platform;
     private readonly ServiceExposureOptions _options;
     private readonly Dictionary<string, ServiceRecord> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HttpFrontend> _frontends = new(StringComparer.Ordinal);
@@ -39,13 +41,14 @@ public sealed partial class ServiceExposureEmulator : IServiceExposure
     private readonly IPNetwork[] _serviceCidrs;
     private readonly IPNetwork[] _pools;
     private readonly Random _random;
+    private readonly ManifestApplier _applier;
     private ushort _dnsId;
 
     /// <summary>Builds service exposure over a cluster.</summary>
     /// <param name="platform">The container platform whose pods are the backends.</param>
     /// <param name="options">How it behaves; null for conformant.</param>
     /// <param name="seed">The seed for node-port allocation.</param>
-    public ServiceExposureEmulator(IContainerPlatform platform, ServiceExposureOptions? options = null, int seed = 1)
+    public ServiceExposureEmulator(ContainerPlatformEmulator platform, ServiceExposureOptions? options = null, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(platform);
         _platform = platform;
@@ -63,71 +66,56 @@ public sealed partial class ServiceExposureEmulator : IServiceExposure
             _options.EgressController,
             _options.EgressController ? Networks.Select(n => new ExternalNetwork(n.Vrf, n.VlanId, n.Prefixes.Select(p => p.ToString()).ToList())).ToList() : [],
             platform.Cluster.ExternalHostAddresses);
+        _applier = new ManifestApplier(_lock, "one Service, Ingress, Gateway, HTTPRoute or EgressPolicy", ApplyOne, DeleteOne);
     }
 
     /// <inheritdoc />
     public ServiceExposureInfo Info { get; }
 
-    /// <inheritdoc />
-    public ApplyResult Apply(string manifests)
+    /// <summary>Applies manifests (the synchronous core of <see cref="ApplyAsync"/>).</summary>
+    /// <param name="manifests">One or more YAML documents.</param>
+    /// <returns>One entry per document.</returns>
+    internal ApplyResult Apply(string manifests) => _applier.Apply(manifests);
+
+    /// <summary>Deletes an object (the synchronous core of <see cref="DeleteAsync"/>).</summary>
+    /// <param name="kind">The kind.</param>
+    /// <param name="namespace">The namespace, or null.</param>
+    /// <param name="name">The name.</param>
+    /// <returns>True when it existed.</returns>
+    internal bool Delete(string kind, string? @namespace, string name) => _applier.Delete(kind, @namespace, name);
+
+    private bool DeleteOne(string kind, string name, string key)
     {
-        IReadOnlyList<JsonObject> documents = ManifestReader.ReadDocuments(manifests);
-        if (documents.Count == 0)
+        switch (kind)
         {
-            throw new NfvConformanceException("the manifest text holds no document; give at least one Service, Ingress, Gateway, HTTPRoute or EgressPolicy.");
-        }
+            case "Service":
+                if (!_services.Remove(key, out ServiceRecord? s))
+                {
+                    return false;
+                }
 
-        List<AppliedObject> results = [];
-        lock (_lock)
-        {
-            foreach (JsonObject document in documents)
-            {
-                results.Add(ApplyOne(document));
-            }
-        }
+                Release(s);
+                return true;
+            case "Ingress":
+            case "Gateway":
+                if (!_frontends.Remove($"{kind}/{key}", out HttpFrontend? f))
+                {
+                    return false;
+                }
 
-        return new ApplyResult(results);
-    }
-
-    /// <inheritdoc />
-    public bool Delete(string kind, string? @namespace, string name)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        ArgumentNullException.ThrowIfNull(name);
-        lock (_lock)
-        {
-            string key = $"{@namespace ?? "default"}/{name}";
-            switch (kind)
-            {
-                case "Service":
-                    if (!_services.Remove(key, out ServiceRecord? s))
-                    {
-                        return false;
-                    }
-
-                    Release(s);
-                    return true;
-                case "Ingress":
-                case "Gateway":
-                    if (!_frontends.Remove($"{kind}/{key}", out HttpFrontend? f))
-                    {
-                        return false;
-                    }
-
-                    _usedPoolAddresses.ExceptWith(f.Addresses);
-                    return true;
-                case "HTTPRoute":
-                    return _routes.Remove(key);
-                case EgressPolicyFields.Kind:
-                    return _egressPolicies.Remove(name);
-                default:
-                    throw new NfvConformanceException($"cannot delete kind '{kind}' here; this facet serves Service, Ingress, Gateway, HTTPRoute and {EgressPolicyFields.Kind}.");
-            }
+                _usedPoolAddresses.ExceptWith(f.Addresses);
+                return true;
+            case "HTTPRoute":
+                return _routes.Remove(key);
+            case EgressPolicyFields.Kind:
+                return _egressPolicies.Remove(name);
+            default:
+                throw new NfvConformanceException($"cannot delete kind '{kind}' here; this facet serves Service, Ingress, Gateway, HTTPRoute and {EgressPolicyFields.Kind}.");
         }
     }
 
-    /// <inheritdoc />
-    public ServiceView? GetService(string @namespace, string name)
+    /// <summary>The synchronous core of <see cref="GetServiceAsync"/>.</summary>
+    internal ServiceView? GetService(string @namespace, string name)
     {
         lock (_lock)
         {
@@ -135,8 +123,8 @@ public sealed partial class ServiceExposureEmulator : IServiceExposure
         }
     }
 
-    /// <inheritdoc />
-    public IngressView? GetIngress(string @namespace, string name)
+    /// <summary>The synchronous core of <see cref="GetIngressAsync"/>.</summary>
+    internal IngressView? GetIngress(string @namespace, string name)
     {
         lock (_lock)
         {
@@ -146,8 +134,8 @@ public sealed partial class ServiceExposureEmulator : IServiceExposure
         }
     }
 
-    /// <inheritdoc />
-    public GatewayView? GetGateway(string @namespace, string name)
+    /// <summary>The synchronous core of <see cref="GetGatewayAsync"/>.</summary>
+    internal GatewayView? GetGateway(string @namespace, string name)
     {
         lock (_lock)
         {
@@ -161,8 +149,8 @@ public sealed partial class ServiceExposureEmulator : IServiceExposure
         }
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<AdvertisedRoute> GetExternalRoutes()
+    /// <summary>The synchronous core of <see cref="GetExternalRoutesAsync"/>.</summary>
+    internal IReadOnlyList<AdvertisedRoute> GetExternalRoutes()
     {
         lock (_lock)
         {
@@ -170,15 +158,12 @@ public sealed partial class ServiceExposureEmulator : IServiceExposure
         }
     }
 
-    private AppliedObject ApplyOne(JsonObject document)
+    private AppliedObject ApplyOne(ManifestDocument manifest)
     {
-        string apiVersion = document.Str("apiVersion") ?? string.Empty;
-        string kind = document.Str("kind") ?? string.Empty;
-        JsonObject? metadata = document.Obj("metadata");
-        string name = metadata.Str("name") ?? string.Empty;
+        (JsonObject document, string apiVersion, string kind, JsonObject? metadata, string name) = (manifest.Json, manifest.ApiVersion, manifest.Kind, manifest.Metadata, manifest.Name);
         bool clusterScoped = kind == EgressPolicyFields.Kind;
         string? ns = clusterScoped ? null : metadata.Str("namespace") ?? "default";
-        AppliedObject Reject(string error) => new(kind.Length == 0 ? "(no kind)" : kind, ns, name.Length == 0 ? "(no name)" : name, ApplyAction.Rejected, error);
+        AppliedObject Reject(string error) => manifest.Reject(ns, error);
 
         string? expected = kind switch
         {

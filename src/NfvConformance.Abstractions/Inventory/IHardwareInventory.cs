@@ -1,7 +1,11 @@
 // Licensed under the Apache License, Version 2.0.
 namespace NfvConformance.Abstractions.Inventory;
 
-/// <summary>A facet: the hardware inventory behind the published capabilities, and the faults a test may inject.</summary>
+/// <summary>
+/// A facet: the hardware inventory behind the published capabilities, and the faults a test may inject.
+/// <see cref="Current"/> is the inventory the target holds (in-memory, synchronous); setting a link's state is I/O on
+/// a real target (<c>ip link</c>) and is asynchronous, and a target refuses, as a value, a link it may not touch.
+/// </summary>
 public interface IHardwareInventory
 {
     /// <summary>Gets the inventory as it stands now (VFs in use, links up or down).</summary>
@@ -11,6 +15,7 @@ public interface IHardwareInventory
     /// <param name="nodeId">The node.</param>
     /// <param name="nicName">The NIC name or PCI address.</param>
     /// <param name="up">The new state.</param>
-    /// <returns>Every problem (an unknown node or NIC); empty when the state was set.</returns>
-    IReadOnlyList<Errors.ValidationError> SetLinkState(string nodeId, string nicName, bool up);
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <returns>Every problem (an unknown node or NIC, or a NIC the target may not touch); empty when the state was set.</returns>
+    ValueTask<IReadOnlyList<Errors.ValidationError>> SetLinkStateAsync(string nodeId, string nicName, bool up, CancellationToken cancellationToken = default);
 }

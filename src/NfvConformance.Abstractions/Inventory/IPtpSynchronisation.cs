@@ -4,14 +4,16 @@ namespace NfvConformance.Abstractions.Inventory;
 /// <summary>
 /// A facet: runs IEEE 1588 (PTP) synchronisation of a node's port to the grandmaster for a while and reports what the
 /// slave's servo measured, as <c>ptp4l</c> logs it ("master offset", "freq", "path delay"), and the state of the
-/// port's Synchronous Ethernet DPLL. A real target runs ptp4l/phc2sys on the port and reads the same figures.
+/// port's Synchronous Ethernet DPLL. A real target runs ptp4l/phc2sys on the port and reads the same figures, for
+/// the whole duration asked, so a run is asynchronous and cancellable.
 /// </summary>
 public interface IPtpSynchronisation
 {
     /// <summary>Synchronises a port's clock to the grandmaster for <see cref="PtpRunRequest.Duration"/>.</summary>
     /// <param name="request">The node, port, duration and message rate.</param>
+    /// <param name="cancellationToken">Cancels the run (a real target stops its PTP daemon).</param>
     /// <returns>The run; <see cref="PtpRun.Problems"/> says why it could not run (unknown node or port, link down).</returns>
-    PtpRun Synchronise(PtpRunRequest request);
+    ValueTask<PtpRun> SynchroniseAsync(PtpRunRequest request, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What to synchronise and for how long.</summary>

@@ -132,11 +132,16 @@ public sealed record NegotiationResult(
     }
 }
 
-/// <summary>A facet: answers a VNF's requirements with a grant or a refusal, deterministically, without reserving anything.</summary>
+/// <summary>
+/// A facet: answers a VNF's requirements with a grant or a refusal, deterministically, without reserving anything.
+/// The answer is taken against what is free now, which a real infrastructure is asked for (a placement API, the
+/// host's counters), so negotiation is asynchronous.
+/// </summary>
 public interface INegotiation
 {
     /// <summary>Negotiates against the resources free now.</summary>
     /// <param name="request">What the VNF asks.</param>
+    /// <param name="cancellationToken">Cancels the negotiation.</param>
     /// <returns>The answer; never throws for an unmeetable or invalid request.</returns>
-    NegotiationResult Negotiate(NegotiationRequest request);
+    ValueTask<NegotiationResult> NegotiateAsync(NegotiationRequest request, CancellationToken cancellationToken = default);
 }

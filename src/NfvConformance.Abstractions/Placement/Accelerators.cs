@@ -6,6 +6,8 @@ namespace NfvConformance.Abstractions.Placement;
 /// <summary>
 /// A facet: hands accelerator instances to workloads by class and standard interface (RM ch3.8 / e.api.*), the way
 /// a Kubernetes device plugin or OpenStack Cyborg does: never by vendor or PCI id, each instance a finite resource.
+/// Granting and releasing are calls to the infrastructure (a device plugin's allocation, a Cyborg ARQ, a driver
+/// binding) and are asynchronous; <see cref="Pools"/> reads back what the target holds and stays synchronous.
 /// </summary>
 public interface IAcceleration
 {
@@ -14,13 +16,15 @@ public interface IAcceleration
 
     /// <summary>Grants one instance of the class through the interface, or refuses with the reason.</summary>
     /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the request; nothing is granted.</param>
     /// <returns>The grant or the problems.</returns>
-    AcceleratorResult Request(AcceleratorRequest request);
+    ValueTask<AcceleratorResult> RequestAsync(AcceleratorRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Releases a grant.</summary>
     /// <param name="grantId">The grant id.</param>
+    /// <param name="cancellationToken">Cancels the release.</param>
     /// <returns>True when it existed.</returns>
-    bool Release(string grantId);
+    ValueTask<bool> ReleaseAsync(string grantId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The standard, vendor-neutral interfaces through which each accelerator class is consumed.</summary>

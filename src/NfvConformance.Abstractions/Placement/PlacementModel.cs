@@ -73,7 +73,7 @@ public sealed record PlacedInstance(
 /// <param name="Instances">The placed instances (empty on failure: placement is all-or-nothing).</param>
 /// <param name="Negotiations">The negotiation answer for each instance, in order (on failure, up to the first refusal).</param>
 /// <param name="Problems">Every problem: invalid request fields, refusals, anti-affinity or latency limits.</param>
-/// <param name="Hops">For <see cref="IPlacement.PlaceAll"/>: the WAN path from each request's first instance to the next
+/// <param name="Hops">For <see cref="IPlacement.PlaceAllAsync"/>: the WAN path from each request's first instance to the next
 /// request's first instance (a chain's site-to-site legs; zero latency when both share a site). Empty otherwise.</param>
 public sealed record PlacementResult(
     bool Succeeded,
@@ -82,13 +82,18 @@ public sealed record PlacementResult(
     IReadOnlyList<ValidationError> Problems,
     IReadOnlyList<ChainHop>? Hops = null);
 
-/// <summary>One leg of a chain placed by <see cref="IPlacement.PlaceAll"/>.</summary>
+/// <summary>One leg of a chain placed by <see cref="IPlacement.PlaceAllAsync"/>.</summary>
 /// <param name="From">The instance the leg starts at.</param>
 /// <param name="To">The instance it ends at.</param>
 /// <param name="Path">The WAN path between their sites.</param>
 public sealed record ChainHop(string From, string To, Sites.SitePath Path);
 
-/// <summary>A facet: places VM and container instances on nodes, holding cores, memory, huge pages and VFs.</summary>
+/// <summary>
+/// A facet: places VM and container instances on nodes, holding cores, memory, huge pages and VFs. Placing and
+/// releasing start and stop real workloads on a real target (namespaces, pinned processes, VMs) and are asynchronous;
+/// an unplaceable request is answered with its problems, never thrown. <see cref="Instances"/> reads back what the
+/// target holds and stays synchronous.
+/// </summary>
 public interface IPlacement
 {
     /// <summary>Gets every instance placed and not yet released.</summary>
@@ -96,16 +101,19 @@ public interface IPlacement
 
     /// <summary>Places instances (all or none).</summary>
     /// <param name="request">What to place.</param>
+    /// <param name="cancellationToken">Cancels the placement; what it had started is removed and nothing is held.</param>
     /// <returns>The outcome; never throws for an unplaceable request.</returns>
-    PlacementResult Place(PlacementRequest request);
+    ValueTask<PlacementResult> PlaceAsync(PlacementRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Places several requests as one unit, for example every VNF of a chain (all or none).</summary>
     /// <param name="requests">What to place, in order.</param>
+    /// <param name="cancellationToken">Cancels the placement; what it had started is removed and nothing is held.</param>
     /// <returns>The outcome for all of them.</returns>
-    PlacementResult PlaceAll(IReadOnlyList<PlacementRequest> requests);
+    ValueTask<PlacementResult> PlaceAllAsync(IReadOnlyList<PlacementRequest> requests, CancellationToken cancellationToken = default);
 
     /// <summary>Releases an instance and everything it holds.</summary>
     /// <param name="instanceId">The instance.</param>
+    /// <param name="cancellationToken">Cancels the wait; the release itself still completes.</param>
     /// <returns>True when it was placed and is now released.</returns>
-    bool Release(string instanceId);
+    ValueTask<bool> ReleaseAsync(string instanceId, CancellationToken cancellationToken = default);
 }

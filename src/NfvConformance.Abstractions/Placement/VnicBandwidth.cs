@@ -9,6 +9,8 @@ namespace NfvConformance.Abstractions.Placement;
 /// option's bandwidth on one physical port fast enough to carry it, and the guarantees on a port never add up to
 /// more than its speed: OpenStack does this with Neutron QoS minimum-bandwidth rules and Placement's
 /// NET_BW_EGR_KILOBIT_PER_SEC inventories per physical device; Kubernetes with a bandwidth-aware device plugin.
+/// Reserving and releasing are calls to the infrastructure and are asynchronous; <see cref="Ports"/> reads back what
+/// the target holds and stays synchronous.
 /// </summary>
 public interface IVnicBandwidth
 {
@@ -17,13 +19,15 @@ public interface IVnicBandwidth
 
     /// <summary>Reserves a vNIC bandwidth option on a port fast enough and with room left, or refuses with the reason.</summary>
     /// <param name="request">The option, and optionally the node and port.</param>
+    /// <param name="cancellationToken">Cancels the reservation; nothing is reserved.</param>
     /// <returns>A grant, or the problems (an unknown option, no port fast enough, every fast port full).</returns>
-    VnicBandwidthResult Reserve(VnicBandwidthRequest request);
+    ValueTask<VnicBandwidthResult> ReserveAsync(VnicBandwidthRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Releases a grant.</summary>
     /// <param name="grantId">The grant's id.</param>
+    /// <param name="cancellationToken">Cancels the release.</param>
     /// <returns>True when the grant existed.</returns>
-    bool Release(string grantId);
+    ValueTask<bool> ReleaseAsync(string grantId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The RM's vNIC bandwidth options (Table 4-17): five ranges of six options each.</summary>

@@ -20,6 +20,9 @@ namespace NfvConformance.Abstractions.ServiceExposure;
 /// (BGP RIB, for example FRR's <c>show bgp ipv4 unicast json</c>), runs DNS queries from a probe pod, and sends probes
 /// from a test host outside the cluster and from probe pods to listeners (<c>agnhost netexec</c>) that report the peer
 /// address; egress probes are captured on the external networks' trunk (<c>tcpdump -e</c> shows the 802.1Q tag).
+/// Every call a real platform answers over I/O is asynchronous and cancellable; <see cref="Info"/> stays a
+/// synchronous read, taken once when the target connects. Refusals are values (a rejected document, a dropped probe
+/// with its reason, an NXDOMAIN answer, false for a delete of what is gone).
 /// </remarks>
 public interface IServiceExposure
 {
@@ -28,55 +31,64 @@ public interface IServiceExposure
 
     /// <summary>Applies manifests like <c>kubectl apply -f</c>; a document the platform would reject is reported with the reason, the others are applied.</summary>
     /// <param name="manifests">One or more YAML documents.</param>
+    /// <param name="cancellationToken">Cancels the call; an already-cancelled token changes nothing.</param>
     /// <returns>One entry per document.</returns>
     /// <exception cref="Errors.NfvConformanceException">The text is not YAML; the message names the line.</exception>
-    ApplyResult Apply(string manifests);
+    ValueTask<ApplyResult> ApplyAsync(string manifests, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes an object like <c>kubectl delete</c>.</summary>
     /// <param name="kind">Service, Ingress, Gateway, HTTPRoute or EgressPolicy.</param>
     /// <param name="namespace">The namespace (EgressPolicy is cluster-scoped: null).</param>
     /// <param name="name">The name.</param>
+    /// <param name="cancellationToken">Cancels the call; an already-cancelled token changes nothing.</param>
     /// <returns>True when it existed.</returns>
-    bool Delete(string kind, string? @namespace, string name);
+    ValueTask<bool> DeleteAsync(string kind, string? @namespace, string name, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a Service with its status and endpoints (<c>kubectl get svc,endpointslices -o json</c>).</summary>
     /// <param name="namespace">The namespace.</param>
     /// <param name="name">The Service.</param>
+    /// <param name="cancellationToken">Cancels the call; an already-cancelled token changes nothing.</param>
     /// <returns>The Service, or null.</returns>
-    ServiceView? GetService(string @namespace, string name);
+    ValueTask<ServiceView?> GetServiceAsync(string @namespace, string name, CancellationToken cancellationToken = default);
 
     /// <summary>Reads an Ingress with its status.</summary>
     /// <param name="namespace">The namespace.</param>
     /// <param name="name">The Ingress.</param>
+    /// <param name="cancellationToken">Cancels the call; an already-cancelled token changes nothing.</param>
     /// <returns>The Ingress, or null.</returns>
-    IngressView? GetIngress(string @namespace, string name);
+    ValueTask<IngressView?> GetIngressAsync(string @namespace, string name, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a Gateway with its status.</summary>
     /// <param name="namespace">The namespace.</param>
     /// <param name="name">The Gateway.</param>
+    /// <param name="cancellationToken">Cancels the call; an already-cancelled token changes nothing.</param>
     /// <returns>The Gateway, or null.</returns>
-    GatewayView? GetGateway(string @namespace, string name);
+    ValueTask<GatewayView?> GetGatewayAsync(string @namespace, string name, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the routes the external router has learned from the cluster (its RIB entries for cluster prefixes).</summary>
+    /// <param name="cancellationToken">Cancels the call; an already-cancelled token changes nothing.</param>
     /// <returns>Each prefix with each next hop and the node that advertised it.</returns>
-    IReadOnlyList<AdvertisedRoute> GetExternalRoutes();
+    ValueTask<IReadOnlyList<AdvertisedRoute>> GetExternalRoutesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Asks the cluster DNS a question from inside a namespace, as a pod's resolver would (search path applied to a short name).</summary>
     /// <param name="namespace">The asking pod's namespace.</param>
     /// <param name="name">A name: a short Service name or a fully qualified one.</param>
     /// <param name="type">The record type asked (A, AAAA, CNAME).</param>
+    /// <param name="cancellationToken">Cancels the call; an already-cancelled token changes nothing.</param>
     /// <returns>The answer as decoded from the DNS response message, with the message's bytes.</returns>
-    DnsAnswer Resolve(string @namespace, string name, DnsRecordType type);
+    ValueTask<DnsAnswer> ResolveAsync(string @namespace, string name, DnsRecordType type, CancellationToken cancellationToken = default);
 
     /// <summary>Sends one real probe to a Service address and port (a ClusterIP, a node address with a node port, a LoadBalancer or Gateway address), from the external client or from a pod.</summary>
     /// <param name="probe">The probe.</param>
+    /// <param name="cancellationToken">Cancels the call; an already-cancelled token changes nothing.</param>
     /// <returns>What the backend saw, or why the probe was dropped.</returns>
     /// <exception cref="Errors.NfvConformanceException">The sending pod does not exist or an address does not parse.</exception>
-    ServiceProbeOutcome Probe(ServiceProbe probe);
+    ValueTask<ServiceProbeOutcome> ProbeAsync(ServiceProbe probe, CancellationToken cancellationToken = default);
 
     /// <summary>Sends one real packet from a pod to a destination outside the cluster and reports it as captured on the external network it arrived in.</summary>
     /// <param name="probe">The probe.</param>
+    /// <param name="cancellationToken">Cancels the call; an already-cancelled token changes nothing.</param>
     /// <returns>Where it arrived, with the captured frame.</returns>
     /// <exception cref="Errors.NfvConformanceException">The pod does not exist or an address does not parse.</exception>
-    EgressProbeOutcome ProbeEgress(EgressProbe probe);
+    ValueTask<EgressProbeOutcome> ProbeEgressAsync(EgressProbe probe, CancellationToken cancellationToken = default);
 }

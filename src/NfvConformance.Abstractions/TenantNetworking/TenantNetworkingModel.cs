@@ -7,7 +7,14 @@ namespace NfvConformance.Abstractions.TenantNetworking;
 /// <typeparam name="T">The resource.</typeparam>
 /// <param name="Result">The resource as the service returned it.</param>
 /// <param name="Elapsed">Measured wall time of the whole operation.</param>
-public sealed record TimedOperation<T>(T Result, TimeSpan Elapsed);
+public sealed record TimedOperation<T>(T Result, TimeSpan Elapsed)
+{
+    /// <summary>
+    /// Gets why the target cannot do what was asked (a real host without a border edge or a storage back end), or null
+    /// when it was done. A refused operation changed nothing, and <see cref="Result"/> only echoes the request.
+    /// </summary>
+    public string? Refusal { get; init; }
+}
 
 /// <summary>How the tenant networking service is built.</summary>
 /// <param name="Encapsulation">The overlay between nodes (<c>vxlan</c>, <c>geneve</c>, ...).</param>
@@ -18,6 +25,19 @@ public sealed record TenantNetworkingInfo(string Encapsulation, string UnderlayP
 {
     /// <summary>Gets the SDN controller the network service provisions the fabric through, or null when none is integrated.</summary>
     public string? FabricController { get; init; }
+
+    /// <summary>
+    /// Gets what the service does not offer, by name (<see cref="BorderVpnFeature"/>, <see cref="VolumesFeature"/>), each
+    /// with the reason: published up front so a scenario that needs it is not applicable with that reason, and the calls
+    /// that need it return a refusal rather than a fake.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Absent { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The name of the BGP VPN to a border-edge VRF in <see cref="Absent"/>.</summary>
+    public const string BorderVpnFeature = "border-vpn";
+
+    /// <summary>The name of volumes (Cinder) in <see cref="Absent"/>.</summary>
+    public const string VolumesFeature = "volumes";
 }
 
 /// <summary>A node that terminates overlay tunnels.</summary>

@@ -171,13 +171,24 @@ internal sealed partial class ChainLab
 
     private async Task<Dictionary<int, Arrival>> WaitForAsync(string ns, IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
+        // A probe counts as lost when nothing more has arrived for the arrival timeout: on a loaded host the last of a
+        // burst can trail the first by more than the timeout, and a fixed deadline would call late ones lost. Capped.
         HashSet<int> wanted = [.. ids];
-        DateTime deadline = DateTime.UtcNow + (SteeringMode == ChainSteering.Ovs ? OvsArrivalTimeout : ArrivalTimeout);
+        TimeSpan quiet = SteeringMode == ChainSteering.Ovs ? OvsArrivalTimeout : ArrivalTimeout;
+        DateTime start = DateTime.UtcNow, cap = start + (4 * quiet), deadline = start + quiet;
         Dictionary<int, Arrival> got = [];
+        int arrived = 0;
         while (true)
         {
             got = await ReadArrivalsAsync(ns, cancellationToken).ConfigureAwait(false);
-            if (wanted.All(got.ContainsKey) || DateTime.UtcNow > deadline)
+            int now = got.Keys.Count(wanted.Contains);
+            if (now > arrived)
+            {
+                arrived = now;
+                deadline = DateTime.UtcNow + quiet < cap ? DateTime.UtcNow + quiet : cap;
+            }
+
+            if (arrived == wanted.Count || DateTime.UtcNow > deadline)
             {
                 return got;
             }
@@ -205,7 +216,7 @@ internal sealed partial class ChainLab
         foreach (LabInstance i in _instances.Values.OrderBy(i => i.Index))
         {
             string family = i.NftFamily;
-            string json = await NftQueryAsync(i.Namespace, cancellationToken, "list", "set", family, Table, "seen").ConfigureAwait(false);
+            string json = await NftQueryAsync(i.ProofNamespace, cancellationToken, "list", "set", family, i.ProofTable, "seen").ConfigureAwait(false);
             foreach (JsonElement value in Elements(json))
             {
                 JsonElement[] parts = [.. value.GetProperty("concat").EnumerateArray()];
@@ -231,7 +242,7 @@ internal sealed partial class ChainLab
 
         foreach (LabInstance i in _instances.Values)
         {
-            await NftAsync(i.Namespace, cancellationToken, $"flush set {i.NftFamily} {Table} seen\n").ConfigureAwait(false);
+            await NftAsync(i.ProofNamespace, cancellationToken, $"flush set {i.NftFamily} {i.ProofTable} seen\n").ConfigureAwait(false);
         }
     }
 
@@ -348,7 +359,7 @@ internal sealed partial class ChainLab
     private async Task<Dictionary<string, (long Packets, long Bytes)>> ReadInstanceCountersAsync(LabInstance i, CancellationToken cancellationToken)
     {
         string family = i.NftFamily;
-        string json = await NftQueryAsync(i.Namespace, cancellationToken, "list", "counters", "table", family, Table).ConfigureAwait(false);
+        string json = await NftQueryAsync(i.ProofNamespace, cancellationToken, "list", "counters", "table", family, i.ProofTable).ConfigureAwait(false);
         Dictionary<string, (long Packets, long Bytes)> counters = new(StringComparer.Ordinal);
         using JsonDocument doc = JsonDocument.Parse(json);
         foreach (JsonElement item in doc.RootElement.GetProperty("nftables").EnumerateArray())

@@ -87,10 +87,13 @@ internal sealed partial class ChainLab
         _ => "built-in router (kernel forwarding in a namespace)",
     };
 
+    /// <summary>Names what realises an instance of a tap group, for the report.</summary>
+    public const string TapBuiltIn = "built-in tap monitor (a namespace counting the copies the steering namespace duplicates to it with nftables dup)";
+
     /// <summary>Gets, per port pair of the lab, which implementation realises it (the vendor's, or the built-in one).</summary>
     /// <returns>Port pair to description.</returns>
     public IReadOnlyDictionary<string, string> Implementations() =>
-        _instances.Values.OrderBy(i => i.Index).ToDictionary(i => i.PortPair, i => i.Vendor?.Describe() ?? (i.IsDpdk ? DpdkBuiltIn(i) : BuiltIn(i.Function)), StringComparer.Ordinal);
+        _instances.Values.OrderBy(i => i.Index).ToDictionary(i => i.PortPair, i => i.Vendor?.Describe() ?? (i.Tap ? TapBuiltIn : i.IsDpdk ? DpdkBuiltIn(i) : BuiltIn(i.Function)), StringComparer.Ordinal);
 
     /// <summary>Returns the vendor descriptor that replaces a function, or null when the built-in one runs.</summary>
     /// <param name="function">The function.</param>

@@ -35,6 +35,9 @@ internal sealed class LabInstance
 
     public int Weight { get; set; }
 
+    /// <summary>Gets whether the instance is in a tap group: a monitor namespace that counts the copies it gets and forwards nothing.</summary>
+    public bool Tap { get; init; }
+
     public bool LinkDown { get; set; }
 
     /// <summary>Gets or sets whether the instance's processes are stopped (SIGSTOP).</summary>
@@ -46,17 +49,26 @@ internal sealed class LabInstance
     /// <summary>Gets or sets the acceleration asked for and granted, and how it is realised.</summary>
     public HopGrant Grant { get; set; } = HopGrant.Kernel;
 
+    /// <summary>
+    /// Gets or sets the namespace of the instance's own nftables table (its proof of path, counters and faults): its own
+    /// namespace, or the steering namespace for a hop whose frames bypass its veths' hooks (net_af_xdp).
+    /// </summary>
+    public string ProofNamespace { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the name of the instance's own nftables table.</summary>
+    public string ProofTable { get; set; } = string.Empty;
+
     /// <summary>Gets the DPDK testpmd processes that move this instance's frames (empty for a kernel instance).</summary>
     public List<DpdkForwarder> Forwarders { get; } = [];
 
     /// <summary>Gets whether DPDK testpmd, not the kernel, forwards this instance's frames.</summary>
-    public bool IsDpdk => Vendor is null && Grant.Dataplane != HopDataplane.Kernel;
+    public bool IsDpdk => Vendor is null && !Tap && Grant.Dataplane != HopDataplane.Kernel;
 
     /// <summary>
     /// Gets the nftables family of the instance's own table: <c>netdev</c> for a DPDK hop (its chains hook the veths'
     /// ingress and egress, which frames cross on their way to and from testpmd), <c>bridge</c> for L2, else <c>ip</c>.
     /// </summary>
-    public string NftFamily => IsDpdk ? "netdev" : Function == InstanceFunction.L2 ? "bridge" : "ip";
+    public string NftFamily => IsDpdk ? "netdev" : Function == InstanceFunction.L2 && !Tap ? "bridge" : "ip";
 }
 
 /// <summary>
@@ -145,7 +157,8 @@ internal sealed partial class ChainLab : IAsyncDisposable
         foreach (LabInstance gone in _instances.Values.ToList())
         {
             PortPair? now = plan.Spec.PortPairs.FirstOrDefault(p => p.Name == gone.PortPair);
-            if (now is null || !ChainPlan.TryParseFunction(now.ServiceFunction, out InstanceFunction f) || f != gone.Function || plan.GrantOf(now.Name) != gone.Grant)
+            if (now is null || !ChainPlan.TryParseFunction(now.ServiceFunction, out InstanceFunction f) || f != gone.Function || plan.GrantOf(now.Name) != gone.Grant
+                || plan.IsTap(groupOf.GetValueOrDefault(now.Name, string.Empty)) != gone.Tap)
             {
                 await DeleteInstanceAsync(gone, cancellationToken).ConfigureAwait(false);
             }
@@ -162,7 +175,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
                 continue;
             }
 
-            await CreateInstanceAsync(pair.Name, group, function, pair.Weight, plan.GrantOf(pair.Name), cancellationToken).ConfigureAwait(false);
+            await CreateInstanceAsync(pair.Name, group, function, pair.Weight, plan.GrantOf(pair.Name), plan.IsTap(group), cancellationToken).ConfigureAwait(false);
         }
 
         await WriteSteeringAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -333,7 +346,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
             "net.ipv4.conf.default.accept_local=1").ConfigureAwait(false);
     }
 
-    private async Task CreateInstanceAsync(string portPair, string group, InstanceFunction function, int weight, HopGrant grant, CancellationToken cancellationToken)
+    private async Task CreateInstanceAsync(string portPair, string group, InstanceFunction function, int weight, HopGrant grant, bool tap, CancellationToken cancellationToken)
     {
         int k = Enumerable.Range(1, MaxInstances).FirstOrDefault(i => _instances.Values.All(x => x.Index != i));
         if (k == 0)
@@ -342,22 +355,28 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
 
         string ns = InstanceNamespace(portPair);
-        LabInstance instance = new(portPair, group, function, k, ns, weight) { Grant = grant };
-        if (VendorFor(function) is { } package)
+        LabInstance instance = new(portPair, group, function, k, ns, weight) { Grant = grant, Tap = tap, ProofNamespace = ns, ProofTable = Table };
+        if (!tap && grant.Dataplane == HopDataplane.DpdkAfXdp && VendorFor(function) is null)
+        {
+            instance.ProofNamespace = Steering;
+            instance.ProofTable = string.Create(CultureInfo.InvariantCulture, $"{Table}_h{k}");
+        }
+
+        if (!tap && VendorFor(function) is { } package)
         {
             instance.Vendor = await StartVendorAsync(package, portPair, ns, k, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             // A DPDK hop's namespace does not forward: only testpmd moves its frames.
-            await AddNamespaceAsync(ns, forwarding: !instance.IsDpdk, cancellationToken).ConfigureAwait(false);
+            await AddNamespaceAsync(ns, forwarding: !instance.IsDpdk && !tap, cancellationToken).ConfigureAwait(false);
         }
 
         _instances[portPair] = instance;
 
         string ki = If(k.ToString(CultureInfo.InvariantCulture) + "i"), ko = If(k.ToString(CultureInfo.InvariantCulture) + "o");
         string iin = IngressOf(instance), iout = EgressOf(instance);
-        bool l2 = function == InstanceFunction.L2;
+        bool l2 = function == InstanceFunction.L2 && !tap;
         List<string> sw =
         [
             $"link add {ki} address {Mac(3, k, 1)} type veth peer name {iin} address {Mac(3, k, 2)} netns {ns}",
@@ -372,13 +391,14 @@ internal sealed partial class ChainLab : IAsyncDisposable
         else if (l2)
         {
             // A bridge passes frames untouched: the steering namespace sends into the ingress side frames addressed to
-            // its own egress-side interface, and the other way round.
+            // its own egress-side interface's MAC, and the other way round. The gateway is the other end's address
+            // (no one holds it: a bridge has none), resolved to that MAC; the kernel refuses a gateway that is local.
             sw.Add($"addr add {InAddr(k, 1)}/30 dev {ki}");
             sw.Add($"addr add {OutAddr(k, 1)}/30 dev {ko}");
-            sw.Add($"neigh replace {OutAddr(k, 1)} lladdr {Mac(4, k, 1)} dev {ki} nud permanent");
-            sw.Add($"neigh replace {InAddr(k, 1)} lladdr {Mac(3, k, 1)} dev {ko} nud permanent");
-            sw.Add($"route add default via {OutAddr(k, 1)} dev {ki} onlink table {3000 + k}");
-            sw.Add($"route add default via {InAddr(k, 1)} dev {ko} onlink table {4000 + k}");
+            sw.Add($"neigh replace {OutAddr(k, 2)} lladdr {Mac(4, k, 1)} dev {ki} nud permanent");
+            sw.Add($"neigh replace {InAddr(k, 2)} lladdr {Mac(3, k, 1)} dev {ko} nud permanent");
+            sw.Add($"route add default via {OutAddr(k, 2)} dev {ki} onlink table {3000 + k}");
+            sw.Add($"route add default via {InAddr(k, 2)} dev {ko} onlink table {4000 + k}");
         }
         else
         {
@@ -440,11 +460,23 @@ internal sealed partial class ChainLab : IAsyncDisposable
             return;
         }
 
+        if (tap)
+        {
+            // A monitor: its ingress has the address the steering namespace duplicates copies to; it forwards nothing.
+            await IpBatchAsync(ns, cancellationToken, [
+                $"addr add {InAddr(k, 2)}/30 dev {iin}",
+                $"link set {iin} up",
+                $"link set {iout} up",
+            ]).ConfigureAwait(false);
+            await NftAsync(ns, cancellationToken, TapRuleset()).ConfigureAwait(false);
+            return;
+        }
+
         if (instance.IsDpdk)
         {
             // No address, no route, no bridge: the veths only carry frames to and from testpmd's af_packet ports.
             await IpBatchAsync(ns, cancellationToken, [$"link set {iin} up", $"link set {iout} up"]).ConfigureAwait(false);
-            await NftAsync(ns, cancellationToken, DpdkRuleset(instance)).ConfigureAwait(false);
+            await NftAsync(instance.ProofNamespace, cancellationToken, DpdkRuleset(instance)).ConfigureAwait(false);
             await StartForwardersAsync(instance, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -464,10 +496,10 @@ internal sealed partial class ChainLab : IAsyncDisposable
     ];
 
     /// <summary>Starts an instance's table: the set of recorded probes, a counter per path code, the loss and ACL counters, the (empty) fault chain.</summary>
-    private StringBuilder RulesetHead(string family)
+    private StringBuilder RulesetHead(string family, string? table = null)
     {
         StringBuilder sb = new();
-        sb.Append(CultureInfo.InvariantCulture, $"table {family} {Table} {{\n");
+        sb.Append(CultureInfo.InvariantCulture, $"table {family} {table ?? Table} {{\n");
         sb.Append("  set seen { typeof ip id . ip dscp; flags dynamic,timeout; timeout 10m; size 65535; }\n");
         for (int code = 1; code <= ChainPlan.MaxCodes; code++)
         {
@@ -503,6 +535,22 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
 
         sb.Append("}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// A tap instance's nftables: the copies it gets counted per path code, as an instance on the path counts what it
+    /// forwards (layer 3, so the octets compare), then dropped; nothing is recorded in <c>seen</c>, so no probe's path
+    /// names it. The fault chain comes after the count, as on an instance of the path.
+    /// </summary>
+    private string TapRuleset()
+    {
+        StringBuilder sb = RulesetHead("ip");
+        sb.Append("  chain copies { type filter hook prerouting priority raw; policy accept;\n");
+        sb.Append("    meta protocol ip counter name ip dscp map { ");
+        sb.Append(string.Join(", ", Enumerable.Range(1, ChainPlan.MaxCodes).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c} : \"c{c}\""))));
+        sb.Append(" }\n");
+        sb.Append("    jump faults\n    drop\n  }\n}\n");
         return sb.ToString();
     }
 
@@ -544,6 +592,11 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
 
         await StopForwardersAsync(instance).ConfigureAwait(false);
+        if (instance.ProofNamespace != instance.Namespace)
+        {
+            _ = await Shell.RunAsync("ip", ["netns", "exec", instance.ProofNamespace, "nft", "delete", "table", instance.NftFamily, instance.ProofTable], cancellationToken).ConfigureAwait(false);
+        }
+
         _ = await Shell.RunAsync("ip", ["netns", "del", instance.Namespace], cancellationToken).ConfigureAwait(false);
         await IpBatchAsync(Steering, cancellationToken, [
             $"rule del fwmark {0x20000 | k} lookup {3000 + k} pref 100",
@@ -601,10 +654,9 @@ internal sealed partial class ChainLab : IAsyncDisposable
             sets.Add($"pin{i.Index}");
         }
 
-        Dictionary<int, int> codeToForwardHop = [];
         foreach (PlannedChain chain in plan.Chains)
         {
-            foreach (PathHop hop in chain.Forward.Where(h => h.Code <= ChainPlan.MaxCodes))
+            foreach (PathHop hop in chain.Forward.Where(h => h.Code <= ChainPlan.MaxCodes && !plan.IsTap(h.Group)))
             {
                 foreach (LabInstance i in Members(hop.Group))
                 {
@@ -646,8 +698,11 @@ internal sealed partial class ChainLab : IAsyncDisposable
                 continue;
             }
 
+            // The hops a packet goes through, and before each (and after the last) the copies its tap groups get.
+            (List<PathHop> path, string[] copies) = Split(plan, chain);
+
             // Group selection for each forward hop: a pinned flow keeps its instance, else ECMP over the group.
-            foreach (PathHop hop in f)
+            foreach (PathHop hop in path)
             {
                 List<LabInstance> members = Members(hop.Group);
                 string sel = string.Create(CultureInfo.InvariantCulture, $"sel{hop.Code}");
@@ -680,38 +735,43 @@ internal sealed partial class ChainLab : IAsyncDisposable
             {
                 foreach (FlowClassifier c in chain.Classifiers)
                 {
-                    pre.Add($"iifname \"{client}\" {Match(c)} ip dscp set {f[0].Code} meta mark set {GroupMark(f[0].Code)} goto sel{f[0].Code}");
+                    pre.Add(path.Count == 0
+                        ? $"iifname \"{client}\" {Match(c)} {copies[0]}ip dscp set 0 meta mark set 0 accept"
+                        : $"iifname \"{client}\" {Match(c)} {copies[0]}ip dscp set {path[0].Code} meta mark set {GroupMark(path[0].Code)} goto sel{path[0].Code}");
                 }
             }
 
             // Forward hops: what leaves an instance of hop h goes to hop h+1, or on into a graph's next chain, or out.
-            for (int h = 0; h < f.Count; h++)
+            for (int h = 0; h < path.Count; h++)
             {
-                foreach (LabInstance i in Members(f[h].Group))
+                foreach (LabInstance i in Members(path[h].Group))
                 {
-                    string from = $"iifname \"{Ko(i)}\" ip dscp {f[h].Code}";
-                    pre.Add($"{from} meta l4proto {{ tcp, udp }} add @{OutSet(i, f[h].Code)} {{ {Tuple} }}");
-                    if (h + 1 < f.Count)
+                    string from = $"iifname \"{Ko(i)}\" ip dscp {path[h].Code}";
+                    pre.Add($"{from} meta l4proto {{ tcp, udp }} add @{OutSet(i, path[h].Code)} {{ {Tuple} }}");
+                    if (h + 1 < path.Count)
                     {
-                        pre.Add($"{from} ip dscp set {f[h + 1].Code} meta mark set {GroupMark(f[h + 1].Code)} goto sel{f[h + 1].Code}");
+                        pre.Add($"{from} {copies[h + 1]}ip dscp set {path[h + 1].Code} meta mark set {GroupMark(path[h + 1].Code)} goto sel{path[h + 1].Code}");
                         continue;
                     }
 
                     foreach (string next in plan.GraphLinks.GetValueOrDefault(chain.Chain.Name) ?? [])
                     {
                         PlannedChain? q = plan.Chains.FirstOrDefault(x => x.Chain.Name == next);
-                        if (q is null || q.Forward.Count == 0 || q.Forward[0].Code > ChainPlan.MaxCodes)
+                        if (q is null || q.Forward.Count == 0 || q.Forward.Any(x => x.Code > ChainPlan.MaxCodes))
                         {
                             continue;
                         }
 
+                        (List<PathHop> qPath, string[] qCopies) = Split(plan, q);
                         foreach (FlowClassifier c in q.Classifiers)
                         {
-                            pre.Add($"{from} {Match(c)} ip dscp set {q.Forward[0].Code} meta mark set {GroupMark(q.Forward[0].Code)} goto sel{q.Forward[0].Code}");
+                            pre.Add(qPath.Count == 0
+                                ? $"{from} {Match(c)} {copies[^1]}{qCopies[0]}ip dscp set 0 meta mark set 0 accept"
+                                : $"{from} {Match(c)} {copies[^1]}{qCopies[0]}ip dscp set {qPath[0].Code} meta mark set {GroupMark(qPath[0].Code)} goto sel{qPath[0].Code}");
                         }
                     }
 
-                    pre.Add($"{from} ip dscp set 0 meta mark set 0 accept");
+                    pre.Add($"{from} {copies[^1]}ip dscp set 0 meta mark set 0 accept");
                 }
             }
 
@@ -768,10 +828,48 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Splits a chain's forward hops into the hops a packet goes through and, before each of them and after the last,
+    /// the nftables statements that give each tap group on the way a copy: the copy carries the tap hop's path code and
+    /// goes to one live instance of the group (chosen per flow by a hash of its 5-tuple), the original goes on.
+    /// </summary>
+    private (List<PathHop> Path, string[] Copies) Split(ChainPlan plan, PlannedChain chain)
+    {
+        List<PathHop> path = [];
+        List<string> copies = [];
+        StringBuilder pending = new();
+        foreach (PathHop hop in chain.Forward)
+        {
+            if (!plan.IsTap(hop.Group))
+            {
+                path.Add(hop);
+                copies.Add(pending.ToString());
+                pending.Clear();
+                continue;
+            }
+
+            List<LabInstance> live = [.. Members(hop.Group).Where(m => m.Weight > 0)];
+            if (live.Count == 1)
+            {
+                pending.Append(CultureInfo.InvariantCulture, $"ip dscp set {hop.Code} dup to {InAddr(live[0].Index, 2)} device \"{Ki(live[0])}\" ");
+            }
+            else if (live.Count > 1)
+            {
+                string pick = string.Create(CultureInfo.InvariantCulture, $"jhash {Tuple} mod {live.Count} seed 0x{hop.Code:x}");
+                string addresses = string.Join(", ", live.Select((m, n) => string.Create(CultureInfo.InvariantCulture, $"{n} : {InAddr(m.Index, 2)}")));
+                string devices = string.Join(", ", live.Select((m, n) => string.Create(CultureInfo.InvariantCulture, $"{n} : \"{Ki(m)}\"")));
+                pending.Append(CultureInfo.InvariantCulture, $"ip dscp set {hop.Code} dup to {pick} map {{ {addresses} }} device {pick} map {{ {devices} }} ");
+            }
+        }
+
+        copies.Add(pending.ToString());
+        return (path, [.. copies]);
+    }
+
     private static string OutSet(LabInstance i, int code) => string.Create(CultureInfo.InvariantCulture, $"out{i.Index}c{code}");
 
     private string Nexthop(LabInstance i) => i.Function == InstanceFunction.L2
-        ? $"via {OutAddr(i.Index, 1)} dev {Ki(i)} onlink"
+        ? $"via {OutAddr(i.Index, 2)} dev {Ki(i)} onlink"
         : $"via {InAddr(i.Index, 2)} dev {Ki(i)}";
 
     private static string Match(FlowClassifier c)

@@ -73,6 +73,14 @@ internal sealed class ChainPlan
 
     public IReadOnlyList<PlannedChain> Chains { get; }
 
+    /// <summary>Gets the port pair groups that only tap the traffic (networking-sfc <c>tap_enabled</c>): their instances get a copy of each packet at their position and are not on its path.</summary>
+    public IReadOnlySet<string> TapGroups { get; private init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Gets whether a port pair group only taps the traffic.</summary>
+    /// <param name="group">The group.</param>
+    /// <returns>True for a tap group.</returns>
+    public bool IsTap(string group) => TapGroups.Contains(group);
+
     /// <summary>Gets, per port pair, the acceleration asked for, the one granted and how it is realised.</summary>
     public IReadOnlyDictionary<string, HopGrant> Grants { get; private init; } = new Dictionary<string, HopGrant>();
 
@@ -108,6 +116,8 @@ internal sealed class ChainPlan
                 return true;
             case "l2":
             case "bridge":
+            case "wire":
+                // "wire" is the pass-through the emulator's engine runs itself: a bump in the wire, here a bridge.
                 function = InstanceFunction.L2;
                 return true;
             default:
@@ -126,8 +136,9 @@ internal sealed class ChainPlan
     /// <param name="dpdk">DPDK as installed here, or null for a lab without DPDK hops.</param>
     /// <param name="steering">How the lab steers.</param>
     /// <param name="cpus">The CPUs the lab may use (a poll-mode hop wants one of its own).</param>
+    /// <param name="afXdpRefused">Why the kernel refuses AF_XDP sockets, or null when it opens them (DPDK hops then get net_af_xdp ports).</param>
     /// <returns>The plan, with every problem found.</returns>
-    public static ChainPlan Compile(ChainSpec spec, DpdkInstall? dpdk, ChainSteering steering, int cpus)
+    public static ChainPlan Compile(ChainSpec spec, DpdkInstall? dpdk, ChainSteering steering, int cpus, string? afXdpRefused = "not looked at")
     {
         Dictionary<string, HopGrant> grants = new(StringComparer.Ordinal);
         ArgumentNullException.ThrowIfNull(spec);
@@ -144,17 +155,28 @@ internal sealed class ChainPlan
         Dictionary<string, FlowClassifier> classifiers = Unique(spec.FlowClassifiers, c => c.Name, c => c.Origin, "flow classifier", problems);
         Dictionary<string, PortChain> chains = Unique(spec.PortChains, c => c.Name, c => c.Origin, "port chain", problems);
 
+        HashSet<string> tapGroups = new(spec.PortPairGroups.Where(g => g.TapEnabled).Select(g => g.Name), StringComparer.Ordinal);
+        HashSet<string> tapPairs = new(spec.PortPairGroups.Where(g => g.TapEnabled).SelectMany(g => g.PortPairs), StringComparer.Ordinal);
         foreach (PortPair pair in spec.PortPairs)
         {
             string subject = pair.Origin ?? $"port_pair {pair.Name}";
             if (!TryParseFunction(pair.ServiceFunction, out _))
             {
-                Unsupported($"port pair '{pair.Name}' runs '{pair.ServiceFunction}', which the linux namespace lab cannot run; use router, firewall, nat44 or l2.", subject);
+                Unsupported($"port pair '{pair.Name}' runs '{pair.ServiceFunction}', which the linux namespace lab cannot run; use router, firewall, nat44, l2 or wire.", subject);
             }
 
-            if (TryParseFunction(pair.ServiceFunction, out InstanceFunction function))
+            if (tapPairs.Contains(pair.Name))
             {
-                HopGrant grant = HopGrant.For(pair.Acceleration, function, dpdk, steering, cpus);
+                // A tap's instance only receives copies: a monitor namespace that counts them, whatever it runs.
+                grants[pair.Name] = HopGrant.Kernel;
+                if (pair.Acceleration != AccelerationMode.KernelVirtio)
+                {
+                    problems.Add(new ValidationError(false, $"port pair '{pair.Name}' asks for {pair.Acceleration}, but it is in a tap group: it receives copies in a kernel namespace.", subject));
+                }
+            }
+            else if (TryParseFunction(pair.ServiceFunction, out InstanceFunction function))
+            {
+                HopGrant grant = HopGrant.For(pair.Acceleration, function, dpdk, steering, cpus, afXdpRefused);
                 grants[pair.Name] = grant;
                 if (grant.Granted != pair.Acceleration)
                 {
@@ -194,9 +216,9 @@ internal sealed class ChainPlan
                 }
             }
 
-            if (group.TapEnabled)
+            if (group.TapEnabled && steering == ChainSteering.Ovs)
             {
-                Unsupported($"port pair group '{group.Name}' is a tap; the linux chain lab does not mirror traffic to taps yet.", subject);
+                Unsupported($"port pair group '{group.Name}' is a tap; under Open vSwitch steering the linux chain lab does not mirror traffic to taps; use the kernel steering ({ChainSteeringSetting.Name}=kernel).", subject);
             }
         }
 
@@ -293,6 +315,19 @@ internal sealed class ChainPlan
                 continue;
             }
 
+            for (int h = 1; h < chain.PortPairGroups.Count; h++)
+            {
+                if (tapGroups.Contains(chain.PortPairGroups[h]) && tapGroups.Contains(chain.PortPairGroups[h - 1]))
+                {
+                    problems.Add(new ValidationError(true, $"port chain '{chain.Name}': tap groups '{chain.PortPairGroups[h - 1]}' and '{chain.PortPairGroups[h]}' are consecutive; put an active hop between them.", subject));
+                }
+            }
+
+            if (chain.Symmetric && chain.PortPairGroups.Any(tapGroups.Contains))
+            {
+                Unsupported($"port chain '{chain.Name}' is symmetric and has a tap group; the linux chain lab mirrors the forward path to taps, not replies.", subject);
+            }
+
             List<PathHop> forward = [];
             for (int h = 0; h < chain.PortPairGroups.Count; h++)
             {
@@ -321,7 +356,7 @@ internal sealed class ChainPlan
             Unsupported(string.Create(CultureInfo.InvariantCulture, $"the chains have {nextCode - 1} hops over all chains and directions; the linux lab carries the path and hop in the 6-bit DSCP field, so at most {MaxCodes}."), spec.SourcePath ?? "port_chains");
         }
 
-        return new ChainPlan(spec, problems, unsupported, planned, codes, links) { Grants = grants };
+        return new ChainPlan(spec, problems, unsupported, planned, codes, links) { Grants = grants, TapGroups = tapGroups };
     }
 
     private static Dictionary<string, T> Unique<T>(IEnumerable<T> items, Func<T, string> name, Func<T, string?> origin, string kind, List<ValidationError> problems)

@@ -15,6 +15,7 @@ internal sealed class LinuxServiceChaining : IServiceChaining, IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lazy<Discovery.DpdkInstall> _dpdk = new(Discovery.HostDiscovery.ScanDpdk);
+    private readonly Lazy<string?> _afXdpRefused = new(Discovery.HostDiscovery.AfXdpProblem);
     private long _generation;
 
     public LinuxServiceChaining(LabRun run, ChainSteering steering = ChainSteering.Kernel)
@@ -31,6 +32,12 @@ internal sealed class LinuxServiceChaining : IServiceChaining, IAsyncDisposable
     {
         Lab = new ChainLab(run, vendors, realisers, steering);
     }
+
+    /// <summary>
+    /// Gets or sets whether DPDK hops may get <c>net_af_xdp</c> ports (when DPDK has the PMD and the kernel allows
+    /// AF_XDP); false realises them with the <c>net_af_packet</c> fallback, which tests use to check both.
+    /// </summary>
+    internal bool DpdkAfXdp { get; set; } = true;
 
     /// <summary>Gets the lab (tests reach it to cause faults and breaks).</summary>
     internal ChainLab Lab { get; }
@@ -76,7 +83,7 @@ internal sealed class LinuxServiceChaining : IServiceChaining, IAsyncDisposable
 
     /// <summary>Compiles a spec against this host: DPDK as installed (looked up once) and the lab's steering.</summary>
     private ChainPlan Compile(ChainSpec spec) =>
-        ChainPlan.Compile(spec, spec.PortPairs.Any(p => p.Acceleration != AccelerationMode.KernelVirtio) ? _dpdk.Value : null, Lab.SteeringMode, Placement.CpuPinning.AllowedCpus(Environment.ProcessId).Count);
+        ChainPlan.Compile(spec, spec.PortPairs.Any(p => p.Acceleration != AccelerationMode.KernelVirtio) ? _dpdk.Value : null, Lab.SteeringMode, Placement.CpuPinning.AllowedCpus(Environment.ProcessId).Count, DpdkAfXdp ? _afXdpRefused.Value : "net_af_xdp turned off for this lab");
 
     public async ValueTask<ChainPathTrace> ProbeAsync(ChainProbe probe, CancellationToken cancellationToken = default) =>
         (await ProbeManyAsync([probe], cancellationToken).ConfigureAwait(false))[0];

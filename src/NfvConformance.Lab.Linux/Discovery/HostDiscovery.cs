@@ -507,7 +507,9 @@ internal static class HostDiscovery
         return found;
     }
 
-    private static string? AfXdpProblem()
+    /// <summary>Tells whether the kernel opens AF_XDP sockets.</summary>
+    /// <returns>Why it refuses, or null when it opens one.</returns>
+    internal static string? AfXdpProblem()
     {
         int fd = Libc.socket(Libc.AfXdp, Libc.SockRaw, 0);
         if (fd < 0)

@@ -41,9 +41,9 @@ internal sealed partial class ChainLab
                 await SaveOrRestoreVendorRoutesAsync(i, save: true, cancellationToken).ConfigureAwait(false);
             }
         }
-        else if (!down && i.Function != InstanceFunction.L2)
+        else if (!down && i.Function != InstanceFunction.L2 && !i.Tap && !i.IsDpdk)
         {
-            // IPv4 drops the routes of an interface that goes down: put them back.
+            // IPv4 drops the routes of an interface that goes down: put them back (a bridge, a tap and a DPDK hop have none).
             lines.AddRange(InstanceRoutes(i.Index));
         }
 
@@ -83,13 +83,13 @@ internal sealed partial class ChainLab
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
         LabInstance i = _instances[portPair];
         string family = i.NftFamily;
-        string script = $"flush chain {family} {Table} faults\n";
+        string script = $"flush chain {family} {i.ProofTable} faults\n";
         if (percent > 0)
         {
-            script += string.Create(CultureInfo.InvariantCulture, $"add rule {family} {Table} faults numgen random mod 100 < {percent} counter name loss drop\n");
+            script += string.Create(CultureInfo.InvariantCulture, $"add rule {family} {i.ProofTable} faults numgen random mod 100 < {percent} counter name loss drop\n");
         }
 
-        await NftAsync(i.Namespace, cancellationToken, script).ConfigureAwait(false);
+        await NftAsync(i.ProofNamespace, cancellationToken, script).ConfigureAwait(false);
     }
 
     /// <summary>Deletes an instance's namespace (its state, conntrack and counters with it) and creates it again, then re-steers.</summary>
@@ -100,7 +100,7 @@ internal sealed partial class ChainLab
     {
         LabInstance old = _instances[portPair];
         await DeleteInstanceAsync(old, cancellationToken).ConfigureAwait(false);
-        await CreateInstanceAsync(old.PortPair, old.Group, old.Function, old.Weight, old.Grant, cancellationToken).ConfigureAwait(false);
+        await CreateInstanceAsync(old.PortPair, old.Group, old.Function, old.Weight, old.Grant, old.Tap, cancellationToken).ConfigureAwait(false);
         await WriteSteeringAsync(_plan!, cancellationToken).ConfigureAwait(false);
     }
 

@@ -45,9 +45,10 @@ internal sealed partial class HostPtp : IPtpSynchronisation
     }
 
     /// <inheritdoc />
-    public PtpRun Synchronise(PtpRunRequest request)
+    public async ValueTask<PtpRun> SynchroniseAsync(PtpRunRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
         HostNode node = _publisher.Node;
         PtpRun Refused(string message, string subject) => new(request.NodeId, request.Nic, "none", false, false, 0, [], [new ValidationError(true, message, subject)]);
         if (request.NodeId != node.Id)
@@ -76,7 +77,7 @@ internal sealed partial class HostPtp : IPtpSynchronisation
             return Refused("ptp4l is not installed (apt-get install linuxptp).", "tool");
         }
 
-        ShellResult run = Shell.Run("timeout", [request.Duration.TotalSeconds.ToString("0", CultureInfo.InvariantCulture), "ptp4l", "-i", nic.Name, "-s", "-m", "-2", "--logSyncInterval", request.LogSyncInterval.ToString(CultureInfo.InvariantCulture)], request.Duration + TimeSpan.FromSeconds(10));
+        ShellResult run = await Shell.RunAsync("timeout", [request.Duration.TotalSeconds.ToString("0", CultureInfo.InvariantCulture), "ptp4l", "-i", nic.Name, "-s", "-m", "-2", "--logSyncInterval", request.LogSyncInterval.ToString(CultureInfo.InvariantCulture)], cancellationToken, request.Duration + TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         IReadOnlyList<PtpSample> samples = ParseLog(run.Stdout);
         return samples.Count == 0
             ? new PtpRun(node.Id, nic.Name, $"/dev/ptp{ts.PtpClockIndex}", true, false, 0, [], [new ValidationError(true, $"ptp4l on {nic.Name} reported no servo sample in {request.Duration.TotalSeconds:0} s (no grandmaster on the link?): {run.Stderr.Trim()}", "ptp4l")])

@@ -3,6 +3,7 @@ using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Requirements;
+using NfvConformance.Abstractions.Targets;
 using NfvConformance.Lab.Linux.Discovery;
 
 namespace NfvConformance.Lab.Linux.Host;
@@ -138,7 +139,10 @@ internal sealed class HostPublisher : ICapabilities, IHardwareInventory
 
     /// <inheritdoc />
     /// <remarks>The linux target never touches an interface it did not create, so a host NIC's link is never set; it is refused with the reason.</remarks>
-    public IReadOnlyList<ValidationError> SetLinkState(string nodeId, string nicName, bool up)
+    public ValueTask<IReadOnlyList<ValidationError>> SetLinkStateAsync(string nodeId, string nicName, bool up, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => RefuseLinkState(nodeId, nicName), cancellationToken);
+
+    private IReadOnlyList<ValidationError> RefuseLinkState(string nodeId, string nicName)
     {
         HostNode node = Node;
         if (nodeId != node.Id)

@@ -55,6 +55,18 @@ internal sealed class LbWire : IDisposable
             }
         });
 
+    /// <summary>Opens a tap on an interface of a namespace: it reads every IP frame the interface sends or receives, whatever its MAC.</summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="device">The interface.</param>
+    /// <param name="name">What it is.</param>
+    /// <returns>The wire.</returns>
+    public static LbWire OpenTap(string ns, string device, string name)
+    {
+        LbWire tap = Open(ns, device, name, string.Empty);
+        _ = tap.Drain();
+        return tap;
+    }
+
     /// <summary>Parses aa:bb:cc:dd:ee:ff.</summary>
     /// <param name="mac">The text.</param>
     /// <returns>Six bytes.</returns>
@@ -78,7 +90,7 @@ internal sealed class LbWire : IDisposable
         }
     }
 
-    /// <summary>Reads every frame waiting now that was addressed to this interface and carries IPv4 or IPv6 other than neighbour discovery.</summary>
+    /// <summary>Reads every frame waiting now that was addressed to this interface (any, for a tap) and carries IPv4 or IPv6 other than neighbour discovery.</summary>
     /// <returns>The frames, oldest first.</returns>
     public List<byte[]> Drain()
     {
@@ -92,7 +104,7 @@ internal sealed class LbWire : IDisposable
             }
 
             ReadOnlySpan<byte> f = _buffer.AsSpan(0, (int)n);
-            if (f.Length >= 34 && f[..6].SequenceEqual(Mac) && IsTraffic(f))
+            if (f.Length >= 34 && (Mac.Length == 0 || f[..6].SequenceEqual(Mac)) && IsTraffic(f))
             {
                 frames.Add(f.ToArray());
             }

@@ -41,6 +41,24 @@ internal static class Libc
     public const int Eagain = 11;
     public const int Eintr = 4;
     public const int Enobufs = 105;
+    public const int Ebusy = 16;
+    public const int MsgDontWait = 0x40;
+    public const int SoSndbufForce = 32;
+
+    // AF_XDP (linux/if_xdp.h).
+    public const int SolXdp = 283;
+    public const int XdpMmapOffsets = 1;
+    public const int XdpTxRing = 3;
+    public const int XdpUmemReg = 4;
+    public const int XdpUmemFillRing = 5;
+    public const int XdpUmemCompletionRing = 6;
+    public const int XdpStatistics = 7;
+    public const ushort XdpCopy = 1 << 1;
+    public const ushort XdpUseNeedWakeup = 1 << 3;
+    public const int XdpRingNeedWakeup = 1;
+    public const long XdpPgoffTxRing = 0x80000000;
+    public const long XdpUmemPgoffFillRing = 0x100000000;
+    public const long XdpUmemPgoffCompletionRing = 0x180000000;
 
     private const string Lib = "libc";
 
@@ -55,6 +73,10 @@ internal static class Libc
 
     [DllImport(Lib, SetLastError = true)]
     public static extern nint send(int fd, byte[] buffer, nuint length, int flags);
+
+    /// <summary>sendto(2) with no buffer and no address: the AF_XDP transmit kick.</summary>
+    [DllImport(Lib, SetLastError = true)]
+    public static extern nint sendto(int fd, IntPtr buffer, nuint length, int flags, IntPtr address, int addressLength);
 
     [DllImport(Lib, SetLastError = true)]
     public static extern nint recv(int fd, byte[] buffer, nuint length, int flags);

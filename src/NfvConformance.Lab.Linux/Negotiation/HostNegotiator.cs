@@ -4,6 +4,7 @@ using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Negotiation;
 using NfvConformance.Abstractions.Requirements;
+using NfvConformance.Abstractions.Targets;
 using NfvConformance.Lab.Linux.Discovery;
 using NfvConformance.Lab.Linux.Host;
 using NfvConformance.Lab.Linux.Placement;
@@ -31,7 +32,9 @@ internal sealed class HostNegotiator : INegotiation
     }
 
     /// <inheritdoc />
-    public NegotiationResult Negotiate(NegotiationRequest request) => Negotiate(request, _publisher.Node, Free.Of(_publisher.Node, _ledger));
+    /// <remarks>Answered from the host as discovered and the ledger of what instances hold, both in memory: no I/O.</remarks>
+    public ValueTask<NegotiationResult> NegotiateAsync(NegotiationRequest request, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Negotiate(request, _publisher.Node, Free.Of(_publisher.Node, _ledger)), cancellationToken);
 
     /// <summary>Negotiates against given free resources (placement uses it to place several instances as one unit).</summary>
     /// <param name="request">The request.</param>

@@ -3,6 +3,7 @@ using System.Globalization;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Placement;
+using NfvConformance.Abstractions.Targets;
 using NfvConformance.Lab.Linux.Host;
 
 namespace NfvConformance.Lab.Linux.Placement;
@@ -40,7 +41,15 @@ internal sealed class HostAccelerators : IAcceleration
     }
 
     /// <inheritdoc />
-    public AcceleratorResult Request(AcceleratorRequest request)
+    /// <remarks>A ledger over the devices discovery found: no I/O, so the task returned is complete.</remarks>
+    public ValueTask<AcceleratorResult> RequestAsync(AcceleratorRequest request, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Request(request), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseAsync(string grantId, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Release(grantId), cancellationToken);
+
+    private AcceleratorResult Request(AcceleratorRequest request)
     {
         if (StandardAcceleratorInterfaces.Refusal(request) is { } refusal)
         {
@@ -70,8 +79,7 @@ internal sealed class HostAccelerators : IAcceleration
         }
     }
 
-    /// <inheritdoc />
-    public bool Release(string grantId)
+    private bool Release(string grantId)
     {
         lock (_gate)
         {

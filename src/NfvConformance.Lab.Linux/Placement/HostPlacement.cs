@@ -17,10 +17,12 @@ namespace NfvConformance.Lab.Linux.Placement;
 /// NUMA node the negotiation decided (a cpuset cgroup and the affinity of every thread): <c>sleep</c> for a
 /// container, a QEMU process (TCG, paused: there is no guest image) with its vCPUs and memory for a VM. What an
 /// instance is pinned to is read back from <c>/proc</c> each time <see cref="Instances"/> is read. All or nothing.
+/// Placements and releases run one at a time (they share the ledger); each awaits its commands and processes.
 /// </summary>
-internal sealed class HostPlacement : IPlacement, IDisposable
+internal sealed class HostPlacement : IPlacement, IAsyncDisposable
 {
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly LabRun _run;
     private readonly HostPublisher _publisher;
     private readonly HostLedger _ledger;
@@ -52,13 +54,15 @@ internal sealed class HostPlacement : IPlacement, IDisposable
     }
 
     /// <inheritdoc />
-    public PlacementResult Place(PlacementRequest request) => PlaceAll([request]);
+    public ValueTask<PlacementResult> PlaceAsync(PlacementRequest request, CancellationToken cancellationToken = default) =>
+        PlaceAllAsync([request], cancellationToken);
 
     /// <inheritdoc />
-    public PlacementResult PlaceAll(IReadOnlyList<PlacementRequest> requests)
+    public async ValueTask<PlacementResult> PlaceAllAsync(IReadOnlyList<PlacementRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        lock (_gate)
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             HostNode node = _publisher.Node;
             HostNegotiator.Free free = HostNegotiator.Free.Of(node, _ledger);
@@ -118,40 +122,58 @@ internal sealed class HostPlacement : IPlacement, IDisposable
             {
                 foreach (Plan plan in plans)
                 {
-                    made.Add(Realise(plan, node));
+                    made.Add(await RealiseAsync(plan, node, cancellationToken).ConfigureAwait(false));
                 }
             }
-            catch (Exception e) when (e is IOException or LabCommandException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            catch (Exception e) when (e is OperationCanceledException or IOException or LabCommandException or InvalidOperationException or System.ComponentModel.Win32Exception)
             {
-                foreach (Realised r in made)
+                await RemoveAsync(made).ConfigureAwait(false);
+                if (e is OperationCanceledException)
                 {
-                    r.Remove();
-                    _ledger.Free(r.Id);
+                    throw;
                 }
 
                 return new PlacementResult(false, [], negotiations, [new ValidationError(true, $"the host could not realise the placement: {e.Message}", "host")]);
             }
 
-            _instances.AddRange(made);
+            lock (_gate)
+            {
+                _instances.AddRange(made);
+            }
+
             return new PlacementResult(true, [.. made.Select(m => m.ReadBack())], negotiations, []);
+        }
+        finally
+        {
+            _changes.Release();
         }
     }
 
     /// <inheritdoc />
-    public bool Release(string instanceId)
+    /// <remarks>A release that has started removes the instance entirely; the token only stops one that has not.</remarks>
+    public async ValueTask<bool> ReleaseAsync(string instanceId, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        await _changes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            Realised? r = _instances.FirstOrDefault(i => i.Id == instanceId);
-            if (r is null)
+            Realised? r;
+            lock (_gate)
             {
-                return false;
+                r = _instances.FirstOrDefault(i => i.Id == instanceId);
+                if (r is null)
+                {
+                    return false;
+                }
+
+                _instances.Remove(r);
             }
 
-            _instances.Remove(r);
-            r.Remove();
-            _ledger.Free(r.Id);
+            await RemoveAsync([r]).ConfigureAwait(false);
             return true;
+        }
+        finally
+        {
+            _changes.Release();
         }
     }
 
@@ -167,19 +189,38 @@ internal sealed class HostPlacement : IPlacement, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        lock (_gate)
+        await _changes.WaitAsync().ConfigureAwait(false);
+        try
         {
-            foreach (Realised r in _instances)
+            List<Realised> all;
+            lock (_gate)
             {
-                r.Remove();
-                _ledger.Free(r.Id);
+                all = [.. _instances];
+                _instances.Clear();
             }
 
-            _instances.Clear();
+            await RemoveAsync(all).ConfigureAwait(false);
+        }
+        finally
+        {
+            _changes.Release();
         }
     }
+
+    // Removal is never cancelled: an instance half removed would leak a namespace, a process or a cgroup.
+    private async Task RemoveAsync(IEnumerable<Realised> instances)
+    {
+        foreach (Realised r in instances)
+        {
+            await r.RemoveAsync().ConfigureAwait(false);
+            _ledger.Free(r.Id);
+        }
+    }
+
+    private static async Task IpAsync(IReadOnlyList<string> args, CancellationToken cancellationToken) =>
+        (await Shell.RunAsync("ip", args, cancellationToken).ConfigureAwait(false)).OrThrow();
 
     private static IEnumerable<ValidationError> Validate(PlacementRequest request, HostNode node)
     {
@@ -212,7 +253,7 @@ internal sealed class HostPlacement : IPlacement, IDisposable
 
     private static bool IsNetwork(PreferenceLadder ladder) => ladder.Rungs.Any(r => Rungs.NetworkLadder.Contains(r, StringComparer.Ordinal));
 
-    private Realised Realise(Plan plan, HostNode node)
+    private async Task<Realised> RealiseAsync(Plan plan, HostNode node, CancellationToken cancellationToken)
     {
         int n = Interlocked.Increment(ref _sequence);
         string ns = _run.Name($"i{n}");
@@ -227,9 +268,9 @@ internal sealed class HostPlacement : IPlacement, IDisposable
         Realised made = new(ns, plan.Request.Negotiation.Vnf, plan.Request.Kind, node, plan.Answer.NumaNode, plan.Dedicated.Count > 0, r);
         try
         {
-            Shell.Run("ip", ["netns", "add", ns]).OrThrow();
+            await IpAsync(["netns", "add", ns], cancellationToken).ConfigureAwait(false);
             made.NamespaceCreated = true;
-            Shell.Run("ip", ["-n", ns, "link", "set", "lo", "up"]).OrThrow();
+            await IpAsync(["-n", ns, "link", "set", "lo", "up"], cancellationToken).ConfigureAwait(false);
             int k = 0;
             foreach (LadderGrant grant in plan.Answer.Ladders)
             {
@@ -245,10 +286,10 @@ internal sealed class HostPlacement : IPlacement, IDisposable
                 string inner = IsInterfaceName(grant.Ladder) ? grant.Ladder : $"eth{k}";
                 string mac = string.Create(CultureInfo.InvariantCulture, $"02:6e:{RunByte():x2}:{(port >> 8) & 0xff:x2}:{port & 0xff:x2}:{k & 0xff:x2}");
                 string ip = string.Create(CultureInfo.InvariantCulture, $"100.100.{(port >> 6) & 0xff}.{((port & 63) * 4) + 2}");
-                Shell.Run("ip", ["link", "add", hostEnd, "type", "veth", "peer", "name", inner, "address", mac, "netns", ns]).OrThrow();
-                Shell.Run("ip", ["-n", ns, "addr", "add", ip + "/30", "dev", inner]).OrThrow();
-                Shell.Run("ip", ["-n", ns, "link", "set", inner, "up"]).OrThrow();
-                Shell.Run("ip", ["link", "set", hostEnd, "up"]).OrThrow();
+                await IpAsync(["link", "add", hostEnd, "type", "veth", "peer", "name", inner, "address", mac, "netns", ns], cancellationToken).ConfigureAwait(false);
+                await IpAsync(["-n", ns, "addr", "add", ip + "/30", "dev", inner], cancellationToken).ConfigureAwait(false);
+                await IpAsync(["-n", ns, "link", "set", inner, "up"], cancellationToken).ConfigureAwait(false);
+                await IpAsync(["link", "set", hostEnd, "up"], cancellationToken).ConfigureAwait(false);
                 made.Interfaces.Add(new AttachedInterface(grant.Ladder, grant.Rung, null, null, mac, ip, hostEnd));
                 k++;
             }
@@ -267,7 +308,7 @@ internal sealed class HostPlacement : IPlacement, IDisposable
                 command.AddRange(["sleep", "infinity"]);
             }
 
-            made.Start(Shell.Find("taskset") ?? throw new InvalidOperationException("taskset (util-linux) is not installed"), command);
+            await made.StartAsync(Shell.Find("taskset") ?? throw new InvalidOperationException("taskset (util-linux) is not installed"), command, cancellationToken).ConfigureAwait(false);
             made.Cgroup = CpuPinning.Pin(node.Scan.CpusetController, ns, made.Pid, cpus, mems);
             IReadOnlyList<int> applied = CpuPinning.AllowedCpusOfAllThreads(made.Pid);
             if (!applied.SequenceEqual(cpus))
@@ -280,7 +321,7 @@ internal sealed class HostPlacement : IPlacement, IDisposable
         }
         catch
         {
-            made.Remove();
+            await made.RemoveAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -309,7 +350,7 @@ internal sealed class HostPlacement : IPlacement, IDisposable
 
         public Dictionary<string, string> Accelerators { get; } = new(StringComparer.Ordinal);
 
-        public void Start(string taskset, IReadOnlyList<string> args)
+        public async Task StartAsync(string taskset, IReadOnlyList<string> args, CancellationToken cancellationToken)
         {
             ProcessStartInfo info = new(taskset) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
             foreach (string a in args)
@@ -329,13 +370,13 @@ internal sealed class HostPlacement : IPlacement, IDisposable
             DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
             while (!HostProcesses.CommandLine(Pid).StartsWith(expected, StringComparison.Ordinal) && !_process.HasExited && DateTime.UtcNow < deadline)
             {
-                Thread.Sleep(5);
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             }
 
             // A VM is up when QEMU runs its vCPU threads (besides its main and RCU threads).
             while (expected != "sleep" && !_process.HasExited && DateTime.UtcNow < deadline && ThreadCount() <= resources.Cores + 1)
             {
-                Thread.Sleep(10);
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }
 
             if (_process.HasExited)
@@ -365,13 +406,26 @@ internal sealed class HostPlacement : IPlacement, IDisposable
                 new Dictionary<string, string>(Accelerators, StringComparer.Ordinal));
         }
 
-        public void Remove()
+        public async Task RemoveAsync()
         {
             if (Pid > 0)
             {
-                HostProcesses.Terminate([Pid], TimeSpan.FromSeconds(2));
-                _process?.WaitForExit(2000);
-                _process?.Dispose();
+                _ = await HostProcesses.TerminateAsync([Pid], TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                if (_process is not null)
+                {
+                    using CancellationTokenSource reaped = new(TimeSpan.FromSeconds(2));
+                    try
+                    {
+                        await _process.WaitForExitAsync(reaped.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // SIGKILLed and not reaped within 2 s: the cgroup removal below retries, the namespace goes anyway.
+                    }
+
+                    _process.Dispose();
+                }
+
                 Pid = 0;
             }
 
@@ -379,7 +433,7 @@ internal sealed class HostPlacement : IPlacement, IDisposable
             Cgroup = null;
             if (NamespaceCreated)
             {
-                _ = Shell.Run("ip", ["netns", "delete", Id]);
+                _ = await Shell.RunAsync("ip", ["netns", "delete", Id]).ConfigureAwait(false);
                 NamespaceCreated = false;
             }
         }

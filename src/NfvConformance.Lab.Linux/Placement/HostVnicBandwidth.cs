@@ -3,6 +3,7 @@ using System.Globalization;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Placement;
+using NfvConformance.Abstractions.Targets;
 using NfvConformance.Lab.Linux.Host;
 
 namespace NfvConformance.Lab.Linux.Placement;
@@ -40,7 +41,15 @@ internal sealed class HostVnicBandwidth : IVnicBandwidth
     }
 
     /// <inheritdoc />
-    public VnicBandwidthResult Reserve(VnicBandwidthRequest request)
+    /// <remarks>A ledger over the port speeds discovery read: no I/O, so the task returned is complete.</remarks>
+    public ValueTask<VnicBandwidthResult> ReserveAsync(VnicBandwidthRequest request, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Reserve(request), cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseAsync(string grantId, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Release(grantId), cancellationToken);
+
+    private VnicBandwidthResult Reserve(VnicBandwidthRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!VnicBandwidthOptions.TryParse(request.Option, out int gbps))
@@ -83,8 +92,7 @@ internal sealed class HostVnicBandwidth : IVnicBandwidth
         }
     }
 
-    /// <inheritdoc />
-    public bool Release(string grantId)
+    private bool Release(string grantId)
     {
         lock (_gate)
         {

@@ -92,26 +92,56 @@ internal static class HostProcesses
     /// <returns>The pids signalled.</returns>
     public static IReadOnlyList<int> Terminate(IEnumerable<int> pids, TimeSpan grace, out IReadOnlyList<int> killed)
     {
+        List<int> targets = SignalTerm(pids);
+        DateTime deadline = DateTime.UtcNow + grace;
+        while (DateTime.UtcNow < deadline && targets.Any(Running))
+        {
+            Thread.Sleep(20);
+        }
+
+        killed = KillLate(targets);
+        return targets;
+    }
+
+    /// <summary>Ends processes without blocking a thread: SIGTERM, then SIGKILL for those still there after a grace period. Never this process.</summary>
+    /// <param name="pids">The processes.</param>
+    /// <param name="grace">How long to wait after SIGTERM.</param>
+    /// <returns>The pids signalled.</returns>
+    public static async Task<IReadOnlyList<int>> TerminateAsync(IEnumerable<int> pids, TimeSpan grace)
+    {
+        List<int> targets = SignalTerm(pids);
+        DateTime deadline = DateTime.UtcNow + grace;
+        while (DateTime.UtcNow < deadline && targets.Any(Running))
+        {
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+
+        _ = KillLate(targets);
+        return targets;
+    }
+
+    private static List<int> SignalTerm(IEnumerable<int> pids)
+    {
         List<int> targets = [.. pids.Where(p => p > 1 && p != Self).Distinct()];
         foreach (int pid in targets)
         {
             _ = Kill(pid, SigTerm);
         }
 
-        DateTime deadline = DateTime.UtcNow + grace;
-        while (DateTime.UtcNow < deadline && targets.Any(p => StartTime(p) is not null && !IsZombie(p)))
-        {
-            Thread.Sleep(20);
-        }
+        return targets;
+    }
 
-        List<int> late = [.. targets.Where(p => StartTime(p) is not null && !IsZombie(p))];
+    private static bool Running(int pid) => StartTime(pid) is not null && !IsZombie(pid);
+
+    private static List<int> KillLate(List<int> targets)
+    {
+        List<int> late = [.. targets.Where(Running)];
         foreach (int pid in late)
         {
             _ = Kill(pid, SigKill);
         }
 
-        killed = late;
-        return targets;
+        return late;
     }
 
     private static bool IsZombie(int pid)

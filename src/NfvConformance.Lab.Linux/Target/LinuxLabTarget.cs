@@ -128,6 +128,7 @@ internal sealed class LinuxLabTarget : ILabTarget
             new HostPtp(publisher),
             chaining,
             new LoadBalancing.LinuxLoadBalancerService(run),
+            new TenantNetworking.LinuxTenantNetworking(run),
             new Traffic.ChainLabTraffic(run, chaining.Lab),
         ];
 

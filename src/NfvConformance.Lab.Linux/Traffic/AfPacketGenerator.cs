@@ -33,8 +33,9 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     public const string Method = "af_packet sendmmsg batch, tpacket_v3 rx ring";
 
     private const int RetireMs = 4;
+    private const int MaxFrameLength = FrameSizeMix.MaxFrameSize;
     private readonly AfPacketGeneratorOptions _options;
-    private readonly TxPort[] _tx;
+    private readonly IFrameSender?[] _tx;
     private readonly RxRing?[] _rx;
     private readonly Lock _gate = new();
     private int _trialIndex;
@@ -49,7 +50,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         options.EnsureValid();
         _options = options;
         int n = options.Ports.Count;
-        _tx = new TxPort[n];
+        _tx = new IFrameSender?[n];
         _rx = new RxRing?[n];
         try
         {
@@ -57,9 +58,11 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             {
                 AfPacketPort p = options.Ports[i];
                 (_tx[i], _rx[i]) = NetNamespace.Run(p.Namespace, () =>
-                    (TxPort.Open(p.Interface, p.Namespace, options.BatchSize, FrameSizeMix.MaxFrameSize, options.TxRing),
+                    (OpenSender(p, options),
                      p.Receive ? RxRing.Open(p.Interface, p.Namespace, 1 << 20, options.RxRingBlocks, RetireMs) : null));
             }
+
+            TransmitMethod = _tx[0]!.Method;
         }
         catch
         {
@@ -84,6 +87,15 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
     /// <summary>Gets or sets the capture of the following trials to pcap files; null for none.</summary>
     public TrialCapture? Capture { get; set; }
+
+    /// <summary>Gets how frames are sent (<c>af_packet sendmmsg batch</c>, <c>af_packet tx ring batch</c> or <c>af_xdp copy mode...</c>).</summary>
+    public string TransmitMethod { get; } = string.Empty;
+
+    /// <summary>
+    /// Gets why AF_XDP was asked for (<see cref="AfPacketGeneratorOptions.AfXdp"/>) and refused by the kernel, so the
+    /// ports send through AF_PACKET sendmmsg instead; null when AF_XDP was not asked for or every port got it.
+    /// </summary>
+    public string? AfXdpFallback { get; private set; }
 
     /// <summary>Gets the frame-level account of the last trial, or null before the first.</summary>
     public AfPacketTrialDetail? LastTrial { get; private set; }
@@ -165,7 +177,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         }
 
         _disposed = true;
-        foreach (TxPort? t in _tx)
+        foreach (IFrameSender? t in _tx)
         {
             t?.Dispose();
         }
@@ -196,12 +208,39 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         }
     }
 
+    private IFrameSender OpenSender(AfPacketPort port, AfPacketGeneratorOptions options)
+    {
+        if (options.AfXdp)
+        {
+            try
+            {
+                return XdpTxPort.Open(port.Interface, port.Namespace, options.BatchSize, MaxFrameLength, options.XdpFault);
+            }
+            catch (TrafficEnvironmentException e)
+            {
+                // Never silently: the reason goes to every trial's detail and to the bench report.
+                AfXdpFallback ??= $"AF_XDP refused on {port}: {e.Message} Sending through AF_PACKET sendmmsg instead.";
+            }
+        }
+
+        return TxPort.Open(port.Interface, port.Namespace, options.BatchSize, MaxFrameLength, options.TxRing);
+    }
+
     private void Validate(TrialRequest request)
     {
         List<ValidationError> errors = [.. TrialRequestValidator.Validate(request, Info)];
         foreach (TrafficStream s in request.Profile.Streams)
         {
             errors.AddRange(StreamTemplates.Validate(s));
+        }
+
+        foreach (TrafficStream s in request.Profile.Streams)
+        {
+            int longest = s.FrameSizes.Entries.Max(e => e.Size) - TrafficRate.FcsBytes;
+            if (s.TxPort >= 0 && s.TxPort < _tx.Length && _tx[s.TxPort] is { } tx && longest > tx.MaxFrameLength)
+            {
+                errors.Add(new(true, $"frames of {longest + TrafficRate.FcsBytes} B are longer than port {s.TxPort}'s {tx.Method} sender takes ({tx.MaxFrameLength} B without FCS); send them through AF_PACKET.", $"stream '{s.Name}'"));
+            }
         }
 
         if (request.Profile.Streams.Count > ushort.MaxValue)
@@ -275,6 +314,8 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             _trialIndex, details, receiver.Foreign, receiver.Stale, ringDrops, sender.SecondsSending, sender.AllocatedBytes, receiver.AllocatedBytes, captureFile, captured)
         {
             TxCpuSeconds = sender.CpuNs / 1e9,
+            TransmitMethod = TransmitMethod,
+            AfXdpFallback = AfXdpFallback,
         };
         return new TrialResult
         {
@@ -417,7 +458,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     }
 
     /// <summary>Sends every port's frames, paced; one instance per trial.</summary>
-    private sealed class Sender(TxPort[] ports, TrialPlan plan, byte flowSequence)
+    private sealed class Sender(IFrameSender?[] ports, TrialPlan plan, byte flowSequence)
     {
         public long[] SentPerStream { get; } = new long[plan.Streams.Length];
 
@@ -471,7 +512,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
                         continue;
                     }
 
-                    TxPort tx = ports[port.Port];
+                    IFrameSender tx = ports[port.Port]!;
                     int n = (int)Math.Min(due, tx.Batch);
                     long stampNs = realtimeAtStart + (long)((Stopwatch.GetTimestamp() - start) * ticksToNs);
                     for (int i = 0; i < n; i++)
@@ -480,7 +521,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
                         cursor[p] = cursor[p] + 1 == port.Schedule.Length ? 0 : cursor[p] + 1;
                         long seq = SentPerStream[s]++;
                         LatencyMark mark = new(flowSequence, (ushort)s, (uint)seq, (ulong)stampNs);
-                        tx.SetLength(i, plan.Streams[s].WriteMarked(tx.Slot(i), seq, mark));
+                        tx.Write(i, plan.Streams[s], seq, mark);
                     }
 
                     tx.Send(n, cancellationToken);

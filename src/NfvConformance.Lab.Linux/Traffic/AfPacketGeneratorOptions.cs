@@ -49,6 +49,16 @@ public sealed record AfPacketGeneratorOptions
     /// <summary>Gets whether frames are sent through a PACKET_TX_RING (one send(2) per batch) instead of sendmmsg(2).</summary>
     public bool TxRing { get; init; }
 
+    /// <summary>
+    /// Gets whether frames are sent through an AF_XDP socket per port (copy mode, a UMEM of pre-filled frames, one
+    /// producer update and sendto(2) kicks per batch) instead of AF_PACKET. When the kernel refuses AF_XDP on a port,
+    /// that port sends through sendmmsg(2) and <see cref="AfPacketGenerator.AfXdpFallback"/> says why.
+    /// </summary>
+    public bool AfXdp { get; init; }
+
+    /// <summary>Gets a deliberate defect of the AF_XDP sender (tests that show the checks catch it).</summary>
+    internal XdpTxFault XdpFault { get; init; }
+
     /// <summary>Gets the receive ring's blocks per port (1 MiB each).</summary>
     public int RxRingBlocks { get; init; } = 32;
 
@@ -120,6 +130,11 @@ public sealed record AfPacketGeneratorOptions
         if (RealTimePriority is < 0 or > 99)
         {
             e.Add($"real-time priority {RealTimePriority} must be within 0..99");
+        }
+
+        if (AfXdp && TxRing)
+        {
+            e.Add("AF_XDP and the PACKET_TX_RING are two transmit methods; choose one");
         }
 
         if (RxRingBlocks is < 2 or > 1024)

@@ -28,6 +28,9 @@ public sealed record GeneratorBenchOptions
     /// <summary>Gets whether the generator sends through a PACKET_TX_RING instead of sendmmsg(2).</summary>
     public bool TxRing { get; init; }
 
+    /// <summary>Gets whether the generator sends through AF_XDP sockets (falling back to sendmmsg(2), with the reason, when the kernel refuses).</summary>
+    public bool AfXdp { get; init; }
+
     /// <summary>Checks the settings before anything is created.</summary>
     /// <exception cref="ConfigurationException">Every problem.</exception>
     public void EnsureValid()
@@ -41,6 +44,11 @@ public sealed record GeneratorBenchOptions
         if (!(Seconds > 0 && Seconds <= 600))
         {
             e.Add(string.Create(CultureInfo.InvariantCulture, $"--seconds {Seconds} must be within (0, 600]"));
+        }
+
+        if (TxRing && AfXdp)
+        {
+            e.Add("--tx-ring and --method af_xdp are two transmit methods; choose one");
         }
 
         if (e.Count > 0)
@@ -62,7 +70,10 @@ public sealed record GeneratorBenchOptions
 /// <param name="TxCpuNsPerPacket">CPU time of the sending thread per frame sent (meaningful on a loaded host too).</param>
 public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Sent, long Received, double Pps, string Method, long Lost, LatencySummary? LatencyFloor, double TxCpuNsPerPacket)
 {
-    /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost and, if measured, the latency floor).</summary>
+    /// <summary>Gets why AF_XDP was asked for and refused (the frames went through AF_PACKET sendmmsg), or null.</summary>
+    public string? Fallback { get; init; }
+
+    /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost, the fallback reason if AF_XDP was refused and, if measured, the latency floor).</summary>
     /// <returns>The JSON.</returns>
     public string ToJson()
     {
@@ -77,6 +88,11 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
             ["lost"] = Lost,
             ["tx_cpu_ns_per_packet"] = Math.Round(TxCpuNsPerPacket, 1),
         };
+        if (Fallback is { } reason)
+        {
+            o["fallback"] = reason;
+        }
+
         if (LatencyFloor is { } f)
         {
             o["latency_floor_us"] = new Dictionary<string, double> { ["min"] = f.MinUs, ["p50"] = f.P50Us, ["p99"] = f.P99Us, ["max"] = f.MaxUs };
@@ -109,7 +125,7 @@ public static class GeneratorBench
         await using LabRun run = LabRun.Start();
         VethPair pair = await VethPair.CreateAsync(run, cancellationToken).ConfigureAwait(false);
         AfPacketPort[] ports = options.TxOnly ? [pair.A with { Receive = false }, pair.B with { Receive = false }] : [pair.A, pair.B];
-        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports, TxRing = options.TxRing });
+        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports, TxRing = options.TxRing, AfXdp = options.AfXdp });
         TrafficProfile profile = new([new TrafficStream { Name = "bench", TxPort = 0, RxPort = 1, FrameSizes = FrameSizeMix.Single(options.FrameSize) }]);
         await generator.RunTrialAsync(
             new TrialRequest { Profile = profile, RatePerPort = TrafficRate.PercentOfLine(100), Duration = TimeSpan.FromSeconds(Math.Min(1, options.Seconds)), LatencyPps = 0, Phase = "warm-up" },
@@ -127,9 +143,11 @@ public static class GeneratorBench
             floor = c.Floor;
         }
 
-        string method = options.TxRing ? AfPacketGenerator.Method.Replace("sendmmsg batch", "tx ring batch", StringComparison.Ordinal) : AfPacketGenerator.Method;
-        method = options.TxOnly ? method.Split(',')[0] + ", tx only (received: the peer veth's rx_packets)" : method;
-        return new GeneratorBenchReport(options.FrameSize, d.SecondsSending, r.TxPackets, received, r.TxPackets / Math.Max(1e-9, d.SecondsSending), method, r.TxPackets - received, floor, d.TxCpuSeconds * 1e9 / Math.Max(1, r.TxPackets));
+        string method = generator.TransmitMethod + (options.TxOnly ? ", tx only (received: the peer veth's rx_packets)" : ", tpacket_v3 rx ring");
+        return new GeneratorBenchReport(options.FrameSize, d.SecondsSending, r.TxPackets, received, r.TxPackets / Math.Max(1e-9, d.SecondsSending), method, r.TxPackets - received, floor, d.TxCpuSeconds * 1e9 / Math.Max(1, r.TxPackets))
+        {
+            Fallback = generator.AfXdpFallback,
+        };
     }
 }
 

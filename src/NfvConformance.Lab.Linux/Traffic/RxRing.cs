@@ -170,7 +170,7 @@ internal sealed class RxRing : IDisposable
 /// one send(2) (the kernel reads the frames from the ring: no msghdr or iovec per frame). The slots and the ring are
 /// reused for every batch: nothing is allocated per frame.
 /// </summary>
-internal sealed class TxPort : IDisposable
+internal sealed class TxPort : IFrameSender
 {
     private const int MsgHdrSize = 64;
     private const int IovSize = 16;
@@ -231,6 +231,12 @@ internal sealed class TxPort : IDisposable
     /// <summary>Gets the most frames per sendmmsg.</summary>
     public int Batch { get; }
 
+    /// <inheritdoc />
+    public int MaxFrameLength => SlotSize;
+
+    /// <inheritdoc />
+    public string Method => _ring == IntPtr.Zero ? "af_packet sendmmsg batch" : "af_packet tx ring batch";
+
     /// <summary>Gets the bytes of each slot (the largest frame).</summary>
     public int SlotSize { get; }
 
@@ -290,6 +296,9 @@ internal sealed class TxPort : IDisposable
     /// <param name="index">0..Batch-1.</param>
     /// <returns>The slot.</returns>
     public Span<byte> Slot(int index) => _slots.AsSpan(index * SlotSize, SlotSize);
+
+    /// <inheritdoc />
+    public void Write(int index, StreamTemplates stream, long sequence, in LatencyMark mark) => SetLength(index, stream.WriteMarked(Slot(index), sequence, mark));
 
     /// <summary>Sets the length of the frame in slot <paramref name="index"/>.</summary>
     /// <param name="index">The slot.</param>

@@ -26,6 +26,8 @@ internal sealed class StreamTemplates
     private readonly long _totalWeight;
     private readonly int _flows;
     private readonly int _l3Offset;
+    private readonly long _id = Interlocked.Increment(ref s_lastId);
+    private static long s_lastId;
 
     private StreamTemplates(TrafficStream stream, byte[] frames, int[] offsets, int[] lengths, int[] sizes, int l3Offset)
     {
@@ -120,6 +122,23 @@ internal sealed class StreamTemplates
     /// <returns>The frame length.</returns>
     public int WriteMarked(Span<byte> slot, long index, in LatencyMark mark)
     {
+        long held = -1;
+        return WriteMarkedInPlace(slot, index, mark, ref held);
+    }
+
+    /// <summary>
+    /// Writes packet <paramref name="index"/> of the stream into a frame that keeps its bytes between sends (an
+    /// AF_XDP UMEM frame): when the frame already holds the packet's template (<paramref name="held"/>), only the
+    /// mark (and, for TCP or IPv6, the layer-4 checksum) is stamped in place; otherwise the template is copied first
+    /// and <paramref name="held"/> is updated.
+    /// </summary>
+    /// <param name="frame">The frame's bytes.</param>
+    /// <param name="index">The packet's index in the stream (its sequence number).</param>
+    /// <param name="mark">The latency mark.</param>
+    /// <param name="held">The template key the frame holds (-1 for none); updated.</param>
+    /// <returns>The frame length.</returns>
+    public int WriteMarkedInPlace(Span<byte> frame, long index, in LatencyMark mark, ref long held)
+    {
         // FrameSizeMix.SizeAt's rule (the mix repeats every TotalWeight frames) over arrays: no enumerator per frame.
         long position = index % _totalWeight;
         int s = 0;
@@ -131,12 +150,18 @@ internal sealed class StreamTemplates
 
         int t = (int)((index % _flows) * _sizes.Length) + s;
         int length = _lengths[t];
-        Span<byte> frame = slot[..length];
-        _frames.AsSpan(_offsets[t], length).CopyTo(frame);
-        mark.TryWriteTrailer(frame);
+        Span<byte> bytes = frame[..length];
+        long key = (_id << 32) | (uint)t;
+        if (held != key)
+        {
+            _frames.AsSpan(_offsets[t], length).CopyTo(bytes);
+            held = key;
+        }
+
+        mark.TryWriteTrailer(bytes);
         if (NeedsChecksum)
         {
-            FinishL4(frame[_l3Offset..], Stream.Headers.L3);
+            FinishL4(bytes[_l3Offset..], Stream.Headers.L3);
         }
 
         return length;

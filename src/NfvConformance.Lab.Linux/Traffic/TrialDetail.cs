@@ -40,6 +40,12 @@ public sealed record AfPacketTrialDetail(
     /// <summary>Gets the CPU time of the sending thread (user and system, which includes the veth's receive work the kernel does on it).</summary>
     public double TxCpuSeconds { get; init; }
 
+    /// <summary>Gets how the frames were sent (<see cref="AfPacketGenerator.TransmitMethod"/>).</summary>
+    public string TransmitMethod { get; init; } = string.Empty;
+
+    /// <summary>Gets why AF_XDP was asked for and refused (the ports sent through AF_PACKET instead), or null.</summary>
+    public string? AfXdpFallback { get; init; }
+
     /// <summary>Gets frames sent, all streams.</summary>
     public long Sent => Streams.Sum(s => s.Sent);
 

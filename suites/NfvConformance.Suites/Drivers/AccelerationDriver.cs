@@ -3,6 +3,7 @@ using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Placement;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
+using NfvConformance.Suites.Support;
 
 namespace NfvConformance.Suites.Drivers;
 
@@ -11,7 +12,7 @@ namespace NfvConformance.Suites.Drivers;
 /// hardware of that class, bound through standard interfaces, usable without privileges, finite. Grants are
 /// released when the scenario ends.
 /// </summary>
-public sealed class AccelerationDriver : IDisposable
+public sealed class AccelerationDriver
 {
     private static readonly string[] s_standardHostBindings = ["vfio-pci", "vhost-user-crypto"];
     private static readonly string[] s_elevated = ["CAP_SYS_ADMIN", "CAP_SYS_RAWIO", "CAP_NET_ADMIN", "CAP_SYS_MODULE"];
@@ -26,8 +27,11 @@ public sealed class AccelerationDriver : IDisposable
     /// <param name="run">The run.</param>
     /// <param name="discovery">The scenario's discovery.</param>
     /// <param name="evidence">The scenario's evidence.</param>
-    public AccelerationDriver(RunContext run, DiscoveryDriver discovery, ScenarioEvidence evidence)
+    /// <param name="teardown">Releases the scenario's grants when it ends.</param>
+    public AccelerationDriver(RunContext run, DiscoveryDriver discovery, ScenarioEvidence evidence, ScenarioTeardown teardown)
     {
+        ArgumentNullException.ThrowIfNull(teardown);
+        teardown.Add(ReleaseGrantsAsync);
         _run = run;
         _discovery = discovery;
         _evidence = evidence;
@@ -38,9 +42,9 @@ public sealed class AccelerationDriver : IDisposable
     /// <param name="interfaceName">The interface.</param>
     /// <param name="vendor">A vendor to name, or null.</param>
     /// <returns>The answer.</returns>
-    public AcceleratorResult Request(string accelerationClass, string interfaceName, string? vendor = null)
+    public async Task<AcceleratorResult> RequestAsync(string accelerationClass, string interfaceName, string? vendor = null)
     {
-        _last = TargetFacets.Require<IAcceleration>(_run).Request(new AcceleratorRequest("conformance", accelerationClass, interfaceName, vendor));
+        _last = await TargetFacets.Require<IAcceleration>(_run).RequestAsync(new AcceleratorRequest("conformance", accelerationClass, interfaceName, vendor)).ConfigureAwait(false);
         if (_last.Grant is { } g)
         {
             _grants.Add(g);
@@ -108,12 +112,13 @@ public sealed class AccelerationDriver : IDisposable
     /// </summary>
     /// <param name="accelerationClass">The class.</param>
     /// <param name="interfaceName">The interface.</param>
-    public void ExhaustAndCheck(string accelerationClass, string interfaceName)
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task ExhaustAndCheckAsync(string accelerationClass, string interfaceName)
     {
         int expected = _discovery.Snapshot.Nodes.SelectMany(n => n.Hardware?.Accelerators ?? []).Where(a => a.Kind == accelerationClass && a.Interface == interfaceName).Sum(a => a.Instances);
         Check.That(expected > 0, $"Discovery reports no {accelerationClass} accelerator behind {interfaceName}.");
         int granted = 0;
-        while (Request(accelerationClass, interfaceName).Granted)
+        while ((await RequestAsync(accelerationClass, interfaceName).ConfigureAwait(false)).Granted)
         {
             Check.That(++granted <= expected, $"More than the {expected} {accelerationClass} instances discovered were granted.");
         }
@@ -125,13 +130,12 @@ public sealed class AccelerationDriver : IDisposable
         CheckRefused("instance is taken");
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    private async Task ReleaseGrantsAsync()
     {
-        IAcceleration? service = _run.Target.GetFeature<IAcceleration>();
+        IAcceleration? service = _grants.Count == 0 ? null : _run.Target.GetFeature<IAcceleration>();
         foreach (AcceleratorGrant g in _grants)
         {
-            service?.Release(g.Id);
+            _ = await service!.ReleaseAsync(g.Id).ConfigureAwait(false);
         }
 
         _grants.Clear();

@@ -18,9 +18,10 @@ namespace NfvConformance.Suites.Drivers;
 /// scenario's manifests and step arguments is rewritten), so scenarios never share objects; they are deleted when
 /// the scenario ends. <c>${node1}</c> and <c>${node2}</c> stand for the first two nodes,
 /// <c>${free:RESOURCE}</c> and <c>${over:RESOURCE}</c> for the most free units of an extended resource on one node
-/// and one more than that.
+/// and one more than that. Every call to the platform is awaited; the scenario's objects are deleted by an
+/// asynchronous after-scenario hook.
 /// </summary>
-public sealed partial class ContainerPlatformDriver : IDisposable
+public sealed partial class ContainerPlatformDriver
 {
     private const string NetworkStatus = "k8s.v1.cni.cncf.io/network-status";
     private static int s_unique;
@@ -47,18 +48,18 @@ public sealed partial class ContainerPlatformDriver : IDisposable
 
     /// <summary>Applies manifests and checks the API server accepted every document.</summary>
     /// <param name="manifests">The YAML documents.</param>
-    public void Apply(string manifests)
+    public async Task ApplyAsync(string manifests)
     {
-        ApplyResult result = ApplyRaw(manifests);
+        ApplyResult result = await ApplyRawAsync(manifests);
         List<string> rejected = result.Rejected.Select(o => $"{o.Kind} {o.Namespace}/{o.Name}: {o.Error}").ToList();
         Check.That(rejected.Count == 0, $"The API server rejected {rejected.Count} document(s): {string.Join("; ", rejected)}");
     }
 
     /// <summary>Applies the last manifests again and checks nothing changed (declarative, idempotent apply).</summary>
-    public void CheckReapplyUnchanged()
+    public async Task CheckReapplyUnchangedAsync()
     {
         string text = _lastManifests ?? throw new ConformanceCheckException("No manifests were applied in this scenario.");
-        ApplyResult again = Platform.Apply(text);
+        ApplyResult again = await Platform.ApplyAsync(text);
         List<string> changed = again.Objects.Where(o => o.Action != ApplyAction.Unchanged).Select(o => $"{o.Kind} {o.Name}: {o.Action} {o.Error}").ToList();
         Check.That(changed.Count == 0, $"Applying the same manifests again changed {string.Join("; ", changed)}; a declarative apply of unchanged objects must leave them unchanged.");
     }
@@ -66,17 +67,18 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <summary>Applies manifests expecting the API server to refuse one of them.</summary>
     /// <param name="expected">Text the refusal must contain.</param>
     /// <param name="manifests">The documents.</param>
-    public void CheckRejected(string expected, string manifests)
+    public async Task CheckRejectedAsync(string expected, string manifests)
     {
-        ApplyResult result = ApplyRaw(manifests);
+        ApplyResult result = await ApplyRawAsync(manifests);
         List<AppliedObject> rejected = result.Rejected.ToList();
         Check.That(rejected.Count > 0, $"The API server accepted every document ({string.Join(", ", result.Objects.Select(o => $"{o.Kind} {o.Name} {o.Action}"))}); one should have been refused with '{expected}'.");
-        Check.That(rejected.Any(r => r.Error!.Contains(Resolve(expected), StringComparison.Ordinal)), $"Refused, but not for '{expected}': {string.Join("; ", rejected.Select(r => r.Error))}");
+        string reason = await ResolveAsync(expected);
+        Check.That(rejected.Any(r => r.Error!.Contains(reason, StringComparison.Ordinal)), $"Refused, but not for '{expected}': {string.Join("; ", rejected.Select(r => r.Error))}");
     }
 
     /// <summary>Checks the API server serves resources (<c>apiVersion Kind</c>, comma-separated).</summary>
     /// <param name="list">The resources.</param>
-    public void CheckServes(string list)
+    public async Task CheckServesAsync(string list)
     {
         HashSet<string> served = Platform.Cluster.ApiResources.Select(r => $"{r.ApiVersion} {r.Kind}").ToHashSet(StringComparer.Ordinal);
         List<string> missing = Split(list).Where(r => !served.Contains(r)).ToList();
@@ -86,28 +88,33 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <summary>Deletes an object of the scenario.</summary>
     /// <param name="kind">The kind.</param>
     /// <param name="reference">namespace/name, or a name for cluster-scoped kinds.</param>
-    public void Delete(string kind, string reference)
+    public async Task DeleteAsync(string kind, string reference)
     {
-        (string? ns, string name) = Reference(reference);
-        Check.That(Platform.Delete(kind, ns, name), $"{kind} {reference} did not exist.");
+        (string? ns, string name) = await ReferenceAsync(reference);
+        Check.That(await Platform.DeleteAsync(kind, ns, name), $"{kind} {reference} did not exist.");
     }
 
     /// <summary>Checks pods run (phase Running, every main container running).</summary>
     /// <param name="list">namespace/name, comma-separated.</param>
-    public void CheckRunning(string list)
+    public async Task CheckRunningAsync(string list)
     {
         foreach (string reference in Split(list))
         {
-            PodView pod = Pod(reference);
+            PodView pod = await PodAsync(reference);
             Check.That(pod.Phase == "Running" && pod.ContainerStatuses.All(c => c.State == "running"), $"Pod {reference} is {pod.Status} ({pod.Phase}); events: {string.Join(" | ", pod.Events)}");
         }
     }
 
     /// <summary>Checks pods were bound to pairwise different nodes.</summary>
     /// <param name="list">namespace/name, comma-separated.</param>
-    public void CheckDifferentNodes(string list)
+    public async Task CheckDifferentNodesAsync(string list)
     {
-        List<(string Pod, string? Node)> nodes = Split(list).Select(p => (p, Pod(p).Node)).ToList();
+        List<(string Pod, string? Node)> nodes = [];
+        foreach (string reference in Split(list))
+        {
+            nodes.Add((reference, (await PodAsync(reference)).Node));
+        }
+
         Check.That(nodes.Select(n => n.Node).Distinct().Count() == nodes.Count && nodes.All(n => n.Node is not null), $"Pods share nodes or are unbound: {string.Join(", ", nodes.Select(n => $"{n.Pod} on {n.Node ?? "none"}"))}");
     }
 
@@ -115,34 +122,34 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <param name="reference">namespace/name.</param>
     /// <param name="status">The STATUS column expected.</param>
     /// <param name="reason">Text the reason must contain.</param>
-    public void CheckStuck(string reference, string status, string reason)
+    public async Task CheckStuckAsync(string reference, string status, string reason)
     {
-        PodView pod = Pod(reference);
+        PodView pod = await PodAsync(reference);
         string why = string.Join(" | ", pod.Conditions.Select(c => c.Message).OfType<string>().Concat(pod.Events));
         Check.That(pod.Status == status, $"Pod {reference} is {pod.Status}, not {status}: {why}");
-        Check.That(why.Contains(Resolve(reason), StringComparison.Ordinal), $"Pod {reference} is {status} but no condition or event says '{reason}': {why}");
+        Check.That(why.Contains(await ResolveAsync(reason), StringComparison.Ordinal), $"Pod {reference} is {status} but no condition or event says '{reason}': {why}");
     }
 
     /// <summary>Reads the host interfaces of a node, to compare later.</summary>
     /// <param name="node">The node (placeholders allowed).</param>
-    public void RecordHostInterfaces(string node)
+    public async Task RecordHostInterfacesAsync(string node)
     {
-        string name = Resolve(node);
-        _recorded[name] = Platform.GetHostInterfaces(name).ToList();
+        string name = await ResolveAsync(node);
+        _recorded[name] = (await Platform.GetHostInterfacesAsync(name)).ToList();
     }
 
     /// <summary>Checks a node's host interfaces differ from the recorded ones only by the pod's own veth (added) and the VFs handed to it (moved into the pod).</summary>
     /// <param name="node">The node.</param>
     /// <param name="reference">The pod.</param>
-    public void CheckHostInterfacesOnlyPods(string node, string reference)
+    public async Task CheckHostInterfacesOnlyPodsAsync(string node, string reference)
     {
-        string name = Resolve(node);
-        PodView pod = Pod(reference);
+        string name = await ResolveAsync(node);
+        PodView pod = await PodAsync(reference);
         Check.That(pod.Node == name, $"Pod {reference} runs on {pod.Node}, not {name}.");
-        ContainerView inside = Platform.Exec(pod.Namespace, pod.Name);
+        ContainerView inside = await Platform.ExecAsync(pod.Namespace, pod.Name);
         HashSet<string> podVfs = NetworkStatusOf(pod).Select(e => e.Obj("device-info")?.Obj("pci")?.Str("pci-address")).OfType<string>().ToHashSet(StringComparer.Ordinal);
         List<HostInterface> before = Recorded(name);
-        List<HostInterface> now = Platform.GetHostInterfaces(name).ToList();
+        List<HostInterface> now = (await Platform.GetHostInterfacesAsync(name)).ToList();
         List<string> added = now.Where(i => !before.Any(b => Same(b, i))).Where(i => !(i.Kind == "veth" && i.PeerNetworkNamespace == inside.NetworkNamespace)).Select(Describe).ToList();
         List<string> removed = before.Where(b => !now.Any(i => Same(b, i))).Where(b => !(b.PciAddress is not null && podVfs.Contains(b.PciAddress))).Select(Describe).ToList();
         int veths = now.Count(i => i.Kind == "veth" && i.PeerNetworkNamespace == inside.NetworkNamespace);
@@ -153,11 +160,11 @@ public sealed partial class ContainerPlatformDriver : IDisposable
 
     /// <summary>Checks a node has exactly the recorded host interfaces (after the scenario's pods are gone).</summary>
     /// <param name="node">The node.</param>
-    public void CheckHostInterfacesAsRecorded(string node)
+    public async Task CheckHostInterfacesAsRecordedAsync(string node)
     {
-        string name = Resolve(node);
+        string name = await ResolveAsync(node);
         List<HostInterface> before = Recorded(name);
-        List<HostInterface> now = Platform.GetHostInterfaces(name).ToList();
+        List<HostInterface> now = (await Platform.GetHostInterfacesAsync(name)).ToList();
         List<string> diff = now.Where(i => !before.Any(b => Same(b, i))).Select(i => "+" + Describe(i))
             .Concat(before.Where(b => !now.Any(i => Same(b, i))).Select(b => "-" + Describe(b))).ToList();
         Check.That(diff.Count == 0, $"Node {name}'s interfaces differ from before the pod: {string.Join("; ", diff)}.");
@@ -165,34 +172,34 @@ public sealed partial class ContainerPlatformDriver : IDisposable
 
     /// <summary>Runs probes from a table and checks each outcome.</summary>
     /// <param name="rows">Columns: from, over, protocol, to, port, outcome (delivered, dropped, delivered-no-reply), source seen (sender, sender node, -), and optionally reason.</param>
-    public void CheckProbes(IEnumerable<IReadOnlyDictionary<string, string>> rows)
+    public async Task CheckProbesAsync(IEnumerable<IReadOnlyDictionary<string, string>> rows)
     {
         List<string> failures = [];
         int n = 0;
         foreach (IReadOnlyDictionary<string, string> row in rows)
         {
             n++;
-            string from = Resolve(row["from"]);
-            string over = Resolve(row["over"]);
+            string from = await ResolveAsync(row["from"]);
+            string over = await ResolveAsync(row["over"]);
             ProbeProtocol protocol = Enum.Parse<ProbeProtocol>(row["protocol"], ignoreCase: true);
             int port = int.Parse(row["port"], CultureInfo.InvariantCulture);
-            string destination = Target(row["to"]);
+            string destination = await TargetAsync(row["to"]);
             ProbeOutcome outcome;
             string? expectedSource;
             if (from == "external")
             {
-                outcome = Platform.ProbeFromExternal(new ExternalProbe(protocol, destination, port));
+                outcome = await Platform.ProbeFromExternalAsync(new ExternalProbe(protocol, destination, port));
                 expectedSource = Platform.Cluster.ExternalHostAddresses.FirstOrDefault(a => Family(a) == Family(destination));
             }
             else
             {
                 string[] parts = from.Split('/');
                 Check.That(parts.Length is 2 or 3, $"'from' must be namespace/pod or namespace/pod/container, not '{row["from"]}'.");
-                PodView sender = Pod($"{parts[0]}/{parts[1]}");
-                outcome = Platform.Probe(new PodProbe(parts[0], parts[1], over, protocol, destination, port, parts.Length == 3 ? parts[2] : null));
+                PodView sender = await PodAsync($"{parts[0]}/{parts[1]}");
+                outcome = await Platform.ProbeAsync(new PodProbe(parts[0], parts[1], over, protocol, destination, port, parts.Length == 3 ? parts[2] : null));
                 expectedSource = row.GetValueOrDefault("source seen") switch
                 {
-                    "sender node" => NodeAddress(sender.Node!, Family(destination)),
+                    "sender node" => await NodeAddressAsync(sender.Node!, Family(destination)),
                     _ => SenderAddress(sender, over, Family(destination)),
                 };
             }
@@ -213,7 +220,7 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             }
 
             if (ok && row.TryGetValue("reason", out string? reason) && reason.Length > 0 && reason != "-"
-                && !(outcome.DropReason ?? outcome.ReplyDropReason ?? string.Empty).Contains(Resolve(reason), StringComparison.Ordinal))
+                && !(outcome.DropReason ?? outcome.ReplyDropReason ?? string.Empty).Contains(await ResolveAsync(reason), StringComparison.Ordinal))
             {
                 ok = false;
             }
@@ -237,22 +244,22 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <summary>Checks a pod's network-status annotation (multi-net spec v1.2) against a table and against what the pod sees inside.</summary>
     /// <param name="reference">The pod.</param>
     /// <param name="rows">Columns: name, interface, addresses in (CIDRs, comma-separated), default (yes/no).</param>
-    public void CheckNetworkStatus(string reference, IEnumerable<IReadOnlyDictionary<string, string>> rows)
+    public async Task CheckNetworkStatusAsync(string reference, IEnumerable<IReadOnlyDictionary<string, string>> rows)
     {
-        PodView pod = Pod(reference);
+        PodView pod = await PodAsync(reference);
         List<JsonObject> status = NetworkStatusOf(pod);
-        ContainerView inside = Platform.Exec(pod.Namespace, pod.Name);
+        ContainerView inside = await Platform.ExecAsync(pod.Namespace, pod.Name);
         List<IReadOnlyDictionary<string, string>> expected = rows.ToList();
         Check.That(status.Count == expected.Count, $"network-status of {reference} has {status.Count} entries ({string.Join(", ", status.Select(s => s.Str("interface")))}), the table {expected.Count}.");
         for (int i = 0; i < expected.Count; i++)
         {
             JsonObject entry = status[i];
             IReadOnlyDictionary<string, string> row = expected[i];
-            string name = Resolve(row["name"]);
+            string name = await ResolveAsync(row["name"]);
             string iface = row["interface"];
             Check.That(entry.Str("name") == name && entry.Str("interface") == iface, $"network-status entry {i} is {entry.Str("name")} on {entry.Str("interface")}, expected {name} on {iface}.");
             List<string> ips = entry.Arr("ips").Select(v => v is JsonValue jv ? jv.ToString() : string.Empty).ToList();
-            List<IPNetwork> ranges = Split(Resolve(row["addresses in"])).Select(c => IPNetwork.Parse(c)).ToList();
+            List<IPNetwork> ranges = Split(await ResolveAsync(row["addresses in"])).Select(c => IPNetwork.Parse(c)).ToList();
             Check.That(ips.Count == ranges.Count && ips.All(ip => ranges.Any(r => r.Contains(IPAddress.Parse(ip)))), $"{iface} has addresses {string.Join(", ", ips)}; expected one in each of {row["addresses in"]}.");
             bool isDefault = entry.Bool("default") == true;
             Check.That(isDefault == (row["default"] == "yes"), $"{iface}: 'default' is {isDefault}, expected {row["default"]}.");
@@ -270,10 +277,10 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <param name="reference">The pod.</param>
     /// <param name="iface">The interface.</param>
     /// <param name="mac">The MAC the interface must have, or null.</param>
-    public void CheckDefaultRoute(string family, string reference, string iface, string? mac)
+    public async Task CheckDefaultRouteAsync(string family, string reference, string iface, string? mac)
     {
-        PodView pod = Pod(reference);
-        ContainerView inside = Platform.Exec(pod.Namespace, pod.Name);
+        PodView pod = await PodAsync(reference);
+        ContainerView inside = await Platform.ExecAsync(pod.Namespace, pod.Name);
         List<PodRoute> defaults = inside.Routes.Where(r => r.Destination == "default" && r.Family == family).ToList();
         Check.That(defaults.Count == 1 && defaults[0].Interface == iface, $"{family} default routes of {reference}: {string.Join(", ", defaults.Select(r => $"via {r.Gateway} dev {r.Interface}"))}; expected one via {iface}.");
         if (mac is not null)
@@ -287,13 +294,13 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <param name="iface">The interface.</param>
     /// <param name="list">The pods.</param>
     /// <param name="range">The CIDR.</param>
-    public void CheckDistinctAddresses(string iface, string list, string range)
+    public async Task CheckDistinctAddressesAsync(string iface, string list, string range)
     {
         IPNetwork net = IPNetwork.Parse(range);
         List<(string Pod, string Address)> all = [];
         foreach (string reference in Split(list))
         {
-            JsonObject? entry = NetworkStatusOf(Pod(reference)).FirstOrDefault(e => e.Str("interface") == iface);
+            JsonObject? entry = NetworkStatusOf(await PodAsync(reference)).FirstOrDefault(e => e.Str("interface") == iface);
             Check.That(entry is not null, $"Pod {reference} has no {iface} in its network-status.");
             all.AddRange(entry.Arr("ips").Select(v => (reference, v!.ToString())).Where(x => IPAddress.Parse(x.Item2).AddressFamily == net.BaseAddress.AddressFamily));
         }
@@ -309,11 +316,11 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <summary>Checks every pod of a namespace has its pod IPs inside given ranges.</summary>
     /// <param name="ns">The namespace.</param>
     /// <param name="ranges">CIDRs, comma-separated (one per family).</param>
-    public void CheckNamespaceAddresses(string ns, string ranges)
+    public async Task CheckNamespaceAddressesAsync(string ns, string ranges)
     {
-        string name = Resolve(ns);
-        List<IPNetwork> nets = Split(Resolve(ranges)).Select(c => IPNetwork.Parse(c)).ToList();
-        IReadOnlyList<PodView> pods = Platform.GetPods(name);
+        string name = await ResolveAsync(ns);
+        List<IPNetwork> nets = Split(await ResolveAsync(ranges)).Select(c => IPNetwork.Parse(c)).ToList();
+        IReadOnlyList<PodView> pods = await Platform.GetPodsAsync(name);
         Check.That(pods.Count > 0, $"Namespace {name} has no pod.");
         List<string> wrong = pods.SelectMany(p => p.PodIps.Where(ip => !nets.Any(n => n.Contains(IPAddress.Parse(ip)))).Select(ip => $"{p.Name} {ip}")).ToList();
         Check.That(wrong.Count == 0 && pods.All(p => p.PodIps.Count > 0), $"Pods of {name} with addresses outside {ranges}: {string.Join(", ", wrong)}.");
@@ -321,9 +328,9 @@ public sealed partial class ContainerPlatformDriver : IDisposable
 
     /// <summary>Checks pools overlap neither each other, the cluster's pod and service ranges, nor any node address.</summary>
     /// <param name="ranges">The tenant pools' CIDRs.</param>
-    public void CheckPoolsApart(string ranges)
+    public async Task CheckPoolsApartAsync(string ranges)
     {
-        List<IPNetwork> pools = Split(Resolve(ranges)).Select(c => IPNetwork.Parse(c)).ToList();
+        List<IPNetwork> pools = Split(await ResolveAsync(ranges)).Select(c => IPNetwork.Parse(c)).ToList();
         ClusterInfo cluster = Platform.Cluster;
         List<(string What, IPNetwork Net)> others = cluster.PodCidrs.Select(c => ("cluster pod range", IPNetwork.Parse(c)))
             .Concat(cluster.ServiceCidrs.Select(c => ("service range", IPNetwork.Parse(c)))).ToList();
@@ -332,7 +339,7 @@ public sealed partial class ContainerPlatformDriver : IDisposable
         {
             clashes.AddRange(pools.Skip(i + 1).Where(p => Overlap(p, pools[i])).Select(p => $"{pools[i]} and {p}"));
             clashes.AddRange(others.Where(o => Overlap(o.Net, pools[i])).Select(o => $"{pools[i]} and the {o.What} {o.Net}"));
-            clashes.AddRange(Platform.GetNodes().SelectMany(n => n.Addresses.Where(a => a.Type == "InternalIP" && pools[i].Contains(IPAddress.Parse(a.Address))).Select(a => $"{pools[i]} and node {n.Name} {a.Address}")));
+            clashes.AddRange((await Platform.GetNodesAsync()).SelectMany(n => n.Addresses.Where(a => a.Type == "InternalIP" && pools[i].Contains(IPAddress.Parse(a.Address))).Select(a => $"{pools[i]} and node {n.Name} {a.Address}")));
         }
 
         Check.That(clashes.Count == 0, $"Pools overlap: {string.Join("; ", clashes)}.");
@@ -340,16 +347,16 @@ public sealed partial class ContainerPlatformDriver : IDisposable
 
     /// <summary>Checks the CNI configuration of every node: the same files on each (configured centrally), a conflist per the CNI specification, and a kubelet that does not use kubenet.</summary>
     /// <param name="metaPluginFirst">True to require the meta-plugin as the first file, delegating the default network.</param>
-    public void CheckCniConfiguration(bool metaPluginFirst)
+    public async Task CheckCniConfigurationAsync(bool metaPluginFirst)
     {
         IContainerPlatform platform = Platform;
         Check.That(!platform.Cluster.ComponentArguments.GetValueOrDefault("kubelet", []).Any(a => a.StartsWith("--network-plugin=kubenet", StringComparison.Ordinal)), $"The kubelet runs the kubenet network plugin ({string.Join(" ", platform.Cluster.ComponentArguments["kubelet"])}), not CNI.");
-        List<NodeView> nodes = platform.GetNodes().ToList();
-        IReadOnlyList<CniConfigFile> first = platform.GetCniConfiguration(nodes[0].Name);
+        List<NodeView> nodes = (await platform.GetNodesAsync()).ToList();
+        IReadOnlyList<CniConfigFile> first = await platform.GetCniConfigurationAsync(nodes[0].Name);
         Check.That(first.Count > 0, $"Node {nodes[0].Name} has no CNI network configuration in /etc/cni/net.d.");
         foreach (NodeView node in nodes.Skip(1))
         {
-            IReadOnlyList<CniConfigFile> files = platform.GetCniConfiguration(node.Name);
+            IReadOnlyList<CniConfigFile> files = await platform.GetCniConfigurationAsync(node.Name);
             Check.That(files.Select(f => f.Path + f.Content).SequenceEqual(first.Select(f => f.Path + f.Content)), $"Node {node.Name}'s CNI configuration differs from {nodes[0].Name}'s: it is not administered centrally.");
         }
 
@@ -376,14 +383,14 @@ public sealed partial class ContainerPlatformDriver : IDisposable
 
     /// <summary>Invokes the default CNI network directly with ADD, CHECK, DEL and checks each result against the CNI specification.</summary>
     /// <param name="node">The node.</param>
-    public void CheckCniOperations(string node)
+    public async Task CheckCniOperationsAsync(string node)
     {
-        string name = Resolve(node);
+        string name = await ResolveAsync(node);
         IContainerPlatform platform = Platform;
-        NodeView view = platform.GetNodes().FirstOrDefault(n => n.Name == name) ?? throw new ConformanceCheckException($"No node {name}.");
+        NodeView view = (await platform.GetNodesAsync()).FirstOrDefault(n => n.Name == name) ?? throw new ConformanceCheckException($"No node {name}.");
         string id = "nfvc-cni" + _suffix;
         string netns = "/var/run/netns/" + id;
-        CniOutcome add = platform.InvokeCni(new CniInvocation(name, CniCommand.Add, id, "eth0", netns));
+        CniOutcome add = await platform.InvokeCniAsync(new CniInvocation(name, CniCommand.Add, id, "eth0", netns));
         try
         {
             Check.That(add.ExitCode == 0, $"CNI ADD failed with {add.ExitCode}: {add.Stdout}");
@@ -409,23 +416,23 @@ public sealed partial class ContainerPlatformDriver : IDisposable
                 Check.That(ip.Str("gateway") is { } gw && IPAddress.TryParse(gw, out _), $"ips[] entry {address} has no gateway.");
             }
 
-            CniOutcome check = platform.InvokeCni(new CniInvocation(name, CniCommand.Check, id, "eth0", netns));
+            CniOutcome check = await platform.InvokeCniAsync(new CniInvocation(name, CniCommand.Check, id, "eth0", netns));
             Check.That(check.ExitCode == 0, $"CNI CHECK of an attached container failed: {check.Stdout}");
         }
         finally
         {
-            CniOutcome del = platform.InvokeCni(new CniInvocation(name, CniCommand.Del, id, "eth0", netns));
+            CniOutcome del = await platform.InvokeCniAsync(new CniInvocation(name, CniCommand.Del, id, "eth0", netns));
             Check.That(del.ExitCode == 0, $"CNI DEL failed: {del.Stdout}");
         }
 
-        CniOutcome delAgain = platform.InvokeCni(new CniInvocation(name, CniCommand.Del, id, "eth0", netns));
+        CniOutcome delAgain = await platform.InvokeCniAsync(new CniInvocation(name, CniCommand.Del, id, "eth0", netns));
         Check.That(delAgain.ExitCode == 0, $"A second CNI DEL must succeed (the spec requires DEL to be idempotent): {delAgain.Stdout}");
-        CniOutcome checkGone = platform.InvokeCni(new CniInvocation(name, CniCommand.Check, id, "eth0", netns));
+        CniOutcome checkGone = await platform.InvokeCniAsync(new CniInvocation(name, CniCommand.Check, id, "eth0", netns));
         Check.That(checkGone.ExitCode != 0 && ParseJson(checkGone.Stdout, "CHECK error").Long("code") is not null, $"CHECK after DEL must fail with a CNI error object, got {checkGone.ExitCode}: {checkGone.Stdout}");
     }
 
     /// <summary>Checks the cluster and the named control-plane components are configured for both IP families, and every node has an address and a pod range of each.</summary>
-    public void CheckDualStackConfiguration()
+    public async Task CheckDualStackConfigurationAsync()
     {
         ClusterInfo cluster = Platform.Cluster;
         Check.That(cluster.IpFamilies.Contains("IPv4") && cluster.IpFamilies.Contains("IPv6"), $"The cluster's IP families are {string.Join(", ", cluster.IpFamilies)}.");
@@ -445,7 +452,7 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             Check.That(families.Count == 2, $"{component} {flag} is '{value ?? "(not set)"}': dual stack needs one IPv4 and one IPv6 value.");
         }
 
-        foreach (NodeView node in Platform.GetNodes())
+        foreach (NodeView node in await Platform.GetNodesAsync())
         {
             List<string> addressFamilies = node.Addresses.Where(a => a.Type == "InternalIP").Select(a => Family(a.Address)).Distinct().ToList();
             List<string> podFamilies = node.PodCidrs.Select(c => Family(c.Split('/')[0])).Distinct().ToList();
@@ -456,12 +463,12 @@ public sealed partial class ContainerPlatformDriver : IDisposable
 
     /// <summary>Checks pods have one pod IP of each family, inside the cluster's pod ranges.</summary>
     /// <param name="list">The pods.</param>
-    public void CheckDualStackPods(string list)
+    public async Task CheckDualStackPodsAsync(string list)
     {
         List<IPNetwork> ranges = Platform.Cluster.PodCidrs.Select(c => IPNetwork.Parse(c)).ToList();
         foreach (string reference in Split(list))
         {
-            PodView pod = Pod(reference);
+            PodView pod = await PodAsync(reference);
             Check.That(pod.PodIps.Count == 2 && pod.PodIps.Select(Family).Distinct().Count() == 2, $"Pod {reference} has podIPs {string.Join(", ", pod.PodIps)}: one IPv4 and one IPv6 are needed.");
             Check.That(pod.PodIps.All(ip => ranges.Any(r => r.Contains(IPAddress.Parse(ip)))), $"Pod {reference}'s podIPs {string.Join(", ", pod.PodIps)} are not inside the cluster's pod ranges {string.Join(", ", ranges)}.");
         }
@@ -471,17 +478,17 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <param name="reference">The pod.</param>
     /// <param name="sidecar">The sidecar (an init container with restartPolicy Always).</param>
     /// <param name="main">The main container.</param>
-    public void CheckSidecar(string reference, string sidecar, string main)
+    public async Task CheckSidecarAsync(string reference, string sidecar, string main)
     {
-        PodView pod = Pod(reference);
+        PodView pod = await PodAsync(reference);
         ContainerStatusView? side = pod.InitContainerStatuses.FirstOrDefault(c => c.Name == sidecar);
         ContainerStatusView? app = pod.ContainerStatuses.FirstOrDefault(c => c.Name == main);
         Check.That(side is not null && app is not null, $"Pod {reference} has no init container {sidecar} or container {main}.");
         Check.That(side.State == "running" && side.Started, $"Sidecar {sidecar} is {side.State} ({side.Reason}); a sidecar keeps running. Pod status {pod.Status}.");
         Check.That(app.State == "running", $"Container {main} is {app.State} ({app.Reason}); pod status {pod.Status}: the sidecar must not block the main containers.");
         Check.That(side.StartedAt is not null && app.StartedAt is not null && side.StartedAt < app.StartedAt, $"Sidecar {sidecar} started at {side.StartedAt:O}, container {main} at {app.StartedAt:O}; the sidecar must start first.");
-        ContainerView a = Platform.Exec(pod.Namespace, pod.Name, sidecar);
-        ContainerView b = Platform.Exec(pod.Namespace, pod.Name, main);
+        ContainerView a = await Platform.ExecAsync(pod.Namespace, pod.Name, sidecar);
+        ContainerView b = await Platform.ExecAsync(pod.Namespace, pod.Name, main);
         Check.That(a.NetworkNamespace == b.NetworkNamespace, $"Sidecar {sidecar} is in network namespace {a.NetworkNamespace}, {main} in {b.NetworkNamespace}.");
         string Ifaces(ContainerView v) => string.Join("; ", v.Interfaces.Select(i => $"{i.Name} {i.Mac} {string.Join(",", i.Addresses)}"));
         Check.That(Ifaces(a) == Ifaces(b), $"Sidecar sees {Ifaces(a)}; {main} sees {Ifaces(b)}.");
@@ -490,12 +497,12 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <summary>Checks every node advertises, as an extended resource, exactly the free SR-IOV VFs the hardware inventory lists on its NICs of a driver.</summary>
     /// <param name="resource">The resource name.</param>
     /// <param name="driver">The NIC driver whose VFs the device plugin exposes.</param>
-    public void CheckDeviceResources(string resource, string driver)
+    public async Task CheckDeviceResourcesAsync(string resource, string driver)
     {
         HardwareInventory inventory = TargetFacets.Require<IHardwareInventory>(_run).Current;
         List<string> wrong = [];
         long total = 0;
-        foreach (NodeView node in Platform.GetNodes())
+        foreach (NodeView node in await Platform.GetNodesAsync())
         {
             NodeHardware? hardware = inventory.Nodes.FirstOrDefault(n => n.Id == node.Name);
             Check.That(hardware is not null, $"Kubernetes node {node.Name} is not in the hardware inventory: the platform does not sit on the inventoried hardware.");
@@ -517,16 +524,16 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     /// <param name="reference">The pod.</param>
     /// <param name="resource">The resource.</param>
     /// <param name="iface">The interface the device backs.</param>
-    public void CheckPodDevice(string reference, string resource, string iface)
+    public async Task CheckPodDeviceAsync(string reference, string resource, string iface)
     {
-        PodView pod = Pod(reference);
-        ContainerView inside = Platform.Exec(pod.Namespace, pod.Name);
+        PodView pod = await PodAsync(reference);
+        ContainerView inside = await Platform.ExecAsync(pod.Namespace, pod.Name);
         string variable = "PCIDEVICE_" + new string(resource.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
         Check.That(inside.Environment.TryGetValue(variable, out string? devices) && devices.Length > 0, $"Pod {reference} has no {variable}: the device plugin allocated no {resource}.");
         string? pci = NetworkStatusOf(pod).FirstOrDefault(e => e.Str("interface") == iface)?.Obj("device-info")?.Obj("pci")?.Str("pci-address");
         Check.That(pci is not null, $"network-status of {reference} gives {iface} no device-info PCI address.");
         Check.That(devices.Split(',').Contains(pci), $"{iface} is backed by {pci}, but the device plugin gave the pod {devices}.");
-        IEnumerable<string> others = Platform.GetPods().Where(p => p.Node == pod.Node && (p.Name != pod.Name || p.Namespace != pod.Namespace))
+        IEnumerable<string> others = (await Platform.GetPodsAsync()).Where(p => p.Node == pod.Node && (p.Name != pod.Name || p.Namespace != pod.Namespace))
             .Where(p => p.Annotations.ContainsKey(NetworkStatus))
             .SelectMany(p => NetworkStatusOf(p).Select(e => e.Obj("device-info")?.Obj("pci")?.Str("pci-address")))
             .OfType<string>();
@@ -558,7 +565,7 @@ public sealed partial class ContainerPlatformDriver : IDisposable
     private List<HostInterface> Recorded(string node) =>
         _recorded.TryGetValue(node, out List<HostInterface>? list) ? list : throw new ConformanceCheckException($"The host interfaces of {node} were not recorded first.");
 
-    private ApplyResult ApplyRaw(string manifests)
+    private async Task<ApplyResult> ApplyRawAsync(string manifests)
     {
         foreach (string document in DocumentSeparator().Split(manifests))
         {
@@ -578,15 +585,15 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             }
         }
 
-        string text = Resolve(manifests);
+        string text = await ResolveAsync(manifests);
         _lastManifests = text;
-        return Platform.Apply(text);
+        return await Platform.ApplyAsync(text);
     }
 
     /// <summary>Replaces placeholders and renamed namespaces and pools in a text.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The text as the target must see it.</returns>
-    public string Resolve(string text)
+    public async Task<string> ResolveAsync(string text)
     {
         string result = text;
         foreach ((string from, string to) in _renamed.OrderByDescending(r => r.Key.Length))
@@ -594,17 +601,23 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             result = Regex.Replace(result, $@"(?<![\w.-]){Regex.Escape(from)}(?![\w-])", to);
         }
 
-        if (result.Contains("${", StringComparison.Ordinal))
+        if (!result.Contains("${", StringComparison.Ordinal))
         {
-            result = Placeholder().Replace(result, m => Expand(m.Groups[1].Value));
+            return result;
         }
 
-        return result;
+        Dictionary<string, string> values = new(StringComparer.Ordinal);
+        foreach (string key in Placeholder().Matches(result).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal))
+        {
+            values[key] = await ExpandAsync(key);
+        }
+
+        return Placeholder().Replace(result, m => values[m.Groups[1].Value]);
     }
 
-    private string Expand(string key)
+    private async Task<string> ExpandAsync(string key)
     {
-        List<NodeView> nodes = Platform.GetNodes().ToList();
+        List<NodeView> nodes = (await Platform.GetNodesAsync()).ToList();
         switch (key)
         {
             case "node1":
@@ -615,7 +628,7 @@ public sealed partial class ContainerPlatformDriver : IDisposable
             case "uplink1" or "uplink2":
                 NodeView node = nodes[key[^1] - '1'];
                 string address = node.Addresses.First(a => a.Type == "InternalIP").Address;
-                return Platform.GetHostInterfaces(node.Name).FirstOrDefault(i => i.Addresses.Any(a => a.StartsWith(address + "/", StringComparison.Ordinal)))?.Name
+                return (await Platform.GetHostInterfacesAsync(node.Name)).FirstOrDefault(i => i.Addresses.Any(a => a.StartsWith(address + "/", StringComparison.Ordinal)))?.Name
                     ?? throw new ConformanceCheckException($"No interface of node {node.Name} carries its InternalIP {address}.");
         }
 
@@ -629,17 +642,17 @@ public sealed partial class ContainerPlatformDriver : IDisposable
         throw new ConformanceCheckException($"Unknown placeholder ${{{key}}}; use ${{node1}}, ${{node2}}, ${{uplink1}}, ${{uplink2}}, ${{free:RESOURCE}} or ${{over:RESOURCE}}.");
     }
 
-    private (string? Namespace, string Name) Reference(string reference)
+    private async Task<(string? Namespace, string Name)> ReferenceAsync(string reference)
     {
-        string resolved = Resolve(reference);
+        string resolved = await ResolveAsync(reference);
         int slash = resolved.IndexOf('/', StringComparison.Ordinal);
         return slash < 0 ? (null, resolved) : (resolved[..slash], resolved[(slash + 1)..]);
     }
 
-    private PodView Pod(string reference)
+    private async Task<PodView> PodAsync(string reference)
     {
-        (string? ns, string name) = Reference(reference);
-        return Platform.GetPod(ns ?? "default", name) ?? throw new ConformanceCheckException($"Pod {reference} does not exist.");
+        (string? ns, string name) = await ReferenceAsync(reference);
+        return await Platform.GetPodAsync(ns ?? "default", name) ?? throw new ConformanceCheckException($"Pod {reference} does not exist.");
     }
 
     private static List<JsonObject> NetworkStatusOf(PodView pod)
@@ -659,13 +672,13 @@ public sealed partial class ContainerPlatformDriver : IDisposable
         return entry?.Arr("ips").Select(v => v!.ToString()).FirstOrDefault(ip => Family(ip) == family) ?? "(none)";
     }
 
-    private string NodeAddress(string node, string family) =>
-        Platform.GetNodes().First(n => n.Name == node).Addresses.FirstOrDefault(a => a.Type == "InternalIP" && Family(a.Address) == family)?.Address ?? "(none)";
+    private async Task<string> NodeAddressAsync(string node, string family) =>
+        (await Platform.GetNodesAsync()).First(n => n.Name == node).Addresses.FirstOrDefault(a => a.Type == "InternalIP" && Family(a.Address) == family)?.Address ?? "(none)";
 
     /// <summary>Resolves a probe target: <c>ns/pod</c>, <c>ns/pod IPv6</c>, <c>ns/pod net1 [IPv6]</c>, <c>external IPv4</c>, <c>node NAME IPv6</c>.</summary>
-    private string Target(string text)
+    private async Task<string> TargetAsync(string text)
     {
-        string[] words = Resolve(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string[] words = (await ResolveAsync(text)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         string family = words.Length > 1 && words[^1] is "IPv4" or "IPv6" ? words[^1] : "IPv4";
         if (words[0] == "external")
         {
@@ -674,18 +687,19 @@ public sealed partial class ContainerPlatformDriver : IDisposable
 
         if (words[0] == "node" && words.Length > 1)
         {
-            return NodeAddress(words[1], family);
+            return await NodeAddressAsync(words[1], family);
         }
 
-        PodView pod = Pod(words[0]);
+        PodView pod = await PodAsync(words[0]);
         string iface = words.Length > 1 && words[1] is not ("IPv4" or "IPv6") ? words[1] : "eth0";
         string address = SenderAddress(pod, iface, family);
         Check.That(address != "(none)", $"Pod {words[0]} has no {family} address on {iface}.");
         return address;
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    /// <summary>Deletes the namespaces (with their pods) and IP pools the scenario created, whatever its outcome.</summary>
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task DeleteCreatedAsync()
     {
         IContainerPlatform? platform = _run.Target.GetFeature<IContainerPlatform>();
         if (platform is null)
@@ -695,13 +709,16 @@ public sealed partial class ContainerPlatformDriver : IDisposable
 
         foreach (string ns in _namespaces)
         {
-            platform.Delete("Namespace", null, ns);
+            await platform.DeleteAsync("Namespace", null, ns);
         }
 
         foreach (string pool in _pools)
         {
-            platform.Delete("IPPool", null, pool);
+            await platform.DeleteAsync("IPPool", null, pool);
         }
+
+        _namespaces.Clear();
+        _pools.Clear();
     }
 
     [GeneratedRegex(@"^---\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]

@@ -14,7 +14,7 @@ namespace NfvConformance.Suites.Drivers;
 /// compares every instance's discard and error counters with that tally. Instance states it changed are set back to
 /// running when the scenario ends.
 /// </summary>
-public sealed class DataplaneCountersDriver : IDisposable
+public sealed class DataplaneCountersDriver
 {
     private readonly RunContext _run;
     private readonly ScenarioEvidence _evidence;
@@ -32,8 +32,11 @@ public sealed class DataplaneCountersDriver : IDisposable
     /// <summary>Creates the driver for one scenario.</summary>
     /// <param name="run">The run.</param>
     /// <param name="evidence">The scenario's evidence.</param>
-    public DataplaneCountersDriver(RunContext run, ScenarioEvidence evidence)
+    /// <param name="teardown">Brings the instances the scenario changed back to running when it ends.</param>
+    public DataplaneCountersDriver(RunContext run, ScenarioEvidence evidence, Support.ScenarioTeardown teardown)
     {
+        ArgumentNullException.ThrowIfNull(teardown);
+        teardown.Add(RestoreInstancesAsync);
         _run = run;
         _evidence = evidence;
     }
@@ -209,15 +212,14 @@ public sealed class DataplaneCountersDriver : IDisposable
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    private async Task RestoreInstancesAsync()
     {
         IServiceChaining? chaining = _changed.Count == 0 ? null : _run.Target.GetFeature<IServiceChaining>();
         foreach (string instance in _changed)
         {
             try
             {
-                chaining?.SetInstanceStateAsync(instance, InstanceState.Running).AsTask().GetAwaiter().GetResult();
+                _ = await chaining!.SetInstanceStateAsync(instance, InstanceState.Running).ConfigureAwait(false);
             }
             catch (Exception e) when (e is Abstractions.Errors.ConfigurationException or InvalidOperationException)
             {

@@ -22,8 +22,11 @@ public sealed class HardwareDriver : IDisposable
     /// <param name="run">The run.</param>
     /// <param name="discovery">The scenario's discovery.</param>
     /// <param name="evidence">The scenario's evidence.</param>
-    public HardwareDriver(RunContext run, DiscoveryDriver discovery, ScenarioEvidence evidence)
+    /// <param name="teardown">Brings the links the scenario took down back up when it ends.</param>
+    public HardwareDriver(RunContext run, DiscoveryDriver discovery, ScenarioEvidence evidence, Support.ScenarioTeardown teardown)
     {
+        ArgumentNullException.ThrowIfNull(teardown);
+        teardown.Add(RestoreLinksAsync);
         _run = run;
         _discovery = discovery;
         _evidence = evidence;
@@ -432,14 +435,14 @@ public sealed class HardwareDriver : IDisposable
     /// <param name="extension">The extension.</param>
     /// <param name="seconds">How long each run lasts.</param>
     /// <returns>The runs.</returns>
-    public IReadOnlyList<PtpRun> Synchronise(string extension, int seconds)
+    public async Task<IReadOnlyList<PtpRun>> SynchroniseAsync(string extension, int seconds)
     {
         IPtpSynchronisation ptp = TargetFacets.Require<IPtpSynchronisation>(_run);
         List<PtpRun> runs = [];
         foreach ((NodeCapabilities node, NodeHardware hw) in NodesWithExtension(extension))
         {
             NicInfo port = hw.Nics.FirstOrDefault(n => n.LinkUp && n.Timestamping is { PtpHardwareClock: true }) ?? hw.Nics.First();
-            PtpRun run = ptp.Synchronise(new PtpRunRequest(node.Id, port.Name, TimeSpan.FromSeconds(seconds), Seed: _run.Options.Seed));
+            PtpRun run = await ptp.SynchroniseAsync(new PtpRunRequest(node.Id, port.Name, TimeSpan.FromSeconds(seconds), Seed: _run.Options.Seed)).ConfigureAwait(false);
             Check.That(run.Problems.Count == 0, $"PTP could not run on {node.Id}/{port.Name}: {string.Join("; ", run.Problems.Select(p => p.Message))}");
             _evidence.Record(new($"ptp_messages:{node.Id}/{port.Name}", run.MessagesExchanged, "messages"));
             runs.Add(run);
@@ -581,10 +584,11 @@ public sealed class HardwareDriver : IDisposable
     /// <summary>Takes a NIC's link down through the inventory facet (restored when the scenario ends).</summary>
     /// <param name="nic">The NIC name.</param>
     /// <param name="nodeId">The node.</param>
-    public void TakeLinkDown(string nic, string nodeId)
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task TakeLinkDownAsync(string nic, string nodeId)
     {
         IHardwareInventory inventory = TargetFacets.Require<IHardwareInventory>(_run);
-        var problems = inventory.SetLinkState(nodeId, nic, false);
+        IReadOnlyList<Abstractions.Errors.ValidationError> problems = await inventory.SetLinkStateAsync(nodeId, nic, false).ConfigureAwait(false);
         Check.That(problems.Count == 0, $"Could not take {nodeId}/{nic} down: {string.Join("; ", problems)}.");
         _downed.Add((nodeId, nic));
     }
@@ -592,10 +596,11 @@ public sealed class HardwareDriver : IDisposable
     /// <summary>Brings a NIC's link back up.</summary>
     /// <param name="nic">The NIC name.</param>
     /// <param name="nodeId">The node.</param>
-    public void BringLinkUp(string nic, string nodeId)
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task BringLinkUpAsync(string nic, string nodeId)
     {
         IHardwareInventory inventory = TargetFacets.Require<IHardwareInventory>(_run);
-        var problems = inventory.SetLinkState(nodeId, nic, true);
+        IReadOnlyList<Abstractions.Errors.ValidationError> problems = await inventory.SetLinkStateAsync(nodeId, nic, true).ConfigureAwait(false);
         Check.That(problems.Count == 0, $"Could not bring {nodeId}/{nic} up: {string.Join("; ", problems)}.");
         _downed.Remove((nodeId, nic));
     }
@@ -669,13 +674,14 @@ public sealed class HardwareDriver : IDisposable
     private int FreeVirtualFunctions() => _discovery.Snapshot.Nodes.Sum(n => n.Hardware?.Nics.Sum(x => x.SriovFreeVfs) ?? 0);
 
     /// <inheritdoc />
-    public void Dispose()
+    public void Dispose() => _subscription?.Dispose();
+
+    private async Task RestoreLinksAsync()
     {
-        _subscription?.Dispose();
-        IHardwareInventory? inventory = _run.Target.GetFeature<IHardwareInventory>();
+        IHardwareInventory? inventory = _downed.Count == 0 ? null : _run.Target.GetFeature<IHardwareInventory>();
         foreach ((string node, string nic) in _downed)
         {
-            inventory?.SetLinkState(node, nic, true);
+            _ = await inventory!.SetLinkStateAsync(node, nic, true).ConfigureAwait(false);
         }
 
         _downed.Clear();

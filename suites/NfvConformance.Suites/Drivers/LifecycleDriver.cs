@@ -243,7 +243,7 @@ public sealed class LifecycleDriver
         return Last.Duration.TotalSeconds;
     }
 
-    /// <summary>Terminates the instance this scenario started when it still runs (called when the scenario ends, see <see cref="StepDefinitions.LifecycleHooks"/>).</summary>
+    /// <summary>Terminates the instance this scenario started when it still runs (called when the scenario ends, see <see cref="StepDefinitions.CleanupHooks"/>).</summary>
     /// <returns>A task that completes when the target answered.</returns>
     public async Task TerminateLeftoverAsync()
     {

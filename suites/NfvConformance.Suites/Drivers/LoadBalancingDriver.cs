@@ -17,7 +17,7 @@ namespace NfvConformance.Suites.Drivers;
 /// Drives the target's load-balancer platform service (<see cref="ILoadBalancing"/>) as a client would: builds a
 /// load balancer, sends real frames (TCP, UDP, IPv4 and IPv6 fragments, SCTP with CRC32c, MPTCP options, HTTP/1.1, a TLS
 /// ClientHello from .NET's SslStream, HTTP/2 with HPACK, QUIC headers) and checks what the members received and what
-/// came back. Deletes what it created when the scenario ends (<see cref="DeleteCreatedAsync"/>).
+/// came back. Deletes what it created when the scenario ends (<see cref="DeleteCreatedAsync"/>, run by <see cref="StepDefinitions.CleanupHooks"/>).
 /// </summary>
 public sealed class LoadBalancingDriver
 {

@@ -65,10 +65,11 @@ public sealed class NegotiationDriver
         new(Vnf, Resources, [.. _ladders], [.. _required], [.. _wishes], Profile, [.. _extensions], Site);
 
     /// <summary>Asks the target's negotiator.</summary>
-    public void Negotiate()
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task NegotiateAsync()
     {
         INegotiation negotiator = TargetFacets.Require<INegotiation>(_run);
-        _result = negotiator.Negotiate(BuildRequest());
+        _result = await negotiator.NegotiateAsync(BuildRequest()).ConfigureAwait(false);
         _evidence.Record(new("granted", _result.Granted ? 1 : 0, "bool"));
         foreach (LadderGrant l in _result.Ladders)
         {

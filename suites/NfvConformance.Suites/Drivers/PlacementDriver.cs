@@ -5,11 +5,12 @@ using NfvConformance.Abstractions.Negotiation;
 using NfvConformance.Abstractions.Placement;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
+using NfvConformance.Suites.Support;
 
 namespace NfvConformance.Suites.Drivers;
 
 /// <summary>Places workloads on the target and checks where and how they landed; releases them when the scenario ends.</summary>
-public sealed class PlacementDriver : IDisposable
+public sealed class PlacementDriver
 {
     private readonly RunContext _run;
     private readonly NegotiationDriver _negotiation;
@@ -23,11 +24,14 @@ public sealed class PlacementDriver : IDisposable
     /// <param name="run">The run.</param>
     /// <param name="negotiation">The scenario's request builder.</param>
     /// <param name="evidence">The scenario's evidence.</param>
-    public PlacementDriver(RunContext run, NegotiationDriver negotiation, ScenarioEvidence evidence)
+    /// <param name="teardown">Releases the scenario's instances when it ends.</param>
+    public PlacementDriver(RunContext run, NegotiationDriver negotiation, ScenarioEvidence evidence, ScenarioTeardown teardown)
     {
+        ArgumentNullException.ThrowIfNull(teardown);
         _run = run;
         _negotiation = negotiation;
         _evidence = evidence;
+        teardown.Add(ReleaseLeftoverAsync);
     }
 
     /// <summary>Gets the last placement result.</summary>
@@ -51,18 +55,20 @@ public sealed class PlacementDriver : IDisposable
     /// <param name="antiAffinity">Whether instances must land on different nodes.</param>
     /// <param name="nearSite">A site the instances must stay close to.</param>
     /// <param name="maxLatencyMs">The WAN latency budget from that site.</param>
-    public void Place(int count, string kind, bool antiAffinity = false, string? nearSite = null, double? maxLatencyMs = null)
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task PlaceAsync(int count, string kind, bool antiAffinity = false, string? nearSite = null, double? maxLatencyMs = null)
     {
         _pending.Add(new PlacementRequest(_negotiation.BuildRequest(), ParseKind(kind), count, antiAffinity, nearSite, maxLatencyMs));
-        PlaceAll();
+        return PlaceAllAsync();
     }
 
     /// <summary>Places every pending workload together, all or nothing.</summary>
-    public void PlaceAll()
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task PlaceAllAsync()
     {
         IPlacement placement = TargetFacets.Require<IPlacement>(_run);
         _committedBefore = placement.Instances.Count;
-        _result = _pending.Count == 1 ? placement.Place(_pending[0]) : placement.PlaceAll([.. _pending]);
+        _result = _pending.Count == 1 ? await placement.PlaceAsync(_pending[0]).ConfigureAwait(false) : await placement.PlaceAllAsync([.. _pending]).ConfigureAwait(false);
         _pending.Clear();
         if (_result.Succeeded)
         {
@@ -270,12 +276,13 @@ public sealed class PlacementDriver : IDisposable
     public int VirtualFunctionsHandedOut() => Result.Instances.Sum(i => i.Interfaces.Count(a => a.VfIndex is not null));
 
     /// <summary>Releases the scenario's instances and checks the target no longer holds them.</summary>
-    public void ReleaseAndCheck()
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task ReleaseAndCheckAsync()
     {
         IPlacement placement = TargetFacets.Require<IPlacement>(_run);
         foreach (PlacedInstance i in _placed)
         {
-            Check.That(placement.Release(i.InstanceId), $"Release of {i.InstanceId} was refused.");
+            Check.That(await placement.ReleaseAsync(i.InstanceId).ConfigureAwait(false), $"Release of {i.InstanceId} was refused.");
         }
 
         List<string> left = [.. placement.Instances.Select(i => i.InstanceId).Intersect(_placed.Select(p => p.InstanceId))];
@@ -283,13 +290,12 @@ public sealed class PlacementDriver : IDisposable
         Check.That(left.Count == 0, $"Released instances are still held: {string.Join(", ", left)}.");
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    private async Task ReleaseLeftoverAsync()
     {
-        IPlacement? placement = _run.Target.GetFeature<IPlacement>();
+        IPlacement? placement = _placed.Count == 0 ? null : _run.Target.GetFeature<IPlacement>();
         foreach (PlacedInstance i in _placed)
         {
-            placement?.Release(i.InstanceId);
+            _ = await placement!.ReleaseAsync(i.InstanceId).ConfigureAwait(false);
         }
 
         _placed.Clear();

@@ -12,7 +12,7 @@ namespace NfvConformance.Suites.Drivers;
 /// probes flows hop by hop and runs the target's chain trials (failover, latency). At the end of a scenario that applied
 /// a spec it applies the empty spec, so a real target tears the scenario's lab down.
 /// </summary>
-public sealed class ServiceChainingDriver : IDisposable
+public sealed class ServiceChainingDriver
 {
     private readonly RunContext _run;
     private readonly ScenarioEvidence _evidence;
@@ -28,8 +28,11 @@ public sealed class ServiceChainingDriver : IDisposable
     /// <summary>Creates the driver for one scenario.</summary>
     /// <param name="run">The run.</param>
     /// <param name="evidence">The scenario's evidence.</param>
-    public ServiceChainingDriver(RunContext run, ScenarioEvidence evidence)
+    /// <param name="teardown">Removes the scenario's chain when it ends.</param>
+    public ServiceChainingDriver(RunContext run, ScenarioEvidence evidence, Support.ScenarioTeardown teardown)
     {
+        ArgumentNullException.ThrowIfNull(teardown);
+        teardown.Add(RemoveChainAsync);
         _run = run;
         _evidence = evidence;
     }
@@ -371,12 +374,12 @@ public sealed class ServiceChainingDriver : IDisposable
         return failover;
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    private async Task RemoveChainAsync()
     {
-        if (_applied)
+        if (_applied && _run.Target.GetFeature<IServiceChaining>() is { } chaining)
         {
-            _run.Target.GetFeature<IServiceChaining>()?.ApplyAsync(ChainSpec.Empty).AsTask().GetAwaiter().GetResult();
+            _ = await chaining.ApplyAsync(ChainSpec.Empty).ConfigureAwait(false);
+            _applied = false;
         }
     }
 

@@ -15,9 +15,9 @@ namespace NfvConformance.Suites.Drivers;
 /// <c>nfvc.io/scenario</c>), starts pods in it through <see cref="IContainerPlatform"/>, applies Services, Ingress,
 /// Gateway API objects and egress policies through <see cref="IServiceExposure"/> and checks what real probes do.
 /// Doc strings may use <c>${namespace}</c>, <c>${scenario}</c> (the namespace's label value) and <c>${gatewayClass}</c> (the target's first GatewayClass). Everything it
-/// created is deleted when the scenario ends.
+/// created is deleted by an asynchronous after-scenario hook. Every call to the target is awaited.
 /// </summary>
-public sealed class ServiceExposureDriver : IDisposable
+public sealed class ServiceExposureDriver
 {
     /// <summary>The token replaced by the scenario's namespace.</summary>
     public const string NamespaceToken = "${namespace}";
@@ -52,13 +52,13 @@ public sealed class ServiceExposureDriver : IDisposable
 
     /// <summary>Creates the scenario's namespace and starts pods in it, each with its labels; checks every pod runs with an address.</summary>
     /// <param name="pods">Pod name and labels (<c>k=v,k2=v2</c>).</param>
-    public void StartPods(IReadOnlyList<(string Pod, string Labels)> pods)
+    public async Task StartPodsAsync(IReadOnlyList<(string Pod, string Labels)> pods)
     {
         _ = Exposure; // not applicable before anything is created when the target exposes no services
         IContainerPlatform platform = Platform;
         if (!_namespaceCreated)
         {
-            ApplyToPlatform($"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {_namespace}\n  labels:\n    nfvc.io/scenario: {_namespace}\n");
+            await ApplyToPlatformAsync($"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {_namespace}\n  labels:\n    nfvc.io/scenario: {_namespace}\n");
             _namespaceCreated = true;
         }
 
@@ -67,17 +67,17 @@ public sealed class ServiceExposureDriver : IDisposable
             string labelYaml = string.Join(string.Empty, labels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(kv => kv.Split('=', 2))
                 .Select(kv => kv.Length == 2 ? $"\n    {kv[0]}: \"{kv[1]}\"" : throw new ArgumentException($"pod {pod}: label '{kv[0]}' must be key=value.", nameof(pods))));
-            ApplyToPlatform($"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {pod}\n  namespace: {_namespace}\n  labels:{labelYaml}\nspec:\n  containers:\n  - name: main\n    image: registry.k8s.io/e2e-test-images/agnhost:2.53\n    args: [netexec, --http-port=8080, --udp-port=8080]\n");
-            PodView view = platform.GetPod(_namespace, pod) ?? throw new InvalidOperationException($"pod {_namespace}/{pod} vanished after apply");
+            await ApplyToPlatformAsync($"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {pod}\n  namespace: {_namespace}\n  labels:{labelYaml}\nspec:\n  containers:\n  - name: main\n    image: registry.k8s.io/e2e-test-images/agnhost:2.53\n    args: [netexec, --http-port=8080, --udp-port=8080]\n");
+            PodView view = await platform.GetPodAsync(_namespace, pod) ?? throw new InvalidOperationException($"pod {_namespace}/{pod} vanished after apply");
             Check.That(view.Phase == "Running" && view.PodIps.Count > 0, $"pod {_namespace}/{pod} is {view.Status} with addresses [{string.Join(", ", view.PodIps)}]; the scenario needs it running.");
         }
     }
 
     /// <summary>Applies manifests to the service-exposure facet; every document must be accepted.</summary>
     /// <param name="yaml">The manifests, with <c>${namespace}</c> and <c>${scenario}</c>.</param>
-    public void Apply(string yaml)
+    public async Task ApplyAsync(string yaml)
     {
-        ApplyResult result = Exposure.Apply(Expand(yaml));
+        ApplyResult result = await Exposure.ApplyAsync(Expand(yaml));
         foreach (AppliedObject o in result.Objects.Where(o => o.Action != ApplyAction.Rejected))
         {
             _created.Add((o.Kind, o.Namespace, o.Name));
@@ -106,9 +106,9 @@ public sealed class ServiceExposureDriver : IDisposable
 
     /// <summary>Checks a Service has one cluster IP per requested family, each inside the cluster's service range of that family.</summary>
     /// <param name="name">The Service.</param>
-    public void CheckClusterIps(string name)
+    public async Task CheckClusterIpsAsync(string name)
     {
-        ServiceView s = Service(name);
+        ServiceView s = await ServiceAsync(name);
         var cidrs = Platform.Cluster.ServiceCidrs.Select(IPNetwork.Parse).ToList();
         Check.That(s.ClusterIps.Count == s.IpFamilies.Count && s.ClusterIps.Count > 0, $"Service {name}: families [{string.Join(", ", s.IpFamilies)}] but cluster IPs [{string.Join(", ", s.ClusterIps)}].");
         for (int i = 0; i < s.ClusterIps.Count; i++)
@@ -121,9 +121,9 @@ public sealed class ServiceExposureDriver : IDisposable
 
     /// <summary>Checks a Service got a load-balancer address for each family, from the target's pools.</summary>
     /// <param name="name">The Service.</param>
-    public void CheckLoadBalancerAddress(string name)
+    public async Task CheckLoadBalancerAddressAsync(string name)
     {
-        ServiceView s = Service(name);
+        ServiceView s = await ServiceAsync(name);
         Check.That(s.Type == "LoadBalancer", $"Service {name} is of type {s.Type}, not LoadBalancer.");
         var pools = Exposure.Info.LoadBalancerPools.Select(IPNetwork.Parse).ToList();
         Check.That(s.LoadBalancerIngress.Count == s.IpFamilies.Count, $"Service {name}: status.loadBalancer.ingress = [{string.Join(", ", s.LoadBalancerIngress)}] for families [{string.Join(", ", s.IpFamilies)}]; events: {string.Join("; ", s.Events)}.");
@@ -139,9 +139,9 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <param name="address">Which address: <c>load-balancer</c>, <c>cluster</c> or <c>cluster-ipv6</c>.</param>
     /// <param name="name">The Service.</param>
     /// <param name="fromPod">The sending pod, or null for the external client.</param>
-    public void CheckFlowsSpread(int flows, string protocol, string address, string name, string? fromPod)
+    public async Task CheckFlowsSpreadAsync(int flows, string protocol, string address, string name, string? fromPod)
     {
-        ServiceView s = Service(name);
+        ServiceView s = await ServiceAsync(name);
         ServicePortView port = s.Ports.FirstOrDefault(p => p.Protocol.Equals(protocol, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"Service {name} has no {protocol} port.", nameof(protocol));
         string destination = address switch
@@ -156,11 +156,11 @@ public sealed class ServiceExposureDriver : IDisposable
         Dictionary<string, int> hits = new(StringComparer.Ordinal);
         for (int i = 0; i < flows; i++)
         {
-            ServiceProbeOutcome o = Exposure.Probe(new ServiceProbe(destination, port.Port, ParseProtocol(protocol), fromPod is null ? null : _namespace, fromPod, 20000 + i));
+            ServiceProbeOutcome o = await Exposure.ProbeAsync(new ServiceProbe(destination, port.Port, ParseProtocol(protocol), fromPod is null ? null : _namespace, fromPod, 20000 + i));
             Check.That(o.Delivered, $"flow {i} to {destination}:{port.Port}/{protocol} was dropped: {o.DropReason} (path: {string.Join(" | ", o.Path)}).");
             Check.That(o.Backend is not null && ready.ContainsKey(o.Backend), $"flow {i} reached {o.Backend}, which is not a ready endpoint of Service {name} ({string.Join(", ", ready.Keys)}).");
-            PodView pod = Platform.GetPod(_namespace, o.Backend!.Split('/')[1])!;
-            string primary = Platform.Exec(_namespace, pod.Name).Interfaces.FirstOrDefault(n => n.Name == "eth0")?.Addresses.Select(a => a.Split('/')[0]).FirstOrDefault(a => IPAddress.Parse(a).AddressFamily == IPAddress.Parse(destination).AddressFamily) ?? "(none)";
+            PodView pod = (await Platform.GetPodAsync(_namespace, o.Backend!.Split('/')[1]))!;
+            string primary = (await Platform.ExecAsync(_namespace, pod.Name)).Interfaces.FirstOrDefault(n => n.Name == "eth0")?.Addresses.Select(a => a.Split('/')[0]).FirstOrDefault(a => IPAddress.Parse(a).AddressFamily == IPAddress.Parse(destination).AddressFamily) ?? "(none)";
             string expected = (primary.Contains(':', StringComparison.Ordinal) ? $"[{primary}]" : primary) + ":" + port.TargetPort.ToString(CultureInfo.InvariantCulture);
             Check.That(o.DestinationSeen == expected, $"flow {i}: pod {o.Backend} saw destination {o.DestinationSeen}; its primary interface eth0 and the target port make {expected}.");
             string dialed = (destination.Contains(':', StringComparison.Ordinal) ? $"[{destination}]" : destination) + ":" + port.Port.ToString(CultureInfo.InvariantCulture);
@@ -179,15 +179,15 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <summary>Checks the external router has a route to each load-balancer address of a Service with distinct node next hops, each hop a node address.</summary>
     /// <param name="name">The Service.</param>
     /// <param name="nodes">The least number of advertising nodes.</param>
-    public void CheckAdvertised(string name, int nodes)
+    public async Task CheckAdvertisedAsync(string name, int nodes)
     {
-        ServiceView s = Service(name);
-        var nodeAddresses = Platform.GetNodes().ToDictionary(n => n.Name, n => n.Addresses.Select(a => a.Address).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        ServiceView s = await ServiceAsync(name);
+        var nodeAddresses = (await Platform.GetNodesAsync()).ToDictionary(n => n.Name, n => n.Addresses.Select(a => a.Address).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         Check.That(s.LoadBalancerIngress.Count > 0, $"Service {name} has no load-balancer address to advertise.");
         foreach (string vip in s.LoadBalancerIngress)
         {
             string prefix = vip + (vip.Contains(':', StringComparison.Ordinal) ? "/128" : "/32");
-            var routes = Exposure.GetExternalRoutes().Where(r => r.Prefix == prefix).ToList();
+            var routes = (await Exposure.GetExternalRoutesAsync()).Where(r => r.Prefix == prefix).ToList();
             foreach (AdvertisedRoute r in routes)
             {
                 Check.That(nodeAddresses.TryGetValue(r.Node, out HashSet<string>? own) && own.Contains(r.NextHop), $"route {r.Prefix} via {r.NextHop}: the next hop is not an address of node {r.Node}.");
@@ -203,14 +203,14 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <param name="flows">Flows.</param>
     /// <param name="name">The Service.</param>
     /// <param name="nodes">The least number of entry nodes.</param>
-    public void CheckEntersThroughNodes(int flows, string name, int nodes)
+    public async Task CheckEntersThroughNodesAsync(int flows, string name, int nodes)
     {
-        ServiceView s = Service(name);
+        ServiceView s = await ServiceAsync(name);
         ServicePortView port = s.Ports[0];
         HashSet<string> entries = new(StringComparer.Ordinal);
         for (int i = 0; i < flows; i++)
         {
-            ServiceProbeOutcome o = Exposure.Probe(new ServiceProbe(s.LoadBalancerIngress[0], port.Port, ParseProtocol(port.Protocol), SourcePort: 40000 + i));
+            ServiceProbeOutcome o = await Exposure.ProbeAsync(new ServiceProbe(s.LoadBalancerIngress[0], port.Port, ParseProtocol(port.Protocol), SourcePort: 40000 + i));
             Check.That(o.Delivered, $"flow {i} was dropped: {o.DropReason}.");
             entries.Add(o.EntryNode!);
         }
@@ -220,20 +220,20 @@ public sealed class ServiceExposureDriver : IDisposable
 
     /// <summary>Deletes a Service and remembers its load-balancer address.</summary>
     /// <param name="name">The Service.</param>
-    public void DeleteService(string name)
+    public async Task DeleteServiceAsync(string name)
     {
-        _lastDeletedAddress = Service(name).LoadBalancerIngress.FirstOrDefault();
-        Check.That(Exposure.Delete("Service", _namespace, name), $"Service {name} did not exist.");
+        _lastDeletedAddress = (await ServiceAsync(name)).LoadBalancerIngress.FirstOrDefault();
+        Check.That(await Exposure.DeleteAsync("Service", _namespace, name), $"Service {name} did not exist.");
         _created.Remove(("Service", _namespace, name));
     }
 
     /// <summary>Checks the deleted Service's address is withdrawn from the external router and a probe to it is dropped.</summary>
-    public void CheckWithdrawn()
+    public async Task CheckWithdrawnAsync()
     {
         string vip = _lastDeletedAddress ?? Fail<string>("no load-balancer Service was deleted in this scenario.");
-        var left = Exposure.GetExternalRoutes().Where(r => IPNetwork.Parse(r.Prefix).Contains(IPAddress.Parse(vip))).ToList();
+        var left = (await Exposure.GetExternalRoutesAsync()).Where(r => IPNetwork.Parse(r.Prefix).Contains(IPAddress.Parse(vip))).ToList();
         Check.That(left.Count == 0, $"the external router still routes {vip} via {string.Join(", ", left.Select(r => r.NextHop))} after the Service was deleted.");
-        ServiceProbeOutcome o = Exposure.Probe(new ServiceProbe(vip, 80, ServiceProtocol.Tcp));
+        ServiceProbeOutcome o = await Exposure.ProbeAsync(new ServiceProbe(vip, 80, ServiceProtocol.Tcp));
         Check.That(!o.Delivered, $"a probe to the withdrawn address {vip} still reached {o.Backend}.");
     }
 
@@ -241,9 +241,9 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <param name="name">The Service.</param>
     /// <param name="first">The first port.</param>
     /// <param name="last">The last port.</param>
-    public void CheckNodePortRange(string name, int first, int last)
+    public async Task CheckNodePortRangeAsync(string name, int first, int last)
     {
-        ServiceView s = Service(name);
+        ServiceView s = await ServiceAsync(name);
         foreach (ServicePortView p in s.Ports)
         {
             Check.That(p.NodePort is { } n && n >= first && n <= last, $"Service {name} port {p.Port}: node port {p.NodePort?.ToString(CultureInfo.InvariantCulture) ?? "(none)"} is not in {first}-{last}.");
@@ -253,17 +253,17 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <summary>Probes every node's every address at a Service's node port from outside and checks each reaches a ready pod of the Service.</summary>
     /// <param name="protocol">tcp or udp.</param>
     /// <param name="name">The Service.</param>
-    public void CheckNodePortOnEveryNode(string protocol, string name)
+    public async Task CheckNodePortOnEveryNodeAsync(string protocol, string name)
     {
-        ServiceView s = Service(name);
+        ServiceView s = await ServiceAsync(name);
         ServicePortView port = s.Ports.First(p => p.Protocol.Equals(protocol, StringComparison.OrdinalIgnoreCase));
         var ready = s.Endpoints.Where(e => e.Ready).Select(e => e.Pod).ToHashSet(StringComparer.Ordinal);
         int probed = 0;
-        foreach (NodeView node in Platform.GetNodes().Where(n => n.Ready))
+        foreach (NodeView node in (await Platform.GetNodesAsync()).Where(n => n.Ready))
         {
             foreach (NodeAddress address in node.Addresses.Where(a => a.Type == "InternalIP"))
             {
-                ServiceProbeOutcome o = Exposure.Probe(new ServiceProbe(address.Address, port.NodePort!.Value, ParseProtocol(protocol)));
+                ServiceProbeOutcome o = await Exposure.ProbeAsync(new ServiceProbe(address.Address, port.NodePort!.Value, ParseProtocol(protocol)));
                 Check.That(o.Delivered && ready.Contains(o.Backend!), $"node {node.Name} {address.Address}:{port.NodePort}/{protocol}: {(o.Delivered ? $"reached {o.Backend}, not a ready endpoint" : $"dropped: {o.DropReason}")}.");
                 probed++;
             }
@@ -276,11 +276,11 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <summary>Resolves a name from the scenario's namespace and checks the cluster DNS answers a CNAME to the external name, and the Service has no cluster IP.</summary>
     /// <param name="name">The Service name.</param>
     /// <param name="externalName">The expected canonical name.</param>
-    public void CheckExternalName(string name, string externalName)
+    public async Task CheckExternalNameAsync(string name, string externalName)
     {
-        ServiceView s = Service(name);
+        ServiceView s = await ServiceAsync(name);
         Check.That(s.Type == "ExternalName" && s.ClusterIps.Count == 0, $"Service {name}: type {s.Type}, cluster IPs [{string.Join(", ", s.ClusterIps)}]; an ExternalName Service has none.");
-        DnsAnswer answer = Exposure.Resolve(_namespace, name, DnsRecordType.A);
+        DnsAnswer answer = await Exposure.ResolveAsync(_namespace, name, DnsRecordType.A);
         Check.That(answer.Message.Length >= 12 && (answer.Message[2] & 0x80) != 0 && BinaryPrimitives.ReadUInt16BigEndian(answer.Message.AsSpan(6)) == answer.Answers.Count, $"the DNS response for {answer.Question} is not a well-formed response message ({answer.Message.Length} bytes).");
         Check.That(answer.ResponseCode == 0, $"the cluster DNS answered {answer.Question} with RCODE {answer.ResponseCode}.");
         DnsRecord? cname = answer.Answers.FirstOrDefault(r => r.Type == DnsRecordType.Cname);
@@ -293,28 +293,28 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <param name="name">Its name.</param>
     /// <param name="port">The listener port.</param>
     /// <param name="requests">Host, path and expected Service.</param>
-    public void CheckHttpRouting(string kind, string name, int port, IReadOnlyList<(string Host, string Path, string Service)> requests)
+    public async Task CheckHttpRoutingAsync(string kind, string name, int port, IReadOnlyList<(string Host, string Path, string Service)> requests)
     {
         string address = kind switch
         {
-            "Ingress" => (Exposure.GetIngress(_namespace, name) ?? Fail<IngressView>($"Ingress {name} does not exist.")).LoadBalancerIngress.FirstOrDefault()
+            "Ingress" => (await Exposure.GetIngressAsync(_namespace, name) ?? Fail<IngressView>($"Ingress {name} does not exist.")).LoadBalancerIngress.FirstOrDefault()
                 ?? Fail<string>($"Ingress {name} has no address in status.loadBalancer.ingress: no controller admitted it (classes: {string.Join(", ", Exposure.Info.IngressClasses)})."),
-            "Gateway" => (Exposure.GetGateway(_namespace, name) ?? Fail<GatewayView>($"Gateway {name} does not exist.")) is { Programmed: true, Addresses.Count: > 0 } g
+            "Gateway" => (await Exposure.GetGatewayAsync(_namespace, name) ?? Fail<GatewayView>($"Gateway {name} does not exist.")) is var g && g is { Programmed: true, Addresses.Count: > 0 }
                 ? g.Addresses[0]
-                : Fail<string>($"Gateway {name} is not programmed with an address: {Exposure.GetGateway(_namespace, name)?.Reason}."),
+                : Fail<string>($"Gateway {name} is not programmed with an address: {g.Reason}."),
             _ => throw new ArgumentException($"kind '{kind}': use Ingress or Gateway.", nameof(kind)),
         };
         foreach ((string rawHost, string path, string service) in requests)
         {
             string host = Expand(rawHost);
-            ServiceProbeOutcome o = Exposure.Probe(new ServiceProbe(address, port, ServiceProtocol.Tcp, SourcePort: 45000 + requests.Count, Http: new HttpProbeRequest(host, path)));
+            ServiceProbeOutcome o = await Exposure.ProbeAsync(new ServiceProbe(address, port, ServiceProtocol.Tcp, SourcePort: 45000 + requests.Count, Http: new HttpProbeRequest(host, path)));
             if (service == "-")
             {
                 Check.That(!o.Delivered && o.HttpStatus == 404, $"GET http://{host}{path} via {kind} {name}: expected 404 from the proxy, got {(o.Delivered ? $"pod {o.Backend}" : o.DropReason)} (status {o.HttpStatus}).");
                 continue;
             }
 
-            var pods = Service(service).Endpoints.Select(e => e.Pod).ToHashSet(StringComparer.Ordinal);
+            var pods = (await ServiceAsync(service)).Endpoints.Select(e => e.Pod).ToHashSet(StringComparer.Ordinal);
             Check.That(o.Delivered && o.HttpStatus == 200 && pods.Contains(o.Backend!), $"GET http://{host}{path} via {kind} {name} ({address}:{port}): expected a pod of Service {service} ({string.Join(", ", pods)}) with 200, got {(o.Delivered ? o.Backend : o.DropReason)} (status {o.HttpStatus}).");
         }
     }
@@ -322,9 +322,9 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <summary>Checks a Gateway lists a number of attached routes.</summary>
     /// <param name="name">The Gateway.</param>
     /// <param name="routes">The expected number.</param>
-    public void CheckGatewayRoutes(string name, int routes)
+    public async Task CheckGatewayRoutesAsync(string name, int routes)
     {
-        GatewayView g = Exposure.GetGateway(_namespace, name) ?? Fail<GatewayView>($"Gateway {name} does not exist.");
+        GatewayView g = await Exposure.GetGatewayAsync(_namespace, name) ?? Fail<GatewayView>($"Gateway {name} does not exist.");
         Check.That(g.AttachedRoutes == routes, $"Gateway {name} has {g.AttachedRoutes} attached route(s); expected {routes}.");
     }
 
@@ -335,17 +335,17 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <param name="destination">The destination.</param>
     /// <param name="port">The port.</param>
     /// <param name="sources">The expected source addresses, comma-separated.</param>
-    public void CheckEgressSources(int flows, string protocol, string pod, string destination, int port, string sources)
+    public async Task CheckEgressSourcesAsync(int flows, string protocol, string pod, string destination, int port, string sources)
     {
         var expected = sources.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        string podIp = Platform.GetPod(_namespace, pod)?.PodIps.FirstOrDefault() ?? Fail<string>($"pod {pod} does not exist.");
+        string podIp = (await Platform.GetPodAsync(_namespace, pod))?.PodIps.FirstOrDefault() ?? Fail<string>($"pod {pod} does not exist.");
         Dictionary<int, string> first = [];
         HashSet<string> seen = new(StringComparer.Ordinal);
         for (int round = 0; round < 2; round++)
         {
             for (int i = 0; i < flows; i++)
             {
-                EgressProbeOutcome o = Exposure.ProbeEgress(new EgressProbe(_namespace, pod, destination, port, ParseProtocol(protocol), 30000 + i));
+                EgressProbeOutcome o = await Exposure.ProbeEgressAsync(new EgressProbe(_namespace, pod, destination, port, ParseProtocol(protocol), 30000 + i));
                 Check.That(o.Delivered, $"egress flow {i} from {pod} to {destination}:{port} was dropped: {o.DropReason} (path: {string.Join(" | ", o.Path)}).");
                 Check.That(expected.Contains(o.SourceSeen!), $"egress flow {i} from {pod} ({podIp}) arrived from {o.SourceSeen}; expected one of {sources}.");
                 if (round == 0)
@@ -371,9 +371,9 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <param name="port">The port.</param>
     /// <param name="network">The expected VRF.</param>
     /// <param name="source">The expected source: an address, <c>pod</c> (the pod's own address), or <c>service NAME</c> (the Service's load-balancer address).</param>
-    public void CheckEgressArrival(string protocol, string pod, string destination, int port, string network, string source)
+    public async Task CheckEgressArrivalAsync(string protocol, string pod, string destination, int port, string network, string source)
     {
-        EgressProbeOutcome o = Exposure.ProbeEgress(new EgressProbe(_namespace, pod, destination, port, ParseProtocol(protocol)));
+        EgressProbeOutcome o = await Exposure.ProbeEgressAsync(new EgressProbe(_namespace, pod, destination, port, ParseProtocol(protocol)));
         Check.That(o.Delivered, $"egress from {pod} to {destination}:{port} was dropped: {o.DropReason} (path: {string.Join(" | ", o.Path)}).");
         ExternalNetwork expectedNetwork = Exposure.Info.ExternalNetworks.FirstOrDefault(n => n.Vrf == network)
             ?? Fail<ExternalNetwork>($"the target has no external network '{network}' (it has {string.Join(", ", Exposure.Info.ExternalNetworks.Select(n => n.Vrf))}).");
@@ -384,8 +384,8 @@ public sealed class ServiceExposureDriver : IDisposable
         Check.That(vlan == expectedNetwork.VlanId, $"egress from {pod} was captured on the trunk with VLAN {vlan} (0 = untagged); network {network} is VLAN {expectedNetwork.VlanId}.");
         string wanted = source switch
         {
-            "pod" => Platform.GetPod(_namespace, pod)!.PodIps.First(a => IPAddress.Parse(a).AddressFamily == IPAddress.Parse(destination).AddressFamily),
-            _ when source.StartsWith("service ", StringComparison.Ordinal) => Service(source["service ".Length..]).LoadBalancerIngress.FirstOrDefault() ?? Fail<string>($"{source} has no load-balancer address."),
+            "pod" => (await Platform.GetPodAsync(_namespace, pod))!.PodIps.First(a => IPAddress.Parse(a).AddressFamily == IPAddress.Parse(destination).AddressFamily),
+            _ when source.StartsWith("service ", StringComparison.Ordinal) => (await ServiceAsync(source["service ".Length..])).LoadBalancerIngress.FirstOrDefault() ?? Fail<string>($"{source} has no load-balancer address."),
             _ => source,
         };
         Check.That(o.SourceSeen == wanted, $"egress from {pod} arrived in {network} from {o.SourceSeen}; expected {wanted} ({source}).");
@@ -409,41 +409,45 @@ public sealed class ServiceExposureDriver : IDisposable
     /// <summary>Checks a probe from outside to a Service's load-balancer address reaches a given pod.</summary>
     /// <param name="name">The Service.</param>
     /// <param name="pod">The pod.</param>
-    public void CheckReachesPod(string name, string pod)
+    public async Task CheckReachesPodAsync(string name, string pod)
     {
-        ServiceView s = Service(name);
-        ServiceProbeOutcome o = Exposure.Probe(new ServiceProbe(s.LoadBalancerIngress.FirstOrDefault() ?? Fail<string>($"Service {name} has no load-balancer address."), s.Ports[0].Port, ParseProtocol(s.Ports[0].Protocol)));
+        ServiceView s = await ServiceAsync(name);
+        ServiceProbeOutcome o = await Exposure.ProbeAsync(new ServiceProbe(s.LoadBalancerIngress.FirstOrDefault() ?? Fail<string>($"Service {name} has no load-balancer address."), s.Ports[0].Port, ParseProtocol(s.Ports[0].Protocol)));
         Check.That(o.Delivered && o.Backend == $"{_namespace}/{pod}", $"a probe from outside to Service {name} reached {(o.Delivered ? o.Backend : o.DropReason)}, not pod {pod}.");
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    /// <summary>Deletes what the scenario created (its objects in reverse order, then its namespace), whatever its outcome.</summary>
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task DeleteCreatedAsync()
     {
         if (_created.Count == 0 && !_namespaceCreated)
         {
             return;
         }
 
-        IServiceExposure? exposure = _run.Target.GetFeature<IServiceExposure>();
-        foreach ((string kind, string? ns, string name) in Enumerable.Reverse(_created))
+        if (_run.Target.GetFeature<IServiceExposure>() is { } exposure)
         {
-            exposure?.Delete(kind, ns, name);
+            foreach ((string kind, string? ns, string name) in Enumerable.Reverse(_created))
+            {
+                await exposure.DeleteAsync(kind, ns, name);
+            }
         }
 
         _created.Clear();
-        if (_namespaceCreated)
+        if (_namespaceCreated && _run.Target.GetFeature<IContainerPlatform>() is { } platform)
         {
-            _run.Target.GetFeature<IContainerPlatform>()?.Delete("Namespace", null, _namespace);
-            _namespaceCreated = false;
+            await platform.DeleteAsync("Namespace", null, _namespace);
         }
+
+        _namespaceCreated = false;
     }
 
-    private ServiceView Service(string name) =>
-        Exposure.GetService(_namespace, name) ?? Fail<ServiceView>($"Service {_namespace}/{name} does not exist; apply it first.");
+    private async Task<ServiceView> ServiceAsync(string name) =>
+        await Exposure.GetServiceAsync(_namespace, name) ?? Fail<ServiceView>($"Service {_namespace}/{name} does not exist; apply it first.");
 
-    private void ApplyToPlatform(string yaml)
+    private async Task ApplyToPlatformAsync(string yaml)
     {
-        ApplyResult result = Platform.Apply(yaml);
+        ApplyResult result = await Platform.ApplyAsync(yaml);
         Check.That(!result.Rejected.Any(), $"the container platform rejected: {string.Join("; ", result.Rejected.Select(r => $"{r.Kind} {r.Name}: {r.Error}"))}");
     }
 

@@ -58,19 +58,21 @@ public sealed class TelemetryDriver : IDisposable
     }
 
     /// <summary>Takes down the last link of the first node of the profile that has two or more links up.</summary>
-    public void TakeARedundantLinkDown()
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task TakeARedundantLinkDownAsync()
     {
         (var node, NodeHardware hw) = _hardware.ProfileNodes().First(p => p.Hardware.Nics.Count(n => n.LinkUp) >= 2);
         NicInfo nic = hw.Nics.Last(n => n.LinkUp);
         _port = (node.Id, nic.Name);
-        _hardware.TakeLinkDown(nic.Name, node.Id);
+        return _hardware.TakeLinkDownAsync(nic.Name, node.Id);
     }
 
     /// <summary>Brings that link back up.</summary>
-    public void BringItBack()
+    /// <returns>A task that completes when the target answered.</returns>
+    public Task BringItBackAsync()
     {
         Check.That(_port is not null, "No link was taken down.");
-        _hardware.BringLinkUp(_port!.Value.Nic, _port.Value.Node);
+        return _hardware.BringLinkUpAsync(_port!.Value.Nic, _port.Value.Node);
     }
 
     /// <summary>Checks a change sample carried the port's oper-status.</summary>

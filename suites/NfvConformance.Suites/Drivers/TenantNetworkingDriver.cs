@@ -12,7 +12,7 @@ namespace NfvConformance.Suites.Drivers;
 /// whose frames the driver decodes itself (<see cref="TenantFrameReader"/>). Scenario names (aliases) map to the ids
 /// the target returns. Every project the scenario created is deleted with all its resources when the scenario ends.
 /// </summary>
-public sealed class TenantNetworkingDriver : IDisposable
+public sealed class TenantNetworkingDriver
 {
     private readonly RunContext _run;
     private readonly ScenarioEvidence _evidence;
@@ -37,8 +37,11 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="run">The run.</param>
     /// <param name="evidence">The scenario's evidence.</param>
     /// <param name="figures">The target figures.</param>
-    public TenantNetworkingDriver(RunContext run, ScenarioEvidence evidence, FiguresDriver figures)
+    /// <param name="teardown">Deletes the scenario's projects when it ends.</param>
+    public TenantNetworkingDriver(RunContext run, ScenarioEvidence evidence, FiguresDriver figures, Support.ScenarioTeardown teardown)
     {
+        ArgumentNullException.ThrowIfNull(teardown);
+        teardown.Add(DeleteProjectsAsync);
         _run = run;
         _evidence = evidence;
         _figures = figures;
@@ -295,6 +298,7 @@ public sealed class TenantNetworkingDriver : IDisposable
     public void CheckFabricController()
     {
         TenantNetworkingInfo info = Service.Info;
+        RequireOffered(TenantNetworkingInfo.BorderVpnFeature);
         Check.That(!string.IsNullOrWhiteSpace(info.FabricController), "The network service names no SDN fabric controller.");
         Check.That(info.Nodes.Any(n => n.Role == "border"), "The overlay has no border-edge node.");
         _evidence.Record(new Measurement($"fabric_controller:{info.FabricController}", 1, "controllers"));
@@ -309,8 +313,8 @@ public sealed class TenantNetworkingDriver : IDisposable
     public async Task CreateVpnAsync(string project, string vpn, string routeTarget, string prefix, string network)
     {
         string p = ProjectId(project);
-        BorderVpn created = (await Service.CreateBorderVpnAsync(p, new BorderVpnSpec(vpn, routeTarget, [prefix]))).Result;
-        _vpns[vpn] = (await Service.AssociateBorderVpnAsync(p, created.Id, Network(network).Id)).Result;
+        BorderVpn created = Granted(await Service.CreateBorderVpnAsync(p, new BorderVpnSpec(vpn, routeTarget, [prefix])), "create a BGP VPN").Result;
+        _vpns[vpn] = Granted(await Service.AssociateBorderVpnAsync(p, created.Id, Network(network).Id), "associate a BGP VPN").Result;
     }
 
     /// <summary>
@@ -785,8 +789,9 @@ public sealed class TenantNetworkingDriver : IDisposable
     /// <param name="volume">The volume alias.</param>
     public async Task CreateVolumeAsync(string project, int size, string volume)
     {
+        RequireOffered(TenantNetworkingInfo.VolumesFeature);
         long before = (await Service.GetStorageAsync()).AllocatedGiB;
-        TimedOperation<TenantVolume> v = await Service.CreateVolumeAsync(ProjectId(project), new VolumeSpec($"{volume}-{_token}", size));
+        TimedOperation<TenantVolume> v = Granted(await Service.CreateVolumeAsync(ProjectId(project), new VolumeSpec($"{volume}-{_token}", size)), "create a volume");
         _volumes[volume] = (project, v.Result);
         _evidence.Record(new Measurement($"create_volume_{volume}_ms", Math.Round(v.Elapsed.TotalMilliseconds, 3), "ms"));
         long after = (await Service.GetStorageAsync()).AllocatedGiB;
@@ -854,8 +859,7 @@ public sealed class TenantNetworkingDriver : IDisposable
         Check.Fail($"A bit flipped on the back end of volume '{volume}' went unnoticed: the read returned data.");
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    private async Task DeleteProjectsAsync()
     {
         if (_service is null)
         {
@@ -866,7 +870,7 @@ public sealed class TenantNetworkingDriver : IDisposable
         {
             try
             {
-                _service.DeleteProjectAsync(id).AsTask().GetAwaiter().GetResult();
+                await _service.DeleteProjectAsync(id).ConfigureAwait(false);
             }
             catch (TenantNetworkingException)
             {
@@ -907,6 +911,19 @@ public sealed class TenantNetworkingDriver : IDisposable
 
     private string V6(string port) =>
         Port(port).FixedIps.FirstOrDefault(a => a.Contains(':', StringComparison.Ordinal)) ?? throw new ConformanceCheckException($"Port '{port}' has no IPv6 address: give its network an IPv6 subnet.");
+
+    // A feature the service publishes as absent makes the scenario not applicable, with the service's reason.
+    private void RequireOffered(string feature)
+    {
+        if (Service.Info.Absent.TryGetValue(feature, out string? reason))
+        {
+            throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' does not offer tenant {feature}: {reason}");
+        }
+    }
+
+    // A refused operation (the target cannot do it, and says why) makes the scenario not applicable, never a pass.
+    private TimedOperation<T> Granted<T>(TimedOperation<T> operation, string what) =>
+        operation.Refusal is null ? operation : throw new ScenarioNotApplicableException($"target '{_run.Target.Name}' cannot {what}: {operation.Refusal}");
 
     private ProbeResult Last() => LastProbe ?? throw new ConformanceCheckException("No probe was sent in this scenario.");
 

@@ -2,6 +2,7 @@
 using NfvConformance.Abstractions.Placement;
 using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Running;
+using NfvConformance.Suites.Support;
 
 namespace NfvConformance.Suites.Drivers;
 
@@ -9,7 +10,7 @@ namespace NfvConformance.Suites.Drivers;
 /// Asks the target for vNIC bandwidth options (RM Table 4-17) and checks what it guarantees: on a port fast enough,
 /// never more in total than the port's speed, refused with the reason otherwise. Grants are released when the scenario ends.
 /// </summary>
-public sealed class VnicDriver : IDisposable
+public sealed class VnicDriver
 {
     private readonly RunContext _run;
     private readonly DiscoveryDriver _discovery;
@@ -21,8 +22,11 @@ public sealed class VnicDriver : IDisposable
     /// <param name="run">The run.</param>
     /// <param name="discovery">The scenario's discovery.</param>
     /// <param name="evidence">The scenario's evidence.</param>
-    public VnicDriver(RunContext run, DiscoveryDriver discovery, ScenarioEvidence evidence)
+    /// <param name="teardown">Releases the scenario's grants when it ends.</param>
+    public VnicDriver(RunContext run, DiscoveryDriver discovery, ScenarioEvidence evidence, ScenarioTeardown teardown)
     {
+        ArgumentNullException.ThrowIfNull(teardown);
+        teardown.Add(ReleaseGrantsAsync);
         _run = run;
         _discovery = discovery;
         _evidence = evidence;
@@ -33,7 +37,8 @@ public sealed class VnicDriver : IDisposable
     /// (the option cannot be offered on this hardware).
     /// </summary>
     /// <param name="option">The option (<c>n25</c>).</param>
-    public void RequestBackable(string option)
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task RequestBackableAsync(string option)
     {
         Check.That(VnicBandwidthOptions.TryParse(option, out int gbps), $"'{option}' is not an RM vNIC bandwidth option; use one of {VnicBandwidthOptions.Describe}.");
         int fastest = _discovery.Snapshot.Nodes.Where(n => n.Profile == _run.Target.Profile).SelectMany(n => n.Hardware?.Nics ?? []).Select(n => n.SpeedGbps).DefaultIfEmpty(0).Max();
@@ -42,7 +47,7 @@ public sealed class VnicDriver : IDisposable
             throw new ScenarioNotApplicableException($"{option} needs a {gbps} Gbps port; the fastest NIC of the {_run.Target.Profile} nodes runs at {fastest} Gbps");
         }
 
-        Request(option, null, null);
+        _ = await RequestAsync(option, null, null).ConfigureAwait(false);
     }
 
     /// <summary>Asks for an option, anywhere or on a given node and port.</summary>
@@ -50,10 +55,10 @@ public sealed class VnicDriver : IDisposable
     /// <param name="nodeId">The node, or null.</param>
     /// <param name="nic">The port, or null.</param>
     /// <returns>The answer.</returns>
-    public VnicBandwidthResult Request(string option, string? nodeId, string? nic)
+    public async Task<VnicBandwidthResult> RequestAsync(string option, string? nodeId, string? nic)
     {
         IVnicBandwidth bandwidth = TargetFacets.Require<IVnicBandwidth>(_run);
-        _last = bandwidth.Reserve(new VnicBandwidthRequest("conformance", option, nodeId, nic));
+        _last = await bandwidth.ReserveAsync(new VnicBandwidthRequest("conformance", option, nodeId, nic)).ConfigureAwait(false);
         if (_last.Grant is { } g)
         {
             _grants.Add(g);
@@ -80,7 +85,8 @@ public sealed class VnicDriver : IDisposable
     /// Keeps asking for the same option on the granted port until refused, then checks the guarantees never passed
     /// the port's speed, as many were granted as fit, and the refusal names the port and what is left.
     /// </summary>
-    public void FillGrantedPortUntilRefused()
+    /// <returns>A task that completes when the target answered.</returns>
+    public async Task FillGrantedPortUntilRefusedAsync()
     {
         Check.That(_last?.Grant is not null, "No grant to fill the port of.");
         VnicBandwidthGrant first = _last!.Grant!;
@@ -88,7 +94,7 @@ public sealed class VnicDriver : IDisposable
         int guaranteed = first.PortGuaranteedGbps;
         int granted = 1;
         VnicBandwidthResult next;
-        while ((next = Request(first.Option, first.NodeId, first.Nic)).Granted)
+        while ((next = await RequestAsync(first.Option, first.NodeId, first.Nic).ConfigureAwait(false)).Granted)
         {
             granted++;
             guaranteed = next.Grant!.PortGuaranteedGbps;
@@ -114,13 +120,12 @@ public sealed class VnicDriver : IDisposable
         Check.That(reason.Contains(text, StringComparison.Ordinal), $"The refusal '{reason}' does not say '{text}'.");
     }
 
-    /// <inheritdoc />
-    public void Dispose()
+    private async Task ReleaseGrantsAsync()
     {
-        IVnicBandwidth? bandwidth = _run.Target.GetFeature<IVnicBandwidth>();
+        IVnicBandwidth? bandwidth = _grants.Count == 0 ? null : _run.Target.GetFeature<IVnicBandwidth>();
         foreach (VnicBandwidthGrant g in _grants)
         {
-            bandwidth?.Release(g.Id);
+            _ = await bandwidth!.ReleaseAsync(g.Id).ConfigureAwait(false);
         }
 
         _grants.Clear();

@@ -17,15 +17,17 @@ public sealed class AccelerationSteps
     /// <summary>Asks for an accelerator instance by class and interface.</summary>
     /// <param name="accelerationClass">crypto, compression, fpga.</param>
     /// <param name="interfaceName">The interface, for example dpdk-cryptodev.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("a workload asks for a {string} accelerator through {string}")]
-    public void WhenRequest(string accelerationClass, string interfaceName) => _accelerators.Request(accelerationClass, interfaceName);
+    public Task WhenRequest(string accelerationClass, string interfaceName) => _accelerators.RequestAsync(accelerationClass, interfaceName);
 
     /// <summary>Asks for an accelerator instance naming a vendor.</summary>
     /// <param name="accelerationClass">The class.</param>
     /// <param name="interfaceName">The interface.</param>
     /// <param name="vendor">The vendor.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("a workload asks for a {string} accelerator through {string} from vendor {string}")]
-    public void WhenRequestVendor(string accelerationClass, string interfaceName, string vendor) => _accelerators.Request(accelerationClass, interfaceName, vendor);
+    public Task WhenRequestVendor(string accelerationClass, string interfaceName, string vendor) => _accelerators.RequestAsync(accelerationClass, interfaceName, vendor);
 
     /// <summary>The grant is an instance of the class through the interface, on a device discovery found.</summary>
     /// <param name="accelerationClass">The class.</param>
@@ -49,6 +51,7 @@ public sealed class AccelerationSteps
     /// <summary>Asks until refused: exactly the instances discovered are granted, each once, then refused as all taken.</summary>
     /// <param name="accelerationClass">The class.</param>
     /// <param name="interfaceName">The interface.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [Then("asking for {string} through {string} until refused grants exactly the instances discovered")]
-    public void ThenExhaust(string accelerationClass, string interfaceName) => _accelerators.ExhaustAndCheck(accelerationClass, interfaceName);
+    public Task ThenExhaust(string accelerationClass, string interfaceName) => _accelerators.ExhaustAndCheckAsync(accelerationClass, interfaceName);
 }

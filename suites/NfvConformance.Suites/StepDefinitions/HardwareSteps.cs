@@ -68,8 +68,9 @@ public sealed class HardwareSteps
     /// <summary>Runs PTP against the grandmaster on every node with the extension.</summary>
     /// <param name="extension">The extension.</param>
     /// <param name="seconds">How long.</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("each {string} node synchronises to the grandmaster for {int} seconds")]
-    public void WhenSynchronise(string extension, int seconds) => _hardware.Synchronise(extension, seconds);
+    public Task WhenSynchronise(string extension, int seconds) => _hardware.SynchroniseAsync(extension, seconds);
 
     /// <summary>The PTP offsets after a settling time stay within a budget (both target figures).</summary>
     /// <param name="settle">The figure for the settling time, in s.</param>
@@ -147,10 +148,10 @@ public sealed class HardwareSteps
     /// <param name="node">The node.</param>
     /// <returns>A task.</returns>
     [When("the link of NIC {string} on node {string} goes down")]
-    public Task WhenLinkDown(string nic, string node)
+    public async Task WhenLinkDown(string nic, string node)
     {
-        _hardware.TakeLinkDown(nic, node);
-        return _discovery.DiscoverAsync();
+        await _hardware.TakeLinkDownAsync(nic, node).ConfigureAwait(false);
+        await _discovery.DiscoverAsync().ConfigureAwait(false);
     }
 
     /// <summary>Brings a NIC's link up and rediscovers.</summary>
@@ -158,10 +159,10 @@ public sealed class HardwareSteps
     /// <param name="node">The node.</param>
     /// <returns>A task.</returns>
     [When("the link of NIC {string} on node {string} comes back up")]
-    public Task WhenLinkUp(string nic, string node)
+    public async Task WhenLinkUp(string nic, string node)
     {
-        _hardware.BringLinkUp(nic, node);
-        return _discovery.DiscoverAsync();
+        await _hardware.BringLinkUpAsync(nic, node).ConfigureAwait(false);
+        await _discovery.DiscoverAsync().ConfigureAwait(false);
     }
 
     /// <summary>Subscribes to capability change notifications for the rest of the scenario.</summary>

@@ -14,11 +14,6 @@ public sealed class LoadBalancingSteps
     /// <param name="driver">The load-balancer driver.</param>
     public LoadBalancingSteps(LoadBalancingDriver driver) => _driver = driver;
 
-    /// <summary>Deletes the load balancers the scenario created, whatever its outcome.</summary>
-    /// <returns>A task that completes when they are gone.</returns>
-    [AfterScenario]
-    public Task DeleteLoadBalancersAsync() => _driver.DeleteCreatedAsync();
-
     /// <summary>Declares a load balancer: VIP, subnet, network, zones of its local environment, instances and forwarding mode (nat or dsr).</summary>
     /// <param name="vip">The IPv4 VIP.</param>
     /// <param name="subnet">Its subnet.</param>

@@ -79,8 +79,9 @@ public sealed class NegotiationSteps
     public void GivenSite(string site) => _driver.Site = site;
 
     /// <summary>Asks the target to negotiate the request.</summary>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the target negotiates the request")]
-    public void WhenNegotiates() => _driver.Negotiate();
+    public Task WhenNegotiates() => _driver.NegotiateAsync();
 
     /// <summary>The request was granted.</summary>
     [Then("the request is granted")]

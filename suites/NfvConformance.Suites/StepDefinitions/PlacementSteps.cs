@@ -31,28 +31,32 @@ public sealed class PlacementSteps
     public void GivenChainMember(string kind, string name, string ladder) => _driver.AddWorkload(kind, name, ladder);
 
     /// <summary>Places the chain's workloads together, all or nothing.</summary>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the target places the chain")]
-    public void WhenPlacesChain() => _driver.PlaceAll();
+    public Task WhenPlacesChain() => _driver.PlaceAllAsync();
 
     /// <summary>Places instances of the scenario's request.</summary>
     /// <param name="count">How many.</param>
     /// <param name="kind">VM(s) or container(s).</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the target places {int} {word} of the request")]
-    public void WhenPlaces(int count, string kind) => _driver.Place(count, kind);
+    public Task WhenPlaces(int count, string kind) => _driver.PlaceAsync(count, kind);
 
     /// <summary>Places anti-affine instances of the scenario's request.</summary>
     /// <param name="count">How many.</param>
     /// <param name="kind">VM(s) or container(s).</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the target places {int} anti-affine {word} of the request")]
-    public void WhenPlacesAntiAffine(int count, string kind) => _driver.Place(count, kind, antiAffinity: true);
+    public Task WhenPlacesAntiAffine(int count, string kind) => _driver.PlaceAsync(count, kind, antiAffinity: true);
 
     /// <summary>Places instances near a site within the WAN budget of a target figure.</summary>
     /// <param name="count">How many.</param>
     /// <param name="kind">VM(s) or container(s).</param>
     /// <param name="site">The site.</param>
     /// <param name="figure">The budget's figure key (ms).</param>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("the target places {int} {word} of the request near site {string} within {string}")]
-    public void WhenPlacesNear(int count, string kind, string site, string figure) => _driver.Place(count, kind, nearSite: site, maxLatencyMs: _figures.Get(figure).Value);
+    public Task WhenPlacesNear(int count, string kind, string site, string figure) => _driver.PlaceAsync(count, kind, nearSite: site, maxLatencyMs: _figures.Get(figure).Value);
 
     /// <summary>Placement succeeded with this many instances.</summary>
     /// <param name="count">How many.</param>
@@ -135,5 +139,5 @@ public sealed class PlacementSteps
 
     /// <summary>Releases the scenario's instances and checks the target let them go.</summary>
     [Then("releasing the instances frees them on the target")]
-    public void ThenRelease() => _driver.ReleaseAndCheck();
+    public Task ThenRelease() => _driver.ReleaseAndCheckAsync();
 }

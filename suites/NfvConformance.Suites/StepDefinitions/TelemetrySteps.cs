@@ -24,12 +24,14 @@ public sealed class TelemetrySteps
     public void ThenSync() => _telemetry.CheckInitialSync();
 
     /// <summary>Takes down a link of a node that has another one up (restored when the scenario ends).</summary>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("a redundant link of a node of the profile goes down")]
-    public void WhenDown() => _telemetry.TakeARedundantLinkDown();
+    public Task WhenDown() => _telemetry.TakeARedundantLinkDownAsync();
 
     /// <summary>Brings that link back up.</summary>
+    /// <returns>A task that completes when the target answered.</returns>
     [When("that link comes back up")]
-    public void WhenUp() => _telemetry.BringItBack();
+    public Task WhenUp() => _telemetry.BringItBackAsync();
 
     /// <summary>The stream carried the port's new oper-status.</summary>
     /// <param name="status">UP or DOWN.</param>

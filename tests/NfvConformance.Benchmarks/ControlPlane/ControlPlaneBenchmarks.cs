@@ -87,13 +87,13 @@ public class ControlPlanePlacementBenchmarks
     /// <summary>1,000 placements.</summary>
     /// <returns>Instances placed.</returns>
     [Benchmark]
-    public int Placements1000()
+    public async Task<int> Placements1000()
     {
         int placed = 0;
         IPlacement placement = _controlPlane.Placement;
         for (int i = 0; i < 1000; i++)
         {
-            placed += placement.Place(ControlPlaneFixtures.Vnf(i)).Instances.Count;
+            placed += (await placement.PlaceAsync(ControlPlaneFixtures.Vnf(i))).Instances.Count;
         }
 
         return placed;

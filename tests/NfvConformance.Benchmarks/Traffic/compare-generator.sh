@@ -3,9 +3,11 @@
 # Side by side, alternately, ROUNDS times, at 64 B on a veth pair:
 #   1. DPDK testpmd, net_af_packet vdev, txonly (60-byte frames = 64 B with FCS), on a veth pair in a namespace;
 #      rate = frames the peer veth counted during a SECONDS_PER_RUN window / the window;
+#   1x. the same with a net_af_xdp vdev (AF_XDP; skipped, with the reason, when testpmd cannot open it);
 #   2. `nfvc bench generator --frame-size 64 --seconds SECONDS_PER_RUN --tx-only --json`: the same conditions as
 #      testpmd (its own veth pair in a namespace named with its run id, nothing receiving on the peer, which drops the
 #      frames at ingress; received = the peer's rx_packets);
+#   2x. the same with `--method af_xdp` (the generator's managed AF_XDP sender, copy mode);
 #   3. `nfvc bench generator ... --calibrate --json`: the generator as trials use it, its own TPACKET_V3 receiver
 #      counting every frame on the peer (the veth does that receive work on the sender's core), then the latency
 #      floor at 10 kpps.
@@ -52,10 +54,10 @@ ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 for d in "nfvc$id-ta" "nfvc$id-tb" lo; do ip -n "$NS" link set "$d" up; done
 rx() { ip netns exec "$NS" cat "/sys/class/net/nfvc$id-tb/statistics/rx_packets"; }
 
-testpmd_round() {
-  local out="$work/testpmd.out"
+testpmd_round() { # label, vdev
+  local label=$1 vdev=$2 out="$work/testpmd.out"
   ip netns exec "$NS" dpdk-testpmd --no-huge -m 512 --no-pci -l 0-1 --file-prefix "nfvc$id" \
-    --vdev "net_af_packet0,iface=nfvc$id-ta" -- --forward-mode=txonly --txpkts=60 --burst=64 \
+    --vdev "$vdev" -- --forward-mode=txonly --txpkts=60 --burst=64 \
     --total-num-mbufs=16384 --auto-start --stats-period 1 > "$out" 2>&1 &
   local pid=$!
   sleep 2
@@ -65,11 +67,11 @@ testpmd_round() {
   local c1 r1 t1; c1=$(thread_ticks "$worker" rte-worker); r1=$(rx); t1=$(date +%s.%N)
   kill -INT "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  awk -v r0="$r0" -v r1="$r1" -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" -v hz="$HZ" -v load="$(load)" 'BEGIN {
+  awk -v r0="$r0" -v r1="$r1" -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" -v hz="$HZ" -v load="$(load)" -v label="$label" 'BEGIN {
     pk = r1 - r0; s = t1 - t0
-    if (pk <= 0) { print "testpmd: no frames counted; see its output"; exit 1 }
-    printf "testpmd  af_packet txonly  %6.3f Mpps  %7.1f CPU ns/frame  (%d frames in %.2f s; load %s)\n", pk / s / 1e6, (c1 - c0) / hz * 1e9 / pk, pk, s, load
-  }' | tee -a "$work/results" || { cat "$out"; exit 1; }
+    if (pk <= 0) { print label ": no frames counted; see its output"; exit 1 }
+    printf "%-8s %-9s txonly  %6.3f Mpps  %7.1f CPU ns/frame  (%d frames in %.2f s; load %s)\n", label, (label == "testpmd" ? "af_packet" : "af_xdp"), pk / s / 1e6, (c1 - c0) / hz * 1e9 / pk, pk, s, load
+  }' | tee -a "$work/results" || { [ "$label" = testpmd ] && { cat "$out"; exit 1; }; echo "$label: skipped: $(grep -m1 -iE 'error|fail|cannot' "$out" || echo 'no frames')"; }
 }
 
 nfvc_round() { # label, extra args
@@ -80,14 +82,17 @@ import json, sys
 r = json.loads(sys.argv[1])
 f = r.get("latency_floor_us")
 floor = f"; latency floor p50 {f['p50']:.1f} us, min {f['min']:.1f} us, p99 {f['p99']:.1f} us" if f else ""
-print(f"{sys.argv[3]:<8} generator         {r['pps'] / 1e6:6.3f} Mpps  {r['tx_cpu_ns_per_packet']:7.1f} CPU ns/frame  ({r['sent']} sent, {r['received']} received, {r['lost']} lost in {r['seconds']:.2f} s{floor}; load {sys.argv[2]})")
+fb = f"; AF_XDP refused, sent by sendmmsg: {r['fallback']}" if r.get("fallback") else ""
+print(f"{sys.argv[3]:<8} generator         {r['pps'] / 1e6:6.3f} Mpps  {r['tx_cpu_ns_per_packet']:7.1f} CPU ns/frame  ({r['sent']} sent, {r['received']} received, {r['lost']} lost in {r['seconds']:.2f} s{floor}{fb}; load {sys.argv[2]})")
 PY
 }
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "--- round $round"
-  testpmd_round
+  testpmd_round testpmd "net_af_packet0,iface=nfvc$id-ta"
+  testpmd_round tpmd-xdp "net_af_xdp0,iface=nfvc$id-ta,start_queue=0,queue_count=1"
   nfvc_round nfvc-tx --tx-only
+  nfvc_round nfvc-xdp --tx-only --method af_xdp
   nfvc_round nfvc-rx --calibrate
 done
 
@@ -147,4 +152,10 @@ if "testpmd" in rate and "nfvc-tx" in rate:
     t = med["testpmd"]
     print(f"median Mpps: testpmd {t:.3f}, nfvc tx-only {med['nfvc-tx']:.3f} ({med['nfvc-tx'] / t:.2f}x), nfvc with its receiver {med.get('nfvc-rx', 0):.3f} ({med.get('nfvc-rx', 0) / t:.2f}x); goal >= 1.0x and >= 1.2 Mpps")
     print(f"median CPU ns/frame: testpmd {cmed['testpmd']:.1f}, nfvc tx-only {cmed['nfvc-tx']:.1f} ({cmed['testpmd'] / cmed['nfvc-tx']:.2f}x testpmd/nfvc), with receiver {cmed.get('nfvc-rx', 0):.1f}")
+    if "nfvc-xdp" in med:
+        x = med["nfvc-xdp"]
+        tx = med.get("tpmd-xdp")
+        print(f"median Mpps, AF_XDP: nfvc af_xdp tx-only {x:.3f} ({x / t:.2f}x testpmd af_packet, {x / med['nfvc-tx']:.2f}x nfvc sendmmsg"
+              + (f", {x / tx:.2f}x testpmd af_xdp {tx:.3f})" if tx else "; testpmd af_xdp did not run)"))
+        print(f"median CPU ns/frame, AF_XDP: nfvc {cmed['nfvc-xdp']:.1f}" + (f", testpmd af_xdp {cmed['tpmd-xdp']:.1f}" if "tpmd-xdp" in cmed else ""))
 PY

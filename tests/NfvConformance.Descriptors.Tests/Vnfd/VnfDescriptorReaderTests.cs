@@ -7,30 +7,14 @@ namespace NfvConformance.Descriptors.Tests.Vnfd;
 
 public sealed class VnfDescriptorReaderTests
 {
-    private const string Container = """
-        vnfd:
-          id: acme-router
-          version: "1.2"
-          provider: ACME
-          function: router
-          deployment_units:
-            - name: rtr
-              kind: container
-              image: nfvc/cnf-router:1
-              cores: 1
-              memory_mb: 64
-              connection_points:
-                - name: left
-                  attachment: [kernel-virtio]
-                - name: right
-                  attachment: [kernel-virtio]
+    private static readonly string Container = TestVnfd.Container("acme-router", "1.2", "router", "rtr", """
               realisation:
                 commands: ["sysctl -w net.ipv4.ip_forward=1"]
                 capabilities: [NET_ADMIN]
                 user: "1000"
                 read_only: true
                 stop_grace_seconds: 3
-        """;
+        """);
 
     [Test]
     public void A_container_router_is_read_with_its_realisation()

@@ -68,22 +68,5 @@ public sealed class VnfdCatalogueTests
         Assert.That(problem?.Subject, Is.EqualTo("vnf-1.version"));
     }
 
-    private static string Vnfd(string version) => $$"""
-        vnfd:
-          id: acme-fw
-          version: "{{version}}"
-          provider: ACME
-          function: firewall
-          deployment_units:
-            - name: fw
-              kind: container
-              image: nfvc/cnf-router:1
-              cores: 1
-              memory_mb: 64
-              connection_points:
-                - name: left
-                  attachment: [kernel-virtio]
-                - name: right
-                  attachment: [kernel-virtio]
-        """;
+    private static string Vnfd(string version) => TestVnfd.Container("acme-fw", version, "firewall", "fw");
 }

@@ -15,8 +15,8 @@ public sealed class AcceleratorCheckTests
     public async Task ReferenceNfvi_GrantsByClassUnprivileged(string cls, string iface, string binding)
     {
         await using SuiteHarness h = await SuiteHarness.StartAsync(Profiles.HighPerformance);
-        using AccelerationDriver acc = h.Accelerators();
-        Assert.That(acc.Request(cls, iface).Grant!.HostBinding, Is.EqualTo(binding));
+        AccelerationDriver acc = h.Accelerators();
+        Assert.That((await acc.RequestAsync(cls, iface)).Grant!.HostBinding, Is.EqualTo(binding));
         Assert.That(() => acc.CheckGranted(cls, iface), Throws.Nothing);
         Assert.That(() => acc.CheckStandardHostBinding(), Throws.Nothing);
         Assert.That(() => acc.CheckUnprivileged(), Throws.Nothing);
@@ -30,8 +30,8 @@ public sealed class AcceleratorCheckTests
             Accelerators = [.. n.Accelerators.Select(a => a.Kind == "crypto" ? a with { Access = "privileged" } : a)],
         });
         await using SuiteHarness h = await SuiteHarness.StartAsync(Profiles.HighPerformance, inv);
-        using AccelerationDriver acc = h.Accelerators();
-        acc.Request("crypto", "dpdk-cryptodev");
+        AccelerationDriver acc = h.Accelerators();
+        await acc.RequestAsync("crypto", "dpdk-cryptodev");
         Assert.That(() => acc.CheckUnprivileged(), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("must run privileged").And.Message.Contains("CAP_SYS_ADMIN").And.Message.Contains("/dev/mem"));
         Assert.That(() => acc.CheckStandardHostBinding(), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("qat0 host driver"));
     }
@@ -40,11 +40,10 @@ public sealed class AcceleratorCheckTests
     public async Task Instances_AreFinite_AndReleasedWithTheScenario()
     {
         await using SuiteHarness h = await SuiteHarness.StartAsync(Profiles.HighPerformance);
-        using (AccelerationDriver acc = h.Accelerators())
-        {
-            Assert.That(() => acc.ExhaustAndCheck("crypto", "dpdk-cryptodev"), Throws.Nothing);
-            Assert.That(h.Evidence.Measurements.Single(m => m.Name == "instances_granted:crypto").Value, Is.EqualTo(16));
-        }
+        AccelerationDriver acc = h.Accelerators();
+        Assert.That(async () => await acc.ExhaustAndCheckAsync("crypto", "dpdk-cryptodev"), Throws.Nothing);
+        Assert.That(h.Evidence.Measurements.Single(m => m.Name == "instances_granted:crypto").Value, Is.EqualTo(16));
+        await h.Teardown.TearDownAsync();
 
         Assert.That(h.Target.GetFeature<Abstractions.Placement.IAcceleration>()!.Pools.Sum(p => p.InUse), Is.Zero);
     }
@@ -59,8 +58,8 @@ public sealed class AcceleratorCheckTests
             Accelerators = [.. n.Accelerators.Select(a => a.Kind == "crypto" ? a with { Instances = 32 } : a)],
         });
         await using SuiteHarness claimed = await SuiteHarness.StartAsync(Profiles.HighPerformance, inv);
-        using AccelerationDriver acc = new(h.Run, claimed.Discovery, h.Evidence);
-        Assert.That(() => acc.ExhaustAndCheck("crypto", "dpdk-cryptodev"), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("16 crypto instances were granted, discovery reports 32"));
+        AccelerationDriver acc = new(h.Run, claimed.Discovery, h.Evidence, h.Teardown);
+        Assert.That(async () => await acc.ExhaustAndCheckAsync("crypto", "dpdk-cryptodev"), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("16 crypto instances were granted, discovery reports 32"));
     }
 
     [TestCase("Intel", "dpdk-cryptodev", "not by vendor or PCI address")]
@@ -68,8 +67,8 @@ public sealed class AcceleratorCheckTests
     public async Task VendorSpecificRequests_AreRefusedWithWhatToAskFor(string? vendor, string iface, string reason)
     {
         await using SuiteHarness h = await SuiteHarness.StartAsync(Profiles.HighPerformance);
-        using AccelerationDriver acc = h.Accelerators();
-        acc.Request("crypto", iface, vendor);
+        AccelerationDriver acc = h.Accelerators();
+        await acc.RequestAsync("crypto", iface, vendor);
         Assert.That(() => acc.CheckRefused(reason), Throws.Nothing);
         Assert.That(() => acc.CheckRefused("dpdk-cryptodev, virtio-crypto"), Throws.Nothing);
     }

@@ -5,6 +5,7 @@ using NfvConformance.Core.Evidence;
 using NfvConformance.Core.Requirements;
 using NfvConformance.Core.Running;
 using NfvConformance.Suites.Drivers;
+using NfvConformance.Suites.Support;
 
 namespace NfvConformance.Emulator.Capabilities.Tests.Checks;
 
@@ -34,6 +35,9 @@ internal sealed class SuiteHarness : IAsyncDisposable
     public ScenarioEvidence Evidence { get; }
 
     public DiscoveryDriver Discovery { get; }
+
+    /// <summary>Gets what the scenario's drivers undo when it ends (run by <see cref="DisposeAsync"/>, or by a test that checks the undoing).</summary>
+    public ScenarioTeardown Teardown { get; } = new();
 
     public static async Task<SuiteHarness> StartAsync(string profile, HardwareInventory? inventory = null)
     {
@@ -69,15 +73,19 @@ internal sealed class SuiteHarness : IAsyncDisposable
         return inv with { Nodes = [.. inv.Nodes.Select(n => n.Id == nodeId ? change(n) : n)] };
     }
 
-    public HardwareDriver Hardware() => new(Run, Discovery, Evidence);
+    public HardwareDriver Hardware() => new(Run, Discovery, Evidence, Teardown);
 
-    public VnicDriver Vnic() => new(Run, Discovery, Evidence);
+    public VnicDriver Vnic() => new(Run, Discovery, Evidence, Teardown);
 
-    public AccelerationDriver Accelerators() => new(Run, Discovery, Evidence);
+    public AccelerationDriver Accelerators() => new(Run, Discovery, Evidence, Teardown);
 
     public TelemetryDriver Telemetry(HardwareDriver hardware) => new(Run, hardware, Evidence);
 
-    public ValueTask DisposeAsync() => Target.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Teardown.TearDownAsync();
+        await Target.DisposeAsync();
+    }
 }
 
 /// <summary>A lab target made of a control plane only.</summary>

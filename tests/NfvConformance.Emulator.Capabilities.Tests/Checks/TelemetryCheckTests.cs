@@ -18,22 +18,22 @@ public sealed class TelemetryCheckTests
         using TelemetryDriver t = h.Telemetry(hw);
         t.Subscribe("/interfaces/interface");
         Assert.That(() => t.CheckInitialSync(), Throws.Nothing);
-        t.TakeARedundantLinkDown();
+        await t.TakeARedundantLinkDownAsync();
         Assert.That(() => t.CheckStreamed("DOWN"), Throws.Nothing);
         Assert.That(() => t.CheckAlarmRaised("Major"), Throws.Nothing);
-        t.BringItBack();
+        await t.BringItBackAsync();
         Assert.That(() => t.CheckStreamed("UP"), Throws.Nothing);
         Assert.That(() => t.CheckAlarmCleared(), Throws.Nothing);
     }
 
     [Test]
-    public void LastLinkOfANode_RaisesACriticalAlarm()
+    public async Task LastLinkOfANode_RaisesACriticalAlarm()
     {
         ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.Basic });
         ITelemetry t = (ITelemetry)cp.Facets[typeof(ITelemetry)];
         foreach (string nic in new[] { "eth0", "eth1", "eth2", "eth3" })
         {
-            cp.Hardware.SetLinkState("edge-b1", nic, false);
+            await cp.Hardware.SetLinkStateAsync("edge-b1", nic, false);
         }
 
         Assert.That(t.ActiveAlarms.Select(a => (a.Resource, a.Severity)), Is.EqualTo(new[] { ("eth0", AlarmSeverity.Major), ("eth1", AlarmSeverity.Major), ("eth2", AlarmSeverity.Major), ("eth3", AlarmSeverity.Critical) }));
@@ -49,7 +49,7 @@ public sealed class TelemetryCheckTests
         using TelemetryDriver t = h.Telemetry(hw);
         t.Subscribe("/interfaces/interface");
         Assert.That(() => t.CheckInitialSync(), Throws.Nothing);
-        t.TakeARedundantLinkDown();
+        await t.TakeARedundantLinkDownAsync();
         Assert.That(() => t.CheckStreamed("DOWN"), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("carried no change"));
         Assert.That(() => t.CheckAlarmRaised("Major"), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("No alarm was raised"));
     }

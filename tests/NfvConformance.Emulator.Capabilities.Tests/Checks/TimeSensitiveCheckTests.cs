@@ -14,7 +14,7 @@ public sealed class TimeSensitiveCheckTests
         await using SuiteHarness h = await SuiteHarness.StartAsync(Profiles.HighPerformance);
         var hw = h.Hardware();
         Assert.That(() => hw.CheckTimeSensitivePorts("rt-tsn"), Throws.Nothing);
-        hw.Synchronise("rt-tsn", 60);
+        await hw.SynchroniseAsync("rt-tsn", 60);
         Assert.That(() => hw.CheckPtpOffsets(10, 70), Throws.Nothing);
         Assert.That(() => hw.CheckSyncEFrequency(10, 50), Throws.Nothing);
         Assert.That(() => hw.CheckRealTimeConfiguration("rt-tsn"), Throws.Nothing);
@@ -30,7 +30,7 @@ public sealed class TimeSensitiveCheckTests
         await using SuiteHarness h = await SuiteHarness.StartAsync(Profiles.HighPerformance, inv);
         var hw = h.Hardware();
         Assert.That(() => hw.CheckTimeSensitivePorts("rt-tsn"), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("edge-h1 has no port with a PTP hardware clock, hardware time-stamping and SyncE"));
-        hw.Synchronise("rt-tsn", 60);
+        await hw.SynchroniseAsync("rt-tsn", 60);
         Assert.That(() => hw.CheckSyncEFrequency(10, 50), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("SyncE DPLL not locked").And.Message.Contains("not syntonised"));
     }
 
@@ -43,7 +43,7 @@ public sealed class TimeSensitiveCheckTests
         });
         await using SuiteHarness h = await SuiteHarness.StartAsync(Profiles.HighPerformance, inv);
         var hw = h.Hardware();
-        hw.Synchronise("rt-tsn", 60);
+        await hw.SynchroniseAsync("rt-tsn", 60);
         Assert.That(() => hw.CheckPtpOffsets(10, 70), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("software time-stamps").And.Message.Contains("max |offset|"));
     }
 

@@ -16,10 +16,10 @@ public sealed class VnicBandwidthCheckTests
     public async Task ReferenceNfvi_GuaranteesOnlyWhatThePortCarries(string option, string node, string nic, int fit)
     {
         await using SuiteHarness h = await SuiteHarness.StartAsync(new ControlPlaneOptions { Profile = Profiles.HighPerformance, Catalogue = SuiteHarness.Catalogue });
-        using VnicDriver vnic = h.Vnic();
-        vnic.RequestBackable(option);
+        VnicDriver vnic = h.Vnic();
+        await vnic.RequestBackableAsync(option);
         Assert.That(() => vnic.CheckGrantedOnFastEnoughPort(), Throws.Nothing);
-        Assert.That(() => vnic.FillGrantedPortUntilRefused(), Throws.Nothing);
+        Assert.That(async () => await vnic.FillGrantedPortUntilRefusedAsync(), Throws.Nothing);
         Assert.That(h.Evidence.Measurements.Single(m => m.Name.StartsWith("grants_on:", StringComparison.Ordinal)), Has.Property("Name").EqualTo($"grants_on:{node}/{nic}").And.Property("Value").EqualTo(fit));
     }
 
@@ -28,9 +28,9 @@ public sealed class VnicBandwidthCheckTests
     {
         // A Placement allocation_ratio of 1.5 on bandwidth: a 25 Gbps port accepts 37 Gbps of guarantees.
         await using SuiteHarness h = await SuiteHarness.StartAsync(new ControlPlaneOptions { Profile = Profiles.HighPerformance, Catalogue = SuiteHarness.Catalogue, VnicAllocationRatio = 1.5 });
-        using VnicDriver vnic = h.Vnic();
-        vnic.RequestBackable("n10");
-        Assert.That(() => vnic.FillGrantedPortUntilRefused(), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("now guarantees 30 Gbps on a 25 Gbps port"));
+        VnicDriver vnic = h.Vnic();
+        await vnic.RequestBackableAsync("n10");
+        Assert.That(async () => await vnic.FillGrantedPortUntilRefusedAsync(), Throws.TypeOf<ConformanceCheckException>().With.Message.Contains("now guarantees 30 Gbps on a 25 Gbps port"));
     }
 
     [Test]
@@ -38,12 +38,11 @@ public sealed class VnicBandwidthCheckTests
     {
         await using SuiteHarness h = await SuiteHarness.StartAsync(new ControlPlaneOptions { Profile = Profiles.HighPerformance, Catalogue = SuiteHarness.Catalogue });
         IVnicBandwidth bw = h.Target.GetFeature<IVnicBandwidth>()!;
-        using (VnicDriver vnic = h.Vnic())
-        {
-            vnic.RequestBackable("n100");
-            vnic.FillGrantedPortUntilRefused();
-            Assert.That(bw.Ports.Single(p => p.Nic == "dpu0").GuaranteedGbps, Is.EqualTo(100));
-        }
+        VnicDriver vnic = h.Vnic();
+        await vnic.RequestBackableAsync("n100");
+        await vnic.FillGrantedPortUntilRefusedAsync();
+        Assert.That(bw.Ports.Single(p => p.Nic == "dpu0").GuaranteedGbps, Is.EqualTo(100));
+        await h.Teardown.TearDownAsync();
 
         Assert.That(bw.Ports.Sum(p => p.GuaranteedGbps), Is.Zero);
     }
@@ -51,20 +50,20 @@ public sealed class VnicBandwidthCheckTests
     [TestCase("n7", "is not a vNIC bandwidth option")]
     [TestCase("x25", "is not a vNIC bandwidth option")]
     [TestCase("n600", "the fastest in the inventory is hp-1/dpu0 at 100 Gbps")]
-    public void Reserve_UnbackableOrUnknownOption_IsRefusedWithTheReason(string option, string reason)
+    public async Task Reserve_UnbackableOrUnknownOption_IsRefusedWithTheReason(string option, string reason)
     {
         ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.HighPerformance });
-        VnicBandwidthResult r = ((IVnicBandwidth)cp.Facets[typeof(IVnicBandwidth)]).Reserve(new("w", option));
+        VnicBandwidthResult r = await ((IVnicBandwidth)cp.Facets[typeof(IVnicBandwidth)]).ReserveAsync(new("w", option));
         Assert.That(r.Granted, Is.False);
         Assert.That(r.Problems.Single().Message, Does.Contain(reason));
     }
 
     [Test]
-    public void Reserve_PortDown_IsNotUsed()
+    public async Task Reserve_PortDown_IsNotUsed()
     {
         ControlPlane cp = ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.HighPerformance });
-        cp.Hardware.SetLinkState("hp-1", "dpu0", false);
-        VnicBandwidthResult r = ((IVnicBandwidth)cp.Facets[typeof(IVnicBandwidth)]).Reserve(new("w", "n100"));
+        await cp.Hardware.SetLinkStateAsync("hp-1", "dpu0", false);
+        VnicBandwidthResult r = await ((IVnicBandwidth)cp.Facets[typeof(IVnicBandwidth)]).ReserveAsync(new("w", "n100"));
         Assert.That(r.Problems.Single().Message, Does.Contain("hp-1/dpu0: link down"));
     }
 }

@@ -12,10 +12,10 @@ public sealed class NegotiationTests
         new("vfw", resources ?? new ResourceRequest(Cores: 4, MemoryMb: 4096, HugepagesMb: 2048, DedicatedCores: true), ladders);
 
     [Test]
-    public void Negotiate_FullNetworkLadder_GrantsSmartNicOffloadOnFirstNodeWithOne()
+    public async Task Negotiate_FullNetworkLadder_GrantsSmartNicOffloadOnFirstNodeWithOne()
     {
         // When
-        NegotiationResult result = Hp().Negotiator.Negotiate(Request(null, new PreferenceLadder("data0", Rungs.NetworkLadder)));
+        NegotiationResult result = await Hp().Negotiator.NegotiateAsync(Request(null, new PreferenceLadder("data0", Rungs.NetworkLadder)));
 
         // Then
         Assert.That(result.Granted, Is.True, result.Explain());
@@ -26,7 +26,7 @@ public sealed class NegotiationTests
     }
 
     [Test]
-    public void Negotiate_NumaAlignedWithCrypto_PrefersBestNetworkRungAndExplainsSoftwareCrypto()
+    public async Task Negotiate_NumaAlignedWithCrypto_PrefersBestNetworkRungAndExplainsSoftwareCrypto()
     {
         // Given: on hp-1 the SmartNIC sits on NUMA 1 and the crypto card on NUMA 0
         NegotiationRequest request = Request(
@@ -35,7 +35,7 @@ public sealed class NegotiationTests
             new PreferenceLadder("crypto", [Rungs.CryptoAccelerator, Rungs.Software]));
 
         // When
-        NegotiationResult result = Hp().Negotiator.Negotiate(request);
+        NegotiationResult result = await Hp().Negotiator.NegotiateAsync(request);
 
         // Then
         Assert.That(result.Granted, Is.True, result.Explain());
@@ -51,13 +51,13 @@ public sealed class NegotiationTests
     }
 
     [Test]
-    public void Negotiate_SriovLadderWithExtensionFilter_ExplainsRefusedSmartNicRung()
+    public async Task Negotiate_SriovLadderWithExtensionFilter_ExplainsRefusedSmartNicRung()
     {
         // Given: only hp-2 carries compute-gpu, and it has no SmartNIC
         NegotiationRequest request = Request(null, new PreferenceLadder("data0", Rungs.NetworkLadder)) with { Extensions = ["compute-gpu"] };
 
         // When
-        NegotiationResult result = Hp().Negotiator.Negotiate(request);
+        NegotiationResult result = await Hp().Negotiator.NegotiateAsync(request);
 
         // Then
         Assert.That(result.NodeId, Is.EqualTo("hp-2"));
@@ -68,13 +68,13 @@ public sealed class NegotiationTests
     }
 
     [Test]
-    public void Negotiate_VhostUserWithoutHugepages_RefusedWithReasonThenKernelVirtio()
+    public async Task Negotiate_VhostUserWithoutHugepages_RefusedWithReasonThenKernelVirtio()
     {
         // Given
         NegotiationRequest request = Request(new ResourceRequest(Cores: 1, MemoryMb: 1024), new PreferenceLadder("data0", [Rungs.DpdkVhostUser, Rungs.KernelVirtio])) with { Site = "edge-1" };
 
         // When
-        NegotiationResult result = Hp().Negotiator.Negotiate(request);
+        NegotiationResult result = await Hp().Negotiator.NegotiateAsync(request);
 
         // Then
         Assert.That(result.NodeId, Is.EqualTo("edge-h1"));
@@ -83,7 +83,7 @@ public sealed class NegotiationTests
     }
 
     [Test]
-    public void Negotiate_Unmeetable_RefusalListsEveryUnmetRequirementOnEveryNode()
+    public async Task Negotiate_Unmeetable_RefusalListsEveryUnmetRequirementOnEveryNode()
     {
         // Given
         NegotiationRequest request = new(
@@ -93,7 +93,7 @@ public sealed class NegotiationTests
             RequiredCapabilities: ["RM:e.cap.015"]);
 
         // When
-        NegotiationResult result = Hp().Negotiator.Negotiate(request);
+        NegotiationResult result = await Hp().Negotiator.NegotiateAsync(request);
 
         // Then
         Assert.That(result.Granted, Is.False);
@@ -111,7 +111,7 @@ public sealed class NegotiationTests
     }
 
     [Test]
-    public void Negotiate_InvalidRequest_ReportsEveryProblemWithoutEvaluating()
+    public async Task Negotiate_InvalidRequest_ReportsEveryProblemWithoutEvaluating()
     {
         // Given
         NegotiationRequest request = new(
@@ -121,7 +121,7 @@ public sealed class NegotiationTests
             Profile: "gold");
 
         // When
-        NegotiationResult result = Hp().Negotiator.Negotiate(request);
+        NegotiationResult result = await Hp().Negotiator.NegotiateAsync(request);
 
         // Then
         Assert.That(result.Granted, Is.False);
@@ -140,13 +140,13 @@ public sealed class NegotiationTests
     }
 
     [Test]
-    public void Negotiate_Wishes_NeverRefuseButPreferNodesMeetingThem()
+    public async Task Negotiate_Wishes_NeverRefuseButPreferNodesMeetingThem()
     {
         // Given: both hp nodes give sriov-vf; only hp-2 has a GPU
         NegotiationRequest request = Request(null, new PreferenceLadder("data0", [Rungs.SriovVf])) with { Wishes = ["gpu", "fpga"] };
 
         // When
-        NegotiationResult result = Hp().Negotiator.Negotiate(request);
+        NegotiationResult result = await Hp().Negotiator.NegotiateAsync(request);
 
         // Then
         Assert.That(result.NodeId, Is.EqualTo("hp-2"));
@@ -155,28 +155,28 @@ public sealed class NegotiationTests
     }
 
     [Test]
-    public void Negotiate_SameRequestTwice_SameAnswer()
+    public async Task Negotiate_SameRequestTwice_SameAnswer()
     {
         // Given
         ControlPlane cp = Hp();
         NegotiationRequest request = Request(null, new PreferenceLadder("data0", Rungs.NetworkLadder), new PreferenceLadder("zip", [Rungs.CompressionAccelerator, Rungs.Software]));
 
         // When
-        string first = cp.Negotiator.Negotiate(request).Explain();
-        string second = cp.Negotiator.Negotiate(request).Explain();
+        string first = (await cp.Negotiator.NegotiateAsync(request)).Explain();
+        string second = (await cp.Negotiator.NegotiateAsync(request)).Explain();
 
         // Then
         Assert.That(second, Is.EqualTo(first));
     }
 
     [Test]
-    public void Negotiate_OptionalLadderWithNoRung_GrantedWithoutIt()
+    public async Task Negotiate_OptionalLadderWithNoRung_GrantedWithoutIt()
     {
         // Given: no node has an FPGA; the ladder is optional
         NegotiationRequest request = Request(null, new PreferenceLadder("data0", [Rungs.KernelVirtio]), new PreferenceLadder("fpga", [Rungs.Fpga], Required: false));
 
         // When
-        NegotiationResult result = Hp().Negotiator.Negotiate(request);
+        NegotiationResult result = await Hp().Negotiator.NegotiateAsync(request);
 
         // Then
         Assert.That(result.Granted, Is.True);

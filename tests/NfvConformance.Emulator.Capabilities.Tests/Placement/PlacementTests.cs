@@ -18,13 +18,13 @@ public sealed class PlacementTests
             antiAffinity);
 
     [Test]
-    public void Place_TwoInstancesAntiAffinity_DifferentNodesWithPinnedCoresAndVfs()
+    public async Task Place_TwoInstancesAntiAffinity_DifferentNodesWithPinnedCoresAndVfs()
     {
         // Given
         ControlPlane cp = Hp();
 
         // When
-        PlacementResult result = cp.Placement.Place(Vnf("vfw", 2, antiAffinity: true, [Rungs.SriovVf]));
+        PlacementResult result = await cp.Placement.PlaceAsync(Vnf("vfw", 2, antiAffinity: true, [Rungs.SriovVf]));
 
         // Then
         Assert.That(result.Succeeded, Is.True, string.Join("\n", result.Problems));
@@ -46,13 +46,13 @@ public sealed class PlacementTests
     }
 
     [Test]
-    public void Place_MoreAntiAffineInstancesThanNodes_PlacesNothingAndSaysWhy()
+    public async Task Place_MoreAntiAffineInstancesThanNodes_PlacesNothingAndSaysWhy()
     {
         // Given
         ControlPlane cp = Hp();
 
         // When: three nodes can pin cores; four instances asked
-        PlacementResult result = cp.Placement.Place(Vnf("vfw", 4, antiAffinity: true, [Rungs.KernelVirtio]));
+        PlacementResult result = await cp.Placement.PlaceAsync(Vnf("vfw", 4, antiAffinity: true, [Rungs.KernelVirtio]));
 
         // Then
         Assert.That(result.Succeeded, Is.False);
@@ -63,7 +63,7 @@ public sealed class PlacementTests
     }
 
     [Test]
-    public void Place_EdgeVfPoolRunsOut_SubscribersToldAndNextInstanceRefused()
+    public async Task Place_EdgeVfPoolRunsOut_SubscribersToldAndNextInstanceRefused()
     {
         // Given: edge-h1 has 4 VFs
         ControlPlane cp = Hp();
@@ -75,8 +75,8 @@ public sealed class PlacementTests
         };
 
         // When
-        PlacementResult first = cp.Placement.Place(request);
-        PlacementResult fifth = cp.Placement.Place(request with { Instances = 1 });
+        PlacementResult first = await cp.Placement.PlaceAsync(request);
+        PlacementResult fifth = await cp.Placement.PlaceAsync(request with { Instances = 1 });
 
         // Then
         Assert.That(first.Succeeded, Is.True, string.Join("\n", first.Problems));
@@ -87,28 +87,28 @@ public sealed class PlacementTests
     }
 
     [Test]
-    public void Release_Instance_FreesVfsAndRepublishes()
+    public async Task Release_Instance_FreesVfsAndRepublishes()
     {
         // Given
         ControlPlane cp = Hp();
         PlacementRequest request = new(new NegotiationRequest("upf", new ResourceRequest(Cores: 1, MemoryMb: 512, DedicatedCores: true), [new PreferenceLadder("n3", [Rungs.SriovVf])], Site: "edge-1"), Instances: 4);
-        PlacementResult placed = cp.Placement.Place(request);
+        PlacementResult placed = await cp.Placement.PlaceAsync(request);
         long versionAfterPlacement = cp.Publisher.Current.Version;
 
         // When
-        bool released = cp.Placement.Release(placed.Instances[0].InstanceId);
-        bool again = cp.Placement.Release(placed.Instances[0].InstanceId);
+        bool released = await cp.Placement.ReleaseAsync(placed.Instances[0].InstanceId);
+        bool again = await cp.Placement.ReleaseAsync(placed.Instances[0].InstanceId);
 
         // Then
         Assert.That(released, Is.True);
         Assert.That(again, Is.False);
         Assert.That(cp.Publisher.Current.FindNode("edge-h1")!.Capabilities["RM:e.cap.013"].Raw, Is.EqualTo("Yes"));
         Assert.That(cp.Publisher.Current.Version, Is.EqualTo(versionAfterPlacement + 1));
-        Assert.That(cp.Placement.Place(request with { Instances = 1 }).Instances.Single().Interfaces[0].VfIndex, Is.Zero);
+        Assert.That((await cp.Placement.PlaceAsync(request with { Instances = 1 })).Instances.Single().Interfaces[0].VfIndex, Is.Zero);
     }
 
     [Test]
-    public void Place_WithinWanLatencyOfEdge_ExcludesFarSites()
+    public async Task Place_WithinWanLatencyOfEdge_ExcludesFarSites()
     {
         // Given: public-1 is 16 ms from edge-1 (via core-1); pub-1 is the only basic node
         ControlPlane cp = Hp();
@@ -119,8 +119,8 @@ public sealed class PlacementTests
             MaxLatencyMs: 10);
 
         // When
-        PlacementResult near = cp.Placement.Place(request);
-        PlacementResult far = cp.Placement.Place(request with { MaxLatencyMs = 20 });
+        PlacementResult near = await cp.Placement.PlaceAsync(request);
+        PlacementResult far = await cp.Placement.PlaceAsync(request with { MaxLatencyMs = 20 });
 
         // Then
         Assert.That(near.Succeeded, Is.False);
@@ -131,7 +131,7 @@ public sealed class PlacementTests
     }
 
     [Test]
-    public void PlaceAll_ChainWithUnplaceableTail_RollsBackEverything()
+    public async Task PlaceAll_ChainWithUnplaceableTail_RollsBackEverything()
     {
         // Given
         ControlPlane cp = Hp();
@@ -139,7 +139,7 @@ public sealed class PlacementTests
         PlacementRequest tail = Vnf("dpi", 1, false, [Rungs.SmartNicOffload], site: "edge-1");
 
         // When
-        PlacementResult result = cp.Placement.PlaceAll([head, tail]);
+        PlacementResult result = await cp.Placement.PlaceAllAsync([head, tail]);
 
         // Then
         Assert.That(result.Succeeded, Is.False);
@@ -149,14 +149,14 @@ public sealed class PlacementTests
     }
 
     [Test]
-    public void PlaceAll_VmAndContainerOfOneChain_ShareANodeOnAlignedNuma()
+    public async Task PlaceAll_VmAndContainerOfOneChain_ShareANodeOnAlignedNuma()
     {
         // Given
         ControlPlane cp = Hp();
         NegotiationRequest aligned(string name) => new(name, new ResourceRequest(Cores: 4, MemoryMb: 4096, HugepagesMb: 4096, DedicatedCores: true, NumaAligned: true), [new PreferenceLadder("data0", [Rungs.SmartNicOffload])]);
 
         // When
-        PlacementResult result = cp.Placement.PlaceAll([new(aligned("fw"), WorkloadKind.VirtualMachine), new(aligned("nat"), WorkloadKind.Container)]);
+        PlacementResult result = await cp.Placement.PlaceAllAsync([new(aligned("fw"), WorkloadKind.VirtualMachine), new(aligned("nat"), WorkloadKind.Container)]);
 
         // Then
         Assert.That(result.Succeeded, Is.True, string.Join("\n", result.Problems));
@@ -166,15 +166,15 @@ public sealed class PlacementTests
     }
 
     [Test]
-    public void Place_HugepagesLargerThanOneNumaNode_OnlyUnalignedSucceeds()
+    public async Task Place_HugepagesLargerThanOneNumaNode_OnlyUnalignedSucceeds()
     {
         // Given: 64 GiB of 1 GiB pages and 8 GiB of 2 MiB pages per NUMA node on hp-1/hp-2
         ControlPlane cp = Hp();
         NegotiationRequest big(bool aligned) => new("bigmem", new ResourceRequest(Cores: 2, MemoryMb: 1024, HugepagesMb: 80_000, DedicatedCores: true, NumaAligned: aligned), [new PreferenceLadder("eth0", [Rungs.KernelVirtio])]);
 
         // When
-        PlacementResult alignedResult = cp.Placement.Place(new(big(true)));
-        PlacementResult spread = cp.Placement.Place(new(big(false)));
+        PlacementResult alignedResult = await cp.Placement.PlaceAsync(new(big(true)));
+        PlacementResult spread = await cp.Placement.PlaceAsync(new(big(false)));
 
         // Then
         Assert.That(alignedResult.Succeeded, Is.False);
@@ -184,14 +184,14 @@ public sealed class PlacementTests
     }
 
     [Test]
-    public void Place_InvalidRequest_ReportsEveryProblem()
+    public async Task Place_InvalidRequest_ReportsEveryProblem()
     {
         // Given
         ControlPlane cp = Hp();
         PlacementRequest bad = new(new NegotiationRequest("x", new ResourceRequest(Cores: 0), [], Site: "mars"), Instances: 0, MaxLatencyMs: 3);
 
         // When
-        PlacementResult result = cp.Placement.Place(bad);
+        PlacementResult result = await cp.Placement.PlaceAsync(bad);
 
         // Then
         string all = string.Join("\n", result.Problems);
@@ -201,14 +201,14 @@ public sealed class PlacementTests
 
     [TestCase(60, true)]
     [TestCase(61, false)]
-    public void Place_SharedVcpusOnBasicNode_OvercommitFourToOne(int vcpus, bool fits)
+    public async Task Place_SharedVcpusOnBasicNode_OvercommitFourToOne(int vcpus, bool fits)
     {
         // Given: pub-1 has 16 cores, 1 reserved, no pinning: 15 x 4 = 60 shared vCPUs
         ControlPlane cp = Hp();
         PlacementRequest request = new(new NegotiationRequest("web", new ResourceRequest(Cores: vcpus, MemoryMb: 1024), [new PreferenceLadder("eth0", [Rungs.KernelVirtio])], Profile: Profiles.Basic), WorkloadKind.Container);
 
         // When
-        PlacementResult result = cp.Placement.Place(request);
+        PlacementResult result = await cp.Placement.PlaceAsync(request);
 
         // Then
         Assert.That(result.Succeeded, Is.EqualTo(fits));
@@ -219,14 +219,14 @@ public sealed class PlacementTests
     }
 
     [Test]
-    public void PlaceAll_ChainSplitOverCoreAndEdge_ReportsWanLegs()
+    public async Task PlaceAll_ChainSplitOverCoreAndEdge_ReportsWanLegs()
     {
         // Given: a firewall at the edge, a packet core in the core site, an analytics container in the public cloud
         ControlPlane cp = Hp();
         PlacementRequest At(string vnf, string site) => new(new NegotiationRequest(vnf, new ResourceRequest(Cores: 1, MemoryMb: 512), [new PreferenceLadder("eth0", [Rungs.KernelVirtio])], Site: site), WorkloadKind.Container);
 
         // When
-        PlacementResult result = cp.Placement.PlaceAll([At("fw", "edge-1"), At("upf", "core-1"), At("analytics", "public-1")]);
+        PlacementResult result = await cp.Placement.PlaceAllAsync([At("fw", "edge-1"), At("upf", "core-1"), At("analytics", "public-1")]);
 
         // Then
         Assert.That(result.Succeeded, Is.True, string.Join("\n", result.Problems));

@@ -11,9 +11,9 @@ public sealed class PtpSynchronisationTests
         ControlPlane.Create(new ControlPlaneOptions { Profile = Profiles.HighPerformance, Ptp = model ?? new PtpModel() });
 
     [Test]
-    public void Synchronise_HardwareClockWithSyncE_SettlesWithinTensOfNanoseconds()
+    public async Task Synchronise_HardwareClockWithSyncE_SettlesWithinTensOfNanoseconds()
     {
-        PtpRun run = ((IPtpSynchronisation)Hp().Facets[typeof(IPtpSynchronisation)]).Synchronise(new("edge-h1", "eno1", TimeSpan.FromSeconds(60)));
+        PtpRun run = await ((IPtpSynchronisation)Hp().Facets[typeof(IPtpSynchronisation)]).SynchroniseAsync(new("edge-h1", "eno1", TimeSpan.FromSeconds(60)));
 
         Assert.Multiple(() =>
         {
@@ -29,30 +29,30 @@ public sealed class PtpSynchronisationTests
     }
 
     [Test]
-    public void Synchronise_SoftwareTimestamps_MissesTheBudgetByMicroseconds()
+    public async Task Synchronise_SoftwareTimestamps_MissesTheBudgetByMicroseconds()
     {
         // hp-1's ens2f0 has no PTP hardware clock: ptp4l -S disciplines the system clock from software stamps.
-        PtpRun run = ((IPtpSynchronisation)Hp().Facets[typeof(IPtpSynchronisation)]).Synchronise(new("hp-1", "ens2f0", TimeSpan.FromSeconds(60)));
+        PtpRun run = await ((IPtpSynchronisation)Hp().Facets[typeof(IPtpSynchronisation)]).SynchroniseAsync(new("hp-1", "ens2f0", TimeSpan.FromSeconds(60)));
         Assert.That(run.ClockName, Is.EqualTo("CLOCK_REALTIME"));
         Assert.That(run.SyncELocked, Is.False);
         Assert.That(run.MaxAbsOffsetNs(TimeSpan.FromSeconds(10)), Is.GreaterThan(1000));
     }
 
     [Test]
-    public void Synchronise_NoisyTimestamps_BreakTheBudget()
+    public async Task Synchronise_NoisyTimestamps_BreakTheBudget()
     {
-        PtpRun run = ((IPtpSynchronisation)Hp(new PtpModel { HardwareStampNoiseNs = 40 }).Facets[typeof(IPtpSynchronisation)]).Synchronise(new("edge-h1", "eno1", TimeSpan.FromSeconds(30)));
+        PtpRun run = await ((IPtpSynchronisation)Hp(new PtpModel { HardwareStampNoiseNs = 40 }).Facets[typeof(IPtpSynchronisation)]).SynchroniseAsync(new("edge-h1", "eno1", TimeSpan.FromSeconds(30)));
         Assert.That(run.MaxAbsOffsetNs(TimeSpan.FromSeconds(10)), Is.GreaterThan(70), "40 ns time-stamp noise breaks a 70 ns budget");
     }
 
     [Test]
-    public void Synchronise_UnknownPortOrLinkDown_SaysWhatIsWrong()
+    public async Task Synchronise_UnknownPortOrLinkDown_SaysWhatIsWrong()
     {
         ControlPlane cp = Hp();
         IPtpSynchronisation ptp = (IPtpSynchronisation)cp.Facets[typeof(IPtpSynchronisation)];
-        Assert.That(ptp.Synchronise(new("edge-h1", "eth9", TimeSpan.FromSeconds(1))).Problems.Single().Message, Does.Contain("has no port 'eth9'; known: eno1, eno2, eno3, eno4"));
-        cp.Hardware.SetLinkState("edge-h1", "eno1", false);
-        Assert.That(ptp.Synchronise(new("edge-h1", "eno1", TimeSpan.FromSeconds(1))).Problems.Single().Message, Does.Contain("link down"));
+        Assert.That((await ptp.SynchroniseAsync(new("edge-h1", "eth9", TimeSpan.FromSeconds(1)))).Problems.Single().Message, Does.Contain("has no port 'eth9'; known: eno1, eno2, eno3, eno4"));
+        await cp.Hardware.SetLinkStateAsync("edge-h1", "eno1", false);
+        Assert.That((await ptp.SynchroniseAsync(new("edge-h1", "eno1", TimeSpan.FromSeconds(1)))).Problems.Single().Message, Does.Contain("link down"));
     }
 
     [Test]

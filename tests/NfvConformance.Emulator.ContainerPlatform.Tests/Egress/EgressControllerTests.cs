@@ -51,7 +51,7 @@ public sealed class EgressControllerTests
 
         EgressProbeOutcome o = fx.Exposure.ProbeEgress(new EgressProbe("cnf", "client", "100.64.1.1", 5004, ServiceProtocol.Udp));
 
-        Assert.That((o.Delivered, o.SourceSeen, o.Vrf), Is.EqualTo((true, fx.PodIp("cnf", "client"), "media")));
+        Assert.That((o.Delivered, o.SourceSeen, o.Vrf), Is.EqualTo((true, fx.Platform.Ip("cnf", "client"), "media")));
     }
 
     [Test]
@@ -74,7 +74,7 @@ public sealed class EgressControllerTests
         ExposureFixture fx = new();
         fx.Apply(Policy("oam", "  namespaceSelector: {matchLabels: {team: cnf-a}}\n  egressIPs: [192.0.2.210]\n  vrf: oam"));
         fx.Apply(Policy("sig", "  namespaceSelector: {matchLabels: {team: cnf-b}}\n  egressIPs: [192.0.2.220]\n  vrf: signalling"));
-        fx.ApplyPlatform(ExposureFixture.Pod("other", "sig-0", "node-c", "app: sig"));
+        fx.Platform.ApplyOk(TestCluster.Pod("other", "sig-0", "node-c", labels: "app: sig"));
 
         EgressProbeOutcome oam = fx.Exposure.ProbeEgress(new EgressProbe("cnf", "client", "198.51.100.10", 161, ServiceProtocol.Udp));
         EgressProbeOutcome sig = fx.Exposure.ProbeEgress(new EgressProbe("other", "sig-0", "198.51.100.10", 3868, ServiceProtocol.Tcp));
@@ -88,7 +88,7 @@ public sealed class EgressControllerTests
     {
         ExposureFixture fx = new(new ServiceExposureOptions { SeparateVrfs = false });
         fx.Apply(Policy("sig", "  namespaceSelector: {matchLabels: {team: cnf-b}}\n  egressIPs: [192.0.2.220]\n  vrf: signalling"));
-        fx.ApplyPlatform(ExposureFixture.Pod("other", "sig-0", "node-c", "app: sig"));
+        fx.Platform.ApplyOk(TestCluster.Pod("other", "sig-0", "node-c", labels: "app: sig"));
 
         Assert.That(fx.Exposure.ProbeEgress(new EgressProbe("other", "sig-0", "198.51.100.10", 3868, ServiceProtocol.Tcp)).Vrf, Is.EqualTo("oam"));
     }

@@ -7,7 +7,8 @@ namespace NfvConformance.Facets.Tests.ContainerPlatform;
 /// <summary>
 /// What every <see cref="IContainerPlatform"/> must do, as <c>kubectl</c> users rely on it: refuse text that is not
 /// YAML naming the line, apply every document it can and report each one it rejects with the reason, apply the same
-/// manifests again as unchanged, and delete a namespace with everything in it, once.
+/// manifests again as unchanged, change nothing when the call is cancelled, and delete a namespace with everything
+/// in it, once.
 /// </summary>
 /// <typeparam name="TTarget">The target.</typeparam>
 public abstract class ContainerPlatformContract<TTarget> : FacetContract<IContainerPlatform, TTarget>
@@ -41,19 +42,19 @@ public abstract class ContainerPlatformContract<TTarget> : FacetContract<IContai
     public override IReadOnlyList<FacetBreak<IContainerPlatform>> Breaks { get; } =
     [
         new(nameof(Apply_NotYaml_IsRefusedNamingTheLine), "applies nothing and says nothing for text that is not YAML",
-            f => Broken.Facet(f, (nameof(IContainerPlatform.Apply), (a, real) => { try { return real(); } catch (NfvConformanceException) { return new ApplyResult([]); } }))),
+            f => Broken.Facet(f, (nameof(IContainerPlatform.ApplyAsync), (a, real) => Broken.Swallow<ApplyResult, NfvConformanceException>(real, new ApplyResult([]))))),
         new(nameof(Apply_OneRejectedDocument_IsReportedAndTheOthersApplied), "stops at the first rejected document",
-            f => Broken.Facet(f, (nameof(IContainerPlatform.Apply), (a, real) => ((ApplyResult)real()!) is var r && r.Objects.Any(o => o.Action == ApplyAction.Rejected) && f.Delete("Pod", "contract", "web")
-                ? new ApplyResult([.. r.Objects.TakeWhile(o => o.Action != ApplyAction.Rejected), r.Objects.First(o => o.Action == ApplyAction.Rejected)])
-                : r))),
+            f => Broken.Facet(f, (nameof(IContainerPlatform.ApplyAsync), (a, real) => StopAtFirstRejectedAsync(f, (ValueTask<ApplyResult>)real()!)))),
         new(nameof(Apply_OneRejectedDocument_IsReportedAndTheOthersApplied), "rejects without a reason",
-            f => Broken.Facet(f, (nameof(IContainerPlatform.Apply), (a, real) => ((ApplyResult)real()!) is var r ? new ApplyResult([.. r.Objects.Select(o => o with { Error = null })]) : null))),
+            f => Broken.Facet(f, (nameof(IContainerPlatform.ApplyAsync), (a, real) => Broken.Then((ValueTask<ApplyResult>)real()!, r => new ApplyResult([.. r.Objects.Select(o => o with { Error = null })]))))),
         new(nameof(Apply_SameManifestsTwice_SecondTimeUnchanged), "re-creates what exists",
-            f => Broken.Facet(f, (nameof(IContainerPlatform.Apply), (a, real) => ((ApplyResult)real()!) is var r ? new ApplyResult([.. r.Objects.Select(o => o.Action == ApplyAction.Unchanged ? o with { Action = ApplyAction.Created } : o)]) : null))),
+            f => Broken.Facet(f, (nameof(IContainerPlatform.ApplyAsync), (a, real) => Broken.Then((ValueTask<ApplyResult>)real()!, r => new ApplyResult([.. r.Objects.Select(o => o.Action == ApplyAction.Unchanged ? o with { Action = ApplyAction.Created } : o)]))))),
+        new(nameof(Apply_Cancelled_ThrowsAndAppliesNothing), "ignores cancellation",
+            f => Broken.Facet(f, (nameof(IContainerPlatform.ApplyAsync), (a, real) => f.ApplyAsync((string)a[0]!, CancellationToken.None)))),
         new(nameof(Delete_Namespace_DeletesItsPodsOnce), "leaves the namespace's pods behind",
-            f => Broken.Facet(f, (nameof(IContainerPlatform.Delete), (a, real) => (string)a[0]! == "Namespace" ? f.GetNamespace((string)a[2]!) is not null : real()))),
+            f => Broken.Facet(f, (nameof(IContainerPlatform.DeleteAsync), (a, real) => (string)a[0]! == "Namespace" ? ExistsAsync(f, (string)a[2]!) : real()))),
         new(nameof(Delete_Namespace_DeletesItsPodsOnce), "reports deleting what is already gone",
-            f => Broken.Facet(f, (nameof(IContainerPlatform.Delete), (a, real) => { _ = real(); return true; }))),
+            f => Broken.Facet(f, (nameof(IContainerPlatform.DeleteAsync), (a, real) => Broken.Then((ValueTask<bool>)real()!, _ => true)))),
     ];
 
     [Test]
@@ -61,7 +62,7 @@ public abstract class ContainerPlatformContract<TTarget> : FacetContract<IContai
     {
         await using FacetSession<IContainerPlatform> s = await OpenAsync();
 
-        Exception? refused = Assert.Catch(() => s.Facet.Apply("apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n"));
+        Exception? refused = Assert.CatchAsync(async () => await s.Facet.ApplyAsync("apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n"));
 
         Assert.That(refused, Is.InstanceOf<NfvConformanceException>());
         Assert.That(refused!.Message, Does.Match(@"line \d+|:\d+"));
@@ -72,41 +73,63 @@ public abstract class ContainerPlatformContract<TTarget> : FacetContract<IContai
     {
         await using FacetSession<IContainerPlatform> s = await OpenAsync();
 
-        ApplyResult result = s.Facet.Apply(s_manifests);
+        ApplyResult result = await s.Facet.ApplyAsync(s_manifests);
 
         Assert.That(result.Objects.Select(o => $"{o.Kind} {o.Name} {o.Action}"), Is.EqualTo(new[] { "Namespace contract Created", "Pod empty Rejected", "Pod web Created" }));
         Assert.That(result.Rejected.Single().Error, Is.Not.Null.And.Not.Empty, "a rejection says why");
-        Assert.That(s.Facet.GetPod("contract", "web"), Is.Not.Null);
-        Assert.That(s.Facet.GetPod("contract", "empty"), Is.Null);
+        Assert.That(await s.Facet.GetPodAsync("contract", "web"), Is.Not.Null);
+        Assert.That(await s.Facet.GetPodAsync("contract", "empty"), Is.Null);
     }
 
     [Test]
     public async Task Apply_SameManifestsTwice_SecondTimeUnchanged()
     {
         await using FacetSession<IContainerPlatform> s = await OpenAsync();
-        s.Facet.Apply(string.Join("\n---\n", Namespace, Pod));
+        await s.Facet.ApplyAsync(string.Join("\n---\n", Namespace, Pod));
 
-        ApplyResult again = s.Facet.Apply(string.Join("\n---\n", Namespace, Pod));
+        ApplyResult again = await s.Facet.ApplyAsync(string.Join("\n---\n", Namespace, Pod));
 
         Assert.That(again.Objects.Select(o => o.Action), Is.All.EqualTo(ApplyAction.Unchanged));
-        Assert.That(s.Facet.GetPods("contract").Select(p => p.Name), Is.EqualTo(new[] { "web" }));
+        Assert.That((await s.Facet.GetPodsAsync("contract")).Select(p => p.Name), Is.EqualTo(new[] { "web" }));
+    }
+
+    [Test]
+    public async Task Apply_Cancelled_ThrowsAndAppliesNothing()
+    {
+        await using FacetSession<IContainerPlatform> s = await OpenAsync();
+        using CancellationTokenSource cancelled = new();
+        await cancelled.CancelAsync();
+
+        Assert.That(async () => await s.Facet.ApplyAsync(string.Join("\n---\n", Namespace, Pod), cancelled.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(await s.Facet.GetNamespaceAsync("contract"), Is.Null, "a cancelled apply changes nothing");
+        Assert.That(await s.Facet.GetPodsAsync("contract"), Is.Empty);
     }
 
     [Test]
     public async Task Delete_Namespace_DeletesItsPodsOnce()
     {
         await using FacetSession<IContainerPlatform> s = await OpenAsync();
-        s.Facet.Apply(string.Join("\n---\n", Namespace, Pod));
+        await s.Facet.ApplyAsync(string.Join("\n---\n", Namespace, Pod));
 
-        bool deleted = s.Facet.Delete("Namespace", null, "contract");
-        bool again = s.Facet.Delete("Namespace", null, "contract");
+        bool deleted = await s.Facet.DeleteAsync("Namespace", null, "contract");
+        bool again = await s.Facet.DeleteAsync("Namespace", null, "contract");
 
         Assert.That(deleted, Is.True);
         Assert.That(again, Is.False, "what is gone is deleted once");
-        Assert.That(s.Facet.GetNamespace("contract"), Is.Null);
-        Assert.That(s.Facet.GetPods("contract"), Is.Empty);
-        Assert.That(s.Facet.GetPod("contract", "web"), Is.Null);
+        Assert.That(await s.Facet.GetNamespaceAsync("contract"), Is.Null);
+        Assert.That(await s.Facet.GetPodsAsync("contract"), Is.Empty);
+        Assert.That(await s.Facet.GetPodAsync("contract", "web"), Is.Null);
     }
+
+    private static async ValueTask<ApplyResult> StopAtFirstRejectedAsync(IContainerPlatform f, ValueTask<ApplyResult> apply)
+    {
+        ApplyResult r = await apply;
+        return r.Rejected.Any() && await f.DeleteAsync("Pod", "contract", "web")
+            ? new ApplyResult([.. r.Objects.TakeWhile(o => o.Action != ApplyAction.Rejected), r.Rejected.First()])
+            : r;
+    }
+
+    private static async ValueTask<bool> ExistsAsync(IContainerPlatform f, string ns) => await f.GetNamespaceAsync(ns) is not null;
 }
 
 public sealed class EmulatorContainerPlatformContract : ContainerPlatformContract<OnEmulator>

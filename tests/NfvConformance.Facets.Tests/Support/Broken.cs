@@ -34,6 +34,25 @@ public static class Broken
     public static ValueTask<T> Then<T>(ValueTask<T> task, Func<T, T> change) =>
         new(task.AsTask().ContinueWith(t => change(t.Result), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default));
 
+    /// <summary>Hides an asynchronous member's failure of one type behind a result, as a facet that swallows the error would.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <typeparam name="TException">The failure hidden.</typeparam>
+    /// <param name="real">Makes the real call.</param>
+    /// <param name="instead">What to answer instead of the failure.</param>
+    /// <returns>The real result, or <paramref name="instead"/>.</returns>
+    public static async ValueTask<T> Swallow<T, TException>(Func<object?> real, T instead)
+        where TException : Exception
+    {
+        try
+        {
+            return await ((ValueTask<T>)real()!).ConfigureAwait(false);
+        }
+        catch (TException)
+        {
+            return instead;
+        }
+    }
+
     /// <summary>The proxy behind <see cref="Facet{T}"/>.</summary>
     public class BrokenProxy : DispatchProxy
     {

@@ -51,10 +51,10 @@ public abstract class TelemetryContract<TTarget> : FacetContract<ITelemetry, TTa
         List<AlarmEvent> events = [];
         using IDisposable subscription = s.Facet.SubscribeAlarms(events.Add);
 
-        IReadOnlyList<Abstractions.Errors.ValidationError> down = inventory.SetLinkState(node.Id, nic, false);
+        IReadOnlyList<Abstractions.Errors.ValidationError> down = await inventory.SetLinkStateAsync(node.Id, nic, false);
         Alarm[] activeWhileDown = [.. s.Facet.ActiveAlarms.Where(a => a.NodeId == node.Id && a.Resource == nic)];
         Assert.That(down, Is.Empty, "a target with telemetry lets a test take a link down");
-        inventory.SetLinkState(node.Id, nic, true);
+        await inventory.SetLinkStateAsync(node.Id, nic, true);
 
         Assert.That(activeWhileDown, Has.Length.EqualTo(1), $"an alarm is active for {node.Id}/{nic} while it is down");
         Assert.That(events.Where(e => !e.Cleared).Select(e => e.Alarm.Id), Does.Contain(activeWhileDown[0].Id));
@@ -73,8 +73,8 @@ public abstract class TelemetryContract<TTarget> : FacetContract<ITelemetry, TTa
 
         s.Facet.Subscribe("/interfaces", samples.Add).Dispose();
         int afterDispose = samples.Count;
-        inventory.SetLinkState(node.Id, nic, false);
-        inventory.SetLinkState(node.Id, nic, true);
+        await inventory.SetLinkStateAsync(node.Id, nic, false);
+        await inventory.SetLinkStateAsync(node.Id, nic, true);
 
         Assert.That(samples, Has.Count.EqualTo(afterDispose));
     }

@@ -133,3 +133,7 @@ public abstract class TenantNetworkingContract<TTarget> : FacetContract<ITenantN
 public sealed class EmulatorTenantNetworkingContract : TenantNetworkingContract<OnEmulator>
 {
 }
+
+public sealed class LinuxTenantNetworkingContract : TenantNetworkingContract<OnLinux>
+{
+}

@@ -28,11 +28,28 @@ public sealed class AcceleratedHopTests : ChainLabTestBase
     private static int TestpmdCount(string token) =>
         HostProcesses.All().Count(p => HostProcesses.CommandLine(p) is { } c && c.Contains("dpdk-testpmd", StringComparison.Ordinal) && c.Contains(token, StringComparison.Ordinal));
 
-    [TestCase(AccelerationMode.DpdkVhostUser, 1)]
-    [TestCase(AccelerationMode.SharedMemory, 2)]
-    public async Task AcceleratedHop_CarriesEveryProbeOnItsExactPath_ThroughTestpmd(AccelerationMode mode, int processes)
+    /// <summary>Requires what a net_af_xdp hop needs (the PMD and a kernel that opens AF_XDP sockets), or turns net_af_xdp off.</summary>
+    private void UseAfXdp(bool afXdp)
+    {
+        Chaining.DpdkAfXdp = afXdp;
+        if (afXdp && !Discovery.HostDiscovery.ScanDpdk().Has("net", "af_xdp"))
+        {
+            Tools.Missing("DPDK has no net_af_xdp PMD here; install dpdk-dev (librte-net-af-xdp)");
+        }
+
+        if (afXdp && Discovery.HostDiscovery.AfXdpProblem() is { } refused)
+        {
+            Tools.Missing("the kernel refuses AF_XDP: " + refused);
+        }
+    }
+
+    [TestCase(AccelerationMode.DpdkVhostUser, 1, true, "net_af_xdp")]
+    [TestCase(AccelerationMode.DpdkVhostUser, 1, false, "net_af_packet")]
+    [TestCase(AccelerationMode.SharedMemory, 2, false, "memif")]
+    public async Task AcceleratedHop_CarriesEveryProbeOnItsExactPath_ThroughTestpmd(AccelerationMode mode, int processes, bool afXdp, string vdev)
     {
         ChainLabHost.Require("dpdk-testpmd");
+        UseAfXdp(afXdp);
         ChainApplyResult applied = await Chaining.ApplyAsync(Accelerated(mode).Build());
         Assert.That(applied.Applied, Is.True, string.Join("; ", applied.Problems));
 
@@ -42,7 +59,7 @@ public sealed class AcceleratedHopTests : ChainLabTestBase
 
         Assert.Multiple(() =>
         {
-            Assert.That(applied.Implementations["acc-1"], Does.Contain("testpmd").And.Contain(mode == AccelerationMode.SharedMemory ? "memif" : "net_af_packet"));
+            Assert.That(applied.Implementations["acc-1"], Does.Contain("testpmd").And.Contain(vdev));
             Assert.That(TestpmdCount(Token), Is.EqualTo(processes), "testpmd processes of this run");
             Assert.That(flows.Count(f => f.Delivered), Is.EqualTo(50), string.Join("; ", flows.Where(f => !f.Delivered).Select(f => f.DropReason).Distinct()));
             Assert.That(flows.Select(Path).Distinct(), Is.EquivalentTo(new[] { "40/255 fw/fw-1 -> 40/254 acc/acc-1" }));
@@ -52,11 +69,13 @@ public sealed class AcceleratedHopTests : ChainLabTestBase
         });
     }
 
-    [TestCase(AccelerationMode.DpdkVhostUser)]
-    [TestCase(AccelerationMode.SharedMemory)]
-    public async Task Break_TestpmdStopped_NothingCrossesTheHop_SoThePathCheckFails_AndResumingRestoresIt(AccelerationMode mode)
+    [TestCase(AccelerationMode.DpdkVhostUser, true)]
+    [TestCase(AccelerationMode.DpdkVhostUser, false)]
+    [TestCase(AccelerationMode.SharedMemory, false)]
+    public async Task Break_TestpmdStopped_NothingCrossesTheHop_SoThePathCheckFails_AndResumingRestoresIt(AccelerationMode mode, bool afXdp)
     {
         ChainLabHost.Require("dpdk-testpmd");
+        UseAfXdp(afXdp);
         await ApplyAsync(Accelerated(mode));
 
         InstanceStateChange paused = await Chaining.SetInstanceStateAsync("acc-1", InstanceState.Paused);
@@ -70,6 +89,29 @@ public sealed class AcceleratedHopTests : ChainLabTestBase
             Assert.That(whilePaused.Count(f => f.Delivered), Is.Zero, "the namespace does not forward: with testpmd stopped nothing gets through");
             Assert.That(whilePaused.Select(f => f.DroppedAt).Distinct(), Is.EquivalentTo(new[] { "acc-1" }));
             Assert.That(resumed.Count(f => f.Delivered), Is.EqualTo(10));
+        });
+    }
+
+    // The net_af_xdp hop only: its fault chain sits on the steering side of its veths. The net_af_packet hop's drops
+    // (egress hooks of the hop's own veths) were seen lost 39 and counted 16 of 200: not the same accounting yet.
+    [Test]
+    public async Task Break_AfXdpHopDroppingTenPercent_LosesFlowsCountedAtThatHop_SoTheNoDropCheckFails()
+    {
+        ChainLabHost.Require("dpdk-testpmd");
+        UseAfXdp(true);
+        await ApplyAsync(Accelerated(AccelerationMode.DpdkVhostUser));
+        await Lab.SetLossAsync("acc-1", 10, CancellationToken.None);
+
+        IReadOnlyList<ChainPathTrace> flows = await FlowsAsync(200, "10.4.0.6", "198.51.100.4", 8080);
+        IReadOnlyList<ChainHopCounters> counters = await Chaining.ReadCountersAsync();
+
+        int lost = flows.Count(t => !t.Delivered);
+        long counted = counters.First(c => c.PortPair == "acc-1").DropReasons.GetValueOrDefault("random_loss");
+        Assert.Multiple(() =>
+        {
+            Assert.That(lost, Is.InRange(4, 50), "about 10 % of 200");
+            Assert.That(counted, Is.EqualTo(lost), "every lost probe is counted at the lossy hop");
+            Assert.That(flows.Where(t => !t.Delivered).Select(t => t.DroppedAt).Distinct(), Is.EqualTo(new[] { "acc-1" }));
         });
     }
 

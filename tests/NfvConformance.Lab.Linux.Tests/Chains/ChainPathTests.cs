@@ -135,17 +135,17 @@ public sealed class ChainPathTests : ChainLabTestBase
     [Test]
     public async Task Apply_FunctionTheLabCannotRun_IsRefusedAsNotSupported_NotAsInvalid_AndSriovFallsBackToKernel()
     {
-        ChainApplyResult result = await Chaining.ApplyAsync(Instances(("mon-1", "wire", "mon"))
+        ChainApplyResult result = await Chaining.ApplyAsync(Instances(("dpi-1", "dpi", "dpi"))
             .WithPortPair(new PortPair("vf-1", "a", "b", "router") { Acceleration = AccelerationMode.SriovVf })
             .WithPortPairGroup(new PortPairGroup("vf", ["vf-1"]))
             .WithFlowClassifier(Classifier("c", ClassifierProtocol.Udp, "10.0.0.0/8"))
-            .WithPortChain(Chain("x", 1, "mon,vf", "c"))
+            .WithPortChain(Chain("x", 1, "dpi,vf", "c"))
             .Build());
 
         Assert.Multiple(() =>
         {
             Assert.That(result.Applied, Is.False);
-            Assert.That(result.NotSupported, Does.Contain("'wire'").And.Not.Contain("SriovVf"));
+            Assert.That(result.NotSupported, Does.Contain("'dpi'").And.Not.Contain("SriovVf"));
             Assert.That(result.Problems.Single(p => !p.IsCritical).Message, Does.Contain("'vf-1' asks for SriovVf").And.Contain("granted KernelVirtio"));
             Assert.That(Lab.Instances, Is.Empty);
         });

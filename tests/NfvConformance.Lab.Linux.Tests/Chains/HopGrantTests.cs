@@ -50,4 +50,23 @@ public sealed class HopGrantTests
             Assert.That(ovs.Skipped.Single(), Does.Contain("kernel steering only"));
         });
     }
+
+    [Test]
+    public void DpdkHop_GetsNetAfXdp_WhenThePmdIsInstalledAndTheKernelAllowsIt_ElseNetAfPacketSayingWhy()
+    {
+        HopGrant xdp = HopGrant.For(AccelerationMode.DpdkVhostUser, InstanceFunction.Router, s_dpdk, ChainSteering.Kernel, 4, afXdpRefused: null);
+        HopGrant noPmd = HopGrant.For(AccelerationMode.DpdkVhostUser, InstanceFunction.Router, s_noMemif, ChainSteering.Kernel, 4, afXdpRefused: null);
+        HopGrant refused = HopGrant.For(AccelerationMode.DpdkVhostUser, InstanceFunction.Router, s_dpdk, ChainSteering.Kernel, 4, afXdpRefused: "socket(AF_XDP) failed: errno 97");
+        HopGrant memif = HopGrant.For(AccelerationMode.SharedMemory, InstanceFunction.Router, s_dpdk, ChainSteering.Kernel, 4, afXdpRefused: null);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((xdp.Dataplane, xdp.Describe()), Is.EqualTo((HopDataplane.DpdkAfXdp, "DPDK testpmd, net_af_xdp ports on the instance's veths")));
+            Assert.That(noPmd.Dataplane, Is.EqualTo(HopDataplane.DpdkAfPacket));
+            Assert.That(noPmd.Describe(), Does.Contain("net_af_packet").And.Contain("the net_af_xdp PMD is not installed"));
+            Assert.That(refused.Dataplane, Is.EqualTo(HopDataplane.DpdkAfPacket));
+            Assert.That(refused.Describe(), Does.Contain("the kernel refuses AF_XDP: socket(AF_XDP) failed: errno 97"));
+            Assert.That(memif.Dataplane, Is.EqualTo(HopDataplane.DpdkMemif), "the memif pair keeps its af_packet ports");
+        });
+    }
 }

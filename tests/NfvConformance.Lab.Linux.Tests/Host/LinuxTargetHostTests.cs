@@ -58,10 +58,10 @@ public sealed class LinuxTargetHostTests
 
             // A host NIC's link is never touched: the refusal says so.
             NicInfo nicInfo = snapshot.Nodes[0].Hardware!.Nics.First();
-            Assert.That(target.GetFeature<IHardwareInventory>()!.SetLinkState(snapshot.Nodes[0].Id, nicInfo.Name, false).Single().Message, Does.Contain("never sets the link"));
+            Assert.That((await target.GetFeature<IHardwareInventory>()!.SetLinkStateAsync(snapshot.Nodes[0].Id, nicInfo.Name, false)).Single().Message, Does.Contain("never sets the link"));
 
             // A placement made through the target is removed with it.
-            PlacementResult placed = target.GetFeature<IPlacement>()!.Place(new PlacementRequest(
+            PlacementResult placed = await target.GetFeature<IPlacement>()!.PlaceAsync(new PlacementRequest(
                 new NegotiationRequest("c", new ResourceRequest(1, 64), [new PreferenceLadder("eth0", [Rungs.KernelVirtio])]), WorkloadKind.Container));
             Assert.That(placed.Succeeded, Is.True, string.Join("; ", placed.Problems));
         }

@@ -35,7 +35,7 @@ public sealed class NegotiationAndPlacementTests
     }
 
     [Test]
-    public void TheNetworkLadderFallsBackToWhatTheHostReallyHas_AndClimbsWhenHugePagesAppear()
+    public async Task TheNetworkLadderFallsBackToWhatTheHostReallyHas_AndClimbsWhenHugePagesAppear()
     {
         HostPublisher publisher = RootHost.Publisher(Profiles.HighPerformance);
         Assume.That(publisher.Node.Hardware.Nics.All(n => n.SriovTotalVfs == 0 && !n.SmartNic), "this host has SR-IOV VFs or a SmartNIC; the fallback below needs neither");
@@ -43,7 +43,7 @@ public sealed class NegotiationAndPlacementTests
         HostNegotiator negotiator = new(publisher, new HostLedger());
         NegotiationRequest request = new("vnf", new ResourceRequest(1, 256), [new PreferenceLadder("data0", Rungs.NetworkLadder)]);
 
-        NegotiationResult plain = negotiator.Negotiate(request);
+        NegotiationResult plain = await negotiator.NegotiateAsync(request);
         Assert.That(plain.Granted, Is.True, plain.Explain());
         LadderGrant grant = plain.Ladders.Single();
         Assert.That(grant.Rung, Is.EqualTo(Rungs.KernelVirtio));
@@ -59,37 +59,37 @@ public sealed class NegotiationAndPlacementTests
             RootHost.Missing("DPDK testpmd is not installed (apt-get install dpdk-dev)");
         }
 
-        NegotiationResult withPages = negotiator.Negotiate(request);
+        NegotiationResult withPages = await negotiator.NegotiateAsync(request);
         Assert.That(withPages.Ladders.Single().Rung, Is.EqualTo(Rungs.DpdkVhostUser), withPages.Explain());
 
         // The same host presented as basic does not give DPDK, whatever the hardware: the profile's policy.
         HostPublisher basic = RootHost.Publisher(Profiles.Basic);
-        NegotiationResult onBasic = new HostNegotiator(basic, new HostLedger()).Negotiate(request);
+        NegotiationResult onBasic = await new HostNegotiator(basic, new HostLedger()).NegotiateAsync(request);
         Assert.That(onBasic.Ladders.Single().Rung, Is.EqualTo(Rungs.KernelVirtio));
         Assert.That(onBasic.Ladders.Single().Refused.Single(r => r.Rung == Rungs.DpdkVhostUser).Reason, Does.Contain("basic profile"));
     }
 
     [Test]
-    public void InvalidRequestsAreRejectedBeforeAnythingIsEvaluated()
+    public async Task InvalidRequestsAreRejectedBeforeAnythingIsEvaluated()
     {
         HostNegotiator negotiator = new(RootHost.Publisher(), new HostLedger());
-        NegotiationResult zero = negotiator.Negotiate(new NegotiationRequest("z", new ResourceRequest(0), [new PreferenceLadder("d", [Rungs.KernelVirtio])]));
+        NegotiationResult zero = await negotiator.NegotiateAsync(new NegotiationRequest("z", new ResourceRequest(0), [new PreferenceLadder("d", [Rungs.KernelVirtio])]));
         Assert.That(zero.Problems.Select(p => p.ToString()), Has.Some.Contains("cores"));
-        NegotiationResult unknown = negotiator.Negotiate(new NegotiationRequest("u", new ResourceRequest(), [new PreferenceLadder("d", ["warp-drive"])]));
+        NegotiationResult unknown = await negotiator.NegotiateAsync(new NegotiationRequest("u", new ResourceRequest(), [new PreferenceLadder("d", ["warp-drive"])]));
         Assert.That(unknown.Problems.Select(p => p.ToString()), Has.Some.Contains("warp-drive"));
     }
 
     [Test]
-    public void APlacedContainerIsANamespaceWithItsInterfacesAndAProcessPinnedToTheDecidedCpus()
+    public async Task APlacedContainerIsANamespaceWithItsInterfacesAndAProcessPinnedToTheDecidedCpus()
     {
         HostPublisher publisher = RootHost.Publisher(Profiles.HighPerformance);
         Assume.That(publisher.Node.WorkloadCpus, Is.Not.Empty, "no CPU left after the reserved ones");
-        using HostPlacement placement = new(_run!, publisher, new HostLedger());
+        await using HostPlacement placement = new(_run!, publisher, new HostLedger());
         PlacementRequest request = new(
             new NegotiationRequest("fw", new ResourceRequest(1, 128, DedicatedCores: true), [new PreferenceLadder("eth0", [Rungs.KernelVirtio]), new PreferenceLadder("net1", [Rungs.KernelVirtio])]),
             WorkloadKind.Container);
 
-        PlacementResult result = placement.Place(request);
+        PlacementResult result = await placement.PlaceAsync(request);
         Assert.That(result.Succeeded, Is.True, string.Join("; ", result.Problems));
         PlacedInstance instance = result.Instances.Single();
         int pid = placement.ProcessOf(instance.InstanceId)!.Value;
@@ -107,19 +107,19 @@ public sealed class NegotiationAndPlacementTests
         Assert.That(File.Exists($"/sys/class/net/{first.Port}/ifindex"), Is.True, "the port is the host end of the veth");
         Assert.That(instance.Interfaces.Select(i => i.Mac), Is.Unique);
 
-        Assert.That(placement.Release(instance.InstanceId), Is.True);
+        Assert.That(await placement.ReleaseAsync(instance.InstanceId), Is.True);
         Assert.That(RootHost.Run("ip", "netns", "list"), Does.Not.Contain(instance.InstanceId));
         Assert.That(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/status").Contains("zombie", StringComparison.Ordinal), Is.False, "the process is gone");
     }
 
     [Test]
-    public void AThreadMovedOffItsCoresShowsInTheReadBack_SoThePinningCheckFails()
+    public async Task AThreadMovedOffItsCoresShowsInTheReadBack_SoThePinningCheckFails()
     {
         HostPublisher publisher = RootHost.Publisher(Profiles.HighPerformance);
         Assume.That(publisher.Node.WorkloadCpus, Is.Not.Empty);
         Assume.That(publisher.Node.ReservedCpus, Is.Not.Empty);
-        using HostPlacement placement = new(_run!, publisher, new HostLedger());
-        PlacementResult result = placement.Place(new PlacementRequest(
+        await using HostPlacement placement = new(_run!, publisher, new HostLedger());
+        PlacementResult result = await placement.PlaceAsync(new PlacementRequest(
             new NegotiationRequest("dp", new ResourceRequest(1, 128, DedicatedCores: true), [new PreferenceLadder("data0", [Rungs.KernelVirtio])]),
             WorkloadKind.Container));
         Assert.That(result.Succeeded, Is.True, string.Join("; ", result.Problems));
@@ -137,13 +137,13 @@ public sealed class NegotiationAndPlacementTests
     }
 
     [Test]
-    public void AVmIsAQemuProcessWithItsVcpuThreadsOnTheDecidedCpus()
+    public async Task AVmIsAQemuProcessWithItsVcpuThreadsOnTheDecidedCpus()
     {
         RootHost.Require(("qemu-system-x86_64", "qemu-system-x86"));
         HostPublisher publisher = RootHost.Publisher(Profiles.HighPerformance);
         Assume.That(publisher.Node.WorkloadCpus, Is.Not.Empty);
-        using HostPlacement placement = new(_run!, publisher, new HostLedger());
-        PlacementResult result = placement.Place(new PlacementRequest(
+        await using HostPlacement placement = new(_run!, publisher, new HostLedger());
+        PlacementResult result = await placement.PlaceAsync(new PlacementRequest(
             new NegotiationRequest("vm", new ResourceRequest(1, 128, DedicatedCores: true), [new PreferenceLadder("data0", [Rungs.KernelVirtio])]),
             WorkloadKind.VirtualMachine));
         Assert.That(result.Succeeded, Is.True, string.Join("; ", result.Problems));
@@ -155,16 +155,16 @@ public sealed class NegotiationAndPlacementTests
     }
 
     [Test]
-    public void APlacementThatCannotBeWholeLeavesNothingOnTheHost()
+    public async Task APlacementThatCannotBeWholeLeavesNothingOnTheHost()
     {
         HostPublisher publisher = RootHost.Publisher(Profiles.HighPerformance);
-        using HostPlacement placement = new(_run!, publisher, new HostLedger());
+        await using HostPlacement placement = new(_run!, publisher, new HostLedger());
         int before = RootHost.Run("ip", "netns", "list").Split('\n').Count(l => l.Contains(_run!.Token, StringComparison.Ordinal));
         PlacementRequest ok = new(new NegotiationRequest("a", new ResourceRequest(1, 64), [new PreferenceLadder("d", [Rungs.KernelVirtio])]), WorkloadKind.Container);
         PlacementRequest impossible = new(new NegotiationRequest("b", new ResourceRequest(1, 64), [new PreferenceLadder("d", [Rungs.SriovVf])]), WorkloadKind.Container);
         Assume.That(publisher.Node.Hardware.Nics.All(n => n.SriovFreeVfs == 0), "this host has SR-IOV VFs");
 
-        PlacementResult result = placement.PlaceAll([ok, impossible]);
+        PlacementResult result = await placement.PlaceAllAsync([ok, impossible]);
         Assert.That(result.Succeeded, Is.False);
         Assert.That(string.Join("; ", result.Problems), Does.Contain("sriov_numvfs"));
         Assert.That(placement.Instances, Is.Empty);
@@ -172,25 +172,25 @@ public sealed class NegotiationAndPlacementTests
     }
 
     [Test]
-    public void BandwidthPtpAndAcceleratorsAreRefusedWithWhatTheHostLacks()
+    public async Task BandwidthPtpAndAcceleratorsAreRefusedWithWhatTheHostLacks()
     {
         HostPublisher publisher = RootHost.Publisher(Profiles.HighPerformance);
         HostVnicBandwidth bandwidth = new(publisher);
-        Assert.That(bandwidth.Reserve(new VnicBandwidthRequest("w", "n7")).Problems.Single().Message, Does.Contain("is not a vNIC bandwidth option of the RM (Table 4-17); use one of n1, n2"));
-        VnicBandwidthResult n600 = bandwidth.Reserve(new VnicBandwidthRequest("w", "n600"));
+        Assert.That((await bandwidth.ReserveAsync(new VnicBandwidthRequest("w", "n7"))).Problems.Single().Message, Does.Contain("is not a vNIC bandwidth option of the RM (Table 4-17); use one of n1, n2"));
+        VnicBandwidthResult n600 = await bandwidth.ReserveAsync(new VnicBandwidthRequest("w", "n600"));
         Assert.That(n600.Granted, Is.False);
         Assert.That(n600.Problems.Single().Message, Does.Contain("needs a physical port of at least 600 Gbps"));
 
         Abstractions.Inventory.NicInfo? noPhc = publisher.Node.Hardware.Nics.FirstOrDefault(n => n.LinkUp && n.Timestamping is { PtpHardwareClock: false });
         if (noPhc is not null)
         {
-            Abstractions.Inventory.PtpRun ptp = new HostPtp(publisher).Synchronise(new Abstractions.Inventory.PtpRunRequest(publisher.Node.Id, noPhc.Name, TimeSpan.FromSeconds(1)));
+            Abstractions.Inventory.PtpRun ptp = await new HostPtp(publisher).SynchroniseAsync(new Abstractions.Inventory.PtpRunRequest(publisher.Node.Id, noPhc.Name, TimeSpan.FromSeconds(1)));
             Assert.That(ptp.Problems.Single().Message, Does.Contain("PTP Hardware Clock: none"));
         }
 
         if (publisher.Node.Hardware.Accelerators.Count == 0)
         {
-            AcceleratorResult crypto = new HostAccelerators(publisher).Request(new AcceleratorRequest("w", "crypto", "dpdk-cryptodev"));
+            AcceleratorResult crypto = await new HostAccelerators(publisher).RequestAsync(new AcceleratorRequest("w", "crypto", "dpdk-cryptodev"));
             Assert.That(crypto.Problems.Single().Message, Does.Contain("no accelerator device on the PCI bus"));
         }
     }

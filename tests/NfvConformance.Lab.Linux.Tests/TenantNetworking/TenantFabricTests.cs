@@ -102,7 +102,7 @@ public sealed class TenantFabricTests
         await Fabric.AddPortAsync("server", "net", "10.3.0.11/24", null);
         await Fabric.AddPortAsync("outsider", "net", "10.3.0.12/24", null);
         await Fabric.ApplySecurityGroupAsync("client", []);
-        await Fabric.ApplySecurityGroupAsync("server", [new FabricIngressRule("icmp", RemotePrefix: "10.3.0.10/32")]);
+        await Fabric.ApplySecurityGroupAsync("server", [new FabricRule("icmp", RemotePrefix: "10.3.0.10/32")]);
 
         Assert.That(await Fabric.PingAsync("client", "10.3.0.11"), Is.True, "the rule admits the client, and the reply comes back through the client's group");
         Assert.That(await Fabric.PingAsync("outsider", "10.3.0.11"), Is.False, "the rule admits no one else");
@@ -120,7 +120,7 @@ public sealed class TenantFabricTests
         await Fabric.AddPortAsync("client", "net", "10.6.0.10/24", null);
         await Fabric.AddPortAsync("server", "net", "10.6.0.11/24", null);
         await Fabric.ApplySecurityGroupAsync("client", []);
-        await Fabric.ApplySecurityGroupAsync("server", [new FabricIngressRule("udp", 5001, "10.6.0.0/24")]);
+        await Fabric.ApplySecurityGroupAsync("server", [new FabricRule("udp", 5001, "10.6.0.0/24")]);
 
         Assert.That(await Fabric.UdpEchoAsync("client", "server", "10.6.0.11", 5001), Is.EqualTo((true, true)), "admitted, and the echo returns through the client's group");
         Assert.That(await Fabric.UdpEchoAsync("client", "server", "10.6.0.11", 5002), Is.EqualTo((false, false)), "another port is not admitted");

@@ -178,18 +178,19 @@ public sealed class AfPacketGeneratorTests
         }
     }
 
-    [Test]
-    public async Task A_trial_offered_above_the_calibrated_ceiling_is_inconclusive_never_a_fail()
+    [TestCase(false, TestName = "A_trial_offered_above_the_calibrated_ceiling_is_inconclusive_never_a_fail")]
+    [TestCase(true, TestName = "AfXdp_ceiling_calibration_gives_a_ceiling_that_flags_a_trial_above_it")]
+    public async Task A_trial_offered_above_the_calibrated_ceiling_is_inconclusive_never_a_fail(bool afXdp)
     {
         using GeneratorTestLab lab = new();
         (AfPacketPort a, AfPacketPort b) = lab.BackToBack();
         GeneratorCeiling ceiling;
-        using (AfPacketGenerator b2b = new(new AfPacketGeneratorOptions { Ports = [a, b] }))
+        using (AfPacketGenerator b2b = afXdp ? AfXdpGeneratorTests.OpenAfXdp(a, b) : new(new AfPacketGeneratorOptions { Ports = [a, b] }))
         {
             ceiling = await GeneratorCalibration.RunAsync(b2b, 64, TimeSpan.FromSeconds(1));
         }
 
-        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a, b], CeilingPpsPerPort = ceiling.CeilingPps });
+        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a, b], CeilingPpsPerPort = ceiling.CeilingPps, AfXdp = afXdp });
         TrialResult above = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("s", 0, 1)]), ceiling.CeilingPps * 1.5, 0.5));
         TrialResult below = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("s", 0, 1)]), 10_000, 0.5));
 
@@ -203,6 +204,8 @@ public sealed class AfPacketGeneratorTests
             Assert.That(above.IsConclusive, Is.False);
             Assert.That(above.Note, Does.Contain("ceiling").And.Contain("generator-bound"));
             Assert.That(below.IsConclusive, Is.True, below.Note);
+            Assert.That(below.RxPackets, Is.EqualTo(below.TxPackets));
+            Assert.That(gen.TransmitMethod, Does.StartWith(afXdp ? "af_xdp" : "af_packet"));
         });
     }
 

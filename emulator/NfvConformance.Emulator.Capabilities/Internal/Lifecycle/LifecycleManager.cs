@@ -5,6 +5,7 @@ using NfvConformance.Abstractions.Lifecycle;
 using NfvConformance.Abstractions.Negotiation;
 using NfvConformance.Abstractions.Placement;
 using NfvConformance.Descriptors.Vnfd;
+using NfvConformance.Emulator.Capabilities.Internal.Placement;
 using VnfState = NfvConformance.Descriptors.Vnfd.VnfInstanceRecord<NfvConformance.Abstractions.Lifecycle.VnfcInfo>;
 
 namespace NfvConformance.Emulator.Capabilities.Internal.Lifecycle;
@@ -17,13 +18,13 @@ namespace NfvConformance.Emulator.Capabilities.Internal.Lifecycle;
 internal sealed class LifecycleManager : IVnfLifecycle
 {
     private readonly Lock _gate = new();
-    private readonly IPlacement _placement;
+    private readonly PlacementEngine _placement;
     private readonly VirtualClock _clock;
     private readonly VnfdCatalogue _descriptors = new();
     private readonly Dictionary<string, VnfState> _instances = new(StringComparer.Ordinal);
     private int _sequence;
 
-    public LifecycleManager(IPlacement placement, VirtualClock clock)
+    public LifecycleManager(PlacementEngine placement, VirtualClock clock)
     {
         _placement = placement;
         _clock = clock;

@@ -3,6 +3,7 @@ using System.Globalization;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Placement;
+using NfvConformance.Abstractions.Targets;
 
 namespace NfvConformance.Emulator.Capabilities.Internal.Placement;
 
@@ -30,7 +31,13 @@ internal sealed class AcceleratorLedger : IAcceleration
         }
     }
 
-    public AcceleratorResult Request(AcceleratorRequest request)
+    public ValueTask<AcceleratorResult> RequestAsync(AcceleratorRequest request, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Request(request), cancellationToken);
+
+    public ValueTask<bool> ReleaseAsync(string grantId, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Release(grantId), cancellationToken);
+
+    private AcceleratorResult Request(AcceleratorRequest request)
     {
         if (StandardAcceleratorInterfaces.Refusal(request) is { } refusal)
         {
@@ -69,7 +76,7 @@ internal sealed class AcceleratorLedger : IAcceleration
         }
     }
 
-    public bool Release(string grantId)
+    private bool Release(string grantId)
     {
         lock (_lock)
         {

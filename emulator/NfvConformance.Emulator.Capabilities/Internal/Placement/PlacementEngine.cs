@@ -7,6 +7,7 @@ using NfvConformance.Abstractions.Negotiation;
 using NfvConformance.Abstractions.Placement;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Abstractions.Sites;
+using NfvConformance.Abstractions.Targets;
 using NfvConformance.Emulator.Capabilities.Internal.Publishing;
 
 namespace NfvConformance.Emulator.Capabilities.Internal.Placement;
@@ -51,6 +52,19 @@ internal sealed class PlacementEngine : INegotiation, IPlacement
         }
     }
 
+    public ValueTask<NegotiationResult> NegotiateAsync(NegotiationRequest request, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Negotiate(request), cancellationToken);
+
+    public ValueTask<PlacementResult> PlaceAsync(PlacementRequest request, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Place(request), cancellationToken);
+
+    public ValueTask<PlacementResult> PlaceAllAsync(IReadOnlyList<PlacementRequest> requests, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => PlaceAll(requests), cancellationToken);
+
+    public ValueTask<bool> ReleaseAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Release(instanceId), cancellationToken);
+
+    // The synchronous operations below are the model itself; the lifecycle manager calls them under its own lock.
     public NegotiationResult Negotiate(NegotiationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

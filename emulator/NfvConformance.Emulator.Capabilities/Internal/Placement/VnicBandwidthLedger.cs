@@ -3,6 +3,7 @@ using System.Globalization;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Placement;
+using NfvConformance.Abstractions.Targets;
 
 namespace NfvConformance.Emulator.Capabilities.Internal.Placement;
 
@@ -37,7 +38,13 @@ internal sealed class VnicBandwidthLedger : IVnicBandwidth
         }
     }
 
-    public VnicBandwidthResult Reserve(VnicBandwidthRequest request)
+    public ValueTask<VnicBandwidthResult> ReserveAsync(VnicBandwidthRequest request, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Reserve(request), cancellationToken);
+
+    public ValueTask<bool> ReleaseAsync(string grantId, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => Release(grantId), cancellationToken);
+
+    private VnicBandwidthResult Reserve(VnicBandwidthRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!VnicBandwidthOptions.TryParse(request.Option, out int gbps))
@@ -86,7 +93,7 @@ internal sealed class VnicBandwidthLedger : IVnicBandwidth
         }
     }
 
-    public bool Release(string grantId)
+    private bool Release(string grantId)
     {
         lock (_lock)
         {

@@ -2,6 +2,7 @@
 using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
+using NfvConformance.Abstractions.Targets;
 
 namespace NfvConformance.Emulator.Capabilities.Internal.Publishing;
 
@@ -79,6 +80,9 @@ internal sealed class CapabilityPublisher : ICapabilities, IHardwareInventory
 
         return new Subscription(this, observer);
     }
+
+    public ValueTask<IReadOnlyList<ValidationError>> SetLinkStateAsync(string nodeId, string nicName, bool up, CancellationToken cancellationToken = default) =>
+        FacetCall.Completed(() => SetLinkState(nodeId, nicName, up), cancellationToken);
 
     public IReadOnlyList<ValidationError> SetLinkState(string nodeId, string nicName, bool up)
     {

@@ -68,12 +68,16 @@ internal sealed class DpdkForwarder : IAsyncDisposable
     public static async Task<DpdkForwarder> StartAsync(string testpmd, string netns, string filePrefix, int cpu, IReadOnlyList<string> ports, IReadOnlyList<string>? peers, CancellationToken cancellationToken)
     {
         string c = cpu.ToString(CultureInfo.InvariantCulture);
+
+        // net_af_xdp fills each port's fill ring from the mbuf pool: with 4096 mbufs its receive found none
+        // (RX-nombufs counting up, nothing forwarded); 16384 in 256 MB forward.
+        bool afXdp = ports.Any(p => p.StartsWith("net_af_xdp", StringComparison.Ordinal));
         List<string> args =
         [
             "netns", "exec", netns, "stdbuf", "-oL", testpmd,
-            "--no-huge", "-m", "128", "--no-pci", "--file-prefix", filePrefix, "--lcores", $"0@{c},1@{c}", "--log-level", "lib.eal:error",
+            "--no-huge", "-m", afXdp ? "256" : "128", "--no-pci", "--file-prefix", filePrefix, "--lcores", $"0@{c},1@{c}", "--log-level", "lib.eal:error",
             .. ports.SelectMany(p => new[] { "--vdev", p }),
-            "--", "-i", "--auto-start", "--nb-cores=1", "--total-num-mbufs=4096", "--txd=512", "--rxd=512",
+            "--", "-i", "--auto-start", "--nb-cores=1", afXdp ? "--total-num-mbufs=16384" : "--total-num-mbufs=4096", "--txd=512", "--rxd=512",
             peers is null ? "--forward-mode=io" : "--forward-mode=mac",
             .. (peers ?? []).Select((mac, port) => string.Create(CultureInfo.InvariantCulture, $"--eth-peer={port},{mac}")),
         ];

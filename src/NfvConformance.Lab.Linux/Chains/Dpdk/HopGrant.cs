@@ -13,6 +13,13 @@ internal enum HopDataplane
     /// <summary>One DPDK testpmd process with a <c>net_af_packet</c> port on each of the instance's veths.</summary>
     DpdkAfPacket,
 
+    /// <summary>
+    /// One DPDK testpmd process with a <c>net_af_xdp</c> port on each of the instance's veths: frames reach it from the
+    /// veths' XDP hook, before the kernel's ingress hooks see them, and it sends without the kernel's egress hooks, so
+    /// the proof of path is taken on the steering side of the veths.
+    /// </summary>
+    DpdkAfXdp,
+
     /// <summary>Two DPDK testpmd processes joined by <c>net_memif</c>: frames cross between them through shared memory.</summary>
     DpdkMemif,
 }
@@ -30,6 +37,9 @@ internal sealed record HopGrant(AccelerationMode Asked, AccelerationMode Granted
     /// <summary>Gets a caveat of the grant (a poll-mode hop sharing a CPU), or null.</summary>
     public string? Caveat { get; init; }
 
+    /// <summary>Gets why a DPDK hop got <c>net_af_packet</c> ports rather than <c>net_af_xdp</c>, or null.</summary>
+    public string? AfXdpSkipped { get; init; }
+
     /// <summary>Gets the kernel grant of a port pair that asked for nothing more.</summary>
     public static HopGrant Kernel { get; } = new(AccelerationMode.KernelVirtio, AccelerationMode.KernelVirtio, HopDataplane.Kernel, []);
 
@@ -37,7 +47,8 @@ internal sealed record HopGrant(AccelerationMode Asked, AccelerationMode Granted
     /// <returns>The description.</returns>
     public string Describe() => Dataplane switch
     {
-        HopDataplane.DpdkAfPacket => "DPDK testpmd, net_af_packet ports on the instance's veths",
+        HopDataplane.DpdkAfPacket => "DPDK testpmd, net_af_packet ports on the instance's veths" + (AfXdpSkipped is null ? string.Empty : $" (not net_af_xdp: {AfXdpSkipped})"),
+        HopDataplane.DpdkAfXdp => "DPDK testpmd, net_af_xdp ports on the instance's veths",
         HopDataplane.DpdkMemif => "two DPDK testpmd joined by net_memif (shared memory), net_af_packet on the veths",
         _ => "kernel (veth)",
     };
@@ -55,8 +66,10 @@ internal sealed record HopGrant(AccelerationMode Asked, AccelerationMode Granted
     /// <param name="cpus">The CPUs the lab may use. A poll-mode hop busy-polls a whole CPU: with fewer than
     /// <see cref="CpusForOwnPollCore"/> it shares one with the kernel's receive work and slows everything down, so it is
     /// then granted only when asked for by name, never as a fallback from SR-IOV or a SmartNIC.</param>
+    /// <param name="afXdpRefused">Why the kernel refuses AF_XDP sockets, or null when it opens them; a DPDK hop gets
+    /// <c>net_af_xdp</c> ports when DPDK has that PMD and the kernel allows it, else <c>net_af_packet</c>.</param>
     /// <returns>The grant.</returns>
-    public static HopGrant For(AccelerationMode asked, InstanceFunction function, DpdkInstall? dpdk, ChainSteering steering, int cpus)
+    public static HopGrant For(AccelerationMode asked, InstanceFunction function, DpdkInstall? dpdk, ChainSteering steering, int cpus, string? afXdpRefused = "not looked at")
     {
         List<string> skipped = [];
         foreach (AccelerationMode mode in AccelerationLadder.FallbackOrder(asked))
@@ -69,14 +82,20 @@ internal sealed record HopGrant(AccelerationMode Asked, AccelerationMode Granted
             }
             if (why is null)
             {
+                string? noAfXdp = mode != AccelerationMode.DpdkVhostUser ? null
+                    : !dpdk!.Has("net", "af_xdp") ? "the net_af_xdp PMD is not installed"
+                    : afXdpRefused is { } refused ? "the kernel refuses AF_XDP: " + refused
+                    : null;
                 HopDataplane dataplane = mode switch
                 {
+                    AccelerationMode.DpdkVhostUser when noAfXdp is null => HopDataplane.DpdkAfXdp,
                     AccelerationMode.DpdkVhostUser => HopDataplane.DpdkAfPacket,
                     AccelerationMode.SharedMemory => HopDataplane.DpdkMemif,
                     _ => HopDataplane.Kernel,
                 };
                 return new HopGrant(asked, mode, dataplane, skipped)
                 {
+                    AfXdpSkipped = noAfXdp,
                     Caveat = pollMode && cpus < CpusForOwnPollCore
                         ? $"its poll-mode thread shares a CPU with the kernel's receive work (this host lets the lab use {cpus} CPUs; {CpusForOwnPollCore} give it one of its own), so its figures are this host's, not DPDK's"
                         : null,

@@ -127,20 +127,7 @@ public sealed class WorkloadsExtensionTests
             .Replace("{N}", instances.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{AA}", antiAffinity ? "true" : "false", StringComparison.Ordinal);
 
-    private static async Task<ILabTarget> StartAsync()
-    {
-        LinuxTargetFactory factory = new(new WorkloadsExtension());
-        LabTargetOptions options = new();
-        IReadOnlyList<ValidationError> problems = factory.Validate(options);
-        if (problems.Count > 0)
-        {
-            Tools.Missing("the linux target cannot start here: " + string.Join(" ", problems.Select(p => p.Message)));
-        }
-
-        ILabTarget target = factory.Create(options);
-        await target.StartAsync();
-        return target;
-    }
+    private static Task<ILabTarget> StartAsync() => PrivateDocker.StartLinuxTargetAsync(new LabTargetOptions(), new WorkloadsExtension());
 
     private static async Task<IList<ContainerListResponse>> ContainersAsync(ILabTarget target)
     {

@@ -81,8 +81,17 @@ internal static class PrivateDocker
     public static async Task<(ILabTarget Target, LinuxLabContext Context)> StartLinuxLabAsync()
     {
         ContextCapture capture = new();
-        LinuxTargetFactory factory = new(capture);
-        LabTargetOptions options = new();
+        ILabTarget target = await StartLinuxTargetAsync(new LabTargetOptions(), capture);
+        return (target, capture.Context!);
+    }
+
+    /// <summary>Starts a linux target with extensions, after the factory's validation (a problem skips the test, or fails it under CI=true).</summary>
+    /// <param name="options">The target options.</param>
+    /// <param name="extensions">The extensions.</param>
+    /// <returns>The started target; the caller disposes it.</returns>
+    public static async Task<ILabTarget> StartLinuxTargetAsync(LabTargetOptions options, params ILinuxLabExtension[] extensions)
+    {
+        LinuxTargetFactory factory = new(extensions);
         IReadOnlyList<ValidationError> problems = factory.Validate(options);
         if (problems.Count > 0)
         {
@@ -91,7 +100,7 @@ internal static class PrivateDocker
 
         ILabTarget target = factory.Create(options);
         await target.StartAsync();
-        return (target, capture.Context!);
+        return target;
     }
 
     /// <summary>Stops the shared daemon (removing its containers and data root) and tears its linux lab run down.</summary>

@@ -44,7 +44,9 @@ public sealed class VnicDriver
         int fastest = _discovery.Snapshot.Nodes.Where(n => n.Profile == _run.Target.Profile).SelectMany(n => n.Hardware?.Nics ?? []).Select(n => n.SpeedGbps).DefaultIfEmpty(0).Max();
         if (fastest < gbps)
         {
-            throw new ScenarioNotApplicableException($"{option} needs a {gbps} Gbps port; the fastest NIC of the {_run.Target.Profile} nodes runs at {fastest} Gbps");
+            throw new ScenarioNotApplicableException(fastest == 0
+                ? $"{option} needs a {gbps} Gbps port; no NIC of the {_run.Target.Profile} nodes reports a speed (a virtio NIC reports none), so no bandwidth can be reserved against one"
+                : $"{option} needs a {gbps} Gbps port; the fastest NIC of the {_run.Target.Profile} nodes runs at {fastest} Gbps");
         }
 
         _ = await RequestAsync(option, null, null).ConfigureAwait(false);

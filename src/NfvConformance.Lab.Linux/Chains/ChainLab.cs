@@ -356,7 +356,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
 
         string ns = InstanceNamespace(portPair);
         LabInstance instance = new(portPair, group, function, k, ns, weight) { Grant = grant, Tap = tap, ProofNamespace = ns, ProofTable = Table };
-        if (!tap && grant.Dataplane == HopDataplane.DpdkAfXdp && VendorFor(function) is null)
+        if (!tap && grant.Dataplane != HopDataplane.Kernel && VendorFor(function) is null)
         {
             instance.ProofNamespace = Steering;
             instance.ProofTable = string.Create(CultureInfo.InvariantCulture, $"{Table}_h{k}");
@@ -474,8 +474,9 @@ internal sealed partial class ChainLab : IAsyncDisposable
 
         if (instance.IsDpdk)
         {
-            // No address, no route, no bridge: the veths only carry frames to and from testpmd's af_packet ports.
+            // No address, no route, no bridge: the veths only carry frames to and from testpmd's ports.
             await IpBatchAsync(ns, cancellationToken, [$"link set {iin} up", $"link set {iout} up"]).ConfigureAwait(false);
+            await NftAsync(ns, cancellationToken, KernelCopyDrop(instance)).ConfigureAwait(false);
             await NftAsync(instance.ProofNamespace, cancellationToken, DpdkRuleset(instance)).ConfigureAwait(false);
             await StartForwardersAsync(instance, cancellationToken).ConfigureAwait(false);
             return;

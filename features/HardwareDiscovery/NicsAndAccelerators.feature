@@ -130,7 +130,7 @@ Feature: NICs, offloads, SR-IOV and accelerators found without manual steps
     And every interface uses "sriov-vf"
     And the free virtual functions advertised dropped by those handed out
 
-  @RM:e.man.009 @profile:high-performance
+  @RM:e.man.009 @profile:high-performance @requires:node:edge-h1
   Scenario: A link fault is notified to subscribers with what changed
     Given the scenario subscribes to capability changes
     When the link of NIC "eno1" on node "edge-h1" goes down

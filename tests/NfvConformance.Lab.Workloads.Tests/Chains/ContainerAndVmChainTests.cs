@@ -43,10 +43,15 @@ public sealed class ContainerAndVmChainTests
         Assert.That(report.Sent, Is.GreaterThan(1000));
         Assert.That(report.Received, Is.EqualTo(report.Sent), "no loss through an idle two-hop chain");
         Assert.That(after.Select(h => h.Hop), Is.EqualTo(new[] { "source", "cnf", "vnf", "sink" }));
+        // Interface counters count every frame: beside the probes, a hop's own (ARP; a guest just booted may also send
+        // IPv6 neighbour discovery and router solicitations). CI once saw the VM send 21 frames beyond the 1500 probes in
+        // the 3 s window, against an allowance of 20; their kind was not captured. The lower bound is the check: no
+        // probe lost at any hop.
+        const int OwnFrames = 60;
         foreach ((HopCount b, HopCount a) in before.Zip(after))
         {
-            Assert.That(a.In - b.In, Is.InRange(report.Sent, report.Sent + 20), $"{a.Hop} received every packet (plus a few ARP)");
-            Assert.That(a.Out - b.Out, Is.InRange(report.Sent, report.Sent + 20), $"{a.Hop} sent every packet on (plus a few ARP)");
+            Assert.That(a.In - b.In, Is.InRange(report.Sent, report.Sent + OwnFrames), $"{a.Hop} received every packet (plus the hops' own ARP/ND/MLD frames)");
+            Assert.That(a.Out - b.Out, Is.InRange(report.Sent, report.Sent + OwnFrames), $"{a.Hop} sent every packet on (plus the hops' own ARP/ND/MLD frames)");
         }
 
         WorkloadFacts vmFacts = await vms.InspectAsync(v);

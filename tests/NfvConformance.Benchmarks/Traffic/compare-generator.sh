@@ -29,7 +29,7 @@ HZ=$(getconf CLK_TCK)
 id=$(printf '9%04x' $((RANDOM % 65536)))
 NS="nfvc$id-tpmd"
 work=$(mktemp -d /tmp/nfvc-gen.XXXXXX)
-cleanup() { ip netns del "$NS" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { ip netns del "$NS" 2>/dev/null || true; rm -rf "$work" "/var/run/dpdk/nfvc$id"; }
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }
 command -v dpdk-testpmd >/dev/null || { echo "dpdk-testpmd missing: apt-get install dpdk-dev" >&2; exit 2; }

@@ -185,7 +185,8 @@ internal sealed partial class ChainLab
             if (now > arrived)
             {
                 arrived = now;
-                deadline = DateTime.UtcNow + quiet < cap ? DateTime.UtcNow + quiet : cap;
+                DateTime next = DateTime.UtcNow + quiet;
+                deadline = next < cap ? next : cap;
             }
 
             if (arrived == wanted.Count || DateTime.UtcNow > deadline)

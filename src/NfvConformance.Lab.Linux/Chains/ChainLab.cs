@@ -50,13 +50,13 @@ internal sealed class LabInstance
     public HopGrant Grant { get; set; } = HopGrant.Kernel;
 
     /// <summary>
-    /// Gets or sets the namespace of the instance's own nftables table (its proof of path, counters and faults): its own
-    /// namespace, or the steering namespace for a hop whose frames bypass its veths' hooks (net_af_xdp).
+    /// Gets the namespace of the instance's own nftables table (its proof of path, counters and faults): its own
+    /// namespace, or the steering namespace for a DPDK hop (its proof sits on the steering side of its veths).
     /// </summary>
-    public string ProofNamespace { get; set; } = string.Empty;
+    public string ProofNamespace { get; init; } = string.Empty;
 
-    /// <summary>Gets or sets the name of the instance's own nftables table.</summary>
-    public string ProofTable { get; set; } = string.Empty;
+    /// <summary>Gets the name of the instance's own nftables table.</summary>
+    public string ProofTable { get; init; } = string.Empty;
 
     /// <summary>Gets the DPDK testpmd processes that move this instance's frames (empty for a kernel instance).</summary>
     public List<DpdkForwarder> Forwarders { get; } = [];
@@ -355,12 +355,14 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
 
         string ns = InstanceNamespace(portPair);
-        LabInstance instance = new(portPair, group, function, k, ns, weight) { Grant = grant, Tap = tap, ProofNamespace = ns, ProofTable = Table };
-        if (!tap && grant.Dataplane != HopDataplane.Kernel && VendorFor(function) is null)
+        bool dpdkHop = !tap && grant.Dataplane != HopDataplane.Kernel && VendorFor(function) is null;
+        LabInstance instance = new(portPair, group, function, k, ns, weight)
         {
-            instance.ProofNamespace = Steering;
-            instance.ProofTable = string.Create(CultureInfo.InvariantCulture, $"{Table}_h{k}");
-        }
+            Grant = grant,
+            Tap = tap,
+            ProofNamespace = dpdkHop ? Steering : ns,
+            ProofTable = dpdkHop ? string.Create(CultureInfo.InvariantCulture, $"{Table}_h{k}") : Table,
+        };
 
         if (!tap && VendorFor(function) is { } package)
         {

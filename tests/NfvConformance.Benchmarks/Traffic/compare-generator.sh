@@ -24,6 +24,8 @@
 #      the chain's receive work steered to the other CPUs);
 #   5. the NDR/PDR of an Open vSwitch userspace bridge (datapath_type=netdev, its own ovsdb-server and ovs-vswitchd
 #      with a private run directory, one OpenFlow rule port to port) between two namespaces (skipped without OVS).
+# BASE=path/to/another/nfvc adds that build's one-thread runs (2 and 2x) to each round, labelled base-tx and
+# base-xdp, to check a change against the build before it side by side.
 # Usage (repository root, as root, after `dotnet build -c Release src/NfvConformance.Cli`; NDR=0 skips 3, 4 and 5):
 #   ROUNDS=3 SECONDS_PER_RUN=5 tests/NfvConformance.Benchmarks/Traffic/compare-generator.sh
 set -euo pipefail
@@ -80,9 +82,9 @@ testpmd_round() { # label, method, vdev, forwarding cores (= queues)
   }' | tee -a "$work/results" || { [ "$label" = testpmd ] && { cat "$out"; exit 1; }; echo "$label: skipped: $(grep -m1 -iE 'error|fail|cannot' "$out" || echo 'no frames')"; }
 }
 
-nfvc_round() { # label, extra args
+nfvc_round() { # label, extra args (NFVC: the build to run)
   local label=$1; shift
-  local json; json=$("$NFVC" bench generator --frame-size 64 --seconds "$RUN_SECONDS" --json "$@")
+  local json; json=$("${NFVC_RUN:-$NFVC}" bench generator --frame-size 64 --seconds "$RUN_SECONDS" --json "$@")
   python3 - "$json" "$(load)" "$label" <<'PY' | tee -a "$work/results"
 import json, sys
 r = json.loads(sys.argv[1])
@@ -104,6 +106,10 @@ for round in $(seq 1 "$ROUNDS"); do
   nfvc_round nfvc-xdp --tx-only --method af_xdp
   nfvc_round nfvc-tx2 --tx-only --threads 2
   nfvc_round nfvc-xdp2 --tx-only --method af_xdp --threads 2
+  if [ -n "${BASE:-}" ]; then
+    NFVC_RUN=$BASE nfvc_round base-tx --tx-only
+    NFVC_RUN=$BASE nfvc_round base-xdp --tx-only --method af_xdp
+  fi
   [ "${NDR:-1}" = 0 ] || nfvc_round nfvc-rx --calibrate
 done
 
@@ -140,6 +146,9 @@ if "testpmd" in rate and "nfvc-tx" in rate:
             line += f"; testpmd 2 cores / 1 core {med[tpmd] / med[tpmd[:-1]]:.2f}x)" if tpmd[:-1] in med else ")"
         line += f"; CPU ns/frame nfvc {cmed[nfvc]:.1f}" + (f", testpmd {cmed[tpmd]:.1f}" if tpmd in cmed else "")
         print(line + f"; >= 1.2 Mpps: {'yes' if n >= 1.2 else 'no'}")
+    for new, base in (("nfvc-tx", "base-tx"), ("nfvc-xdp", "base-xdp")):
+        if new in med and base in med:
+            print(f"median Mpps, one thread, this build / BASE: {new} {med[new]:.3f} / {med[base]:.3f} = {med[new] / med[base]:.2f}x; CPU ns/frame {cmed[new]:.1f} / {cmed[base]:.1f}")
 PY
 }
 

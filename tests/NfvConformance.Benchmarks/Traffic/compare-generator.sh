@@ -4,9 +4,11 @@
 #   1. DPDK testpmd, net_af_packet vdev, txonly (60-byte frames = 64 B with FCS), on a veth pair in a namespace;
 #      rate = frames the peer veth counted during a SECONDS_PER_RUN window / the window;
 #   1x. the same with a net_af_xdp vdev (AF_XDP; skipped, with the reason, when testpmd cannot open it);
-#   1-2. both again with 2 forwarding cores and 2 queues (--nb-cores=2 --txq=2 --rxq=2; af_packet qpairs=2, af_xdp
-#      queue_count=2; the veth has 2 queues; on a 2-CPU host the main lcore shares CPU 0 with the first forwarding
-#      core: --lcores 0@0,1@0,2@1, the main lcore only wakes to print its stats);
+#   1-2. both again with 2 forwarding cores and 2 queues on a veth with 2 queues: af_packet one vdev with qpairs=2
+#      (--nb-cores=2 --txq=2 --rxq=2); af_xdp two vdevs, on queues 0 and 1 (--nb-cores=2), because DPDK 22.11's
+#      af_xdp PMD takes its queue count from the ethtool combined channels, which a veth does not report
+#      (queue_count=2 fails "Failed to init internals"); on a 2-CPU host the main lcore shares CPU 0 with the first
+#      forwarding core (--lcores 0@0,1@0,2@1; the main lcore only wakes to print its stats);
 #   2. `nfvc bench generator --frame-size 64 --seconds SECONDS_PER_RUN --tx-only --json`: the same conditions as
 #      testpmd (its own veth pair in a namespace named with its run id, nothing receiving on the peer, which drops the
 #      frames at ingress; received = the peer's rx_packets);
@@ -60,12 +62,13 @@ ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 for d in "nfvc$id-ta" "nfvc$id-tb" lo; do ip -n "$NS" link set "$d" up; done
 rx() { ip netns exec "$NS" cat "/sys/class/net/nfvc$id-tb/statistics/rx_packets"; }
 
-testpmd_round() { # label, method, vdev, forwarding cores (= queues)
-  local label=$1 method=$2 vdev=$3 cores=${4:-1} out="$work/testpmd.out"
-  local lcores=(-l 0-1) queues=()
-  if [ "$cores" -gt 1 ]; then lcores=(--lcores "0@0,1@0,2@1"); queues=(--nb-cores="$cores" --txq="$cores" --rxq="$cores"); fi
+testpmd_round() { # label, method, vdevs (space-separated), forwarding cores, queues per port
+  local label=$1 method=$2 cores=${4:-1} queues=${5:-1} out="$work/testpmd.out" v vdevs=()
+  for v in $3; do vdevs+=(--vdev "$v"); done
+  local lcores=(-l 0-1) fwd=()
+  if [ "$cores" -gt 1 ]; then lcores=(--lcores "0@0,1@0,2@1"); fwd=(--nb-cores="$cores" --txq="$queues" --rxq="$queues"); fi
   ip netns exec "$NS" dpdk-testpmd --no-huge -m 512 --no-pci "${lcores[@]}" --file-prefix "nfvc$id" \
-    --vdev "$vdev" -- --forward-mode=txonly --txpkts=60 --burst=64 "${queues[@]}" \
+    "${vdevs[@]}" -- --forward-mode=txonly --txpkts=60 --burst=64 "${fwd[@]}" \
     --total-num-mbufs=16384 --auto-start --stats-period 1 > "$out" 2>&1 &
   local pid=$!
   sleep 2
@@ -100,8 +103,8 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "--- round $round"
   testpmd_round testpmd af_packet "net_af_packet0,iface=nfvc$id-ta"
   testpmd_round tpmd-xdp af_xdp "net_af_xdp0,iface=nfvc$id-ta,start_queue=0,queue_count=1"
-  testpmd_round testpmd2 af_packet "net_af_packet0,iface=nfvc$id-ta,qpairs=2" 2
-  testpmd_round tpmd-xdp2 af_xdp "net_af_xdp0,iface=nfvc$id-ta,start_queue=0,queue_count=2" 2
+  testpmd_round testpmd2 af_packet "net_af_packet0,iface=nfvc$id-ta,qpairs=2" 2 2
+  testpmd_round tpmd-xdp2 af_xdp "net_af_xdp0,iface=nfvc$id-ta,start_queue=0,queue_count=1 net_af_xdp1,iface=nfvc$id-ta,start_queue=1,queue_count=1" 2 1
   nfvc_round nfvc-tx --tx-only
   nfvc_round nfvc-xdp --tx-only --method af_xdp
   nfvc_round nfvc-tx2 --tx-only --threads 2

@@ -132,7 +132,7 @@ table ip $P {
 EOF
   fi
   local guard=""
-  [ "$v" = lean ] || [ "$v" = napi-rt-lean ] && guard="ip id != 0 "
+  [ "$v" = lean ] && guard="ip id != 0 "
   if [ "$v" != plain ] && [ "$v" != no-inst-nft ]; then
     local record="meta protocol ip ${guard}add @seen { ip id . ip dscp }"
     [ "$v" = no-seen ] && record=""
@@ -181,21 +181,30 @@ EOF
     ip netns exec "$I" sh -c "echo 2 > /sys/class/net/$P-in/queues/rx-0/rps_cpus; echo 2 > /sys/class/net/$P-out/queues/rx-0/rps_cpus"
     ip netns exec "$S" sh -c "echo 2 > /sys/class/net/$P-e/queues/rx-0/rps_cpus"
   fi
-  if [ "$v" = gro ] || [ "${v#napi}" != "$v" ]; then
+  if [ "$v" = gro ]; then
     for d in "$SW:$P-c" "$SW:$P-s" "$SW:$P-1i" "$SW:$P-1o" "$I:$P-in" "$I:$P-out" "$S:$P-e" "$C:$P-e"; do
       ip netns exec "${d%%:*}" ethtool -K "${d#*:}" gro on >/dev/null
-      if [ "${v#napi}" != "$v" ]; then
-        ip netns exec "${d%%:*}" sh -c "echo 1 > /sys/class/net/${d#*:}/threaded"
-      fi
     done
   fi
   if [ "${v#napi}" != "$v" ]; then
-    # The veths' NAPI threads (named napi/<device>-<id>) on CPU 1 (napi-rt*: at SCHED_RR 10): the chain's own CPU.
-    ip netns exec "$SW" sh -c "echo 0 > /sys/class/net/$P-c/queues/rx-0/rps_cpus; echo 0 > /sys/class/net/$P-s/queues/rx-0/rps_cpus"
+    # Threaded NAPI on the chain's veth ends (not the generator's own): GRO on, then `threaded`; napi-rps keeps the
+    # steering side's client link on the backlog with RPS (the generator's CPU then never wakes a NAPI thread);
+    # napi-defer keeps the client link's NAPI scheduled for a while after it ran dry (napi_defer_hard_irqs, gro_flush_timeout): the
+    # sender then queues into the veth's ring without waking the thread, and a timer on the chain's CPU polls it.
+    local d ends=("$SW:$P-s" "$SW:$P-1i" "$SW:$P-1o" "$I:$P-in" "$I:$P-out")
+    [ "$v" = napi-rps ] || ends+=("$SW:$P-c")
+    for d in "${ends[@]}"; do
+      ip netns exec "${d%%:*}" sh -c "ethtool -K ${d#*:} gro on >/dev/null && echo 1 > /sys/class/net/${d#*:}/threaded"
+      if [ "$v" = napi-defer ] && [ "${d#*:}" = "$P-c" ]; then
+        ip netns exec "${d%%:*}" sh -c "echo ${DEFER_NS:-20000} > /sys/class/net/${d#*:}/gro_flush_timeout; echo ${DEFER_N:-100} > /sys/class/net/${d#*:}/napi_defer_hard_irqs"
+      fi
+    done
+    [ "$v" = napi-rps ] || ip netns exec "$SW" sh -c "echo 0 > /sys/class/net/$P-c/queues/rx-0/rps_cpus"
+    ip netns exec "$SW" sh -c "echo 0 > /sys/class/net/$P-s/queues/rx-0/rps_cpus"
+    # The NAPI threads (named napi/<interface>-<id>) on CPU 1 (napi-rt: at SCHED_RR 10), the chain's own CPU.
     local t n
-    for n in $(seq 1 50); do [ "$(pgrep -c "^napi/$P-")" -ge 8 ] && break; sleep 0.1; done
-    for t in $(pgrep "^napi/$P-"); do taskset -p 2 "$t" >/dev/null; [ "${v#napi-rt}" = "$v" ] || chrt -r -p 10 "$t"; done
-    pgrep -l "^napi/$P-" | tr '\n' ' ' >&2; echo >&2
+    for n in $(seq 1 50); do [ "$(pgrep -c "^napi/$P-")" -ge "${#ends[@]}" ] && break; sleep 0.1; done
+    for t in $(pgrep "^napi/$P-"); do taskset -p 2 "$t" >/dev/null; [ "$v" != napi-rt ] || chrt -r -p 10 "$t"; done
   fi
 }
 

@@ -10,10 +10,10 @@
 # work on CPU 1 counts too).
 #
 # Variants:
-#   lab        the chain as the lab built it before this work (main 74c2cdd): steering classifier + DSCP + fwmark +
+#   lab        the chain as the lab built it before threaded NAPI (main 74c2cdd): steering classifier + DSCP + fwmark +
 #              a set lookup, pin set and out set updated per packet; instance records every packet in `seen` and
-#              counts per path code; the client and server ends record every arrival in `got` and drop
-#   lean       the chain as the lab builds it now: the `seen` and `got` records only for probes (IP id != 0)
+#              counts per path code; the client and server ends record every arrival in `got` and drop; RPS to CPU 1
+#   lean       lab, with the `seen` and `got` records only for probes (IP id != 0; the generator's frames carry 0)
 #   no-got     lab, but the ends drop without recording (the generator's receive side)
 #   no-seen    lab, but the instance does not record in `seen` (counts only)
 #   no-inst-nft lab, but the instance has no nftables at all (no proof of path)
@@ -22,14 +22,20 @@
 #              by destination routing (the floor of this topology)
 #   ct         lab, plus a conntrack rule in the instance (`ct state established,related accept`, as the firewall)
 #   ct-notrack ct, with `notrack` in the instance's raw prerouting (conntrack rules then see every packet untracked)
-#   gro        lab, with GRO on every veth of the chain (veth NAPI)
+#   gro        lab, with GRO on every veth (veth NAPI, not threaded)
 #   rps-all    lab, with RPS to CPU 1 on every veth end of the chain, not only the steering side's links
+#   napi       lab, with threaded NAPI on the chain's veth ends (not the generator's), the threads pinned to CPU 1 and
+#              no RPS: what the lab builds now (Chains/ChainLab.Napi.cs)
+#   napi-rt    napi, the threads at SCHED_RR 10
+#   napi-rps   napi, except the steering side's client link, which stays on the backlog with RPS
+#   napi-defer napi, the client link's NAPI kept scheduled after it ran dry (DEFER_NS gro_flush_timeout, default 20000;
+#              DEFER_N napi_defer_hard_irqs, default 100)
 #   router     one kernel-router namespace between the generator's ports (`--ndr router`): one forwarding pass
 # Usage (repository root, as root, after `dotnet build -c Release src/NfvConformance.Cli`):
-#   ROUNDS=2 VARIANTS="lab lean no-got no-seen" tests/NfvConformance.Benchmarks/Traffic/chain-elements.sh
+#   ROUNDS=2 VARIANTS="lab napi no-got" tests/NfvConformance.Benchmarks/Traffic/chain-elements.sh
 set -euo pipefail
 ROUNDS=${ROUNDS:-2}
-VARIANTS=${VARIANTS:-"lab lean no-got no-seen no-inst-nft no-sets plain ct ct-notrack gro rps-all router"}
+VARIANTS=${VARIANTS:-"lab lean no-got no-seen no-inst-nft no-sets plain ct ct-notrack gro rps-all napi napi-rt router"}
 NFVC=${NFVC:-src/NfvConformance.Cli/bin/Release/net10.0/nfvc}
 TRIAL=${NDR_TRIAL_SECONDS:-1}
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }

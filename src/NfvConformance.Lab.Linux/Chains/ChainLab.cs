@@ -748,6 +748,17 @@ internal sealed partial class ChainLab : IAsyncDisposable
                 }
             }
 
+            // The chains a service graph feeds from this one's end, each split once for every member of the last hop.
+            List<(PlannedChain Chain, List<PathHop> Path, string[] Copies)> nextChains = [];
+            foreach (string next in plan.GraphLinks.GetValueOrDefault(chain.Chain.Name) ?? [])
+            {
+                if (plan.Chains.FirstOrDefault(x => x.Chain.Name == next) is { } q && q.Forward.Count > 0 && q.Forward.All(x => x.Code <= ChainPlan.MaxCodes))
+                {
+                    (List<PathHop> qPath, string[] qCopies) = Split(plan, q);
+                    nextChains.Add((q, qPath, qCopies));
+                }
+            }
+
             // Forward hops: what leaves an instance of hop h goes to hop h+1, or on into a graph's next chain, or out.
             for (int h = 0; h < path.Count; h++)
             {
@@ -761,15 +772,8 @@ internal sealed partial class ChainLab : IAsyncDisposable
                         continue;
                     }
 
-                    foreach (string next in plan.GraphLinks.GetValueOrDefault(chain.Chain.Name) ?? [])
+                    foreach ((PlannedChain q, List<PathHop> qPath, string[] qCopies) in nextChains)
                     {
-                        PlannedChain? q = plan.Chains.FirstOrDefault(x => x.Chain.Name == next);
-                        if (q is null || q.Forward.Count == 0 || q.Forward.Any(x => x.Code > ChainPlan.MaxCodes))
-                        {
-                            continue;
-                        }
-
-                        (List<PathHop> qPath, string[] qCopies) = Split(plan, q);
                         foreach (FlowClassifier c in q.Classifiers)
                         {
                             pre.Add(qPath.Count == 0

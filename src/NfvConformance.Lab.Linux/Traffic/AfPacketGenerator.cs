@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Lab.Linux.Native;
+using NfvConformance.Lab.Linux.Traffic.Xdp;
 
 namespace NfvConformance.Lab.Linux.Traffic;
 
@@ -36,7 +37,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     private const int MaxFrameLength = FrameSizeMix.MaxFrameSize;
     private readonly AfPacketGeneratorOptions _options;
     private readonly IFrameSender?[] _tx;
-    private readonly RxRing?[] _rx;
+    private readonly IFrameReceiver?[] _rx;
     private readonly Lock _gate = new();
     private int _trialIndex;
     private bool _disposed;
@@ -51,18 +52,21 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         _options = options;
         int n = options.Ports.Count;
         _tx = new IFrameSender?[n];
-        _rx = new RxRing?[n];
+        _rx = new IFrameReceiver?[n];
         try
         {
             for (int i = 0; i < n; i++)
             {
                 AfPacketPort p = options.Ports[i];
-                (_tx[i], _rx[i]) = NetNamespace.Run(p.Namespace, () =>
-                    (OpenSender(p, options),
-                     p.Receive ? RxRing.Open(p.Interface, p.Namespace, 1 << 20, options.RxRingBlocks, RetireMs) : null));
+                (_rx[i], _tx[i]) = NetNamespace.Run(p.Namespace, () =>
+                {
+                    IFrameReceiver? rx = p.Receive ? OpenReceiver(p, options) : null;
+                    return (rx, OpenSender(p, options, rx is XdpRxPort));
+                });
             }
 
             TransmitMethod = _tx[0]!.Method;
+            ReceiveMethod = string.Join(", ", _rx.OfType<IFrameReceiver>().Select(r => r.Method).Distinct());
         }
         catch
         {
@@ -97,6 +101,16 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     /// </summary>
     public string? AfXdpFallback { get; private set; }
 
+    /// <summary>Gets how frames are received (<c>tpacket_v3 rx ring</c>, <c>af_xdp rx (copy mode, xdp native)</c>, ...); empty without a receiving port.</summary>
+    public string ReceiveMethod { get; } = string.Empty;
+
+    /// <summary>
+    /// Gets why the AF_XDP receiver was asked for (<see cref="AfPacketGeneratorOptions.RxMethod"/>) and refused by the
+    /// kernel (no BPF, no XDP on the device), so the ports receive through the TPACKET_V3 ring instead; null when it
+    /// was not asked for or every receiving port got it.
+    /// </summary>
+    public string? AfXdpRxFallback { get; private set; }
+
     /// <summary>Gets the frame-level account of the last trial, or null before the first.</summary>
     public AfPacketTrialDetail? LastTrial { get; private set; }
 
@@ -114,8 +128,8 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
         TrialPlan plan = TrialPlan.Create(request, _options, Info);
         byte flowSequence = (byte)_trialIndex;
-        RxRing[] rings = [.. _rx.OfType<RxRing>()];
-        foreach (RxRing ring in rings)
+        IFrameReceiver[] rings = [.. _rx.OfType<IFrameReceiver>()];
+        foreach (IFrameReceiver ring in rings)
         {
             Sink discard = Sink.Discarding();
             ring.Drain(ref discard);
@@ -160,7 +174,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
         (string? file, long captured) = capture is null ? (null, 0) : capture.Stop();
         long ringDrops = 0;
-        foreach (RxRing ring in rings)
+        foreach (IFrameReceiver ring in rings)
         {
             ringDrops += ring.ReadAndResetStatistics().Drops;
         }
@@ -182,7 +196,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             t?.Dispose();
         }
 
-        foreach (RxRing? r in _rx)
+        foreach (IFrameReceiver? r in _rx)
         {
             r?.Dispose();
         }
@@ -208,9 +222,30 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         }
     }
 
-    private IFrameSender OpenSender(AfPacketPort port, AfPacketGeneratorOptions options)
+    private IFrameReceiver OpenReceiver(AfPacketPort port, AfPacketGeneratorOptions options)
     {
-        if (options.AfXdp)
+        if (options.RxMethod == GeneratorRxMethod.AfXdp)
+        {
+            try
+            {
+                return XdpRxPort.Open(port.Interface, port.Namespace, options.XdpRxFault);
+            }
+            catch (TrafficEnvironmentException e)
+            {
+                AfXdpRxFallback ??= $"AF_XDP receive refused on {port}: {e.Message} Receiving through the TPACKET_V3 ring instead.";
+            }
+        }
+
+        return RxRing.Open(port.Interface, port.Namespace, 1 << 20, options.RxRingBlocks, RetireMs);
+    }
+
+    private IFrameSender OpenSender(AfPacketPort port, AfPacketGeneratorOptions options, bool queueTakenByReceiver)
+    {
+        if (options.AfXdp && queueTakenByReceiver)
+        {
+            AfXdpFallback ??= $"{port} receives through AF_XDP on queue 0, which takes one AF_XDP socket: it sends through AF_PACKET sendmmsg.";
+        }
+        else if (options.AfXdp)
         {
             try
             {
@@ -248,9 +283,22 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             errors.Add(new(true, $"{request.Profile.Streams.Count} streams; at most {ushort.MaxValue}.", "profile"));
         }
 
+        foreach (TrafficStream s in request.Profile.Streams)
+        {
+            int longest = s.FrameSizes.Entries.Max(e => e.Size) - TrafficRate.FcsBytes;
+            if (s.RxPort >= 0 && s.RxPort < _rx.Length && _rx[s.RxPort] is { } rx && longest > rx.MaxFrameLength)
+            {
+                errors.Add(new(true, $"frames of {longest + TrafficRate.FcsBytes} B are longer than port {s.RxPort}'s {rx.Method} receiver takes ({rx.MaxFrameLength} B without FCS); receive them through AF_PACKET.", $"stream '{s.Name}'"));
+            }
+        }
+
         if (Capture is { } c && (c.Port < 0 || c.Port >= _options.Ports.Count))
         {
             errors.Add(new(true, $"capture port {c.Port} is not one of the generator's {_options.Ports.Count} ports.", "capture"));
+        }
+        else if (Capture is { } x && _rx[x.Port] is XdpRxPort)
+        {
+            errors.Add(new(true, $"port {x.Port} receives through AF_XDP, which takes the frames before a capture sees them; capture with the AF_PACKET receiver.", "capture"));
         }
 
         if (errors.Count > 0)
@@ -316,6 +364,8 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             TxCpuSeconds = sender.CpuNs / 1e9,
             TransmitMethod = TransmitMethod,
             AfXdpFallback = AfXdpFallback,
+            ReceiveMethod = ReceiveMethod,
+            AfXdpRxFallback = AfXdpRxFallback,
         };
         return new TrialResult
         {
@@ -333,7 +383,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     }
 
     /// <summary>Receives on every ring until stopped; one instance per trial.</summary>
-    private sealed class Receiver(RxRing[] rings, int streams, byte flowSequence, IReadOnlyList<int>? cpus, int realTimePriority)
+    private sealed class Receiver(IFrameReceiver[] rings, int streams, byte flowSequence, IReadOnlyList<int>? cpus, int realTimePriority)
     {
         private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile bool _stop;
@@ -388,7 +438,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             while (!_stop)
             {
                 int n = 0;
-                foreach (RxRing ring in rings)
+                foreach (IFrameReceiver ring in rings)
                 {
                     n += ring.Drain(ref sink);
                 }
@@ -401,7 +451,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
             // Blocks the kernel retired while we were stopping.
             Thread.Sleep(RetireMs * 3);
-            foreach (RxRing ring in rings)
+            foreach (IFrameReceiver ring in rings)
             {
                 ring.Drain(ref sink);
             }

@@ -39,6 +39,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     private readonly IFrameSender?[] _tx;
     private readonly IFrameReceiver?[] _rx;
     private readonly Lock _gate = new();
+    private readonly HashSet<AfPacketPort> _receiverTakesQueue = [];
     private int _trialIndex;
     private bool _disposed;
 
@@ -243,7 +244,8 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     {
         if (options.AfXdp && queueTakenByReceiver)
         {
-            AfXdpFallback ??= $"{port} receives through AF_XDP on queue 0, which takes one AF_XDP socket: it sends through AF_PACKET sendmmsg.";
+            // Not a refusal: noted on every trial that sends from this port (a port that only receives loses nothing).
+            _receiverTakesQueue.Add(port);
         }
         else if (options.AfXdp)
         {
@@ -332,6 +334,14 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         double seconds = request.FramesPerPort is null ? request.Duration.TotalSeconds : Math.Max(1e-9, sender.SecondsSending);
         MeasurementFlags flags = MeasurementFlags.None;
         List<string> notes = [];
+        foreach (PortPlan p in plan.Ports)
+        {
+            if (_receiverTakesQueue.Contains(_options.Ports[p.Port]))
+            {
+                notes.Add($"port {p.Port} sent through AF_PACKET sendmmsg: its queue 0 carries the AF_XDP receiver (one AF_XDP socket per queue)");
+            }
+        }
+
         int ports = plan.Ports.Length;
         double offered = plan.Ports.Length == 0 ? 0 : plan.Ports.Average(p => p.BulkPps);
         double achieved = plan.Ports.Length == 0 ? 0 : plan.Ports.Select((p, i) => p.PlannedFrames == 0 ? p.BulkPps : p.BulkPps * sender.SentPerPort[i] / p.PlannedFrames).Average();

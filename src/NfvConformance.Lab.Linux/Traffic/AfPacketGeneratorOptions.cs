@@ -62,7 +62,9 @@ public sealed record AfPacketGeneratorOptions
     /// <summary>
     /// Gets how the ports receive: a TPACKET_V3 ring (the default) or an AF_XDP socket fed by an XDP program on the
     /// interface. When the kernel refuses AF_XDP or XDP on a port, that port receives through the ring and
-    /// <see cref="AfPacketGenerator.AfXdpRxFallback"/> says why.
+    /// <see cref="AfPacketGenerator.AfXdpRxFallback"/> says why. A queue takes one AF_XDP socket, so a port that receives
+    /// through AF_XDP sends through AF_PACKET sendmmsg even with <see cref="AfXdp"/>, and every trial that sends from it
+    /// says so in its note.
     /// </summary>
     public GeneratorRxMethod RxMethod { get; init; }
 

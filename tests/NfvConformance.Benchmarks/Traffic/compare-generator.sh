@@ -10,7 +10,9 @@
 #   2x. the same with `--method af_xdp` (the generator's managed AF_XDP sender, copy mode);
 #   3. `nfvc bench generator ... --calibrate --json`: the generator as trials use it, its own TPACKET_V3 receiver
 #      counting every frame on the peer (the veth does that receive work on the sender's core), then the latency
-#      floor at 10 kpps.
+#      floor at 10 kpps; 3x. the same with `--rx-method af_xdp` (the AF_XDP receiver: an XDP program on the peer veth
+#      redirects the frames into an AF_XDP socket), and both again with the AF_XDP sender (`--method af_xdp`): the
+#      back-to-back ceiling and latency floor with each receiver, side by side in the same run.
 # Each run also reports CPU ns per frame of the sending thread (testpmd's rte-worker utime+stime; nfvc's tx thread
 # CLOCK_THREAD_CPUTIME_ID), which stays meaningful on a loaded host, and the load average.
 # Then, with the generator (`nfvc bench generator --ndr`; its back-to-back ceiling and latency floor first):
@@ -83,6 +85,7 @@ r = json.loads(sys.argv[1])
 f = r.get("latency_floor_us")
 floor = f"; latency floor p50 {f['p50']:.1f} us, min {f['min']:.1f} us, p99 {f['p99']:.1f} us" if f else ""
 fb = f"; AF_XDP refused, sent by sendmmsg: {r['fallback']}" if r.get("fallback") else ""
+fb += f"; AF_XDP receive refused, received by the ring: {r['rx_fallback']}" if r.get("rx_fallback") else ""
 print(f"{sys.argv[3]:<8} generator         {r['pps'] / 1e6:6.3f} Mpps  {r['tx_cpu_ns_per_packet']:7.1f} CPU ns/frame  ({r['sent']} sent, {r['received']} received, {r['lost']} lost in {r['seconds']:.2f} s{floor}{fb}; load {sys.argv[2]})")
 PY
 }
@@ -94,6 +97,9 @@ for round in $(seq 1 "$ROUNDS"); do
   nfvc_round nfvc-tx --tx-only
   nfvc_round nfvc-xdp --tx-only --method af_xdp
   nfvc_round nfvc-rx --calibrate
+  nfvc_round nfvc-rxx --calibrate --rx-method af_xdp
+  nfvc_round nfvc-xrx --calibrate --method af_xdp
+  nfvc_round nfvc-xxx --calibrate --method af_xdp --rx-method af_xdp
 done
 
 echo "--- NDR of a kernel router namespace"
@@ -140,12 +146,15 @@ fi
 
 python3 - "$work/results" <<'PY'
 import re, statistics, sys
-rate, cpu = {}, {}
+rate, cpu, floor = {}, {}, {}
 for line in open(sys.argv[1]):
     m = re.search(r"([0-9.]+) Mpps\s+([0-9.]+) CPU", line)
     if m:
         rate.setdefault(line.split()[0], []).append(float(m.group(1)))
         cpu.setdefault(line.split()[0], []).append(float(m.group(2)))
+    f = re.search(r"latency floor p50 ([0-9.]+) us", line)
+    if f:
+        floor.setdefault(line.split()[0], []).append(float(f.group(1)))
 if "testpmd" in rate and "nfvc-tx" in rate:
     med = {k: statistics.median(v) for k, v in rate.items()}
     cmed = {k: statistics.median(v) for k, v in cpu.items()}
@@ -158,4 +167,12 @@ if "testpmd" in rate and "nfvc-tx" in rate:
         print(f"median Mpps, AF_XDP: nfvc af_xdp tx-only {x:.3f} ({x / t:.2f}x testpmd af_packet, {x / med['nfvc-tx']:.2f}x nfvc sendmmsg"
               + (f", {x / tx:.2f}x testpmd af_xdp {tx:.3f})" if tx else "; testpmd af_xdp did not run)"))
         print(f"median CPU ns/frame, AF_XDP: nfvc {cmed['nfvc-xdp']:.1f}" + (f", testpmd af_xdp {cmed['tpmd-xdp']:.1f}" if "tpmd-xdp" in cmed else ""))
+if "nfvc-rx" in rate:
+    fmed = {k: statistics.median(v) for k, v in floor.items()}
+    rows = [("sendmmsg + tpacket_v3 ring", "nfvc-rx"), ("sendmmsg + af_xdp rx", "nfvc-rxx"), ("af_xdp tx + tpacket_v3 ring", "nfvc-xrx"), ("af_xdp tx + af_xdp rx", "nfvc-xxx")]
+    print("median back-to-back ceiling with the generator's own receiver (same run), and latency floor p50 at 10 kpps:")
+    for name, key in rows:
+        if key in rate:
+            med = statistics.median(rate[key])
+            print(f"  {name:<28} {med:6.3f} Mpps ({med / statistics.median(rate['nfvc-rx']):.2f}x sendmmsg + ring)  floor p50 {fmed.get(key, float('nan')):6.1f} us")
 PY

@@ -144,6 +144,29 @@ public sealed class AfXdpReceiveTests
     }
 
     [Test]
+    public async Task AfXdpReceive_and_the_af_xdp_sender_on_one_port_send_through_af_packet_and_say_so()
+    {
+        using GeneratorTestLab lab = new();
+        (AfPacketPort a, AfPacketPort b) = lab.BackToBack();
+        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a with { Receive = false }, b], AfXdp = true, RxMethod = GeneratorRxMethod.AfXdp });
+        if (gen.AfXdpRxFallback is not null || gen.AfXdpFallback is not null)
+        {
+            Require.Missing("this kernel refuses AF_XDP: " + (gen.AfXdpRxFallback ?? gen.AfXdpFallback));
+        }
+
+        TrialResult forward = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("s", 0, 1)]), 10_000, 0.3));
+        TrialResult reverse = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("s", 1, 0), Udp4("t", 0, 1)]), 10_000, 0.3));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(gen.TransmitMethod, Does.StartWith("af_xdp"), "port 0 sends through AF_XDP");
+            Assert.That(forward.Note ?? string.Empty, Does.Not.Contain("sent through AF_PACKET"), "nothing sent from the receiving port: nothing to say (a busy host may add its own note)");
+            Assert.That(reverse.Note, Does.Contain("port 1 sent through AF_PACKET sendmmsg"));
+            Assert.That(forward.RxPackets, Is.EqualTo(forward.TxPackets));
+        });
+    }
+
+    [Test]
     public void AfXdpReceive_detaches_its_program_when_the_generator_is_disposed()
     {
         using GeneratorTestLab lab = new();

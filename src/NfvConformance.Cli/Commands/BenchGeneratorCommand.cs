@@ -24,10 +24,11 @@ internal sealed class BenchGeneratorCommand : IBenchSubcommand
         Option<string?> port0 = new("--port0") { Description = "With --ndr ports: the sending port, [namespace/]interface." };
         Option<string?> port1 = new("--port1") { Description = "With --ndr ports: the receiving port, [namespace/]interface." };
         Option<string?> dstMac = new("--dst-mac") { Description = "With --ndr ports: the destination MAC of the frames (the device's ingress)." };
-        Option<bool> json = new("--json") { Description = "Print {\"frame_size\", \"seconds\", \"sent\", \"received\", \"pps\", \"method\"} as JSON." };
+        Option<int> threads = new("--threads") { Description = "Sender workers, each on a CPU of its own with its own socket (AF_XDP: its own queue) and stream; the veth pair gets as many queues (1..64).", DefaultValueFactory = _ => 1 };
+        Option<bool> json = new("--json") { Description = "Print {\"frame_size\", \"seconds\", \"sent\", \"received\", \"pps\", \"method\", \"threads\", ...} as JSON." };
         Command command = new("generator", "Measure the real AF_PACKET generator on a veth pair it creates and removes (needs root).")
         {
-            frameSize, seconds, calibrate, txOnly, txRing, method, rxMethod, ndr, port0, port1, dstMac, json,
+            frameSize, seconds, calibrate, txOnly, txRing, method, rxMethod, ndr, port0, port1, dstMac, threads, json,
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -35,6 +36,11 @@ internal sealed class BenchGeneratorCommand : IBenchSubcommand
             {
                 if (pr.GetValue(ndr) is string dut)
                 {
+                    if (pr.GetValue(threads) != 1)
+                    {
+                        throw new ConfigurationException("--threads is for the flat-out bench; the NDR search sends its one stream from one worker (leave --threads out with --ndr).");
+                    }
+
                     GeneratorNdrReport n = await GeneratorNdrBench.RunAsync(
                         new GeneratorNdrOptions
                         {
@@ -55,12 +61,12 @@ internal sealed class BenchGeneratorCommand : IBenchSubcommand
                 }
 
                 GeneratorBenchReport r = await GeneratorBench.RunAsync(
-                    new GeneratorBenchOptions { FrameSize = pr.GetValue(frameSize), Seconds = pr.GetValue(seconds), Calibrate = pr.GetValue(calibrate), TxOnly = pr.GetValue(txOnly), TxRing = pr.GetValue(txRing) || pr.GetValue(method) == "tx-ring", AfXdp = pr.GetValue(method) == "af_xdp", RxMethod = pr.GetValue(rxMethod) == "af_xdp" ? GeneratorRxMethod.AfXdp : GeneratorRxMethod.AfPacket },
+                    new GeneratorBenchOptions { FrameSize = pr.GetValue(frameSize), Seconds = pr.GetValue(seconds), Calibrate = pr.GetValue(calibrate), TxOnly = pr.GetValue(txOnly), TxRing = pr.GetValue(txRing) || pr.GetValue(method) == "tx-ring", AfXdp = pr.GetValue(method) == "af_xdp", Threads = pr.GetValue(threads), RxMethod = pr.GetValue(rxMethod) == "af_xdp" ? GeneratorRxMethod.AfXdp : GeneratorRxMethod.AfPacket },
                     ct).ConfigureAwait(false);
                 string floor = r.LatencyFloor is { } f ? string.Create(CultureInfo.InvariantCulture, $"; latency floor p50 {f.P50Us:F1} us, min {f.MinUs:F1} us") : string.Empty;
                 Console.Out.WriteLine(pr.GetValue(json) ? r.ToJson() : string.Create(
                     CultureInfo.InvariantCulture,
-                    $"generator ({r.Method}) {r.FrameSize} B: {r.Pps / 1e6:F3} Mpps, {r.Sent} sent, {r.Received} received, {r.Lost} lost in {r.Seconds:F2} s{floor}{(r.Fallback is null ? string.Empty : "; " + r.Fallback)}{(r.RxFallback is null ? string.Empty : "; " + r.RxFallback)}"));
+                    $"generator ({r.Method}{(r.Threads > 1 ? $", {r.Threads} threads" : string.Empty)}) {r.FrameSize} B: {r.Pps / 1e6:F3} Mpps, {r.Sent} sent, {r.Received} received, {r.Lost} lost in {r.Seconds:F2} s{floor}{(r.Fallback is null ? string.Empty : "; " + r.Fallback)}{(r.RxFallback is null ? string.Empty : "; " + r.RxFallback)}"));
                 return ExitCodes.Success;
             }
             catch (ConfigurationException ex)

@@ -34,6 +34,12 @@ public sealed record GeneratorBenchOptions
     /// <summary>Gets how the generator receives (falling back to the TPACKET_V3 ring, with the reason, when the kernel refuses AF_XDP).</summary>
     public GeneratorRxMethod RxMethod { get; init; }
 
+    /// <summary>
+    /// Gets how many sender workers send (<see cref="AfPacketGeneratorOptions.Threads"/>): the veth pair gets as many
+    /// queues, and the bench sends as many streams (one per worker), each worker pinned to a CPU of its own.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Checks the settings before anything is created.</summary>
     /// <exception cref="ConfigurationException">Every problem.</exception>
     public void EnsureValid()
@@ -47,6 +53,11 @@ public sealed record GeneratorBenchOptions
         if (!(Seconds > 0 && Seconds <= 600))
         {
             e.Add(string.Create(CultureInfo.InvariantCulture, $"--seconds {Seconds} must be within (0, 600]"));
+        }
+
+        if (Threads is < 1 or > AfPacketGeneratorOptions.MaxThreads)
+        {
+            e.Add($"--threads {Threads} must be within 1..{AfPacketGeneratorOptions.MaxThreads}");
         }
 
         if (TxRing && AfXdp)
@@ -84,7 +95,14 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
     /// <summary>Gets why the AF_XDP receiver was asked for and refused (the frames were received by the TPACKET_V3 ring), or null.</summary>
     public string? RxFallback { get; init; }
 
-    /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost, the fallback reason if AF_XDP was refused and, if measured, the latency floor).</summary>
+
+    /// <summary>Gets the number of sender workers.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Gets the frames each sender worker sent.</summary>
+    public IReadOnlyList<long> SentPerThread { get; init; } = [];
+
+    /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost, threads, sent per thread, the fallback reasons if AF_XDP was refused and, if measured, the latency floor).</summary>
     /// <returns>The JSON.</returns>
     public string ToJson()
     {
@@ -98,6 +116,8 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
             ["method"] = Method,
             ["lost"] = Lost,
             ["tx_cpu_ns_per_packet"] = Math.Round(TxCpuNsPerPacket, 1),
+            ["threads"] = Threads,
+            ["sent_per_thread"] = SentPerThread,
         };
         if (Fallback is { } reason)
         {
@@ -139,11 +159,21 @@ public static class GeneratorBench
         }
 
         await using LabRun run = LabRun.Start();
-        VethPair pair = await VethPair.CreateAsync(run, cancellationToken).ConfigureAwait(false);
-        // Port 0 only sends: no receiver on it (an AF_XDP receiver there would take the queue its AF_XDP sender needs).
+        VethPair pair = await VethPair.CreateAsync(run, cancellationToken, queues: options.Threads).ConfigureAwait(false);
+
+        // Port 0 only sends: no receiver on it (an AF_XDP receiver there would take the queues its AF_XDP senders need).
         AfPacketPort[] ports = [pair.A with { Receive = false }, pair.B with { Receive = !options.TxOnly }];
-        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports, TxRing = options.TxRing, AfXdp = options.AfXdp, RxMethod = options.RxMethod });
-        TrafficProfile profile = new([new TrafficStream { Name = "bench", TxPort = 0, RxPort = 1, FrameSizes = FrameSizeMix.Single(options.FrameSize) }]);
+        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports, TxRing = options.TxRing, AfXdp = options.AfXdp, RxMethod = options.RxMethod, Threads = options.Threads });
+
+        // One stream per worker (a stream belongs to one worker), each its own UDP flow.
+        TrafficProfile profile = new([.. Enumerable.Range(0, options.Threads).Select(i => new TrafficStream
+        {
+            Name = options.Threads == 1 ? "bench" : $"bench-{i}",
+            TxPort = 0,
+            RxPort = 1,
+            FrameSizes = FrameSizeMix.Single(options.FrameSize),
+            Headers = new HeaderStack { SourcePort = 1234 + i },
+        })]);
         await generator.RunTrialAsync(
             new TrialRequest { Profile = profile, RatePerPort = TrafficRate.PercentOfLine(100), Duration = TimeSpan.FromSeconds(Math.Min(1, options.Seconds)), LatencyPps = 0, Phase = "warm-up" },
             cancellationToken).ConfigureAwait(false);
@@ -165,6 +195,8 @@ public static class GeneratorBench
         {
             Fallback = generator.AfXdpFallback,
             RxFallback = generator.AfXdpRxFallback,
+            Threads = options.Threads,
+            SentPerThread = d.SentPerWorker,
         };
     }
 }
@@ -179,14 +211,16 @@ internal sealed record VethPair(string Namespace, AfPacketPort A, AfPacketPort B
     /// <param name="run">The lab run (its teardown removes both).</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <param name="role">The namespace's role.</param>
+    /// <param name="queues">Transmit and receive queues of each end (one AF_XDP socket binds to each).</param>
     /// <returns>The pair.</returns>
-    public static async Task<VethPair> CreateAsync(LabRun run, CancellationToken cancellationToken, string role = "gen")
+    public static async Task<VethPair> CreateAsync(LabRun run, CancellationToken cancellationToken, string role = "gen", int queues = 1)
     {
         string ns = run.Name(role);
         string a = run.InterfaceName(role[..Math.Min(role.Length, 3)] + "a");
         string b = run.InterfaceName(role[..Math.Min(role.Length, 3)] + "b");
         (await Shell.RunAsync("ip", ["netns", "add", ns], cancellationToken).ConfigureAwait(false)).OrThrow();
-        (await Shell.RunAsync("ip", ["link", "add", a, "netns", ns, "type", "veth", "peer", "name", b, "netns", ns], cancellationToken).ConfigureAwait(false)).OrThrow();
+        string q = queues.ToString(CultureInfo.InvariantCulture);
+        (await Shell.RunAsync("ip", ["link", "add", a, "netns", ns, "numtxqueues", q, "numrxqueues", q, "type", "veth", "peer", "name", b, "netns", ns, "numtxqueues", q, "numrxqueues", q], cancellationToken).ConfigureAwait(false)).OrThrow();
         (await Shell.RunAsync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"], cancellationToken).ConfigureAwait(false)).OrThrow();
         foreach (string dev in (string[])[a, b, "lo"])
         {

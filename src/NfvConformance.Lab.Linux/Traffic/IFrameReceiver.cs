@@ -4,8 +4,8 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// <summary>The receive side of one generator port: frames handed to a sink in place, with their receive time.</summary>
 internal interface IFrameReceiver : IDisposable
 {
-    /// <summary>Gets the socket, for poll(2) (POLLIN when frames are waiting).</summary>
-    int Fd { get; }
+    /// <summary>Gets the sockets, for poll(2) (POLLIN when frames are waiting on one).</summary>
+    IReadOnlyList<int> Fds { get; }
 
     /// <summary>Gets the interface.</summary>
     string Interface { get; }

@@ -52,6 +52,9 @@ internal sealed class RxRing : IFrameReceiver
     public string Interface { get; }
 
     /// <inheritdoc />
+    public IReadOnlyList<int> Fds => [Fd];
+
+    /// <inheritdoc />
     public string Method => "tpacket_v3 rx ring";
 
     /// <inheritdoc />

@@ -85,6 +85,29 @@ public sealed class AfXdpReceiveTests
     }
 
     [Test]
+    public async Task AfXdpReceive_on_a_two_queue_veth_reads_every_queue_where_two_af_xdp_workers_send()
+    {
+        using GeneratorTestLab lab = new();
+        (AfPacketPort a, AfPacketPort b) = lab.BackToBack(queues: 2);
+        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [a with { Receive = false }, b], AfXdp = true, Threads = 2, RxMethod = GeneratorRxMethod.AfXdp });
+        if (gen.AfXdpRxFallback is not null || gen.AfXdpFallback is not null)
+        {
+            Require.Missing("this kernel refuses AF_XDP: " + (gen.AfXdpRxFallback ?? gen.AfXdpFallback));
+        }
+
+        TrialResult r = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("w0", 0, 1), Udp4("w1", 0, 1)]), 10_000, 0.5));
+
+        AfPacketTrialDetail d = gen.LastTrial!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(gen.ReceiveMethod, Does.Contain("2 queues"));
+            Assert.That(d.SentPerWorker.All(n => n > 1_000), Is.True, "both workers (queues 0 and 1) sent");
+            Assert.That(r.RxPackets, Is.EqualTo(r.TxPackets), "frames of both queues received: none passed to the kernel uncounted");
+            Assert.That(d.Streams.Sum(s => s.Lost), Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task AfXdpReceive_behind_a_router_that_drops_every_50th_frame_reports_exactly_those_lost()
     {
         using GeneratorTestLab lab = new();

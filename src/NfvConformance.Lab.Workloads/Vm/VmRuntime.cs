@@ -42,6 +42,10 @@ public sealed class VmRuntime : IWorkloadRuntime
         : Shell.Find("busybox") is null ? "busybox is not installed; apt-get install busybox-static."
         : Shell.Find("modinfo") is null ? "modinfo is not installed; apt-get install kmod." : null;
 
+    /// <summary>Tells why VMs with vhost-user interfaces cannot run on this host, or null when they can.</summary>
+    /// <returns>The reason, or null.</returns>
+    public static string? VhostUserUnavailable() => Unavailable() ?? VhostUserSwitch.Unavailable();
+
     /// <inheritdoc />
     public async Task<WorkloadInstance> StartAsync(WorkloadSpec spec, CancellationToken ct = default)
     {

@@ -69,6 +69,7 @@ public sealed class RicherHostTests
         Put("/sys/bus/pci/devices/0000:3d:00.0/numa_node", "0");
         Put("/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_common_qat.so", string.Empty);
         Put("/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_vhost.so", string.Empty);
+        Put("/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_af_packet.so", string.Empty);
     }
 
     [TearDown]

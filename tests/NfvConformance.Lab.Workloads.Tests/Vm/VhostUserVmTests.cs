@@ -41,17 +41,12 @@ public sealed class VhostUserVmTests
         await using VhostUserVm lab = await VhostUserVm.StartAsync("vhubrk");
         string pid = lab.Vms.VhostUserSwitchPid(lab.Vm)!.Value.ToString(CultureInfo.InvariantCulture);
 
-        // Break: the vSwitch stops (SIGSTOP); the VM, its sockets and the chain stay as they were.
-        (await Shell.RunAsync("kill", ["-STOP", pid])).OrThrow();
-        ProbeOutcome outcome;
-        try
-        {
-            outcome = await lab.ProbeAsync(guestWait: TimeSpan.FromSeconds(5));
-        }
-        finally
-        {
-            (await Shell.RunAsync("kill", ["-CONT", pid])).OrThrow();
-        }
+        // Break: the vSwitch stops (SIGSTOP) while the probes flow; the VM, its sockets and the chain stay as they were.
+        // It runs again once the flows stop, so that its counters can be read.
+        ProbeOutcome outcome = await lab.ProbeAsync(
+            breakIt: async () => (await Shell.RunAsync("kill", ["-STOP", pid])).OrThrow(),
+            repair: async () => (await Shell.RunAsync("kill", ["-CONT", pid])).OrThrow(),
+            guestWait: TimeSpan.FromSeconds(5));
 
         TestContext.Out.WriteLine(outcome.Summary);
         Assert.That(outcome.Sent, Is.GreaterThan(500));
@@ -99,17 +94,33 @@ public sealed class VhostUserVmTests
             }
         }
 
-        public async Task<ProbeOutcome> ProbeAsync(TimeSpan? guestWait = null)
+        public async Task<ProbeOutcome> ProbeAsync(Func<Task>? breakIt = null, Func<Task>? repair = null, TimeSpan? guestWait = null)
         {
             (long Rx, long Tx) guestLeft0 = await GuestCountersAsync("left", _ => true, TimeSpan.FromSeconds(60));
             (long Rx, long Tx) guestRight0 = await GuestCountersAsync("right", _ => true, TimeSpan.FromSeconds(60));
             VhostUserCounters left0 = (await Vms.VhostUserCountersAsync(Vm, 0))!;
             VhostUserCounters right0 = (await Vms.VhostUserCountersAsync(Vm, 1))!;
 
+            if (breakIt is not null)
+            {
+                await breakIt();
+            }
+
             using UdpFlows flows = new(Host.Netns.PathOf(Chain.SourceNetns), Chain.Source, Host.Netns.PathOf(Chain.SinkNetns), Chain.Destination, flows: 4, packetsPerSecond: 300);
-            flows.Start(TimeSpan.FromSeconds(4));
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            FlowReport report = flows.Stop();
+            FlowReport report;
+            try
+            {
+                flows.Start(TimeSpan.FromSeconds(4));
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                report = flows.Stop();
+            }
+            finally
+            {
+                if (repair is not null)
+                {
+                    await repair();
+                }
+            }
 
             // The guest prints its counters every second: wait (generous cap) for a print that has them all.
             TimeSpan wait = guestWait ?? TimeSpan.FromSeconds(60);

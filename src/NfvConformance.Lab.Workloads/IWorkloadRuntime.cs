@@ -13,6 +13,12 @@ public sealed record WorkloadSpec(string Name, IReadOnlyList<string> Interfaces,
     /// <summary>Gets the MAC address of each interface, in order (the chain keeps them stable across a heal), or null for the runtime's own.</summary>
     public IReadOnlyList<string>? Macs { get; init; }
 
+    /// <summary>
+    /// Gets whether a VM's interfaces are vhost-user ports on a DPDK vSwitch (testpmd with <c>net_vhost</c>, the guest's
+    /// memory shared with it through memfd) instead of taps on a kernel bridge.
+    /// </summary>
+    public bool VhostUser { get; init; }
+
     /// <summary>Gets extra Docker settings for a container (host namespaces, privileged...), for the best-practice checks' broken examples.</summary>
     public ContainerOverrides? Overrides { get; init; }
 

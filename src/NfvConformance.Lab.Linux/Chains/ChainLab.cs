@@ -216,6 +216,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
         _swChains.Clear();
         _swSets.Clear();
         _built = false;
+        _napiRefused = null;
         _plan = null;
     }
 
@@ -280,6 +281,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
             $"route add default via {ClientLink}.2 dev {c} table 200",
             $"rule add iif {s} lookup 200 pref 200",
             ]).ConfigureAwait(false);
+            await ThreadNapiAsync(Steering, [c, s], cancellationToken).ConfigureAwait(false);
         }
 
         await IpBatchAsync(Client, cancellationToken, [
@@ -485,6 +487,8 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
 
         await IpBatchAsync(ns, cancellationToken, inside).ConfigureAwait(false);
+        await ThreadNapiAsync(Steering, [ki, ko], cancellationToken).ConfigureAwait(false);
+        await ThreadNapiAsync(ns, [iin, iout], cancellationToken).ConfigureAwait(false);
         await NftAsync(ns, cancellationToken, InstanceRuleset(instance)).ConfigureAwait(false);
         if (SteeringMode == ChainSteering.Ovs)
         {

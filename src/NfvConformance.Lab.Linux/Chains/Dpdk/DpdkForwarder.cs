@@ -19,11 +19,14 @@ internal sealed class DpdkForwarder : IAsyncDisposable
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(30);
     private readonly Process _process;
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource _forwarding = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly string _filePrefix;
+    private readonly Queue<(List<string> Lines, Func<string, bool> IsLast, TaskCompletionSource<IReadOnlyList<string>> Done)> _waiters = new();
+    private string _readyLine = "Start automatic packet forwarding";
 
     private DpdkForwarder(Process process, string commandLine, string filePrefix)
     {
@@ -65,7 +68,26 @@ internal sealed class DpdkForwarder : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The running forwarder.</returns>
     /// <exception cref="NfvConformanceException">testpmd exited or did not start forwarding in time; the message holds its output.</exception>
-    public static async Task<DpdkForwarder> StartAsync(string testpmd, string netns, string filePrefix, int cpu, IReadOnlyList<string> ports, IReadOnlyList<string>? peers, CancellationToken cancellationToken)
+    public static Task<DpdkForwarder> StartAsync(string testpmd, string netns, string filePrefix, int cpu, IReadOnlyList<string> ports, IReadOnlyList<string>? peers, CancellationToken cancellationToken) =>
+        StartAsync(testpmd, netns, filePrefix, cpu, ports, peers, autoStart: true, cancellationToken);
+
+    /// <summary>
+    /// Starts testpmd in a namespace with its ports configured but not forwarding yet (<c>io</c> mode), and returns once
+    /// its last port is configured: more ports are attached and forwarding started later with
+    /// <see cref="ExecuteAsync"/> (a vhost-user switch serves a VM's socket before the VM's chain port exists).
+    /// </summary>
+    /// <param name="testpmd">The path of <c>dpdk-testpmd</c>.</param>
+    /// <param name="netns">The namespace.</param>
+    /// <param name="filePrefix">The EAL file prefix (carries the run id).</param>
+    /// <param name="cpu">The CPU both of its lcores run on.</param>
+    /// <param name="ports">Its ports, as <c>--vdev</c> arguments, port 0 first.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The running, idle forwarder.</returns>
+    /// <exception cref="NfvConformanceException">testpmd exited or did not configure its ports in time; the message holds its output.</exception>
+    public static Task<DpdkForwarder> StartIdleAsync(string testpmd, string netns, string filePrefix, int cpu, IReadOnlyList<string> ports, CancellationToken cancellationToken) =>
+        StartAsync(testpmd, netns, filePrefix, cpu, ports, null, autoStart: false, cancellationToken);
+
+    private static async Task<DpdkForwarder> StartAsync(string testpmd, string netns, string filePrefix, int cpu, IReadOnlyList<string> ports, IReadOnlyList<string>? peers, bool autoStart, CancellationToken cancellationToken)
     {
         string c = cpu.ToString(CultureInfo.InvariantCulture);
 
@@ -77,7 +99,7 @@ internal sealed class DpdkForwarder : IAsyncDisposable
             "netns", "exec", netns, "stdbuf", "-oL", testpmd,
             "--no-huge", "-m", afXdp ? "256" : "128", "--no-pci", "--file-prefix", filePrefix, "--lcores", $"0@{c},1@{c}", "--log-level", "lib.eal:error",
             .. ports.SelectMany(p => new[] { "--vdev", p }),
-            "--", "-i", "--auto-start", "--nb-cores=1", afXdp ? "--total-num-mbufs=16384" : "--total-num-mbufs=4096", "--txd=512", "--rxd=512",
+            "--", "-i", .. (autoStart ? new[] { "--auto-start" } : []), "--nb-cores=1", afXdp ? "--total-num-mbufs=16384" : "--total-num-mbufs=4096", "--txd=512", "--rxd=512",
             peers is null ? "--forward-mode=io" : "--forward-mode=mac",
             .. (peers ?? []).Select((mac, port) => string.Create(CultureInfo.InvariantCulture, $"--eth-peer={port},{mac}")),
         ];
@@ -94,7 +116,10 @@ internal sealed class DpdkForwarder : IAsyncDisposable
         }
 
         Process process = new() { StartInfo = info, EnableRaisingEvents = true };
-        DpdkForwarder forwarder = new(process, Shell.CommandLine("ip", args), filePrefix);
+        DpdkForwarder forwarder = new(process, Shell.CommandLine("ip", args), filePrefix)
+        {
+            _readyLine = autoStart ? "Start automatic packet forwarding" : string.Create(CultureInfo.InvariantCulture, $"Port {ports.Count - 1}: "),
+        };
         process.OutputDataReceived += (_, e) => forwarder.Append(e.Data);
         process.ErrorDataReceived += (_, e) => forwarder.Append(e.Data);
         process.Exited += (_, _) => forwarder._forwarding.TrySetException(new NfvConformanceException($"dpdk-testpmd exited ({forwarder.ExitCode()}) before forwarding: {forwarder.CommandLine}\n{forwarder.Log}"));
@@ -117,6 +142,74 @@ internal sealed class DpdkForwarder : IAsyncDisposable
         }
 
         return forwarder;
+    }
+
+    /// <summary>
+    /// Gives testpmd one command on its standard input and returns what it printed after it, up to and including the
+    /// line <paramref name="isLast"/> accepts. Commands are answered in order.
+    /// </summary>
+    /// <param name="command">The command (<c>port attach ...</c>, <c>start</c>, <c>show port stats 0</c>).</param>
+    /// <param name="isLast">Accepts the last line of the answer.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The answer's lines.</returns>
+    /// <exception cref="NfvConformanceException">testpmd exited or did not answer within 30 s.</exception>
+    public async Task<IReadOnlyList<string>> ExecuteAsync(string command, Func<string, bool> isLast, CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource<IReadOnlyList<string>> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters)
+        {
+            _waiters.Enqueue(([], isLast, done));
+        }
+
+        try
+        {
+            await SendAsync(command, cancellationToken).ConfigureAwait(false);
+            return await done.Task.WaitAsync(s_commandTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or IOException)
+        {
+            throw new NfvConformanceException($"dpdk-testpmd did not answer '{command}' ({(_process.HasExited ? ExitCode() : "still running")}): {CommandLine}\n{Log}", innerException: e);
+        }
+    }
+
+    /// <summary>Gives testpmd a command that answers nothing (<c>set portlist ...</c>).</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task.</returns>
+    public async Task SendAsync(string command, CancellationToken cancellationToken = default)
+    {
+        await _process.StandardInput.WriteLineAsync(command).ConfigureAwait(false);
+        await _process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one port's packet counters from testpmd (<c>show port stats</c>).</summary>
+    /// <param name="port">The port id.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The packets received and sent on the port since it started.</returns>
+    public async Task<(long Received, long Sent)> PortStatsAsync(int port, CancellationToken cancellationToken = default)
+    {
+        // The answer is a block framed by two lines of '#': "RX-packets: N  RX-missed: ..." ... "TX-packets: N ...".
+        int frames = 0;
+        IReadOnlyList<string> lines = await ExecuteAsync(
+            string.Create(CultureInfo.InvariantCulture, $"show port stats {port}"),
+            l => l.TrimStart().StartsWith("#####", StringComparison.Ordinal) && ++frames == 2,
+            cancellationToken).ConfigureAwait(false);
+        return (Counter(lines, "RX-packets:"), Counter(lines, "TX-packets:"));
+    }
+
+    private static long Counter(IReadOnlyList<string> lines, string name)
+    {
+        foreach (string line in lines)
+        {
+            int at = line.IndexOf(name, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                string[] words = line[(at + name.Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                return long.Parse(words[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new NfvConformanceException($"testpmd's port stats have no {name} line: {string.Join(" | ", lines)}");
     }
 
     /// <summary>Asks testpmd to quit; kills it after a grace period.</summary>
@@ -189,9 +282,23 @@ internal sealed class DpdkForwarder : IAsyncDisposable
             }
         }
 
-        if (line.Contains("Start automatic packet forwarding", StringComparison.Ordinal))
+        if (line.Contains(_readyLine, StringComparison.Ordinal))
         {
             _forwarding.TrySetResult();
+        }
+
+        lock (_waiters)
+        {
+            if (_waiters.Count > 0)
+            {
+                (List<string> lines, Func<string, bool> isLast, TaskCompletionSource<IReadOnlyList<string>> done) = _waiters.Peek();
+                lines.Add(line);
+                if (isLast(line))
+                {
+                    _ = _waiters.Dequeue();
+                    done.TrySetResult(lines);
+                }
+            }
         }
     }
 }

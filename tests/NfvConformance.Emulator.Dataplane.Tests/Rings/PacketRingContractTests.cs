@@ -149,6 +149,7 @@ public abstract class PacketRingContractTests
             {
                 PacketHandle[] burst = new PacketHandle[7];
                 int sent = 0;
+                SpinWait idle = default;
                 while (sent < PerProducer)
                 {
                     int k = Math.Min(burst.Length, PerProducer - sent);
@@ -159,6 +160,10 @@ public abstract class PacketRingContractTests
 
                     int n = ring.EnqueueBurst(burst.AsSpan(0, k));
                     sent += n;
+                    if (n == 0)
+                    {
+                        idle.SpinOnce();
+                    }
                 }
             });
         }
@@ -168,6 +173,7 @@ public abstract class PacketRingContractTests
             threads[producers + c] = new Thread(() =>
             {
                 PacketHandle[] burst = new PacketHandle[9];
+                SpinWait idle = default;
                 long[] last = [.. Enumerable.Repeat(-1L, producers)];
                 while (Interlocked.Read(ref received) < (long)PerProducer * producers)
                 {
@@ -185,6 +191,10 @@ public abstract class PacketRingContractTests
                     }
 
                     Interlocked.Add(ref received, n);
+                    if (n == 0)
+                    {
+                        idle.SpinOnce();
+                    }
                 }
             });
         }

@@ -12,8 +12,10 @@ namespace NfvConformance.Lab.Linux.Run;
 /// counts them then sees a loss it did not cause. A veth whose receiving end has GRO on runs its own NAPI with its own
 /// ring, and the sending end hands it a frame through that ring when the sending end has TSO off: the lab's frames
 /// then never wait in, or are dropped from, the shared backlog. Nothing else changes for the frames: UDP datagrams
-/// and IP fragments are not merged (no GRO for them without UDP GRO forwarding), and a full own ring is counted on
-/// the veth (<c>ethtool -S</c>, <c>rx_queue_0_drops</c>), where it belongs to this lab.
+/// and IP fragments are not merged (no GRO for them without UDP GRO forwarding), and what a full own ring drops is
+/// counted on the lab's own veth (<c>ip -s link</c>), not lost among the host's. GRO on the receiving end alone is
+/// not enough: a frame from an end with TSO on still goes through the backlog (measured on kernel 6.18: the peer's
+/// <c>rx_queue_0_xdp_packets</c>, which counts frames taken through its own ring, stayed 0 until TSO was off).
 /// </remarks>
 internal static class VethQueues
 {

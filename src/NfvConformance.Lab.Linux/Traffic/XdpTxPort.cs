@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Lab.Linux.Native;
+using NfvConformance.Lab.Linux.Traffic.Xdp;
 
 namespace NfvConformance.Lab.Linux.Traffic;
 
@@ -72,15 +73,15 @@ internal sealed class XdpTxPort : IFrameSender
     private readonly long[] _held;
     private readonly int[] _batchFrames;
     private readonly int[] _batchLengths;
-    private readonly Ring _tx;
-    private readonly Ring _completion;
-    private readonly Ring _fill;
+    private readonly XdpRing _tx;
+    private readonly XdpRing _completion;
+    private readonly XdpRing _fill;
     private readonly bool _needWakeup;
     private readonly XdpTxFault _fault;
     private int _freeCount;
     private bool _disposed;
 
-    private XdpTxPort(int fd, string interfaceName, int batch, byte[] umem, int umemBase, int frameSize, int frames, Ring tx, Ring completion, Ring fill, bool needWakeup, XdpTxFault fault)
+    private XdpTxPort(int fd, string interfaceName, int batch, byte[] umem, int umemBase, int frameSize, int frames, XdpRing tx, XdpRing completion, XdpRing fill, bool needWakeup, XdpTxFault fault)
     {
         _fd = fd;
         Interface = interfaceName;
@@ -145,36 +146,22 @@ internal sealed class XdpTxPort : IFrameSender
             throw new TrafficEnvironmentException($"socket(AF_XDP) failed: {Libc.LastError()}.");
         }
 
-        List<Ring> mapped = [];
+        List<XdpRing> mapped = [];
         try
         {
-            // UMEM: a pinned array (never moved by the GC) with room to start on a page boundary, as XDP_UMEM_REG requires.
-            byte[] umem = GC.AllocateArray<byte>((frames * frameSize) + PageSize, pinned: true);
-            long address = Marshal.UnsafeAddrOfPinnedArrayElement(umem, 0).ToInt64();
-            int umemBase = (int)(((address + PageSize - 1) & ~(long)(PageSize - 1)) - address);
-            byte[] reg = new byte[32]; // struct xdp_umem_reg {u64 addr; u64 len; u32 chunk_size; u32 headroom; u32 flags; u32 tx_metadata_len}
-            BinaryPrimitives.WriteInt64LittleEndian(reg, address + umemBase);
-            BinaryPrimitives.WriteInt64LittleEndian(reg.AsSpan(8), (long)frames * frameSize);
-            BinaryPrimitives.WriteInt32LittleEndian(reg.AsSpan(16), frameSize);
-            SetOption(fd, Libc.XdpUmemReg, reg, "XDP_UMEM_REG");
+            (byte[] umem, int umemBase) = XdpSocket.RegisterUmem(fd, frames, frameSize);
             // A transmit-only socket receives nothing, but bind refuses a UMEM without both a fill and a completion ring.
-            SetOption(fd, Libc.XdpUmemFillRing, FillEntries, "XDP_UMEM_FILL_RING");
-            SetOption(fd, Libc.XdpUmemCompletionRing, RingEntries, "XDP_UMEM_COMPLETION_RING");
-            SetOption(fd, Libc.XdpTxRing, RingEntries, "XDP_TX_RING");
+            XdpSocket.SetOption(fd, Libc.XdpUmemFillRing, FillEntries, "XDP_UMEM_FILL_RING");
+            XdpSocket.SetOption(fd, Libc.XdpUmemCompletionRing, RingEntries, "XDP_UMEM_COMPLETION_RING");
+            XdpSocket.SetOption(fd, Libc.XdpTxRing, RingEntries, "XDP_TX_RING");
 
-            // struct xdp_mmap_offsets: rx, tx, fr, cr, each struct xdp_ring_offset {u64 producer, consumer, desc, flags}.
-            byte[] off = new byte[128];
-            int length = off.Length;
-            if (Libc.getsockopt(fd, Libc.SolXdp, Libc.XdpMmapOffsets, off, ref length) != 0 || length < off.Length)
-            {
-                throw new TrafficEnvironmentException($"getsockopt(XDP_MMAP_OFFSETS) failed: {Libc.LastError()}.");
-            }
+            byte[] off = XdpRing.ReadOffsets(fd);
 
-            Ring tx = Ring.Map(fd, off.AsSpan(32, 32), RingEntries, DescSize, Libc.XdpPgoffTxRing, "TX");
+            XdpRing tx = XdpRing.Map(fd, off.AsSpan(32, 32), RingEntries, DescSize, Libc.XdpPgoffTxRing, "TX");
             mapped.Add(tx);
-            Ring fill = Ring.Map(fd, off.AsSpan(64, 32), FillEntries, 8, Libc.XdpUmemPgoffFillRing, "fill");
+            XdpRing fill = XdpRing.Map(fd, off.AsSpan(64, 32), FillEntries, 8, Libc.XdpUmemPgoffFillRing, "fill");
             mapped.Add(fill);
-            Ring completion = Ring.Map(fd, off.AsSpan(96, 32), RingEntries, 8, Libc.XdpUmemPgoffCompletionRing, "completion");
+            XdpRing completion = XdpRing.Map(fd, off.AsSpan(96, 32), RingEntries, 8, Libc.XdpUmemPgoffCompletionRing, "completion");
             mapped.Add(completion);
 
             // The completions of a copy-mode socket are skbs charged to its send buffer: the default (about 200 kB)
@@ -195,7 +182,7 @@ internal sealed class XdpTxPort : IFrameSender
         }
         catch
         {
-            foreach (Ring r in mapped)
+            foreach (XdpRing r in mapped)
             {
                 r.Unmap();
             }
@@ -284,22 +271,6 @@ internal sealed class XdpTxPort : IFrameSender
         return Libc.bind(fd, sxdp, sxdp.Length) == 0;
     }
 
-    private static void SetOption(int fd, int name, byte[] value, string what)
-    {
-        if (Libc.setsockopt(fd, Libc.SolXdp, name, value, value.Length) != 0)
-        {
-            throw new TrafficEnvironmentException($"setsockopt({what}) failed: {Libc.LastError()}.");
-        }
-    }
-
-    private static void SetOption(int fd, int name, int value, string what)
-    {
-        if (Libc.setsockopt(fd, Libc.SolXdp, name, ref value, sizeof(int)) != 0)
-        {
-            throw new TrafficEnvironmentException($"setsockopt({what}={value}) failed: {Libc.LastError()}.");
-        }
-    }
-
     /// <summary>
     /// Makes the kernel transmit what the TX ring holds. In copy mode nothing is sent without a kick, whatever the
     /// need_wakeup flag says, and one kick sends at most 32 descriptors (EAGAIN: more remain), so it repeats until the
@@ -372,54 +343,6 @@ internal sealed class XdpTxPort : IFrameSender
             if (++spins > 1000)
             {
                 Thread.Sleep(0);
-            }
-        }
-    }
-
-    /// <summary>One mapped ring: its producer, consumer and flags words and its entries.</summary>
-    private sealed class Ring(IntPtr map, nuint length, IntPtr producer, IntPtr consumer, IntPtr entries, int count, int entrySize)
-    {
-        private const int MapPopulate = 0x8000;
-        private bool _unmapped;
-
-        public uint CachedProducer { get; set; }
-
-        public uint CachedConsumer { get; set; }
-
-        public static Ring Map(int fd, ReadOnlySpan<byte> offsets, int count, int entrySize, long pageOffset, string what)
-        {
-            long producer = BinaryPrimitives.ReadInt64LittleEndian(offsets);
-            long consumer = BinaryPrimitives.ReadInt64LittleEndian(offsets[8..]);
-            long desc = BinaryPrimitives.ReadInt64LittleEndian(offsets[16..]);
-            nuint length = (nuint)(desc + ((long)count * entrySize));
-            IntPtr map = Libc.mmap(IntPtr.Zero, length, Libc.ProtRead | Libc.ProtWrite, Libc.MapShared | MapPopulate, fd, (nint)pageOffset);
-            if (map == new IntPtr(-1))
-            {
-                throw new TrafficEnvironmentException($"mmap of the AF_XDP {what} ring failed: {Libc.LastError()}.");
-            }
-
-            Ring r = new(map, length, map + (nint)producer, map + (nint)consumer, map + (nint)desc, count, entrySize);
-            r.CachedProducer = r.ReadProducer();
-            r.CachedConsumer = r.ReadConsumer();
-            return r;
-        }
-
-        public uint ReadProducer() => (uint)Marshal.ReadInt32(producer);
-
-        public uint ReadConsumer() => (uint)Marshal.ReadInt32(consumer);
-
-        public void WriteProducer(uint value) => Marshal.WriteInt32(producer, (int)value);
-
-        public void WriteConsumer(uint value) => Marshal.WriteInt32(consumer, (int)value);
-
-        public IntPtr Entry(uint index) => entries + (nint)((index & (uint)(count - 1)) * (uint)entrySize);
-
-        public void Unmap()
-        {
-            if (!_unmapped)
-            {
-                _unmapped = true;
-                _ = Libc.munmap(map, length);
             }
         }
     }

@@ -12,7 +12,7 @@ namespace NfvConformance.Lab.Linux.Tests.Traffic;
 [NonParallelizable]
 public sealed class AfPacketGeneratorTests
 {
-    private static TrafficStream Udp4(string name, int tx, int rx, byte[]? dstMac = null, int size = 64, int flows = 1) => new()
+    internal static TrafficStream Udp4(string name, int tx, int rx, byte[]? dstMac = null, int size = 64, int flows = 1) => new()
     {
         Name = name,
         TxPort = tx,
@@ -22,7 +22,7 @@ public sealed class AfPacketGeneratorTests
         Headers = new HeaderStack { DestinationMac = dstMac ?? [0x02, 0, 0, 0, 0, 0x02] },
     };
 
-    private static TrialRequest Request(TrafficProfile profile, double pps, double seconds) =>
+    internal static TrialRequest Request(TrafficProfile profile, double pps, double seconds) =>
         new() { Profile = profile, RatePerPort = TrafficRate.Pps(pps), Duration = TimeSpan.FromSeconds(seconds), LatencyPps = 0 };
 
     [TestCase(false, TestName = "BackToBack_counts_every_frame_of_several_streams_and_allocates_nothing_per_frame")]

@@ -161,7 +161,6 @@ internal sealed class XdpRxPort : IFrameReceiver
     /// <summary>The socket of one receive queue, with its UMEM, fill, completion and RX rings.</summary>
     private sealed class Queue : IDisposable
     {
-        private const int PageSize = 4096;
         private const int DescSize = 16;
         private const int CompletionEntries = 64;
         private readonly byte[] _umem;
@@ -204,17 +203,11 @@ internal sealed class XdpRxPort : IFrameReceiver
             List<XdpRing> mapped = [];
             try
             {
-                byte[] umem = GC.AllocateArray<byte>((chunks * ChunkSize) + PageSize, pinned: true);
-                long address = Marshal.UnsafeAddrOfPinnedArrayElement(umem, 0).ToInt64();
-                long aligned = (address + PageSize - 1) & ~(long)(PageSize - 1);
-                byte[] reg = new byte[32]; // struct xdp_umem_reg {u64 addr; u64 len; u32 chunk_size; u32 headroom; u32 flags; u32 tx_metadata_len}
-                BinaryPrimitives.WriteInt64LittleEndian(reg, aligned);
-                BinaryPrimitives.WriteInt64LittleEndian(reg.AsSpan(8), (long)chunks * ChunkSize);
-                BinaryPrimitives.WriteInt32LittleEndian(reg.AsSpan(16), ChunkSize);
-                SetOption(fd, Libc.XdpUmemReg, reg, "XDP_UMEM_REG");
-                SetOption(fd, Libc.XdpUmemFillRing, chunks, "XDP_UMEM_FILL_RING");
-                SetOption(fd, Libc.XdpUmemCompletionRing, CompletionEntries, "XDP_UMEM_COMPLETION_RING");
-                SetOption(fd, Libc.XdpRxRing, chunks, "XDP_RX_RING");
+                (byte[] umem, int umemBase) = XdpSocket.RegisterUmem(fd, chunks, ChunkSize);
+                IntPtr aligned = Marshal.UnsafeAddrOfPinnedArrayElement(umem, umemBase);
+                XdpSocket.SetOption(fd, Libc.XdpUmemFillRing, chunks, "XDP_UMEM_FILL_RING");
+                XdpSocket.SetOption(fd, Libc.XdpUmemCompletionRing, CompletionEntries, "XDP_UMEM_COMPLETION_RING");
+                XdpSocket.SetOption(fd, Libc.XdpRxRing, chunks, "XDP_RX_RING");
                 byte[] off = XdpRing.ReadOffsets(fd);
                 XdpRing rx = XdpRing.Map(fd, off.AsSpan(0, 32), chunks, DescSize, Libc.XdpPgoffRxRing, "RX");
                 mapped.Add(rx);
@@ -254,7 +247,7 @@ internal sealed class XdpRxPort : IFrameReceiver
                     throw new TrafficEnvironmentException($"bind(AF_XDP, {interfaceName} queue {id}, XDP_COPY) failed: {Libc.LastError()}.");
                 }
 
-                return new Queue(fd, id, umem, (IntPtr)aligned, rx, fill, completion);
+                return new Queue(fd, id, umem, aligned, rx, fill, completion);
             }
             catch
             {
@@ -343,22 +336,6 @@ internal sealed class XdpRxPort : IFrameReceiver
             _completion.Unmap();
             Libc.close(Fd);
             GC.KeepAlive(_umem);
-        }
-
-        private static void SetOption(int fd, int name, byte[] value, string what)
-        {
-            if (Libc.setsockopt(fd, Libc.SolXdp, name, value, value.Length) != 0)
-            {
-                throw new TrafficEnvironmentException($"setsockopt({what}) failed: {Libc.LastError()}.");
-            }
-        }
-
-        private static void SetOption(int fd, int name, int value, string what)
-        {
-            if (Libc.setsockopt(fd, Libc.SolXdp, name, ref value, sizeof(int)) != 0)
-            {
-                throw new TrafficEnvironmentException($"setsockopt({what}={value}) failed: {Libc.LastError()}.");
-            }
         }
     }
 }

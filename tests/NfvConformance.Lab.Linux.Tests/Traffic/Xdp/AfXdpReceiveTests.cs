@@ -16,18 +16,10 @@ namespace NfvConformance.Lab.Linux.Tests.Traffic.Xdp;
 [NonParallelizable]
 public sealed class AfXdpReceiveTests
 {
-    private static TrafficStream Udp4(string name, int tx, int rx, byte[]? dstMac = null, int size = 64, int flows = 1) => new()
-    {
-        Name = name,
-        TxPort = tx,
-        RxPort = rx,
-        FrameSizes = FrameSizeMix.Single(size),
-        FlowCount = flows,
-        Headers = new HeaderStack { DestinationMac = dstMac ?? [0x02, 0, 0, 0, 0, 0x02] },
-    };
+    private static TrafficStream Udp4(string name, int tx, int rx, byte[]? dstMac = null, int size = 64, int flows = 1) =>
+        AfPacketGeneratorTests.Udp4(name, tx, rx, dstMac, size, flows);
 
-    private static TrialRequest Request(TrafficProfile profile, double pps, double seconds) =>
-        new() { Profile = profile, RatePerPort = TrafficRate.Pps(pps), Duration = TimeSpan.FromSeconds(seconds), LatencyPps = 0 };
+    private static TrialRequest Request(TrafficProfile profile, double pps, double seconds) => AfPacketGeneratorTests.Request(profile, pps, seconds);
 
     /// <summary>Opens a generator that receives through AF_XDP; a kernel that refuses skips the test locally and fails it under CI=true.</summary>
     private static AfPacketGenerator OpenXdpReceiver(AfPacketPort a, AfPacketPort b, XdpRxFault fault = XdpRxFault.None)

@@ -216,6 +216,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
         _swChains.Clear();
         _swSets.Clear();
         _built = false;
+        _napiRefused = null;
         _plan = null;
     }
 
@@ -280,6 +281,7 @@ internal sealed partial class ChainLab : IAsyncDisposable
             $"route add default via {ClientLink}.2 dev {c} table 200",
             $"rule add iif {s} lookup 200 pref 200",
             ]).ConfigureAwait(false);
+            await ThreadNapiAsync(Steering, [c, s], cancellationToken).ConfigureAwait(false);
         }
 
         await IpBatchAsync(Client, cancellationToken, [
@@ -485,6 +487,8 @@ internal sealed partial class ChainLab : IAsyncDisposable
         }
 
         await IpBatchAsync(ns, cancellationToken, inside).ConfigureAwait(false);
+        await ThreadNapiAsync(Steering, [ki, ko], cancellationToken).ConfigureAwait(false);
+        await ThreadNapiAsync(ns, [iin, iout], cancellationToken).ConfigureAwait(false);
         await NftAsync(ns, cancellationToken, InstanceRuleset(instance)).ConfigureAwait(false);
         if (SteeringMode == ChainSteering.Ovs)
         {
@@ -744,6 +748,17 @@ internal sealed partial class ChainLab : IAsyncDisposable
                 }
             }
 
+            // The chains a service graph feeds from this one's end, each split once for every member of the last hop.
+            List<(PlannedChain Chain, List<PathHop> Path, string[] Copies)> nextChains = [];
+            foreach (string next in plan.GraphLinks.GetValueOrDefault(chain.Chain.Name) ?? [])
+            {
+                if (plan.Chains.FirstOrDefault(x => x.Chain.Name == next) is { } q && q.Forward.Count > 0 && q.Forward.All(x => x.Code <= ChainPlan.MaxCodes))
+                {
+                    (List<PathHop> qPath, string[] qCopies) = Split(plan, q);
+                    nextChains.Add((q, qPath, qCopies));
+                }
+            }
+
             // Forward hops: what leaves an instance of hop h goes to hop h+1, or on into a graph's next chain, or out.
             for (int h = 0; h < path.Count; h++)
             {
@@ -757,15 +772,8 @@ internal sealed partial class ChainLab : IAsyncDisposable
                         continue;
                     }
 
-                    foreach (string next in plan.GraphLinks.GetValueOrDefault(chain.Chain.Name) ?? [])
+                    foreach ((PlannedChain q, List<PathHop> qPath, string[] qCopies) in nextChains)
                     {
-                        PlannedChain? q = plan.Chains.FirstOrDefault(x => x.Chain.Name == next);
-                        if (q is null || q.Forward.Count == 0 || q.Forward.Any(x => x.Code > ChainPlan.MaxCodes))
-                        {
-                            continue;
-                        }
-
-                        (List<PathHop> qPath, string[] qCopies) = Split(plan, q);
                         foreach (FlowClassifier c in q.Classifiers)
                         {
                             pre.Add(qPath.Count == 0

@@ -608,6 +608,11 @@ internal sealed class LinuxLoadBalancer : IAsyncDisposable
     {
         await IpBatchAsync(Fabric, [$"link add {port} type veth peer name eth0 address {mac} netns {ns}", $"link set {port} master br0", $"link set {port} up"], ct);
         await IpBatchAsync(ns, lines, ct);
+
+        // Both ends receive through their own queue, not the host's shared backlog: a scenario counts every frame
+        // (the 3 fragments of a datagram, 1 reply), and a flood in another lab must not drop one of them.
+        await VethQueues.OwnQueueAsync(Fabric, port, ct);
+        await VethQueues.OwnQueueAsync(ns, "eth0", ct);
         _ = (await Shell.RunAsync("bridge", ["-n", Fabric, "fdb", "replace", mac, "dev", port, "master", "static"], ct)).OrThrow();
     }
 

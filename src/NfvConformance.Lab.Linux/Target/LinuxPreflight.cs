@@ -23,7 +23,7 @@ internal static class LinuxPreflight
     public static IReadOnlyList<RequiredTool> RequiredTools { get; } =
     [
         new("ip", "iproute2", "network namespaces, veth pairs, addresses and routes"),
-        new("ethtool", "ethtool", "NIC driver, bus address, speed, offloads and time-stamping"),
+        new("ethtool", "ethtool", "NIC driver, bus address, speed, offloads and time-stamping, and GRO on the chain lab's veths (threaded NAPI)"),
         new("nft", "nftables", "firewall, NAT and per-instance counters, and finding the lab's tables at cleanup"),
     ];
 

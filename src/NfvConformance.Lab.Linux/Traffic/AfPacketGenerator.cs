@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Lab.Linux.Native;
+using NfvConformance.Lab.Linux.Traffic.Xdp;
 
 namespace NfvConformance.Lab.Linux.Traffic;
 
@@ -18,7 +19,10 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// latency goes into the trial's <see cref="LatencyHistogram"/>. Nothing is allocated per frame.
 /// </summary>
 /// <remarks>
-/// One thread sends for every port, paced against the monotonic clock; another drains every receive ring. A trial
+/// One sender thread sends for every port, paced against the monotonic clock, or, with
+/// <see cref="AfPacketGeneratorOptions.Threads"/> N, N sender workers each on its own CPU with its own socket (or
+/// AF_XDP queue) on every port, each sending the streams it owns at their share of the offered rate; another thread
+/// drains every receive ring. A trial
 /// offered above <see cref="AfPacketGeneratorOptions.CeilingPpsPerPort"/> (the back-to-back ceiling of
 /// <see cref="GeneratorCalibration"/>), or whose achieved rate falls short of the offer, is flagged
 /// <see cref="MeasurementFlags.OfferedLoadNotReached"/>: inconclusive, never a device failure. Frames the receive ring
@@ -35,9 +39,11 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     private const int RetireMs = 4;
     private const int MaxFrameLength = FrameSizeMix.MaxFrameSize;
     private readonly AfPacketGeneratorOptions _options;
-    private readonly IFrameSender?[] _tx;
-    private readonly RxRing?[] _rx;
+    private readonly IFrameSender[]?[] _tx;
+    private readonly IReadOnlyList<int>? _workerCpus;
+    private readonly IFrameReceiver?[] _rx;
     private readonly Lock _gate = new();
+    private readonly HashSet<AfPacketPort> _receiverTakesQueue = [];
     private int _trialIndex;
     private bool _disposed;
 
@@ -50,24 +56,33 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         options.EnsureValid();
         _options = options;
         int n = options.Ports.Count;
-        _tx = new IFrameSender?[n];
-        _rx = new RxRing?[n];
+        _tx = new IFrameSender[]?[n];
+        _rx = new IFrameReceiver?[n];
         try
         {
             for (int i = 0; i < n; i++)
             {
                 AfPacketPort p = options.Ports[i];
-                (_tx[i], _rx[i]) = NetNamespace.Run(p.Namespace, () =>
-                    (OpenSender(p, options),
-                     p.Receive ? RxRing.Open(p.Interface, p.Namespace, 1 << 20, options.RxRingBlocks, RetireMs) : null));
+                (_rx[i], _tx[i]) = NetNamespace.Run(p.Namespace, () =>
+                {
+                    IFrameReceiver? rx = p.Receive ? OpenReceiver(p, options) : null;
+                    return (rx, OpenSenders(p, options, rx is XdpRxPort));
+                });
             }
 
-            TransmitMethod = _tx[0]!.Method;
+            TransmitMethod = string.Join(" + ", _tx.SelectMany(t => t!).Select(t => t.Method).Distinct());
+            ReceiveMethod = string.Join(", ", _rx.OfType<IFrameReceiver>().Select(r => r.Method).Distinct());
         }
         catch
         {
             Dispose();
             throw;
+        }
+
+        if (options.Threads > 1)
+        {
+            IReadOnlyList<int> cpus = options.ThreadCpus ?? Placement.CpuPinning.AllowedCpus(Environment.ProcessId);
+            _workerCpus = cpus.Count == 0 ? null : cpus;
         }
 
         Info = new TrafficGeneratorInfo(n, options.LineRateBitsPerSecond, options.CeilingPpsPerPort, VirtualTime: false, TimestampResolutionNs: 1);
@@ -88,7 +103,10 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     /// <summary>Gets or sets the capture of the following trials to pcap files; null for none.</summary>
     public TrialCapture? Capture { get; set; }
 
-    /// <summary>Gets how frames are sent (<c>af_packet sendmmsg batch</c>, <c>af_packet tx ring batch</c> or <c>af_xdp copy mode...</c>).</summary>
+    /// <summary>Gets the number of sender workers (<see cref="AfPacketGeneratorOptions.Threads"/>).</summary>
+    public int Threads => _options.Threads;
+
+    /// <summary>Gets how frames are sent (<c>af_packet sendmmsg batch</c>, <c>af_packet tx ring batch</c> or <c>af_xdp copy mode...</c>; several joined with " + " when the workers' sockets differ).</summary>
     public string TransmitMethod { get; } = string.Empty;
 
     /// <summary>
@@ -96,6 +114,16 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     /// ports send through AF_PACKET sendmmsg instead; null when AF_XDP was not asked for or every port got it.
     /// </summary>
     public string? AfXdpFallback { get; private set; }
+
+    /// <summary>Gets how frames are received (<c>tpacket_v3 rx ring</c>, <c>af_xdp rx (copy mode, xdp native)</c>, ...); empty without a receiving port.</summary>
+    public string ReceiveMethod { get; } = string.Empty;
+
+    /// <summary>
+    /// Gets why the AF_XDP receiver was asked for (<see cref="AfPacketGeneratorOptions.RxMethod"/>) and refused by the
+    /// kernel (no BPF, no XDP on the device), so the ports receive through the TPACKET_V3 ring instead; null when it
+    /// was not asked for or every receiving port got it.
+    /// </summary>
+    public string? AfXdpRxFallback { get; private set; }
 
     /// <summary>Gets the frame-level account of the last trial, or null before the first.</summary>
     public AfPacketTrialDetail? LastTrial { get; private set; }
@@ -114,8 +142,8 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
         TrialPlan plan = TrialPlan.Create(request, _options, Info);
         byte flowSequence = (byte)_trialIndex;
-        RxRing[] rings = [.. _rx.OfType<RxRing>()];
-        foreach (RxRing ring in rings)
+        IFrameReceiver[] rings = [.. _rx.OfType<IFrameReceiver>()];
+        foreach (IFrameReceiver ring in rings)
         {
             Sink discard = Sink.Discarding();
             ring.Drain(ref discard);
@@ -126,30 +154,38 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         Receiver receiver = new(rings, plan.Streams.Length, flowSequence, _options.ThreadCpus, _options.RealTimePriority);
         Thread rxThread = new(receiver.Run) { IsBackground = true, Name = "nfvc-gen-rx", Priority = ThreadPriority.AboveNormal };
         rxThread.Start();
-        Sender sender = new(_tx, plan, flowSequence);
+        Sender[] senders = [.. plan.Workers.Select(w => new Sender([.. _tx.Select(t => t?[w.Worker])], plan, w.Ports, flowSequence))];
         try
         {
             // The sender starts once the receiver runs at its priority on its CPU: a receiver still waiting to run there
             // behind the real-time sender drained nothing until the kernel throttled the sender (95 % of each second),
             // and the ring kept only its first 64 ms of frames (a healthy chain "lost" 89 % on a busy host).
             await receiver.Ready.ConfigureAwait(false);
-            TaskCompletionSource done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            Thread txThread = new(() =>
+            Task[] done = new Task[senders.Length];
+            for (int w = 0; w < senders.Length; w++)
             {
-                try
+                Sender sender = senders[w];
+                IReadOnlyList<int>? cpus = WorkerCpus(w);
+                TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                done[w] = finished.Task;
+                Thread txThread = new(() =>
                 {
-                    Pin(_options.ThreadCpus, _options.RealTimePriority);
-                    sender.Run(cancellationToken);
-                    done.SetResult();
-                }
-                catch (Exception e)
-                {
-                    done.SetException(e);
-                }
-            })
-            { IsBackground = true, Name = "nfvc-gen-tx", Priority = ThreadPriority.AboveNormal };
-            txThread.Start();
-            await done.Task.ConfigureAwait(false);
+                    try
+                    {
+                        Pin(cpus, _options.RealTimePriority);
+                        sender.Run(cancellationToken);
+                        finished.SetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        finished.SetException(e);
+                    }
+                })
+                { IsBackground = true, Name = senders.Length == 1 ? "nfvc-gen-tx" : $"nfvc-gen-tx{w}", Priority = ThreadPriority.AboveNormal };
+                txThread.Start();
+            }
+
+            await Task.WhenAll(done).ConfigureAwait(false);
             await Task.Delay(_options.ResidualWait, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -160,12 +196,12 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
         (string? file, long captured) = capture is null ? (null, 0) : capture.Stop();
         long ringDrops = 0;
-        foreach (RxRing ring in rings)
+        foreach (IFrameReceiver ring in rings)
         {
             ringDrops += ring.ReadAndResetStatistics().Drops;
         }
 
-        return Result(request, plan, sender, receiver, ringDrops, file, captured);
+        return Result(request, plan, SendTotals.Of(plan, senders), receiver, ringDrops, file, captured);
     }
 
     /// <inheritdoc />
@@ -177,12 +213,15 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         }
 
         _disposed = true;
-        foreach (IFrameSender? t in _tx)
+        foreach (IFrameSender[]? port in _tx)
         {
-            t?.Dispose();
+            foreach (IFrameSender? t in port ?? [])
+            {
+                t?.Dispose();
+            }
         }
 
-        foreach (RxRing? r in _rx)
+        foreach (IFrameReceiver? r in _rx)
         {
             r?.Dispose();
         }
@@ -208,18 +247,70 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         }
     }
 
-    private IFrameSender OpenSender(AfPacketPort port, AfPacketGeneratorOptions options)
+    /// <summary>The CPUs worker <paramref name="worker"/> is pinned to: one of its own with several workers, else <see cref="AfPacketGeneratorOptions.ThreadCpus"/>.</summary>
+    private IReadOnlyList<int>? WorkerCpus(int worker) =>
+        _options.Threads == 1 || _workerCpus is null ? _options.ThreadCpus : [_workerCpus[worker % _workerCpus.Count]];
+
+    /// <summary>Opens one sender per worker on a port; on a failure, the ones already open are closed.</summary>
+    private IFrameSender[] OpenSenders(AfPacketPort port, AfPacketGeneratorOptions options, bool queuesTakenByReceiver)
+    {
+        if (options.AfXdp && queuesTakenByReceiver)
+        {
+            // Not a refusal: noted on every trial that sends from this port (a port that only receives loses nothing).
+            _receiverTakesQueue.Add(port);
+            options = options with { AfXdp = false };
+        }
+
+        IFrameSender[] senders = new IFrameSender[options.Threads];
+        try
+        {
+            for (int w = 0; w < senders.Length; w++)
+            {
+                senders[w] = OpenSender(port, options, w);
+            }
+        }
+        catch
+        {
+            foreach (IFrameSender? opened in senders)
+            {
+                opened?.Dispose();
+            }
+
+            throw;
+        }
+
+        return senders;
+    }
+
+    private IFrameReceiver OpenReceiver(AfPacketPort port, AfPacketGeneratorOptions options)
+    {
+        if (options.RxMethod == GeneratorRxMethod.AfXdp)
+        {
+            try
+            {
+                return XdpRxPort.Open(port.Interface, port.Namespace, options.XdpRxFault);
+            }
+            catch (TrafficEnvironmentException e)
+            {
+                AfXdpRxFallback ??= $"AF_XDP receive refused on {port}: {e.Message} Receiving through the TPACKET_V3 ring instead.";
+            }
+        }
+
+        return RxRing.Open(port.Interface, port.Namespace, 1 << 20, options.RxRingBlocks, RetireMs);
+    }
+
+    private IFrameSender OpenSender(AfPacketPort port, AfPacketGeneratorOptions options, int queue)
     {
         if (options.AfXdp)
         {
             try
             {
-                return XdpTxPort.Open(port.Interface, port.Namespace, options.BatchSize, MaxFrameLength, options.XdpFault);
+                return XdpTxPort.Open(port.Interface, port.Namespace, options.BatchSize, MaxFrameLength, options.XdpFault, queue);
             }
             catch (TrafficEnvironmentException e)
             {
                 // Never silently: the reason goes to every trial's detail and to the bench report.
-                AfXdpFallback ??= $"AF_XDP refused on {port}: {e.Message} Sending through AF_PACKET sendmmsg instead.";
+                AfXdpFallback ??= $"AF_XDP refused on {port}{(options.Threads > 1 ? $" queue {queue}" : string.Empty)}: {e.Message} Sending through AF_PACKET sendmmsg instead.";
             }
         }
 
@@ -237,7 +328,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         foreach (TrafficStream s in request.Profile.Streams)
         {
             int longest = s.FrameSizes.Entries.Max(e => e.Size) - TrafficRate.FcsBytes;
-            if (s.TxPort >= 0 && s.TxPort < _tx.Length && _tx[s.TxPort] is { } tx && longest > tx.MaxFrameLength)
+            if (s.TxPort >= 0 && s.TxPort < _tx.Length && _tx[s.TxPort]?[0] is { } tx && longest > tx.MaxFrameLength)
             {
                 errors.Add(new(true, $"frames of {longest + TrafficRate.FcsBytes} B are longer than port {s.TxPort}'s {tx.Method} sender takes ({tx.MaxFrameLength} B without FCS); send them through AF_PACKET.", $"stream '{s.Name}'"));
             }
@@ -248,9 +339,22 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             errors.Add(new(true, $"{request.Profile.Streams.Count} streams; at most {ushort.MaxValue}.", "profile"));
         }
 
+        foreach (TrafficStream s in request.Profile.Streams)
+        {
+            int longest = s.FrameSizes.Entries.Max(e => e.Size) - TrafficRate.FcsBytes;
+            if (s.RxPort >= 0 && s.RxPort < _rx.Length && _rx[s.RxPort] is { } rx && longest > rx.MaxFrameLength)
+            {
+                errors.Add(new(true, $"frames of {longest + TrafficRate.FcsBytes} B are longer than port {s.RxPort}'s {rx.Method} receiver takes ({rx.MaxFrameLength} B without FCS); receive them through AF_PACKET.", $"stream '{s.Name}'"));
+            }
+        }
+
         if (Capture is { } c && (c.Port < 0 || c.Port >= _options.Ports.Count))
         {
             errors.Add(new(true, $"capture port {c.Port} is not one of the generator's {_options.Ports.Count} ports.", "capture"));
+        }
+        else if (Capture is { } x && _rx[x.Port] is XdpRxPort)
+        {
+            errors.Add(new(true, $"port {x.Port} receives through AF_XDP, which takes the frames before a capture sees them; capture with the AF_PACKET receiver.", "capture"));
         }
 
         if (errors.Count > 0)
@@ -259,7 +363,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         }
     }
 
-    private TrialResult Result(TrialRequest request, TrialPlan plan, Sender sender, Receiver receiver, long ringDrops, string? captureFile, long captured)
+    private TrialResult Result(TrialRequest request, TrialPlan plan, SendTotals sender, Receiver receiver, long ringDrops, string? captureFile, long captured)
     {
         List<StreamCounters> counters = [];
         List<AfPacketStreamDetail> details = [];
@@ -274,7 +378,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             long sent = sender.SentPerStream[s];
             long unique = t.Received - t.Duplicates - t.TooOld;
             counters.Add(new StreamCounters(stream.Name, sent, t.Received, t.OutOfOrder, t.Duplicates, receiver.Recorders[s].Delays.Count));
-            details.Add(new AfPacketStreamDetail(stream.Name, stream.TxPort, stream.RxPort, sent, t.Received, unique, t.Lost(sent), t.OutOfOrder, t.Duplicates, t.TooOld));
+            details.Add(new AfPacketStreamDetail(stream.Name, stream.TxPort, stream.RxPort, sent, t.Received, unique, t.Lost(sent), t.OutOfOrder, t.Duplicates, t.TooOld) { Worker = plan.StreamWorker[s] });
             latency.Merge(receiver.Recorders[s].Delays);
             variation.Merge(receiver.Recorders[s]);
             tx += sent;
@@ -284,6 +388,14 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         double seconds = request.FramesPerPort is null ? request.Duration.TotalSeconds : Math.Max(1e-9, sender.SecondsSending);
         MeasurementFlags flags = MeasurementFlags.None;
         List<string> notes = [];
+        foreach (PortPlan p in plan.Ports)
+        {
+            if (_receiverTakesQueue.Contains(_options.Ports[p.Port]))
+            {
+                notes.Add($"port {p.Port} sent through AF_PACKET sendmmsg: its queues carry the AF_XDP receiver (one AF_XDP socket per queue)");
+            }
+        }
+
         int ports = plan.Ports.Length;
         double offered = plan.Ports.Length == 0 ? 0 : plan.Ports.Average(p => p.BulkPps);
         double achieved = plan.Ports.Length == 0 ? 0 : plan.Ports.Select((p, i) => p.PlannedFrames == 0 ? p.BulkPps : p.BulkPps * sender.SentPerPort[i] / p.PlannedFrames).Average();
@@ -314,8 +426,12 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             _trialIndex, details, receiver.Foreign, receiver.Stale, ringDrops, sender.SecondsSending, sender.AllocatedBytes, receiver.AllocatedBytes, captureFile, captured)
         {
             TxCpuSeconds = sender.CpuNs / 1e9,
+            Threads = _options.Threads,
+            SentPerWorker = sender.PerWorker,
             TransmitMethod = TransmitMethod,
             AfXdpFallback = AfXdpFallback,
+            ReceiveMethod = ReceiveMethod,
+            AfXdpRxFallback = AfXdpRxFallback,
         };
         return new TrialResult
         {
@@ -333,7 +449,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     }
 
     /// <summary>Receives on every ring until stopped; one instance per trial.</summary>
-    private sealed class Receiver(RxRing[] rings, int streams, byte flowSequence, IReadOnlyList<int>? cpus, int realTimePriority)
+    private sealed class Receiver(IFrameReceiver[] rings, int streams, byte flowSequence, IReadOnlyList<int>? cpus, int realTimePriority)
     {
         private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile bool _stop;
@@ -372,10 +488,11 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
             long[] counts = new long[2];
             Sink sink = new(Trackers, Recorders, counts, flowSequence);
-            byte[] pollFds = new byte[rings.Length * 8];
-            for (int i = 0; i < rings.Length; i++)
+            int[] fds = [.. rings.SelectMany(r => r.Fds)];
+            byte[] pollFds = new byte[fds.Length * 8];
+            for (int i = 0; i < fds.Length; i++)
             {
-                BitConverter.TryWriteBytes(pollFds.AsSpan(i * 8), rings[i].Fd);
+                BitConverter.TryWriteBytes(pollFds.AsSpan(i * 8), fds[i]);
                 BitConverter.TryWriteBytes(pollFds.AsSpan((i * 8) + 4), (short)(Libc.PollIn | Libc.PollErr));
             }
 
@@ -388,20 +505,20 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             while (!_stop)
             {
                 int n = 0;
-                foreach (RxRing ring in rings)
+                foreach (IFrameReceiver ring in rings)
                 {
                     n += ring.Drain(ref sink);
                 }
 
                 if (n == 0)
                 {
-                    Libc.poll(pollFds, (nuint)rings.Length, 2);
+                    Libc.poll(pollFds, (nuint)fds.Length, 2);
                 }
             }
 
             // Blocks the kernel retired while we were stopping.
             Thread.Sleep(RetireMs * 3);
-            foreach (RxRing ring in rings)
+            foreach (IFrameReceiver ring in rings)
             {
                 ring.Drain(ref sink);
             }
@@ -457,12 +574,52 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         }
     }
 
-    /// <summary>Sends every port's frames, paced; one instance per trial.</summary>
-    private sealed class Sender(IFrameSender?[] ports, TrialPlan plan, byte flowSequence)
+    /// <summary>What every worker sent, added up: per stream (each stream has one worker), per port, per worker.</summary>
+    private sealed record SendTotals(long[] SentPerStream, long[] SentPerPort, long[] PerWorker, double SecondsSending, long AllocatedBytes, long CpuNs)
     {
+        public static SendTotals Of(TrialPlan plan, Sender[] senders)
+        {
+            long[] perStream = new long[plan.Streams.Length];
+            long[] perPort = new long[plan.Ports.Length];
+            long[] perWorker = new long[senders.Length];
+            double seconds = 0;
+            long allocated = 0;
+            long cpu = 0;
+            for (int w = 0; w < senders.Length; w++)
+            {
+                Sender s = senders[w];
+                for (int i = 0; i < perStream.Length; i++)
+                {
+                    perStream[i] += s.SentPerStream[i];
+                    perWorker[w] += s.SentPerStream[i];
+                }
+
+                for (int p = 0; p < s.Ports.Length; p++)
+                {
+                    perPort[Array.FindIndex(plan.Ports, whole => whole.Port == s.Ports[p].Port)] += s.SentPerPort[p];
+                }
+
+                seconds = Math.Max(seconds, s.SecondsSending);
+                allocated += s.AllocatedBytes;
+                cpu += s.CpuNs;
+            }
+
+            return new SendTotals(perStream, perPort, perWorker, seconds, allocated, cpu);
+        }
+    }
+
+    /// <summary>Sends one worker's share of every port (all of it with one worker), paced; one instance per worker and trial.</summary>
+    /// <param name="ports">The worker's sender on each generator port, by port index.</param>
+    /// <param name="plan">The trial.</param>
+    /// <param name="shares">The worker's share of each transmit port.</param>
+    /// <param name="flowSequence">The trial's mark.</param>
+    private sealed class Sender(IFrameSender?[] ports, TrialPlan plan, PortPlan[] shares, byte flowSequence)
+    {
+        public PortPlan[] Ports => shares;
+
         public long[] SentPerStream { get; } = new long[plan.Streams.Length];
 
-        public long[] SentPerPort { get; } = new long[plan.Ports.Length];
+        public long[] SentPerPort { get; } = new long[shares.Length];
 
         public double SecondsSending { get; private set; }
 
@@ -478,10 +635,10 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             long realtimeAtStart = Libc.RealtimeNs();
             long start = Stopwatch.GetTimestamp();
             long stopNs = plan.StopAfterNs;
-            int[] cursor = new int[plan.Ports.Length];
+            int[] cursor = new int[shares.Length];
             long lastSend = start;
             byte[] sleep = new byte[16];
-            double slowestGapNs = plan.Ports.Length == 0 ? 0 : 1e9 / plan.Ports.Max(p => p.TotalPps);
+            double slowestGapNs = shares.Length == 0 ? 0 : 1e9 / shares.Max(p => p.TotalPps);
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -495,9 +652,9 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
                 bool pending = false;
                 bool sent = false;
                 double waitNs = double.MaxValue;
-                for (int p = 0; p < plan.Ports.Length; p++)
+                for (int p = 0; p < shares.Length; p++)
                 {
-                    PortPlan port = plan.Ports[p];
+                    PortPlan port = shares[p];
                     long remaining = port.PlannedFrames - SentPerPort[p];
                     if (remaining <= 0)
                     {

@@ -24,6 +24,9 @@ public sealed record TrialCapture(string Directory, int Port, string? Filter = n
 /// <summary>Settings of the AF_PACKET generator.</summary>
 public sealed record AfPacketGeneratorOptions
 {
+    /// <summary>The most sender workers (<see cref="Threads"/>).</summary>
+    public const int MaxThreads = 64;
+
     /// <summary>Gets the ports, in generator port order (streams name them by index).</summary>
     public required IReadOnlyList<AfPacketPort> Ports { get; init; }
 
@@ -56,8 +59,31 @@ public sealed record AfPacketGeneratorOptions
     /// </summary>
     public bool AfXdp { get; init; }
 
+    /// <summary>
+    /// Gets how many sender workers send (1 to 64; 1 by default). Each worker is a thread with its own socket on every
+    /// port (with AF_XDP, its own socket bound to queue id = the worker's index, so the interface needs that many
+    /// queues: a veth made with <c>numtxqueues N numrxqueues N</c>), its own preallocated frames, and the streams it
+    /// owns (a port's k-th stream goes to worker k mod N), so each stream's sequence numbers stay in order and its
+    /// loss, reordering and duplicates are counted exactly; a paced offer is split over the workers by their streams'
+    /// rates. With more than one, worker w is pinned to one CPU: the w-th (mod count) of <see cref="ThreadCpus"/>, or
+    /// of the CPUs the process may run on.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Gets a deliberate defect of the AF_XDP sender (tests that show the checks catch it).</summary>
     internal XdpTxFault XdpFault { get; init; }
+
+    /// <summary>
+    /// Gets how the ports receive: a TPACKET_V3 ring (the default) or an AF_XDP socket fed by an XDP program on the
+    /// interface. When the kernel refuses AF_XDP or XDP on a port, that port receives through the ring and
+    /// <see cref="AfPacketGenerator.AfXdpRxFallback"/> says why. A queue takes one AF_XDP socket, so a port that receives
+    /// through AF_XDP sends through AF_PACKET sendmmsg even with <see cref="AfXdp"/>, and every trial that sends from it
+    /// says so in its note.
+    /// </summary>
+    public GeneratorRxMethod RxMethod { get; init; }
+
+    /// <summary>Gets a deliberate defect of the AF_XDP receiver's XDP program (tests that show the checks catch it).</summary>
+    internal Xdp.XdpRxFault XdpRxFault { get; init; }
 
     /// <summary>Gets the receive ring's blocks per port (1 MiB each).</summary>
     public int RxRingBlocks { get; init; } = 32;
@@ -125,6 +151,11 @@ public sealed record AfPacketGeneratorOptions
         if (ThreadCpus is { } cpus && (cpus.Count == 0 || cpus.Any(c => c is < 0 or >= 1024)))
         {
             e.Add($"thread CPUs [{string.Join(",", cpus)}] must be 1 or more CPU numbers within 0..1023");
+        }
+
+        if (Threads is < 1 or > MaxThreads)
+        {
+            e.Add($"threads {Threads} must be within 1..{MaxThreads}");
         }
 
         if (RealTimePriority is < 0 or > 99)

@@ -99,8 +99,13 @@ internal sealed class ChainLabTraffic : ITrafficGeneration, ITrafficCalibration,
                 ceiling = Math.Min(ceiling, (await CalibrateLockedAsync(mix, cancellationToken).ConfigureAwait(false)).Limits.CeilingPpsPerPort);
             }
 
-            await SpreadReceiveWorkAsync(at.SteeringNamespace, at.SteeringClientInterface, cancellationToken).ConfigureAwait(false);
-            await SpreadReceiveWorkAsync(at.SteeringNamespace, at.SteeringServerInterface, cancellationToken).ConfigureAwait(false);
+            // The chain's NAPI threads go to the device's CPUs; a chain on the per-CPU backlog gets its receive work there by RPS.
+            if (_lab.PinReceiveThreads(_cpus.Device) == 0)
+            {
+                await SpreadReceiveWorkAsync(at.SteeringNamespace, at.SteeringClientInterface, cancellationToken).ConfigureAwait(false);
+                await SpreadReceiveWorkAsync(at.SteeringNamespace, at.SteeringServerInterface, cancellationToken).ConfigureAwait(false);
+            }
+
             TrafficProfile profile = new([.. request.Profile.Streams.Select(s => Attach(s, at))]);
             using AfPacketGenerator generator = Open(
                 [new AfPacketPort(at.EndInterface, at.ClientNamespace), new AfPacketPort(at.EndInterface, at.ServerNamespace)],
@@ -153,10 +158,14 @@ internal sealed class ChainLabTraffic : ITrafficGeneration, ITrafficCalibration,
     /// <summary>Gets or sets whether the generator sends through AF_XDP sockets (<see cref="AfPacketGeneratorOptions.AfXdp"/>).</summary>
     internal bool AfXdp { get; set; }
 
+    /// <summary>Gets or sets how the generator receives (<see cref="AfPacketGeneratorOptions.RxMethod"/>).</summary>
+    internal GeneratorRxMethod RxMethod { get; set; }
+
     private AfPacketGenerator Open(AfPacketPort[] ports, double ceiling) => new(new AfPacketGeneratorOptions
     {
         Ports = ports,
         AfXdp = AfXdp,
+        RxMethod = RxMethod,
         LineRateBitsPerSecond = LineRateBitsPerSecond,
         CeilingPpsPerPort = ceiling,
         ThreadCpus = _cpus.Generator,
@@ -213,17 +222,17 @@ internal sealed class ChainLabTraffic : ITrafficGeneration, ITrafficCalibration,
     }
 
     /// <summary>The generator's CPU and the device's CPUs (the rest), as an RPS mask.</summary>
-    private sealed record CpuSplit(IReadOnlyList<int>? Generator, string? DeviceMask, string Note)
+    private sealed record CpuSplit(IReadOnlyList<int>? Generator, IReadOnlyList<int> Device, string? DeviceMask, string Note)
     {
         public static CpuSplit Of(IReadOnlyList<int> allowed)
         {
             if (allowed.Count < 2)
             {
-                return new CpuSplit(null, null, "one CPU: the generator and the device share it (trials the generator cannot drive are flagged)");
+                return new CpuSplit(null, [], null, "one CPU: the generator and the device share it (trials the generator cannot drive are flagged)");
             }
 
             int[] device = [.. allowed.Skip(1)];
-            return new CpuSplit([allowed[0]], Mask(device), string.Create(CultureInfo.InvariantCulture, $"generator threads on CPU {allowed[0]}; the device's receive work on CPU {string.Join(",", device)} (RPS)"));
+            return new CpuSplit([allowed[0]], device, Mask(device), string.Create(CultureInfo.InvariantCulture, $"generator threads on CPU {allowed[0]}; the device's receive work on CPU {string.Join(",", device)} (the chain's NAPI threads, or RPS when the chain receives through the per-CPU backlog)"));
         }
 
         /// <summary>The kernel's CPU mask text: 32-bit hex groups, most significant first, comma separated.</summary>

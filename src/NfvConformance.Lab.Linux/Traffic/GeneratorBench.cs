@@ -31,6 +31,15 @@ public sealed record GeneratorBenchOptions
     /// <summary>Gets whether the generator sends through AF_XDP sockets (falling back to sendmmsg(2), with the reason, when the kernel refuses).</summary>
     public bool AfXdp { get; init; }
 
+    /// <summary>Gets how the generator receives (falling back to the TPACKET_V3 ring, with the reason, when the kernel refuses AF_XDP).</summary>
+    public GeneratorRxMethod RxMethod { get; init; }
+
+    /// <summary>
+    /// Gets how many sender workers send (<see cref="AfPacketGeneratorOptions.Threads"/>): the veth pair gets as many
+    /// queues, and the bench sends as many streams (one per worker), each worker pinned to a CPU of its own.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Checks the settings before anything is created.</summary>
     /// <exception cref="ConfigurationException">Every problem.</exception>
     public void EnsureValid()
@@ -46,9 +55,19 @@ public sealed record GeneratorBenchOptions
             e.Add(string.Create(CultureInfo.InvariantCulture, $"--seconds {Seconds} must be within (0, 600]"));
         }
 
+        if (Threads is < 1 or > AfPacketGeneratorOptions.MaxThreads)
+        {
+            e.Add($"--threads {Threads} must be within 1..{AfPacketGeneratorOptions.MaxThreads}");
+        }
+
         if (TxRing && AfXdp)
         {
             e.Add("--tx-ring and --method af_xdp are two transmit methods; choose one");
+        }
+
+        if (TxOnly && RxMethod != GeneratorRxMethod.AfPacket)
+        {
+            e.Add("--tx-only receives nothing; --rx-method af_xdp needs a receiver");
         }
 
         if (e.Count > 0)
@@ -73,7 +92,17 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
     /// <summary>Gets why AF_XDP was asked for and refused (the frames went through AF_PACKET sendmmsg), or null.</summary>
     public string? Fallback { get; init; }
 
-    /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost, the fallback reason if AF_XDP was refused and, if measured, the latency floor).</summary>
+    /// <summary>Gets why the AF_XDP receiver was asked for and refused (the frames were received by the TPACKET_V3 ring), or null.</summary>
+    public string? RxFallback { get; init; }
+
+
+    /// <summary>Gets the number of sender workers.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Gets the frames each sender worker sent.</summary>
+    public IReadOnlyList<long> SentPerThread { get; init; } = [];
+
+    /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost, threads, sent per thread, the fallback reasons if AF_XDP was refused and, if measured, the latency floor).</summary>
     /// <returns>The JSON.</returns>
     public string ToJson()
     {
@@ -87,10 +116,17 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
             ["method"] = Method,
             ["lost"] = Lost,
             ["tx_cpu_ns_per_packet"] = Math.Round(TxCpuNsPerPacket, 1),
+            ["threads"] = Threads,
+            ["sent_per_thread"] = SentPerThread,
         };
         if (Fallback is { } reason)
         {
             o["fallback"] = reason;
+        }
+
+        if (RxFallback is { } rxReason)
+        {
+            o["rx_fallback"] = rxReason;
         }
 
         if (LatencyFloor is { } f)
@@ -123,10 +159,21 @@ public static class GeneratorBench
         }
 
         await using LabRun run = LabRun.Start();
-        VethPair pair = await VethPair.CreateAsync(run, cancellationToken).ConfigureAwait(false);
-        AfPacketPort[] ports = options.TxOnly ? [pair.A with { Receive = false }, pair.B with { Receive = false }] : [pair.A, pair.B];
-        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports, TxRing = options.TxRing, AfXdp = options.AfXdp });
-        TrafficProfile profile = new([new TrafficStream { Name = "bench", TxPort = 0, RxPort = 1, FrameSizes = FrameSizeMix.Single(options.FrameSize) }]);
+        VethPair pair = await VethPair.CreateAsync(run, cancellationToken, queues: options.Threads).ConfigureAwait(false);
+
+        // Port 0 only sends: no receiver on it (an AF_XDP receiver there would take the queues its AF_XDP senders need).
+        AfPacketPort[] ports = [pair.A with { Receive = false }, pair.B with { Receive = !options.TxOnly }];
+        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports, TxRing = options.TxRing, AfXdp = options.AfXdp, RxMethod = options.RxMethod, Threads = options.Threads });
+
+        // One stream per worker (a stream belongs to one worker), each its own UDP flow.
+        TrafficProfile profile = new([.. Enumerable.Range(0, options.Threads).Select(i => new TrafficStream
+        {
+            Name = options.Threads == 1 ? "bench" : $"bench-{i}",
+            TxPort = 0,
+            RxPort = 1,
+            FrameSizes = FrameSizeMix.Single(options.FrameSize),
+            Headers = new HeaderStack { SourcePort = 1234 + i },
+        })]);
         await generator.RunTrialAsync(
             new TrialRequest { Profile = profile, RatePerPort = TrafficRate.PercentOfLine(100), Duration = TimeSpan.FromSeconds(Math.Min(1, options.Seconds)), LatencyPps = 0, Phase = "warm-up" },
             cancellationToken).ConfigureAwait(false);
@@ -143,10 +190,13 @@ public static class GeneratorBench
             floor = c.Floor;
         }
 
-        string method = generator.TransmitMethod + (options.TxOnly ? ", tx only (received: the peer veth's rx_packets)" : ", tpacket_v3 rx ring");
+        string method = generator.TransmitMethod + (options.TxOnly ? ", tx only (received: the peer veth's rx_packets)" : ", " + generator.ReceiveMethod);
         return new GeneratorBenchReport(options.FrameSize, d.SecondsSending, r.TxPackets, received, r.TxPackets / Math.Max(1e-9, d.SecondsSending), method, r.TxPackets - received, floor, d.TxCpuSeconds * 1e9 / Math.Max(1, r.TxPackets))
         {
             Fallback = generator.AfXdpFallback,
+            RxFallback = generator.AfXdpRxFallback,
+            Threads = options.Threads,
+            SentPerThread = d.SentPerWorker,
         };
     }
 }
@@ -161,14 +211,16 @@ internal sealed record VethPair(string Namespace, AfPacketPort A, AfPacketPort B
     /// <param name="run">The lab run (its teardown removes both).</param>
     /// <param name="cancellationToken">Cancels.</param>
     /// <param name="role">The namespace's role.</param>
+    /// <param name="queues">Transmit and receive queues of each end (one AF_XDP socket binds to each).</param>
     /// <returns>The pair.</returns>
-    public static async Task<VethPair> CreateAsync(LabRun run, CancellationToken cancellationToken, string role = "gen")
+    public static async Task<VethPair> CreateAsync(LabRun run, CancellationToken cancellationToken, string role = "gen", int queues = 1)
     {
         string ns = run.Name(role);
         string a = run.InterfaceName(role[..Math.Min(role.Length, 3)] + "a");
         string b = run.InterfaceName(role[..Math.Min(role.Length, 3)] + "b");
         (await Shell.RunAsync("ip", ["netns", "add", ns], cancellationToken).ConfigureAwait(false)).OrThrow();
-        (await Shell.RunAsync("ip", ["link", "add", a, "netns", ns, "type", "veth", "peer", "name", b, "netns", ns], cancellationToken).ConfigureAwait(false)).OrThrow();
+        string q = queues.ToString(CultureInfo.InvariantCulture);
+        (await Shell.RunAsync("ip", ["link", "add", a, "netns", ns, "numtxqueues", q, "numrxqueues", q, "type", "veth", "peer", "name", b, "netns", ns, "numtxqueues", q, "numrxqueues", q], cancellationToken).ConfigureAwait(false)).OrThrow();
         (await Shell.RunAsync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1"], cancellationToken).ConfigureAwait(false)).OrThrow();
         foreach (string dev in (string[])[a, b, "lo"])
         {

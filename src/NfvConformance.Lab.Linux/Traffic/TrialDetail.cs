@@ -12,7 +12,11 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// <param name="OutOfOrder">Frames that arrived after a frame sent later.</param>
 /// <param name="Duplicates">Frames that arrived a second time.</param>
 /// <param name="TooOld">Frames so late (more than 65536 behind) that they could not be classified.</param>
-public sealed record AfPacketStreamDetail(string Name, int TxPort, int RxPort, long Sent, long Received, long Unique, long Lost, long OutOfOrder, long Duplicates, long TooOld);
+public sealed record AfPacketStreamDetail(string Name, int TxPort, int RxPort, long Sent, long Received, long Unique, long Lost, long OutOfOrder, long Duplicates, long TooOld)
+{
+    /// <summary>Gets the sender worker that sent every frame of the stream (0 with one worker).</summary>
+    public int Worker { get; init; }
+}
 
 /// <summary>The frame-level account of one AF_PACKET trial, beyond what <c>TrialResult</c> carries.</summary>
 /// <param name="Trial">The trial's number (its frames carry it, modulo 256, as the mark's flow sequence).</param>
@@ -40,11 +44,23 @@ public sealed record AfPacketTrialDetail(
     /// <summary>Gets the CPU time of the sending thread (user and system, which includes the veth's receive work the kernel does on it).</summary>
     public double TxCpuSeconds { get; init; }
 
+    /// <summary>Gets the number of sender workers (<see cref="AfPacketGeneratorOptions.Threads"/>).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Gets the frames each sender worker sent, by worker.</summary>
+    public IReadOnlyList<long> SentPerWorker { get; init; } = [];
+
     /// <summary>Gets how the frames were sent (<see cref="AfPacketGenerator.TransmitMethod"/>).</summary>
     public string TransmitMethod { get; init; } = string.Empty;
 
     /// <summary>Gets why AF_XDP was asked for and refused (the ports sent through AF_PACKET instead), or null.</summary>
     public string? AfXdpFallback { get; init; }
+
+    /// <summary>Gets how the frames were received (<see cref="AfPacketGenerator.ReceiveMethod"/>).</summary>
+    public string ReceiveMethod { get; init; } = string.Empty;
+
+    /// <summary>Gets why the AF_XDP receiver was asked for and refused (the ports received through the TPACKET_V3 ring instead), or null.</summary>
+    public string? AfXdpRxFallback { get; init; }
 
     /// <summary>Gets frames sent, all streams.</summary>
     public long Sent => Streams.Sum(s => s.Sent);

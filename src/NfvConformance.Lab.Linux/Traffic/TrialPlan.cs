@@ -11,13 +11,20 @@ namespace NfvConformance.Lab.Linux.Traffic;
 /// <param name="Schedule">Stream indices in sending order, repeated: a smooth weighted round robin of the streams' rates.</param>
 internal sealed record PortPlan(int Port, double BulkPps, double TotalPps, long PlannedFrames, int[] Schedule);
 
+/// <summary>What one sender worker sends in a trial: its share of each port, made of the streams it owns.</summary>
+/// <param name="Worker">The worker (its socket or AF_XDP queue on every port).</param>
+/// <param name="Ports">Its share of each transmit port: the rate and frames of its own streams only.</param>
+internal sealed record WorkerPlan(int Worker, PortPlan[] Ports);
+
 /// <summary>A trial turned into frames: each stream's templates and each port's rate, frame count and schedule.</summary>
 internal sealed class TrialPlan
 {
-    private TrialPlan(StreamTemplates[] streams, PortPlan[] ports, long stopAfterNs)
+    private TrialPlan(StreamTemplates[] streams, PortPlan[] ports, WorkerPlan[] workers, int[] streamWorker, long stopAfterNs)
     {
         Streams = streams;
         Ports = ports;
+        Workers = workers;
+        StreamWorker = streamWorker;
         StopAfterNs = stopAfterNs;
     }
 
@@ -26,6 +33,15 @@ internal sealed class TrialPlan
 
     /// <summary>Gets the transmit ports that send.</summary>
     public PortPlan[] Ports { get; }
+
+    /// <summary>
+    /// Gets each sender worker's share of the ports. A stream belongs to one worker (the k-th stream of a port to
+    /// worker k mod N), so its sequence numbers come from one thread and leave through one socket or queue, in order.
+    /// </summary>
+    public WorkerPlan[] Workers { get; }
+
+    /// <summary>Gets the worker that sends each stream, by stream index.</summary>
+    public int[] StreamWorker { get; }
 
     /// <summary>Gets when sending stops even if frames are left (the trial's duration; a burst gets more room).</summary>
     public long StopAfterNs { get; }
@@ -39,7 +55,10 @@ internal sealed class TrialPlan
     {
         TrafficProfile profile = request.Profile;
         StreamTemplates[] templates = [.. profile.Streams.Select(StreamTemplates.Build)];
+        int workers = options.Threads;
         List<PortPlan> ports = [];
+        List<PortPlan>[] shares = [.. Enumerable.Range(0, workers).Select(_ => new List<PortPlan>())];
+        int[] streamWorker = new int[profile.Streams.Count];
         double longest = 0;
         foreach (int port in profile.Streams.Select(s => s.TxPort).Distinct().Order())
         {
@@ -61,13 +80,72 @@ internal sealed class TrialPlan
             }
 
             longest = Math.Max(longest, planned / total);
-            ports.Add(new PortPlan(port, burst ? total : bulk, total, planned, Schedule(members, rates)));
+            PortPlan whole = new(port, burst ? total : bulk, total, planned, Schedule(members, rates));
+            ports.Add(whole);
+            for (int k = 0; k < members.Length; k++)
+            {
+                streamWorker[members[k]] = k % workers;
+            }
+
+            if (workers == 1)
+            {
+                shares[0].Add(whole);
+                continue;
+            }
+
+            foreach ((int worker, PortPlan share) in Split(whole, members, rates, workers))
+            {
+                shares[worker].Add(share);
+            }
         }
 
         // A timed trial stops at its duration (a generator behind schedule is flagged, not given extra time); a
         // burst may take twice its nominal time plus 10 s before it is cut.
         double stopSeconds = request.FramesPerPort is null ? request.Duration.TotalSeconds : (2 * longest) + 10;
-        return new TrialPlan(templates, [.. ports], (long)(stopSeconds * 1e9));
+        WorkerPlan[] workerPlans = [.. shares.Select((list, w) => new WorkerPlan(w, [.. list]))];
+        return new TrialPlan(templates, [.. ports], workerPlans, streamWorker, (long)(stopSeconds * 1e9));
+    }
+
+    /// <summary>
+    /// Splits a port's plan over the workers: worker w takes the port's streams k with k mod N = w, their rates and
+    /// the matching share of the port's offered rate; the planned frames are split in proportion to the rates (the
+    /// largest remainders get the frames left over), so the shares add up to the port's plan exactly.
+    /// </summary>
+    private static IEnumerable<(int Worker, PortPlan Share)> Split(PortPlan whole, int[] members, double[] rates, int workers)
+    {
+        double[] rate = new double[workers];
+        long[] frames = new long[workers];
+        double[] remainder = new double[workers];
+        for (int k = 0; k < members.Length; k++)
+        {
+            rate[k % workers] += rates[k];
+        }
+
+        long given = 0;
+        for (int w = 0; w < workers; w++)
+        {
+            double exact = whole.PlannedFrames * rate[w] / whole.TotalPps;
+            frames[w] = (long)Math.Floor(exact);
+            remainder[w] = exact - frames[w];
+            given += frames[w];
+        }
+
+        foreach (int w in Enumerable.Range(0, workers).OrderByDescending(w => remainder[w]).ThenBy(w => w).Take((int)(whole.PlannedFrames - given)))
+        {
+            frames[w]++;
+        }
+
+        for (int w = 0; w < workers; w++)
+        {
+            if (frames[w] == 0 || !(rate[w] > 0))
+            {
+                continue;
+            }
+
+            int[] mine = [.. Enumerable.Range(0, members.Length).Where(k => k % workers == w).Select(k => members[k])];
+            double[] mineRates = [.. Enumerable.Range(0, members.Length).Where(k => k % workers == w).Select(k => rates[k])];
+            yield return (w, new PortPlan(whole.Port, whole.BulkPps * rate[w] / whole.TotalPps, rate[w], frames[w], Schedule(mine, mineRates)));
+        }
     }
 
     /// <summary>A smooth weighted round robin (nginx's): each pick adds every weight to its credit and takes the largest.</summary>

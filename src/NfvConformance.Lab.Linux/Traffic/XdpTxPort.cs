@@ -45,7 +45,7 @@ internal enum XdpTxFault
 /// <summary>
 /// The AF_XDP transmit side of one port, in managed code over P/Invoke (no libbpf or libxdp): a UMEM of fixed-size
 /// frames in one pinned array registered with XDP_UMEM_REG, its fill and completion rings and the socket's TX ring
-/// mapped at the offsets XDP_MMAP_OFFSETS gives, bound to queue 0 of the interface in copy mode (with
+/// mapped at the offsets XDP_MMAP_OFFSETS gives, bound to one queue of the interface (one socket per queue) in copy mode (with
 /// XDP_USE_NEED_WAKEUP when the kernel takes it). A frame keeps the template it was last written with, so a frame
 /// that comes back from the completion ring for the same template only gets its mark stamped in place. Each batch is
 /// published with one producer update and kicked with sendto(2) (in copy mode the kernel transmits at most 32
@@ -119,16 +119,17 @@ internal sealed class XdpTxPort : IFrameSender
     /// <inheritdoc />
     public int MaxFrameLength => _frameSize;
 
-    /// <summary>Opens an AF_XDP transmit socket on queue 0 of an interface of the calling thread's namespace.</summary>
+    /// <summary>Opens an AF_XDP transmit socket on one queue of an interface of the calling thread's namespace.</summary>
     /// <param name="interfaceName">The interface.</param>
     /// <param name="ns">Its namespace, for messages.</param>
     /// <param name="batch">Frames per send.</param>
     /// <param name="slotSize">The largest frame to send; above <see cref="PageSize"/>, frames of up to a page are taken.</param>
     /// <param name="fault">A deliberate defect (tests only).</param>
+    /// <param name="queueId">The queue to bind to (below the interface's number of queues).</param>
     /// <returns>The port.</returns>
     /// <exception cref="ConfigurationException">No such interface.</exception>
     /// <exception cref="TrafficEnvironmentException">The kernel refused a step (the message names it and errno).</exception>
-    public static XdpTxPort Open(string interfaceName, string? ns, int batch, int slotSize, XdpTxFault fault = XdpTxFault.None)
+    public static XdpTxPort Open(string interfaceName, string? ns, int batch, int slotSize, XdpTxFault fault = XdpTxFault.None, int queueId = 0)
     {
         int ifIndex = PacketSockets.IndexOf(interfaceName, ns);
         int frameSize = slotSize <= 2048 ? 2048 : PageSize;
@@ -184,10 +185,10 @@ internal sealed class XdpTxPort : IFrameSender
                 PacketSockets.SetInt(fd, Libc.SolSocket, Libc.SoSndbuf, sndbuf, "SO_SNDBUF");
             }
 
-            bool needWakeup = Bind(fd, ifIndex, Libc.XdpCopy | Libc.XdpUseNeedWakeup);
-            if (!needWakeup && !Bind(fd, ifIndex, Libc.XdpCopy))
+            bool needWakeup = Bind(fd, ifIndex, queueId, Libc.XdpCopy | Libc.XdpUseNeedWakeup);
+            if (!needWakeup && !Bind(fd, ifIndex, queueId, Libc.XdpCopy))
             {
-                throw new TrafficEnvironmentException($"bind(AF_XDP, {interfaceName} queue 0, XDP_COPY) failed: {Libc.LastError()}.");
+                throw new TrafficEnvironmentException($"bind(AF_XDP, {interfaceName} queue {queueId}, XDP_COPY) failed: {Libc.LastError()}{(queueId > 0 ? $" (the interface needs {queueId + 1} queues or more: ip link add ... numtxqueues N numrxqueues N)" : string.Empty)}.");
             }
 
             return new XdpTxPort(fd, interfaceName, batch, umem, umemBase, frameSize, frames, tx, completion, fill, needWakeup, fault);
@@ -273,12 +274,13 @@ internal sealed class XdpTxPort : IFrameSender
         GC.KeepAlive(_umem);
     }
 
-    private static bool Bind(int fd, int ifIndex, ushort flags)
+    private static bool Bind(int fd, int ifIndex, int queueId, ushort flags)
     {
         byte[] sxdp = new byte[16]; // struct sockaddr_xdp {u16 family; u16 flags; u32 ifindex; u32 queue_id; u32 shared_umem_fd}
         BinaryPrimitives.WriteUInt16LittleEndian(sxdp, Libc.AfXdp);
         BinaryPrimitives.WriteUInt16LittleEndian(sxdp.AsSpan(2), flags);
         BinaryPrimitives.WriteInt32LittleEndian(sxdp.AsSpan(4), ifIndex);
+        BinaryPrimitives.WriteInt32LittleEndian(sxdp.AsSpan(8), queueId);
         return Libc.bind(fd, sxdp, sxdp.Length) == 0;
     }
 

@@ -9,7 +9,7 @@ namespace NfvConformance.Lab.Workloads.Checks;
 
 /// <summary>The figures the best-practice checks hold a CNF to (per profile).</summary>
 /// <param name="MaxImageBytes">The largest image allowed.</param>
-/// <param name="MaxStartup">The longest start-up (start request to its first line on stdout).</param>
+/// <param name="MaxStartup">The longest start-up (its process started to its first line on stdout, by the daemon's clock).</param>
 /// <param name="Grace">The grace period a CNF has to stop on SIGTERM.</param>
 /// <param name="AllowedCapabilities">Capabilities a CNF may add (none by default: the platform wires its network).</param>
 public sealed record BestPracticeLimits(long MaxImageBytes, TimeSpan MaxStartup, TimeSpan Grace, IReadOnlyList<string> AllowedCapabilities)
@@ -88,12 +88,15 @@ public sealed class BestPracticeChecks
             string logs = string.Empty;
             if (running is not null)
             {
-                while (sw.Elapsed < limits.MaxStartup * 3 + TimeSpan.FromSeconds(1))
+                // The wait for the first line is counted from when the container runs, not from the create request: on
+                // a loaded host the daemon alone can take seconds to create and start it, which is not the function's.
+                Stopwatch waiting = Stopwatch.StartNew();
+                while (waiting.Elapsed < limits.MaxStartup * 3 + TimeSpan.FromSeconds(1))
                 {
                     logs = await _runtime.LogsAsync(running, ct).ConfigureAwait(false);
                     if (logs.Length > 0)
                     {
-                        firstLine = sw.Elapsed;
+                        firstLine = await _runtime.FirstLineAfterStartAsync(running, ct).ConfigureAwait(false);
                         break;
                     }
 
@@ -152,9 +155,10 @@ public sealed class BestPracticeChecks
                 return f;
             }
 
+            string startupSource = $"docker:GET /containers/{created.Id[..12]}/json State.StartedAt, /logs?timestamps=1";
             f.Add(firstLine is { } fl && fl <= limits.MaxStartup
-                ? new("startup-time", true, $"first line on stdout {fl.TotalMilliseconds:F0} ms after the start request (<= {limits.MaxStartup.TotalSeconds:F1} s)", string.Empty)
-                : new("startup-time", false, firstLine is { } slow ? $"first line on stdout {slow.TotalMilliseconds:F0} ms after the start request (> {limits.MaxStartup.TotalSeconds:F1} s)" : $"no line on stdout within {sw.Elapsed.TotalSeconds:F1} s", "start faster and say so on stdout: do slow initialisation after reporting ready, or lazily"));
+                ? new("startup-time", true, $"first line on stdout {fl.TotalMilliseconds:F0} ms after its process started (<= {limits.MaxStartup.TotalSeconds:F1} s; {startupSource})", string.Empty)
+                : new("startup-time", false, firstLine is { } slow ? $"first line on stdout {slow.TotalMilliseconds:F0} ms after its process started (> {limits.MaxStartup.TotalSeconds:F1} s; {startupSource})" : $"no line on stdout within {sw.Elapsed.TotalSeconds:F1} s", "start faster and say so on stdout: do slow initialisation after reporting ready, or lazily"));
 
             f.Add(logs.Length > 0
                 ? new("logs-to-stdout", true, $"{logs.Length} bytes on stdout/stderr (docker:GET /containers/{created.Id[..12]}/logs)", string.Empty)

@@ -150,6 +150,30 @@ public sealed class ContainerRuntime : IWorkloadRuntime
         return stdout + stderr;
     }
 
+    /// <summary>How long after its process started a container wrote its first line on stdout or stderr.</summary>
+    /// <remarks>
+    /// Both instants are the daemon's: <c>State.StartedAt</c>, when the runtime started the process, and the time stamp
+    /// the daemon gave the first line it read from the container. Neither includes the daemon's time to create and start
+    /// the container, nor this process's time to ask: on a loaded host those are the host's, not the function's.
+    /// </remarks>
+    /// <param name="instance">The instance.</param>
+    /// <param name="ct">Cancels the reads.</param>
+    /// <returns>The time (zero when the line came before the daemon recorded the start), or null when nothing was logged yet.</returns>
+    public async Task<TimeSpan?> FirstLineAfterStartAsync(WorkloadInstance instance, CancellationToken ct = default)
+    {
+        ContainerInspectResponse info = await InspectRawAsync(instance.Id, ct).ConfigureAwait(false);
+        using global::Docker.DotNet.MultiplexedStream stream = await _engine.CallAsync($"logs of {instance.Name}", c => c.Containers.GetContainerLogsAsync(instance.Id, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Timestamps = true }, ct)).ConfigureAwait(false);
+        (string stdout, string stderr) = await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
+        DateTimeOffset? first = new[] { stdout, stderr }.Select(FirstStamp).Where(t => t is not null).Min();
+        if (first is null || info.State is null)
+        {
+            return null;
+        }
+
+        TimeSpan took = first.Value - ParseStamp(info.State.StartedAt);
+        return took < TimeSpan.Zero ? TimeSpan.Zero : took;
+    }
+
     /// <summary>Runs a command inside a container (docker exec) and returns its exit code and output.</summary>
     /// <param name="instance">The instance.</param>
     /// <param name="command">The command and arguments.</param>
@@ -162,6 +186,32 @@ public sealed class ContainerRuntime : IWorkloadRuntime
         (string stdout, string stderr) = await stream.ReadOutputToEndAsync(ct).ConfigureAwait(false);
         ContainerExecInspectResponse done = await _engine.CallAsync($"exec in {instance.Name}", c => c.Exec.InspectContainerExecAsync(exec.ID, ct)).ConfigureAwait(false);
         return (done.ExitCode ?? -1, stdout + stderr);
+    }
+
+    /// <summary>The time stamp of the first line of a log read with <c>timestamps=1</c>, or null.</summary>
+    private static DateTimeOffset? FirstStamp(string log)
+    {
+        int space = log.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 ? ParseStamp(log[..space]) : null;
+    }
+
+    /// <summary>Parses the daemon's RFC 3339 time with nanoseconds (.NET reads at most 7 fractional digits).</summary>
+    private static DateTimeOffset ParseStamp(string stamp)
+    {
+        string s = stamp.Trim();
+        int dot = s.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0)
+        {
+            int end = dot + 1;
+            while (end < s.Length && char.IsAsciiDigit(s[end]))
+            {
+                end++;
+            }
+
+            s = s[..Math.Min(end, dot + 8)] + s[end..];
+        }
+
+        return DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 
     internal Task<ContainerInspectResponse> InspectRawAsync(string id, CancellationToken ct) =>

@@ -101,17 +101,7 @@ public sealed class AcceleratedHopTests : ChainLabTestBase
         await ApplyAsync(Accelerated(AccelerationMode.DpdkVhostUser));
         await Lab.SetLossAsync("acc-1", 10, CancellationToken.None);
 
-        IReadOnlyList<ChainPathTrace> flows = await FlowsAsync(200, "10.4.0.6", "198.51.100.4", 8080);
-        IReadOnlyList<ChainHopCounters> counters = await Chaining.ReadCountersAsync();
-
-        int lost = flows.Count(t => !t.Delivered);
-        long counted = counters.First(c => c.PortPair == "acc-1").DropReasons.GetValueOrDefault("random_loss");
-        Assert.Multiple(() =>
-        {
-            Assert.That(lost, Is.InRange(4, 50), "about 10 % of 200");
-            Assert.That(counted, Is.EqualTo(lost), "every lost probe is counted at the lossy hop");
-            Assert.That(flows.Where(t => !t.Delivered).Select(t => t.DroppedAt).Distinct(), Is.EqualTo(new[] { "acc-1" }));
-        });
+        await AssertRandomLossOnlyAtAsync("acc-1", 200, "10.4.0.6", "198.51.100.4", 8080, 4, 50, "about 10 % of 200");
     }
 
     [Test]

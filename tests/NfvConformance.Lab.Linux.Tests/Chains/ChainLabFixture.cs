@@ -126,6 +126,22 @@ public abstract class ChainLabTestBase
     internal async Task<IReadOnlyList<ChainPathTrace>> FlowsAsync(int flows, string source, string destination, int port, ClassifierProtocol protocol = ClassifierProtocol.Udp, int firstPort = 10_000) =>
         await Chaining.ProbeManyAsync([.. Enumerable.Range(0, flows).Select(i => new ChainProbe(source, destination, protocol, firstPort + i, port))]);
 
+    /// <summary>Sends <paramref name="flows"/> UDP probes through a hop made lossy and checks that the loss is in range, that
+    /// every lost probe is counted at that hop as random loss, and that it is the only hop where probes were lost.</summary>
+    internal async Task AssertRandomLossOnlyAtAsync(string hop, int flows, string source, string destination, int port, int atLeast, int atMost, string about)
+    {
+        IReadOnlyList<ChainPathTrace> traces = await FlowsAsync(flows, source, destination, port);
+        IReadOnlyList<ChainHopCounters> counters = await Chaining.ReadCountersAsync();
+        int lost = traces.Count(t => !t.Delivered);
+        long counted = counters.First(c => c.PortPair == hop).DropReasons.GetValueOrDefault("random_loss");
+        Assert.Multiple(() =>
+        {
+            Assert.That(lost, Is.InRange(atLeast, atMost), about);
+            Assert.That(counted, Is.EqualTo(lost), "every lost probe is counted at the lossy hop");
+            Assert.That(traces.Where(t => !t.Delivered).Select(t => t.DroppedAt).Distinct(), Is.EqualTo(new[] { hop }));
+        });
+    }
+
     internal static Dictionary<string, int> Shares(IEnumerable<ChainPathTrace> traces, string group) =>
         traces.SelectMany(t => t.Hops.Where(h => h.PortPairGroup == group)).GroupBy(h => h.PortPair).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 }

@@ -69,17 +69,7 @@ public sealed class FaultTests : ChainLabTestBase
         await ApplyAsync(FirewallRouter(symmetric: false, protocol: "udp"));
         await Lab.SetLossAsync("rt-1", 1, CancellationToken.None);
 
-        IReadOnlyList<ChainPathTrace> flows = await FlowsAsync(2000, "10.5.0.1", "198.51.100.5", 443);
-        IReadOnlyList<ChainHopCounters> counters = await Chaining.ReadCountersAsync();
-
-        int lost = flows.Count(t => !t.Delivered);
-        long counted = counters.First(c => c.PortPair == "rt-1").DropReasons.GetValueOrDefault("random_loss");
-        Assert.Multiple(() =>
-        {
-            Assert.That(lost, Is.InRange(5, 50), "about 1 % of 2000");
-            Assert.That(counted, Is.EqualTo(lost), "every lost probe is counted at the lossy hop");
-            Assert.That(flows.Where(t => !t.Delivered).Select(t => t.DroppedAt).Distinct(), Is.EqualTo(new[] { "rt-1" }));
-        });
+        await AssertRandomLossOnlyAtAsync("rt-1", 2000, "10.5.0.1", "198.51.100.5", 443, 5, 50, "about 1 % of 2000");
     }
 
     [Test]

@@ -38,12 +38,14 @@ internal sealed class GeneratorTestLab : IDisposable
     public string Dev(string role) => Token + "-" + role;
 
     /// <summary>A namespace "gen" with a veth pair ga/gb: the generator's two ports cabled back to back.</summary>
-    public (AfPacketPort A, AfPacketPort B) BackToBack(string role = "b2b")
+    /// <param name="role">The namespace's role.</param>
+    /// <param name="queues">Transmit and receive queues of each end (a multi-worker AF_XDP generator binds one per worker).</param>
+    public (AfPacketPort A, AfPacketPort B) BackToBack(string role = "b2b", int queues = 1)
     {
         string ns = AddNamespace(role);
         string a = Dev(role[..1] + "a");
         string b = Dev(role[..1] + "b");
-        Ip("link", "add", a, "netns", ns, "type", "veth", "peer", "name", b, "netns", ns);
+        Ip(["link", "add", a, "netns", ns, .. Queues(queues), "type", "veth", "peer", "name", b, "netns", ns, .. Queues(queues)]);
         Up(ns, a, b);
         return (new AfPacketPort(a, ns), new AfPacketPort(b, ns));
     }
@@ -52,7 +54,8 @@ internal sealed class GeneratorTestLab : IDisposable
     /// The generator's ports in "gen", a kernel router in "mid" between them: g0 -> m0 [forward] m1 -> g1.
     /// Streams must send to <c>RouterMac</c> from 16.0.0.0/8 to 48.0.0.0/8.
     /// </summary>
-    public RouterPath Router()
+    /// <param name="queues">Transmit and receive queues of each veth end.</param>
+    public RouterPath Router(int queues = 1)
     {
         string gen = AddNamespace("gen");
         string mid = AddNamespace("mid");
@@ -60,8 +63,8 @@ internal sealed class GeneratorTestLab : IDisposable
         string g1 = Dev("g1");
         string m0 = Dev("m0");
         string m1 = Dev("m1");
-        Ip("link", "add", g0, "netns", gen, "type", "veth", "peer", "name", m0, "netns", mid);
-        Ip("link", "add", g1, "netns", gen, "type", "veth", "peer", "name", m1, "netns", mid);
+        Ip(["link", "add", g0, "netns", gen, .. Queues(queues), "type", "veth", "peer", "name", m0, "netns", mid, .. Queues(queues)]);
+        Ip(["link", "add", g1, "netns", gen, .. Queues(queues), "type", "veth", "peer", "name", m1, "netns", mid, .. Queues(queues)]);
         Up(gen, g0, g1);
         Up(mid, m0, m1);
         Exec(mid, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
@@ -141,6 +144,9 @@ internal sealed class GeneratorTestLab : IDisposable
     }
 
     public static byte[] ParseMac(string text) => [.. text.Trim().Split(':').Select(h => byte.Parse(h, NumberStyles.HexNumber, CultureInfo.InvariantCulture))];
+
+    private static string[] Queues(int queues) =>
+        ["numtxqueues", queues.ToString(CultureInfo.InvariantCulture), "numrxqueues", queues.ToString(CultureInfo.InvariantCulture)];
 
     private string Mac(string ns, string dev) => Exec(ns, "cat", $"/sys/class/net/{dev}/address").Trim();
 

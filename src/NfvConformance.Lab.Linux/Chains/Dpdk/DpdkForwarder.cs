@@ -166,8 +166,24 @@ internal sealed class DpdkForwarder : IAsyncDisposable
             await SendAsync(command, cancellationToken).ConfigureAwait(false);
             return await done.Task.WaitAsync(s_commandTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is TimeoutException or IOException)
+        catch (Exception e) when (e is TimeoutException or IOException or OperationCanceledException)
         {
+            // An answer that never came must not take the lines of the commands after it.
+            lock (_waiters)
+            {
+                var rest = _waiters.Where(w => w.Done != done).ToArray();
+                _waiters.Clear();
+                foreach (var w in rest)
+                {
+                    _waiters.Enqueue(w);
+                }
+            }
+
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
             throw new NfvConformanceException($"dpdk-testpmd did not answer '{command}' ({(_process.HasExited ? ExitCode() : "still running")}): {CommandLine}\n{Log}", innerException: e);
         }
     }

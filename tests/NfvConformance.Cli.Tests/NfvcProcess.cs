@@ -37,10 +37,17 @@ internal static class NfvcProcess
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    /// <summary>Starts nfvc in the repository root without waiting; output is discarded.</summary>
+    /// <summary>Starts nfvc in the repository root without waiting, with SIGINT at its default as in a terminal; output is discarded.</summary>
+    /// <remarks>
+    /// A test host started as a background job of a non-interactive shell inherits SIGINT ignored, passes that on, and
+    /// the runtime keeps an inherited ignore: Ctrl+C (kill -INT) then does nothing to nfvc. <c>env --default-signal=INT</c>
+    /// gives it the disposition a user's foreground nfvc has, whoever started the tests.
+    /// </remarks>
     public static Process Start(params string[] args)
     {
-        ProcessStartInfo start = new("dotnet") { WorkingDirectory = RepositoryRoot, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        ProcessStartInfo start = new("env") { WorkingDirectory = RepositoryRoot, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nfvc.dll"));
         foreach (string arg in args)
         {

@@ -11,6 +11,8 @@ internal static class Need
 
     public static void Qemu() => Check(DockerEngine.Unavailable() is { } d && d.Contains("root", StringComparison.Ordinal) ? d : VmRuntime.Unavailable());
 
+    public static void VhostUser() => Check(DockerEngine.Unavailable() is { } d && d.Contains("root", StringComparison.Ordinal) ? d : VmRuntime.VhostUserUnavailable());
+
     private static void Check(string? why)
     {
         if (why is not null)

@@ -51,7 +51,7 @@ public sealed class RealServerTests
         Assert.That(client.ApiVersion, Is.EqualTo(new Version(5, 1)));
         Assert.That(client.ServerVersion!["version"]!.GetValue<string>(), Is.EqualTo("v3.08"));
         Assert.That(finished, Is.True, "the run finished (event 4 or state STREAMS)");
-        Assert.That(stats.Flow[5].TxPackets, Is.EqualTo(100_000));
+        Assert.That(stats.Flow[5].TxPackets, Is.InRange(100_000, 100_001), "100 kpps for 1 s; the real server may send one more at the edge (100001 seen under CI-like load)");
         Assert.That(stats.Flow[5].RxPackets, Is.GreaterThanOrEqualTo(99_000), "the veth pair carries what port 0 sends to port 1 (README: 0 lost at 100 kpps)");
         Assert.That(stats.Flow[5 | StreamCodec.LatencyPgBit].TxPackets, Is.InRange(999, 1002), "1 kpps for 1 s; the real server may send one more at the edge");
         Assert.That(stats.Latency[5 | StreamCodec.LatencyPgBit].HistogramCount, Is.GreaterThan(900));

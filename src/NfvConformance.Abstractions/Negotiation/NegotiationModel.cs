@@ -84,7 +84,11 @@ public sealed record RungRefusal(string Rung, string Reason);
 /// <param name="Rung">The granted rung, or null when an optional ladder got nothing.</param>
 /// <param name="RungIndex">The rung's position in the ladder (0 = best), or -1.</param>
 /// <param name="Refused">Every better rung and why it was refused.</param>
-public sealed record LadderGrant(string Ladder, string? Rung, int RungIndex, IReadOnlyList<RungRefusal> Refused);
+public sealed record LadderGrant(string Ladder, string? Rung, int RungIndex, IReadOnlyList<RungRefusal> Refused)
+{
+    /// <summary>Gets how the granted rung is realised where that differs from the usual practice (a vhost-user guest's memory a memfd, not huge pages), or null.</summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>A requirement the NFVI could not meet on one node.</summary>
 /// <param name="NodeId">The node.</param>
@@ -128,7 +132,7 @@ public sealed record NegotiationResult(
         return $"granted on {NodeId}{(NumaNode is null ? string.Empty : $" (NUMA {NumaNode})")}: "
             + string.Join("; ", Ladders.Select(l => l.Rung is null
                 ? $"{l.Ladder} -> none"
-                : $"{l.Ladder} -> {l.Rung}{(l.Refused.Count == 0 ? string.Empty : " (refused: " + string.Join(", ", l.Refused.Select(r => $"{r.Rung}: {r.Reason}")) + ")")}"));
+                : $"{l.Ladder} -> {l.Rung}{(l.Note is null ? string.Empty : $" [{l.Note}]")}{(l.Refused.Count == 0 ? string.Empty : " (refused: " + string.Join(", ", l.Refused.Select(r => $"{r.Rung}: {r.Reason}")) + ")")}"));
     }
 }
 

@@ -48,13 +48,16 @@ internal static class Libc
     // AF_XDP (linux/if_xdp.h).
     public const int SolXdp = 283;
     public const int XdpMmapOffsets = 1;
+    public const int XdpRxRing = 2;
     public const int XdpTxRing = 3;
     public const int XdpUmemReg = 4;
     public const int XdpUmemFillRing = 5;
     public const int XdpUmemCompletionRing = 6;
+    public const int XdpStatistics = 7;
     public const ushort XdpCopy = 1 << 1;
     public const ushort XdpUseNeedWakeup = 1 << 3;
     public const int XdpRingNeedWakeup = 1;
+    public const long XdpPgoffRxRing = 0;
     public const long XdpPgoffTxRing = 0x80000000;
     public const long XdpUmemPgoffFillRing = 0x100000000;
     public const long XdpUmemPgoffCompletionRing = 0x180000000;
@@ -116,6 +119,10 @@ internal static class Libc
     /// <summary>clock_nanosleep(2) on a relative struct timespec (flags 0); remain is not read (pass zero).</summary>
     [DllImport(Lib, SetLastError = true)]
     public static extern int clock_nanosleep(int clock, int flags, byte[] request, IntPtr remain);
+
+    /// <summary>syscall(2) with three integer arguments: bpf(2) has no libc wrapper.</summary>
+    [DllImport(Lib, SetLastError = true)]
+    public static extern long syscall(long number, long a, byte[] b, long c);
 
     [DllImport(Lib, SetLastError = true)]
     public static extern int sched_setaffinity(int pid, nint size, byte[] mask);

@@ -3,6 +3,7 @@ using NfvConformance.Abstractions.Capabilities;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Inventory;
 using NfvConformance.Abstractions.Negotiation;
+using NfvConformance.Abstractions.Placement;
 using NfvConformance.Abstractions.Requirements;
 using NfvConformance.Abstractions.Targets;
 using NfvConformance.Lab.Linux.Discovery;
@@ -13,8 +14,8 @@ namespace NfvConformance.Lab.Linux.Negotiation;
 
 /// <summary>
 /// Negotiates against the host as discovered now and what placed instances hold: each rung of a ladder is granted
-/// only when the host really has it (a free SR-IOV VF, a SmartNIC eswitch, DPDK with free huge pages for vhost-user,
-/// the kernel always), so a ladder falls back for real (SR-IOV, then DPDK, then kernel), each refusal naming the file
+/// only when the host really has it (a free SR-IOV VF, a SmartNIC eswitch, DPDK's vhost PMD with QEMU for a VM's
+/// vhost-user port, the kernel always), so a ladder falls back for real (SR-IOV, then DPDK, then kernel), each refusal naming the file
 /// or tool that showed the lack.
 /// </summary>
 internal sealed class HostNegotiator : INegotiation
@@ -40,8 +41,9 @@ internal sealed class HostNegotiator : INegotiation
     /// <param name="request">The request.</param>
     /// <param name="node">The host.</param>
     /// <param name="free">What is free.</param>
+    /// <param name="kind">What is being placed, or null for a negotiation on its own.</param>
     /// <returns>The answer.</returns>
-    internal static NegotiationResult Negotiate(NegotiationRequest request, HostNode node, Free free)
+    internal static NegotiationResult Negotiate(NegotiationRequest request, HostNode node, Free free, WorkloadKind? kind = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         List<ValidationError> problems = Validate(request);
@@ -141,7 +143,7 @@ internal sealed class HostNegotiator : INegotiation
             int index = -1;
             for (int i = 0; i < ladder.Rungs.Count; i++)
             {
-                string? why = WhyNot(ladder.Rungs[i], node, free, r);
+                string? why = WhyNot(ladder.Rungs[i], node, free, r, kind);
                 if (why is null)
                 {
                     granted = ladder.Rungs[i];
@@ -157,7 +159,7 @@ internal sealed class HostNegotiator : INegotiation
                 Unmet($"ladder {ladder.Name}", "every rung refused: " + string.Join("; ", refused.Select(x => $"{x.Rung}: {x.Reason}")));
             }
 
-            grants.Add(new LadderGrant(ladder.Name, granted, index, refused));
+            grants.Add(new LadderGrant(ladder.Name, granted, index, refused) { Note = granted == Rungs.DpdkVhostUser ? VhostUserMemory(free) : null });
         }
 
         List<string> wishesMet = [.. (request.Wishes ?? []).Where(caps.Offers)];
@@ -172,8 +174,9 @@ internal sealed class HostNegotiator : INegotiation
     /// <param name="node">The host.</param>
     /// <param name="free">What is free.</param>
     /// <param name="r">The resources asked.</param>
+    /// <param name="kind">What is being placed, or null for a negotiation on its own (then a VM's port is meant).</param>
     /// <returns>The reason, or null.</returns>
-    internal static string? WhyNot(string rung, HostNode node, Free free, ResourceRequest r)
+    internal static string? WhyNot(string rung, HostNode node, Free free, ResourceRequest r, WorkloadKind? kind = null)
     {
         NodeHardware hw = node.Hardware;
         bool basic = node.Policy.Profile == Profiles.Basic;
@@ -190,18 +193,7 @@ internal sealed class HostNegotiator : INegotiation
                     ? basic ? "the basic profile exposes no SR-IOV (RM:e.cap.013 = No for basic)" : null
                     : $"no free SR-IOV VF (sriov_numvfs under /sys/bus/pci/devices): {string.Join(", ", hw.Nics.Select(n => $"{n.Name} ({n.Driver}) {n.SriovTotalVfs} VFs configured"))}";
             case Rungs.DpdkVhostUser:
-                if (node.Scan.Dpdk.Testpmd is null || !node.Scan.Dpdk.Has("net", "vhost"))
-                {
-                    return $"no DPDK vhost-user switch: dpdk-testpmd {node.Scan.Dpdk.Testpmd ?? "absent"}, net_vhost PMD {(node.Scan.Dpdk.Has("net", "vhost") ? "present" : "absent")}";
-                }
-
-                long need = Math.Max(r.HugepagesMb, 2);
-                if (free.HugepagesMb < need)
-                {
-                    return $"vhost-user needs huge-page backed memory: {need} MiB asked, {free.HugepagesMb} MiB of huge pages free (/sys/kernel/mm/hugepages/*/free_hugepages)";
-                }
-
-                return basic ? "the basic profile has no accelerated vSwitch (RM:e.cap.019 = N for basic)" : null;
+                return WhyNoVhostUser(node, free, r, kind) ?? (basic ? "the basic profile has no accelerated vSwitch (RM:e.cap.019 = N for basic)" : null);
             case Rungs.KernelVirtio:
                 return File.Exists("/proc/self/ns/net") ? null : "no network namespaces (/proc/self/ns/net missing)";
             case Rungs.Software:
@@ -218,6 +210,49 @@ internal sealed class HostNegotiator : INegotiation
                 return $"unknown rung '{rung}'";
         }
     }
+
+    /// <summary>
+    /// Says why a vhost-user port cannot be realised, or null when it can: a VM's interface becomes a <c>net_vhost</c>
+    /// port of a testpmd vSwitch with a <c>net_af_packet</c> port on the chain's veth (the workloads' VmRuntime), the
+    /// guest's RAM shared with the switch through memfd when no huge pages are asked (<see cref="VhostUserMemory"/>).
+    /// </summary>
+    private static string? WhyNoVhostUser(HostNode node, Free free, ResourceRequest r, WorkloadKind? kind)
+    {
+        DpdkInstall dpdk = node.Scan.Dpdk;
+        if (dpdk.Testpmd is null || !dpdk.Has("net", "vhost"))
+        {
+            return $"no DPDK vhost-user switch: dpdk-testpmd {dpdk.Testpmd ?? "absent"}, net_vhost PMD {(dpdk.Has("net", "vhost") ? "present" : "absent")}";
+        }
+
+        if (!dpdk.Has("net", "af_packet"))
+        {
+            return "the vhost-user switch's port on the chain needs DPDK's net_af_packet PMD, which is not installed";
+        }
+
+        if (r.HugepagesMb > 0 && free.HugepagesMb < r.HugepagesMb)
+        {
+            return $"vhost-user with huge-page backed guest memory: {r.HugepagesMb} MiB asked, {free.HugepagesMb} MiB of huge pages free (/sys/kernel/mm/hugepages/*/free_hugepages)";
+        }
+
+        if (!(node.Hardware.Software?.Virtualisation.Any(v => v.Technology == "QEMU") ?? false))
+        {
+            return "a vhost-user port is a VM's virtio-net NIC served by the switch: QEMU is not installed (qemu-system-x86_64 --version)";
+        }
+
+        return kind switch
+        {
+            WorkloadKind.Container => "a container's vhost-user port needs virtio-user (a DPDK application inside the container on the switch's socket), which this lab does not realise; a VM's is realised",
+            WorkloadKind.VirtualMachine => "placement starts a VM paused, its interfaces veths in its namespace; a vhost-user port is realised for a booted VM by the workloads' VM runtime (a testpmd vSwitch per VM), not by placement",
+            _ => null,
+        };
+    }
+
+    /// <summary>Says what backs a vhost-user guest's memory on this host, for a grant's evidence.</summary>
+    /// <param name="free">What is free.</param>
+    /// <returns>The memory backing and why.</returns>
+    internal static string VhostUserMemory(Free free) => free.HugepagesMb > 0
+        ? $"{free.HugepagesMb} MiB of huge pages free; the guest's RAM is a memfd shared with the switch unless huge pages are asked"
+        : "no huge pages on this host (/sys/kernel/mm/hugepages/*/free_hugepages): the guest's RAM is a memfd shared with the switch (memory-backend-memfd,share=on), enough for vhost-user to work; huge pages are the production practice for its speed";
 
     private static string? Device(NodeHardware hw, string kind) =>
         hw.Accelerators.Any(a => a.Kind == kind) ? null : $"no {kind} device on the host's PCI bus (/sys/bus/pci/devices/*/class)";

@@ -80,7 +80,7 @@ internal sealed class HostPlacement : IPlacement, IAsyncDisposable
                         break;
                     }
 
-                    NegotiationResult answer = HostNegotiator.Negotiate(request.Negotiation, node, free);
+                    NegotiationResult answer = HostNegotiator.Negotiate(request.Negotiation, node, free, request.Kind);
                     negotiations.Add(answer);
                     if (!answer.Granted)
                     {

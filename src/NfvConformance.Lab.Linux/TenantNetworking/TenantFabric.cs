@@ -532,6 +532,11 @@ internal sealed class TenantFabric : IAsyncDisposable
 
         // Checksums computed when sent, not left to an offload a veth never does: taps then see the frame as the wire carries it.
         await RunAsync("ip", ["netns", "exec", ns, "ethtool", "-K", inside, "tx", "off"], cancellationToken).ConfigureAwait(false);
+
+        // Both ends receive through their own queue: a port's probes are not lost in the host's shared backlog while
+        // another lab floods it (docs/test-flakes.md).
+        await VethQueues.OwnQueueAsync(nodeNs, host, cancellationToken).ConfigureAwait(false);
+        await VethQueues.OwnQueueAsync(ns, inside, cancellationToken).ConfigureAwait(false);
         _links[name] = (node, inside, ns);
         _networkOf[name] = network;
         return host;

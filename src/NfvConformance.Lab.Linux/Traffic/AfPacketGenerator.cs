@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Traffic;
 using NfvConformance.Lab.Linux.Native;
+using NfvConformance.Lab.Linux.Traffic.Xdp;
 
 namespace NfvConformance.Lab.Linux.Traffic;
 
@@ -40,8 +41,9 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     private readonly AfPacketGeneratorOptions _options;
     private readonly IFrameSender[]?[] _tx;
     private readonly IReadOnlyList<int>? _workerCpus;
-    private readonly RxRing?[] _rx;
+    private readonly IFrameReceiver?[] _rx;
     private readonly Lock _gate = new();
+    private readonly HashSet<AfPacketPort> _receiverTakesQueue = [];
     private int _trialIndex;
     private bool _disposed;
 
@@ -55,18 +57,21 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         _options = options;
         int n = options.Ports.Count;
         _tx = new IFrameSender[]?[n];
-        _rx = new RxRing?[n];
+        _rx = new IFrameReceiver?[n];
         try
         {
             for (int i = 0; i < n; i++)
             {
                 AfPacketPort p = options.Ports[i];
-                (_tx[i], _rx[i]) = NetNamespace.Run(p.Namespace, () =>
-                    (OpenSenders(p, options),
-                     p.Receive ? RxRing.Open(p.Interface, p.Namespace, 1 << 20, options.RxRingBlocks, RetireMs) : null));
+                (_rx[i], _tx[i]) = NetNamespace.Run(p.Namespace, () =>
+                {
+                    IFrameReceiver? rx = p.Receive ? OpenReceiver(p, options) : null;
+                    return (rx, OpenSenders(p, options, rx is XdpRxPort));
+                });
             }
 
             TransmitMethod = string.Join(" + ", _tx.SelectMany(t => t!).Select(t => t.Method).Distinct());
+            ReceiveMethod = string.Join(", ", _rx.OfType<IFrameReceiver>().Select(r => r.Method).Distinct());
         }
         catch
         {
@@ -110,6 +115,16 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     /// </summary>
     public string? AfXdpFallback { get; private set; }
 
+    /// <summary>Gets how frames are received (<c>tpacket_v3 rx ring</c>, <c>af_xdp rx (copy mode, xdp native)</c>, ...); empty without a receiving port.</summary>
+    public string ReceiveMethod { get; } = string.Empty;
+
+    /// <summary>
+    /// Gets why the AF_XDP receiver was asked for (<see cref="AfPacketGeneratorOptions.RxMethod"/>) and refused by the
+    /// kernel (no BPF, no XDP on the device), so the ports receive through the TPACKET_V3 ring instead; null when it
+    /// was not asked for or every receiving port got it.
+    /// </summary>
+    public string? AfXdpRxFallback { get; private set; }
+
     /// <summary>Gets the frame-level account of the last trial, or null before the first.</summary>
     public AfPacketTrialDetail? LastTrial { get; private set; }
 
@@ -127,8 +142,8 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
         TrialPlan plan = TrialPlan.Create(request, _options, Info);
         byte flowSequence = (byte)_trialIndex;
-        RxRing[] rings = [.. _rx.OfType<RxRing>()];
-        foreach (RxRing ring in rings)
+        IFrameReceiver[] rings = [.. _rx.OfType<IFrameReceiver>()];
+        foreach (IFrameReceiver ring in rings)
         {
             Sink discard = Sink.Discarding();
             ring.Drain(ref discard);
@@ -181,7 +196,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
         (string? file, long captured) = capture is null ? (null, 0) : capture.Stop();
         long ringDrops = 0;
-        foreach (RxRing ring in rings)
+        foreach (IFrameReceiver ring in rings)
         {
             ringDrops += ring.ReadAndResetStatistics().Drops;
         }
@@ -206,7 +221,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             }
         }
 
-        foreach (RxRing? r in _rx)
+        foreach (IFrameReceiver? r in _rx)
         {
             r?.Dispose();
         }
@@ -237,8 +252,15 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         _options.Threads == 1 || _workerCpus is null ? _options.ThreadCpus : [_workerCpus[worker % _workerCpus.Count]];
 
     /// <summary>Opens one sender per worker on a port; on a failure, the ones already open are closed.</summary>
-    private IFrameSender[] OpenSenders(AfPacketPort port, AfPacketGeneratorOptions options)
+    private IFrameSender[] OpenSenders(AfPacketPort port, AfPacketGeneratorOptions options, bool queuesTakenByReceiver)
     {
+        if (options.AfXdp && queuesTakenByReceiver)
+        {
+            // Not a refusal: noted on every trial that sends from this port (a port that only receives loses nothing).
+            _receiverTakesQueue.Add(port);
+            options = options with { AfXdp = false };
+        }
+
         IFrameSender[] senders = new IFrameSender[options.Threads];
         try
         {
@@ -258,6 +280,23 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         }
 
         return senders;
+    }
+
+    private IFrameReceiver OpenReceiver(AfPacketPort port, AfPacketGeneratorOptions options)
+    {
+        if (options.RxMethod == GeneratorRxMethod.AfXdp)
+        {
+            try
+            {
+                return XdpRxPort.Open(port.Interface, port.Namespace, options.XdpRxFault);
+            }
+            catch (TrafficEnvironmentException e)
+            {
+                AfXdpRxFallback ??= $"AF_XDP receive refused on {port}: {e.Message} Receiving through the TPACKET_V3 ring instead.";
+            }
+        }
+
+        return RxRing.Open(port.Interface, port.Namespace, 1 << 20, options.RxRingBlocks, RetireMs);
     }
 
     private IFrameSender OpenSender(AfPacketPort port, AfPacketGeneratorOptions options, int queue)
@@ -300,9 +339,22 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             errors.Add(new(true, $"{request.Profile.Streams.Count} streams; at most {ushort.MaxValue}.", "profile"));
         }
 
+        foreach (TrafficStream s in request.Profile.Streams)
+        {
+            int longest = s.FrameSizes.Entries.Max(e => e.Size) - TrafficRate.FcsBytes;
+            if (s.RxPort >= 0 && s.RxPort < _rx.Length && _rx[s.RxPort] is { } rx && longest > rx.MaxFrameLength)
+            {
+                errors.Add(new(true, $"frames of {longest + TrafficRate.FcsBytes} B are longer than port {s.RxPort}'s {rx.Method} receiver takes ({rx.MaxFrameLength} B without FCS); receive them through AF_PACKET.", $"stream '{s.Name}'"));
+            }
+        }
+
         if (Capture is { } c && (c.Port < 0 || c.Port >= _options.Ports.Count))
         {
             errors.Add(new(true, $"capture port {c.Port} is not one of the generator's {_options.Ports.Count} ports.", "capture"));
+        }
+        else if (Capture is { } x && _rx[x.Port] is XdpRxPort)
+        {
+            errors.Add(new(true, $"port {x.Port} receives through AF_XDP, which takes the frames before a capture sees them; capture with the AF_PACKET receiver.", "capture"));
         }
 
         if (errors.Count > 0)
@@ -336,6 +388,14 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
         double seconds = request.FramesPerPort is null ? request.Duration.TotalSeconds : Math.Max(1e-9, sender.SecondsSending);
         MeasurementFlags flags = MeasurementFlags.None;
         List<string> notes = [];
+        foreach (PortPlan p in plan.Ports)
+        {
+            if (_receiverTakesQueue.Contains(_options.Ports[p.Port]))
+            {
+                notes.Add($"port {p.Port} sent through AF_PACKET sendmmsg: its queues carry the AF_XDP receiver (one AF_XDP socket per queue)");
+            }
+        }
+
         int ports = plan.Ports.Length;
         double offered = plan.Ports.Length == 0 ? 0 : plan.Ports.Average(p => p.BulkPps);
         double achieved = plan.Ports.Length == 0 ? 0 : plan.Ports.Select((p, i) => p.PlannedFrames == 0 ? p.BulkPps : p.BulkPps * sender.SentPerPort[i] / p.PlannedFrames).Average();
@@ -377,6 +437,8 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             TxDropped = sender.Dropped,
             TransmitMethod = TransmitMethod,
             AfXdpFallback = AfXdpFallback,
+            ReceiveMethod = ReceiveMethod,
+            AfXdpRxFallback = AfXdpRxFallback,
         };
         return new TrialResult
         {
@@ -394,7 +456,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     }
 
     /// <summary>Receives on every ring until stopped; one instance per trial.</summary>
-    private sealed class Receiver(RxRing[] rings, int streams, byte flowSequence, IReadOnlyList<int>? cpus, int realTimePriority)
+    private sealed class Receiver(IFrameReceiver[] rings, int streams, byte flowSequence, IReadOnlyList<int>? cpus, int realTimePriority)
     {
         private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile bool _stop;
@@ -433,10 +495,11 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
             long[] counts = new long[2];
             Sink sink = new(Trackers, Recorders, counts, flowSequence);
-            byte[] pollFds = new byte[rings.Length * 8];
-            for (int i = 0; i < rings.Length; i++)
+            int[] fds = [.. rings.SelectMany(r => r.Fds)];
+            byte[] pollFds = new byte[fds.Length * 8];
+            for (int i = 0; i < fds.Length; i++)
             {
-                BitConverter.TryWriteBytes(pollFds.AsSpan(i * 8), rings[i].Fd);
+                BitConverter.TryWriteBytes(pollFds.AsSpan(i * 8), fds[i]);
                 BitConverter.TryWriteBytes(pollFds.AsSpan((i * 8) + 4), (short)(Libc.PollIn | Libc.PollErr));
             }
 
@@ -449,20 +512,20 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             while (!_stop)
             {
                 int n = 0;
-                foreach (RxRing ring in rings)
+                foreach (IFrameReceiver ring in rings)
                 {
                     n += ring.Drain(ref sink);
                 }
 
                 if (n == 0)
                 {
-                    Libc.poll(pollFds, (nuint)rings.Length, 2);
+                    Libc.poll(pollFds, (nuint)fds.Length, 2);
                 }
             }
 
             // Blocks the kernel retired while we were stopping.
             Thread.Sleep(RetireMs * 3);
-            foreach (RxRing ring in rings)
+            foreach (IFrameReceiver ring in rings)
             {
                 ring.Drain(ref sink);
             }

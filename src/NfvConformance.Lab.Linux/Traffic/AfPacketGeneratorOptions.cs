@@ -73,6 +73,18 @@ public sealed record AfPacketGeneratorOptions
     /// <summary>Gets a deliberate defect of the AF_XDP sender (tests that show the checks catch it).</summary>
     internal XdpTxFault XdpFault { get; init; }
 
+    /// <summary>
+    /// Gets how the ports receive: a TPACKET_V3 ring (the default) or an AF_XDP socket fed by an XDP program on the
+    /// interface. When the kernel refuses AF_XDP or XDP on a port, that port receives through the ring and
+    /// <see cref="AfPacketGenerator.AfXdpRxFallback"/> says why. A queue takes one AF_XDP socket, so a port that receives
+    /// through AF_XDP sends through AF_PACKET sendmmsg even with <see cref="AfXdp"/>, and every trial that sends from it
+    /// says so in its note.
+    /// </summary>
+    public GeneratorRxMethod RxMethod { get; init; }
+
+    /// <summary>Gets a deliberate defect of the AF_XDP receiver's XDP program (tests that show the checks catch it).</summary>
+    internal Xdp.XdpRxFault XdpRxFault { get; init; }
+
     /// <summary>Gets the receive ring's blocks per port (1 MiB each).</summary>
     public int RxRingBlocks { get; init; } = 32;
 

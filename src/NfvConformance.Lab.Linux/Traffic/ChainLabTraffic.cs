@@ -158,10 +158,14 @@ internal sealed class ChainLabTraffic : ITrafficGeneration, ITrafficCalibration,
     /// <summary>Gets or sets whether the generator sends through AF_XDP sockets (<see cref="AfPacketGeneratorOptions.AfXdp"/>).</summary>
     internal bool AfXdp { get; set; }
 
+    /// <summary>Gets or sets how the generator receives (<see cref="AfPacketGeneratorOptions.RxMethod"/>).</summary>
+    internal GeneratorRxMethod RxMethod { get; set; }
+
     private AfPacketGenerator Open(AfPacketPort[] ports, double ceiling) => new(new AfPacketGeneratorOptions
     {
         Ports = ports,
         AfXdp = AfXdp,
+        RxMethod = RxMethod,
         LineRateBitsPerSecond = LineRateBitsPerSecond,
         CeilingPpsPerPort = ceiling,
         ThreadCpus = _cpus.Generator,

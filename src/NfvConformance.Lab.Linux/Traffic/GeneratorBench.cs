@@ -31,6 +31,9 @@ public sealed record GeneratorBenchOptions
     /// <summary>Gets whether the generator sends through AF_XDP sockets (falling back to sendmmsg(2), with the reason, when the kernel refuses).</summary>
     public bool AfXdp { get; init; }
 
+    /// <summary>Gets how the generator receives (falling back to the TPACKET_V3 ring, with the reason, when the kernel refuses AF_XDP).</summary>
+    public GeneratorRxMethod RxMethod { get; init; }
+
     /// <summary>
     /// Gets how many sender workers send (<see cref="AfPacketGeneratorOptions.Threads"/>): the veth pair gets as many
     /// queues, and the bench sends as many streams (one per worker), each worker pinned to a CPU of its own.
@@ -62,6 +65,11 @@ public sealed record GeneratorBenchOptions
             e.Add("--tx-ring and --method af_xdp are two transmit methods; choose one");
         }
 
+        if (TxOnly && RxMethod != GeneratorRxMethod.AfPacket)
+        {
+            e.Add("--tx-only receives nothing; --rx-method af_xdp needs a receiver");
+        }
+
         if (e.Count > 0)
         {
             throw new ConfigurationException("nfvc bench generator: " + string.Join("; ", e) + ".");
@@ -84,6 +92,10 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
     /// <summary>Gets why AF_XDP was asked for and refused (the frames went through AF_PACKET sendmmsg), or null.</summary>
     public string? Fallback { get; init; }
 
+    /// <summary>Gets why the AF_XDP receiver was asked for and refused (the frames were received by the TPACKET_V3 ring), or null.</summary>
+    public string? RxFallback { get; init; }
+
+
     /// <summary>Gets the number of sender workers.</summary>
     public int Threads { get; init; } = 1;
 
@@ -93,7 +105,7 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
     /// <summary>Gets the frames the sending host's kernel took and dropped before the peer (AF_XDP; see <see cref="AfPacketTrialDetail.TxDropped"/>); part of <see cref="Lost"/>.</summary>
     public long TxDropped { get; init; }
 
-    /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost, threads, sent per thread, the fallback reason if AF_XDP was refused and, if measured, the latency floor).</summary>
+    /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost, threads, sent per thread, the fallback reasons if AF_XDP was refused and, if measured, the latency floor).</summary>
     /// <returns>The JSON.</returns>
     public string ToJson()
     {
@@ -114,6 +126,11 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
         if (Fallback is { } reason)
         {
             o["fallback"] = reason;
+        }
+
+        if (RxFallback is { } rxReason)
+        {
+            o["rx_fallback"] = rxReason;
         }
 
         if (LatencyFloor is { } f)
@@ -147,8 +164,10 @@ public static class GeneratorBench
 
         await using LabRun run = LabRun.Start();
         VethPair pair = await VethPair.CreateAsync(run, cancellationToken, queues: options.Threads).ConfigureAwait(false);
-        AfPacketPort[] ports = options.TxOnly ? [pair.A with { Receive = false }, pair.B with { Receive = false }] : [pair.A, pair.B];
-        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports, TxRing = options.TxRing, AfXdp = options.AfXdp, Threads = options.Threads });
+
+        // Port 0 only sends: no receiver on it (an AF_XDP receiver there would take the queues its AF_XDP senders need).
+        AfPacketPort[] ports = [pair.A with { Receive = false }, pair.B with { Receive = !options.TxOnly }];
+        using AfPacketGenerator generator = new(new AfPacketGeneratorOptions { Ports = ports, TxRing = options.TxRing, AfXdp = options.AfXdp, RxMethod = options.RxMethod, Threads = options.Threads });
 
         // One stream per worker (a stream belongs to one worker), each its own UDP flow.
         TrafficProfile profile = new([.. Enumerable.Range(0, options.Threads).Select(i => new TrafficStream
@@ -175,10 +194,11 @@ public static class GeneratorBench
             floor = c.Floor;
         }
 
-        string method = generator.TransmitMethod + (options.TxOnly ? ", tx only (received: the peer veth's rx_packets)" : ", tpacket_v3 rx ring");
+        string method = generator.TransmitMethod + (options.TxOnly ? ", tx only (received: the peer veth's rx_packets)" : ", " + generator.ReceiveMethod);
         return new GeneratorBenchReport(options.FrameSize, d.SecondsSending, r.TxPackets, received, r.TxPackets / Math.Max(1e-9, d.SecondsSending), method, r.TxPackets - received, floor, d.TxCpuSeconds * 1e9 / Math.Max(1, r.TxPackets))
         {
             Fallback = generator.AfXdpFallback,
+            RxFallback = generator.AfXdpRxFallback,
             Threads = options.Threads,
             SentPerThread = d.SentPerWorker,
             TxDropped = d.TxDropped,

@@ -39,6 +39,9 @@ public sealed record GeneratorNdrOptions
     /// <summary>Gets whether the generator sends through AF_XDP sockets (sendmmsg(2), with the reason, when the kernel refuses).</summary>
     public bool AfXdp { get; init; }
 
+    /// <summary>Gets how the generator receives (<see cref="AfPacketGeneratorOptions.RxMethod"/>).</summary>
+    public GeneratorRxMethod RxMethod { get; init; }
+
     /// <summary>Checks the settings before anything is created.</summary>
     /// <exception cref="ConfigurationException">Every problem.</exception>
     public void EnsureValid()
@@ -154,7 +157,7 @@ public static class GeneratorNdrBench
 
         VethPair cable = await VethPair.CreateAsync(run, cancellationToken).ConfigureAwait(false);
         GeneratorCeiling ceiling;
-        using (AfPacketGenerator b2b = new(new AfPacketGeneratorOptions { Ports = [cable.A, cable.B], AfXdp = options.AfXdp }))
+        using (AfPacketGenerator b2b = new(new AfPacketGeneratorOptions { Ports = [cable.A, cable.B], AfXdp = options.AfXdp, RxMethod = options.RxMethod }))
         {
             ceiling = await GeneratorCalibration.RunAsync(b2b, options.FrameSize, TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         }
@@ -162,7 +165,7 @@ public static class GeneratorNdrBench
         (AfPacketPort p0, AfPacketPort p1, byte[] mac) = options.Dut == "router"
             ? await KernelRouter.CreateAsync(run, cancellationToken).ConfigureAwait(false)
             : (options.Port0!, options.Port1!, options.DestinationMac ?? [0x02, 0, 0, 0, 0, 0x02]);
-        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [p0, p1], CeilingPpsPerPort = ceiling.CeilingPps, AfXdp = options.AfXdp });
+        using AfPacketGenerator gen = new(new AfPacketGeneratorOptions { Ports = [p0, p1], CeilingPpsPerPort = ceiling.CeilingPps, AfXdp = options.AfXdp, RxMethod = options.RxMethod });
         TrafficProfile profile = new([new TrafficStream
         {
             Name = options.Dut,
@@ -192,7 +195,7 @@ public static class GeneratorNdrBench
     private static async Task<GeneratorNdrReport> ChainAsync(LabRun run, GeneratorNdrOptions options, CancellationToken cancellationToken)
     {
         await using Chains.LinuxServiceChaining chaining = new(run);
-        await using ChainLabTraffic traffic = new(run, chaining.Lab) { AfXdp = options.AfXdp };
+        await using ChainLabTraffic traffic = new(run, chaining.Lab) { AfXdp = options.AfXdp, RxMethod = options.RxMethod };
         Abstractions.ServiceChaining.ChainApplyResult applied = await chaining.ApplyAsync(new Abstractions.ServiceChaining.ChainSpecBuilder()
             .WithPortPair(new Abstractions.ServiceChaining.PortPair("rt-1", "rt-1-in", "rt-1-out", "router")
             {

@@ -22,7 +22,7 @@ internal interface IFrameSink
 /// memory shared with us, with its receive timestamp, in blocks handed over whole; no system call per frame.
 /// Outgoing frames of the same interface are ignored (PACKET_IGNORE_OUTGOING).
 /// </summary>
-internal sealed class RxRing : IDisposable
+internal sealed class RxRing : IFrameReceiver
 {
     private const int TpStatusKernel = 0;
     private const int TpStatusUser = 1;
@@ -50,6 +50,15 @@ internal sealed class RxRing : IDisposable
 
     /// <summary>Gets the interface.</summary>
     public string Interface { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> Fds => [Fd];
+
+    /// <inheritdoc />
+    public string Method => "tpacket_v3 rx ring";
+
+    /// <inheritdoc />
+    public int MaxFrameLength => FrameSizeMix.MaxFrameSize;
 
     /// <summary>Opens a ring on an interface of the calling thread's namespace.</summary>
     /// <param name="interfaceName">The interface.</param>

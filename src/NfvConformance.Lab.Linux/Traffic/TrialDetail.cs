@@ -63,6 +63,12 @@ public sealed record AfPacketTrialDetail(
     /// <summary>Gets why AF_XDP was asked for and refused (the ports sent through AF_PACKET instead), or null.</summary>
     public string? AfXdpFallback { get; init; }
 
+    /// <summary>Gets how the frames were received (<see cref="AfPacketGenerator.ReceiveMethod"/>).</summary>
+    public string ReceiveMethod { get; init; } = string.Empty;
+
+    /// <summary>Gets why the AF_XDP receiver was asked for and refused (the ports received through the TPACKET_V3 ring instead), or null.</summary>
+    public string? AfXdpRxFallback { get; init; }
+
     /// <summary>Gets frames sent, all streams.</summary>
     public long Sent => Streams.Sum(s => s.Sent);
 

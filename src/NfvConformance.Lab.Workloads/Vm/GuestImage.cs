@@ -46,6 +46,12 @@ public static class GuestImage
 
         ShellResult dep = await Shell.RunAsync("apt-cache", ["depends", "linux-image-cloud-amd64"], ct).ConfigureAwait(false);
         string? package = dep.Stdout.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Depends: linux-image-", StringComparison.Ordinal)).Select(l => l["Depends: ".Length..]).FirstOrDefault();
+        if (package is null && !dep.Succeeded && CachedKernel() is { } cached)
+        {
+            // apt-cache timed out (seen under a load average of 40): a kernel fetched before is still a good guest.
+            return cached;
+        }
+
         if (package is null)
         {
             throw new WorkloadException($"no guest kernel: /boot has none with modules, and apt knows no linux-image-cloud-amd64 ({dep.Stderr.Trim()}); run apt-get update, or put a kernel in /boot.");
@@ -68,6 +74,18 @@ public static class GuestImage
         string kernel = System.IO.Directory.GetFiles(Path.Combine(dir, "x", "boot"), "vmlinuz-*").Single();
         string mods = System.IO.Directory.GetDirectories(Path.Combine(dir, "x", "lib", "modules")).Single();
         return new GuestKernel(kernel, mods, $"debian {package} (apt-get download)");
+    }
+
+    private static GuestKernel? CachedKernel()
+    {
+        string root = Path.Combine(CacheRoot, "kernel");
+        string? dir = System.IO.Directory.Exists(root)
+            ? System.IO.Directory.GetDirectories(root).Where(d => File.Exists(Path.Combine(d, ".complete"))).Order(StringComparer.Ordinal).LastOrDefault()
+            : null;
+        return dir is null ? null : new GuestKernel(
+            System.IO.Directory.GetFiles(Path.Combine(dir, "x", "boot"), "vmlinuz-*").Single(),
+            System.IO.Directory.GetDirectories(Path.Combine(dir, "x", "lib", "modules")).Single(),
+            $"debian {Path.GetFileName(dir)} (cached; apt-cache did not answer)");
     }
 
     /// <summary>Builds (or finds in the cache) the initramfs for a unit's interfaces and commands.</summary>

@@ -10,10 +10,10 @@
 # work on CPU 1 counts too).
 #
 # Variants:
-#   lab        the chain as the lab built it before this work (main 74c2cdd): steering classifier + DSCP + fwmark +
+#   lab        the chain as the lab built it before threaded NAPI (main 74c2cdd): steering classifier + DSCP + fwmark +
 #              a set lookup, pin set and out set updated per packet; instance records every packet in `seen` and
-#              counts per path code; the client and server ends record every arrival in `got` and drop
-#   lean       the chain as the lab builds it now: the `seen` and `got` records only for probes (IP id != 0)
+#              counts per path code; the client and server ends record every arrival in `got` and drop; RPS to CPU 1
+#   lean       lab, with the `seen` and `got` records only for probes (IP id != 0; the generator's frames carry 0)
 #   no-got     lab, but the ends drop without recording (the generator's receive side)
 #   no-seen    lab, but the instance does not record in `seen` (counts only)
 #   no-inst-nft lab, but the instance has no nftables at all (no proof of path)
@@ -22,14 +22,20 @@
 #              by destination routing (the floor of this topology)
 #   ct         lab, plus a conntrack rule in the instance (`ct state established,related accept`, as the firewall)
 #   ct-notrack ct, with `notrack` in the instance's raw prerouting (conntrack rules then see every packet untracked)
-#   gro        lab, with GRO on every veth of the chain (veth NAPI)
+#   gro        lab, with GRO on every veth (veth NAPI, not threaded)
 #   rps-all    lab, with RPS to CPU 1 on every veth end of the chain, not only the steering side's links
+#   napi       lab, with threaded NAPI on the chain's veth ends (not the generator's), the threads pinned to CPU 1 and
+#              no RPS: what the lab builds now (Chains/ChainLab.Napi.cs)
+#   napi-rt    napi, the threads at SCHED_RR 10
+#   napi-rps   napi, except the steering side's client link, which stays on the backlog with RPS
+#   napi-defer napi, the client link's NAPI kept scheduled after it ran dry (DEFER_NS gro_flush_timeout, default 20000;
+#              DEFER_N napi_defer_hard_irqs, default 100)
 #   router     one kernel-router namespace between the generator's ports (`--ndr router`): one forwarding pass
 # Usage (repository root, as root, after `dotnet build -c Release src/NfvConformance.Cli`):
-#   ROUNDS=2 VARIANTS="lab lean no-got no-seen" tests/NfvConformance.Benchmarks/Traffic/chain-elements.sh
+#   ROUNDS=2 VARIANTS="lab napi no-got" tests/NfvConformance.Benchmarks/Traffic/chain-elements.sh
 set -euo pipefail
 ROUNDS=${ROUNDS:-2}
-VARIANTS=${VARIANTS:-"lab lean no-got no-seen no-inst-nft no-sets plain ct ct-notrack gro rps-all router"}
+VARIANTS=${VARIANTS:-"lab lean no-got no-seen no-inst-nft no-sets plain ct ct-notrack gro rps-all napi napi-rt router"}
 NFVC=${NFVC:-src/NfvConformance.Cli/bin/Release/net10.0/nfvc}
 TRIAL=${NDR_TRIAL_SECONDS:-1}
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }
@@ -132,7 +138,7 @@ table ip $P {
 EOF
   fi
   local guard=""
-  [ "$v" = lean ] || [ "$v" = napi-rt-lean ] && guard="ip id != 0 "
+  [ "$v" = lean ] && guard="ip id != 0 "
   if [ "$v" != plain ] && [ "$v" != no-inst-nft ]; then
     local record="meta protocol ip ${guard}add @seen { ip id . ip dscp }"
     [ "$v" = no-seen ] && record=""
@@ -181,21 +187,30 @@ EOF
     ip netns exec "$I" sh -c "echo 2 > /sys/class/net/$P-in/queues/rx-0/rps_cpus; echo 2 > /sys/class/net/$P-out/queues/rx-0/rps_cpus"
     ip netns exec "$S" sh -c "echo 2 > /sys/class/net/$P-e/queues/rx-0/rps_cpus"
   fi
-  if [ "$v" = gro ] || [ "${v#napi}" != "$v" ]; then
+  if [ "$v" = gro ]; then
     for d in "$SW:$P-c" "$SW:$P-s" "$SW:$P-1i" "$SW:$P-1o" "$I:$P-in" "$I:$P-out" "$S:$P-e" "$C:$P-e"; do
       ip netns exec "${d%%:*}" ethtool -K "${d#*:}" gro on >/dev/null
-      if [ "${v#napi}" != "$v" ]; then
-        ip netns exec "${d%%:*}" sh -c "echo 1 > /sys/class/net/${d#*:}/threaded"
-      fi
     done
   fi
   if [ "${v#napi}" != "$v" ]; then
-    # The veths' NAPI threads (named napi/<device>-<id>) on CPU 1 (napi-rt*: at SCHED_RR 10): the chain's own CPU.
-    ip netns exec "$SW" sh -c "echo 0 > /sys/class/net/$P-c/queues/rx-0/rps_cpus; echo 0 > /sys/class/net/$P-s/queues/rx-0/rps_cpus"
+    # Threaded NAPI on the chain's veth ends (not the generator's own): GRO on, then `threaded`; napi-rps keeps the
+    # steering side's client link on the backlog with RPS (the generator's CPU then never wakes a NAPI thread);
+    # napi-defer keeps the client link's NAPI scheduled for a while after it ran dry (napi_defer_hard_irqs, gro_flush_timeout): the
+    # sender then queues into the veth's ring without waking the thread, and a timer on the chain's CPU polls it.
+    local d ends=("$SW:$P-s" "$SW:$P-1i" "$SW:$P-1o" "$I:$P-in" "$I:$P-out")
+    [ "$v" = napi-rps ] || ends+=("$SW:$P-c")
+    for d in "${ends[@]}"; do
+      ip netns exec "${d%%:*}" sh -c "ethtool -K ${d#*:} gro on >/dev/null && echo 1 > /sys/class/net/${d#*:}/threaded"
+      if [ "$v" = napi-defer ] && [ "${d#*:}" = "$P-c" ]; then
+        ip netns exec "${d%%:*}" sh -c "echo ${DEFER_NS:-20000} > /sys/class/net/${d#*:}/gro_flush_timeout; echo ${DEFER_N:-100} > /sys/class/net/${d#*:}/napi_defer_hard_irqs"
+      fi
+    done
+    [ "$v" = napi-rps ] || ip netns exec "$SW" sh -c "echo 0 > /sys/class/net/$P-c/queues/rx-0/rps_cpus"
+    ip netns exec "$SW" sh -c "echo 0 > /sys/class/net/$P-s/queues/rx-0/rps_cpus"
+    # The NAPI threads (named napi/<interface>-<id>) on CPU 1 (napi-rt: at SCHED_RR 10), the chain's own CPU.
     local t n
-    for n in $(seq 1 50); do [ "$(pgrep -c "^napi/$P-")" -ge 8 ] && break; sleep 0.1; done
-    for t in $(pgrep "^napi/$P-"); do taskset -p 2 "$t" >/dev/null; [ "${v#napi-rt}" = "$v" ] || chrt -r -p 10 "$t"; done
-    pgrep -l "^napi/$P-" | tr '\n' ' ' >&2; echo >&2
+    for n in $(seq 1 50); do [ "$(pgrep -c "^napi/$P-")" -ge "${#ends[@]}" ] && break; sleep 0.1; done
+    for t in $(pgrep "^napi/$P-"); do taskset -p 2 "$t" >/dev/null; [ "$v" != napi-rt ] || chrt -r -p 10 "$t"; done
   fi
 }
 

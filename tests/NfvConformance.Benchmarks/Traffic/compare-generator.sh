@@ -15,9 +15,11 @@
 #   2x. the same with `--method af_xdp` (the generator's managed AF_XDP sender, copy mode);
 #   2-2. both again with `--threads 2` (two sender workers, one per CPU, each with its own socket / AF_XDP queue and
 #      stream, on a veth pair with 2 queues);
-#   3. `nfvc bench generator ... --calibrate --json`: the generator as trials use it, its own TPACKET_V3 receiver
+#   3. (unless NDR=0; with NDR=0 RX=1 as well) `nfvc bench generator ... --calibrate --json`: the generator as trials use it, its own TPACKET_V3 receiver
 #      counting every frame on the peer (the veth does that receive work on the sender's core), then the latency
-#      floor at 10 kpps.
+#      floor at 10 kpps; 3x. the same with `--rx-method af_xdp` (the AF_XDP receiver: an XDP program on the peer veth
+#      redirects the frames into an AF_XDP socket), and both again with the AF_XDP sender (`--method af_xdp`): the
+#      back-to-back ceiling and latency floor with each receiver, side by side in the same run.
 # Each run also reports CPU ns per frame of the sending thread (testpmd's rte-worker utime+stime; nfvc's tx thread
 # CLOCK_THREAD_CPUTIME_ID), which stays meaningful on a loaded host, and the load average.
 # Then, with the generator (`nfvc bench generator --ndr`; its back-to-back ceiling and latency floor first):
@@ -94,6 +96,7 @@ r = json.loads(sys.argv[1])
 f = r.get("latency_floor_us")
 floor = f"; latency floor p50 {f['p50']:.1f} us, min {f['min']:.1f} us, p99 {f['p99']:.1f} us" if f else ""
 fb = f"; AF_XDP refused, sent by sendmmsg: {r['fallback']}" if r.get("fallback") else ""
+fb += f"; AF_XDP receive refused, received by the ring: {r['rx_fallback']}" if r.get("rx_fallback") else ""
 t = r.get("threads", 1)
 print(f"{sys.argv[3]:<9} generator {t} thread{'s' if t > 1 else ' '}  {r['pps'] / 1e6:6.3f} Mpps  {r['tx_cpu_ns_per_packet']:7.1f} CPU ns/frame  ({r['sent']} sent, {r['received']} received, {r['lost']} lost in {r['seconds']:.2f} s{floor}{fb}; load {sys.argv[2]})")
 PY
@@ -113,18 +116,26 @@ for round in $(seq 1 "$ROUNDS"); do
     NFVC_RUN=$BASE nfvc_round base-tx --tx-only
     NFVC_RUN=$BASE nfvc_round base-xdp --tx-only --method af_xdp
   fi
-  [ "${NDR:-1}" = 0 ] || nfvc_round nfvc-rx --calibrate
+  if [ "${NDR:-1}" != 0 ] || [ "${RX:-0}" = 1 ]; then
+    nfvc_round nfvc-rx --calibrate
+    nfvc_round nfvc-rxx --calibrate --rx-method af_xdp
+    nfvc_round nfvc-xrx --calibrate --method af_xdp
+    nfvc_round nfvc-xxx --calibrate --method af_xdp --rx-method af_xdp
+  fi
 done
 
 summary() {
 python3 - "$work/results" <<'PY'
 import re, statistics, sys
-rate, cpu = {}, {}
+rate, cpu, floor = {}, {}, {}
 for line in open(sys.argv[1]):
     m = re.search(r"([0-9.]+) Mpps\s+([0-9.]+) CPU", line)
     if m:
         rate.setdefault(line.split()[0], []).append(float(m.group(1)))
         cpu.setdefault(line.split()[0], []).append(float(m.group(2)))
+    f = re.search(r"latency floor p50 ([0-9.]+) us", line)
+    if f:
+        floor.setdefault(line.split()[0], []).append(float(f.group(1)))
 if "testpmd" in rate and "nfvc-tx" in rate:
     med = {k: statistics.median(v) for k, v in rate.items()}
     cmed = {k: statistics.median(v) for k, v in cpu.items()}
@@ -152,6 +163,14 @@ if "testpmd" in rate and "nfvc-tx" in rate:
     for new, base in (("nfvc-tx", "base-tx"), ("nfvc-xdp", "base-xdp")):
         if new in med and base in med:
             print(f"median Mpps, one thread, this build / BASE: {new} {med[new]:.3f} / {med[base]:.3f} = {med[new] / med[base]:.2f}x; CPU ns/frame {cmed[new]:.1f} / {cmed[base]:.1f}")
+if "nfvc-rx" in rate:
+    fmed = {k: statistics.median(v) for k, v in floor.items()}
+    rows = [("sendmmsg + tpacket_v3 ring", "nfvc-rx"), ("sendmmsg + af_xdp rx", "nfvc-rxx"), ("af_xdp tx + tpacket_v3 ring", "nfvc-xrx"), ("af_xdp tx + af_xdp rx", "nfvc-xxx")]
+    print("median back-to-back ceiling with the generator's own receiver (same run), and latency floor p50 at 10 kpps:")
+    for name, key in rows:
+        if key in rate:
+            m = statistics.median(rate[key])
+            print(f"  {name:<28} {m:6.3f} Mpps ({m / statistics.median(rate['nfvc-rx']):.2f}x sendmmsg + ring)  floor p50 {fmed.get(key, float('nan')):6.1f} us")
 PY
 }
 

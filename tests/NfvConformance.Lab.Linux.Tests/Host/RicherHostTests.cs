@@ -20,6 +20,7 @@ namespace NfvConformance.Lab.Linux.Tests.Host;
 public sealed class RicherHostTests
 {
     private string _root = string.Empty;
+    private bool _qemu = true;
 
     [SetUp]
     public void LayOut()
@@ -68,6 +69,7 @@ public sealed class RicherHostTests
         Put("/sys/bus/pci/devices/0000:3d:00.0/numa_node", "0");
         Put("/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_common_qat.so", string.Empty);
         Put("/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_vhost.so", string.Empty);
+        Put("/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_af_packet.so", string.Empty);
     }
 
     [TearDown]
@@ -120,6 +122,56 @@ public sealed class RicherHostTests
     }
 
     [Test]
+    public void VhostUser_is_granted_for_a_VM_with_the_guest_memory_it_gets_and_refused_for_a_container_with_the_reason()
+    {
+        if (Shell.Find("dpdk-testpmd") is null)
+        {
+            RootHost.Missing("dpdk-testpmd is not installed (apt-get install dpdk-dev)");
+        }
+
+        NegotiationRequest request = new("fw", new ResourceRequest(1, 1024), [new PreferenceLadder("data0", [Rungs.DpdkVhostUser, Rungs.KernelVirtio])]);
+        HostNode node = Discover(Profiles.HighPerformance);
+        LadderGrant vm = HostNegotiator.Negotiate(request, node, HostNegotiator.Free.Of(node, new HostLedger())).Ladders.Single();
+        Assert.That(vm.Rung, Is.EqualTo(Rungs.DpdkVhostUser));
+        Assert.That(vm.Note, Does.Contain("huge pages free"), "this server has huge pages");
+
+        // The same server without huge pages: still granted (memfd shared memory), and the grant says so.
+        foreach (string size in new[] { "2048kB", "1048576kB" })
+        {
+            for (int n = 0; n < 2; n++)
+            {
+                Put($"/sys/devices/system/node/node{n}/hugepages/hugepages-{size}/free_hugepages", "0");
+            }
+
+            Put($"/sys/kernel/mm/hugepages/hugepages-{size}/free_hugepages", "0");
+        }
+
+        HostNode noHuge = Discover(Profiles.HighPerformance);
+        HostNegotiator.Free free = HostNegotiator.Free.Of(noHuge, new HostLedger());
+        Assert.That(free.HugepagesMb, Is.Zero);
+        NegotiationResult memfd = HostNegotiator.Negotiate(request, noHuge, free);
+        Assert.That(memfd.Ladders.Single().Rung, Is.EqualTo(Rungs.DpdkVhostUser), memfd.Explain());
+        Assert.That(memfd.Explain(), Does.Contain("memfd").And.Contain("production practice"));
+
+        // Huge pages asked and none free: refused, naming them.
+        NegotiationResult asked = HostNegotiator.Negotiate(request with { Resources = new ResourceRequest(1, 1024, HugepagesMb: 512) }, noHuge, free);
+        Assert.That(asked.Granted, Is.False);
+        Assert.That(asked.Explain(), Does.Contain("512 MiB of huge pages asked"));
+
+        // A container's port would need virtio-user, which is not realised; placement's paused VMs have no vhost-user NIC.
+        LadderGrant container = HostNegotiator.Negotiate(request, noHuge, free, Abstractions.Placement.WorkloadKind.Container).Ladders.Single();
+        Assert.That(container.Rung, Is.EqualTo(Rungs.KernelVirtio));
+        Assert.That(container.Refused.Single().Reason, Does.Contain("virtio-user"));
+        Assert.That(HostNegotiator.Negotiate(request, noHuge, free, Abstractions.Placement.WorkloadKind.VirtualMachine).Ladders.Single().Refused.Single().Reason, Does.Contain("placement starts a VM paused"));
+
+        // Break: without QEMU (or on basic) the rung is refused.
+        _qemu = false;
+        Assert.That(HostNegotiator.Negotiate(request, Discover(Profiles.HighPerformance), free).Ladders.Single().Refused.Single().Reason, Does.Contain("QEMU is not installed"));
+        _qemu = true;
+        Assert.That(HostNegotiator.Negotiate(request, Discover(Profiles.Basic), free).Ladders.Single().Refused.Single().Reason, Does.Contain("basic profile"));
+    }
+
+    [Test]
     public void EthtoolOutputIsRead()
     {
         Assert.That(Ethtool.SpeedMbps("Settings for eth0:\n\tSpeed: 100000Mb/s\n\tDuplex: Full\n"), Is.EqualTo(100000));
@@ -150,8 +202,8 @@ public sealed class RicherHostTests
         return HostNode.Build(scan, new HostPolicy(profile, null), []);
     }
 
-    /// <summary>What the ice driver's ethtool answers on such a server.</summary>
-    private static ShellResult Tool(string tool, IReadOnlyList<string> args)
+    /// <summary>What the ice driver's ethtool (and QEMU, while <see cref="_qemu"/>) answers on such a server.</summary>
+    private ShellResult Tool(string tool, IReadOnlyList<string> args)
     {
         string line = Shell.CommandLine(tool, args);
         string? output = line switch
@@ -160,6 +212,7 @@ public sealed class RicherHostTests
             "ethtool ens1f0" => "Settings for ens1f0:\n\tSpeed: 25000Mb/s\n\tLink detected: yes\n",
             "ethtool -k ens1f0" => "Features for ens1f0:\nrx-checksumming: on\ntx-udp_tnl-segmentation: on\nreceive-hashing: on\n",
             "ethtool -l ens1f0" => "Channel parameters for ens1f0:\nCurrent hardware settings:\nCombined:\t16\n",
+            "qemu-system-x86_64 --version" when _qemu => "QEMU emulator version 8.2.2\n",
             "ethtool -T ens1f0" => "Time stamping parameters for ens1f0:\nCapabilities:\n\thardware-transmit\n\thardware-receive\n\thardware-raw-clock\nPTP Hardware Clock: 2\n",
             _ => null,
         };

@@ -194,6 +194,16 @@ public sealed class AfPacketGeneratorTests
         TrialResult above = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("s", 0, 1)]), ceiling.CeilingPps * 1.5, 0.5));
         TrialResult below = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("s", 0, 1)]), 10_000, 0.5));
 
+        // The control trial can honestly fall short on a loaded host: another lab's real-time generator thread on the
+        // same CPU shares its real-time budget, and the sender counted 9036-9578 of the 10000 pps under CI-like load. The
+        // generator then says so ("the generator sent N of the M pps"), rightly; only that shortfall is tried again (at
+        // most twice), so a generator that flags every trial, or drops frames, still fails the checks below.
+        for (int again = 0; again < 2 && !below.IsConclusive && below.Note?.Contains("the generator sent", StringComparison.Ordinal) == true; again++)
+        {
+            TestContext.Out.WriteLine($"control trial tried again: {below.Note}");
+            below = await gen.RunTrialAsync(Request(new TrafficProfile([Udp4("s", 0, 1)]), 10_000, 0.5));
+        }
+
         Assert.Multiple(() =>
         {
             Assert.That(ceiling.CeilingPps, Is.GreaterThan(10_000), "a veth pair takes far more than 10 kpps");

@@ -417,6 +417,12 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"the receive ring dropped {ringDrops} frames (receiver overrun, not the device)"));
         }
 
+        if (sender.Dropped > 0)
+        {
+            flags |= MeasurementFlags.Disturbed;
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"the sending host dropped {sender.Dropped} frames before they reached the port's peer (its backlog was full: the generator's loss, not the device's)"));
+        }
+
         if (latency.Count == 0)
         {
             flags |= MeasurementFlags.LatencyUnavailable;
@@ -428,6 +434,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             TxCpuSeconds = sender.CpuNs / 1e9,
             Threads = _options.Threads,
             SentPerWorker = sender.PerWorker,
+            TxDropped = sender.Dropped,
             TransmitMethod = TransmitMethod,
             AfXdpFallback = AfXdpFallback,
             ReceiveMethod = ReceiveMethod,
@@ -575,7 +582,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
     }
 
     /// <summary>What every worker sent, added up: per stream (each stream has one worker), per port, per worker.</summary>
-    private sealed record SendTotals(long[] SentPerStream, long[] SentPerPort, long[] PerWorker, double SecondsSending, long AllocatedBytes, long CpuNs)
+    private sealed record SendTotals(long[] SentPerStream, long[] SentPerPort, long[] PerWorker, double SecondsSending, long AllocatedBytes, long CpuNs, long Dropped)
     {
         public static SendTotals Of(TrialPlan plan, Sender[] senders)
         {
@@ -585,6 +592,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             double seconds = 0;
             long allocated = 0;
             long cpu = 0;
+            long dropped = 0;
             for (int w = 0; w < senders.Length; w++)
             {
                 Sender s = senders[w];
@@ -602,9 +610,10 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
                 seconds = Math.Max(seconds, s.SecondsSending);
                 allocated += s.AllocatedBytes;
                 cpu += s.CpuNs;
+                dropped += s.Dropped;
             }
 
-            return new SendTotals(perStream, perPort, perWorker, seconds, allocated, cpu);
+            return new SendTotals(perStream, perPort, perWorker, seconds, allocated, cpu, dropped);
         }
     }
 
@@ -627,8 +636,11 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
 
         public long CpuNs { get; private set; }
 
+        public long Dropped { get; private set; }
+
         public void Run(CancellationToken cancellationToken)
         {
+            long droppedBefore = ports.Sum(p => p?.Dropped ?? 0);
             long before = GC.GetAllocatedBytesForCurrentThread();
             long cpuBefore = Libc.ThreadCpuNs();
             double ticksToNs = 1e9 / Stopwatch.Frequency;
@@ -703,6 +715,7 @@ public sealed class AfPacketGenerator : ITrafficGeneration, IDisposable
             SecondsSending = (lastSend - start) / (double)Stopwatch.Frequency;
             CpuNs = Libc.ThreadCpuNs() - cpuBefore;
             AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            Dropped = ports.Sum(p => p?.Dropped ?? 0) - droppedBefore;
         }
 
         /// <summary>

@@ -102,6 +102,9 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
     /// <summary>Gets the frames each sender worker sent.</summary>
     public IReadOnlyList<long> SentPerThread { get; init; } = [];
 
+    /// <summary>Gets the frames the sending host's kernel took and dropped before the peer (AF_XDP; see <see cref="AfPacketTrialDetail.TxDropped"/>); part of <see cref="Lost"/>.</summary>
+    public long TxDropped { get; init; }
+
     /// <summary>The report as one JSON object: frame_size, seconds, sent, received, pps, method (then lost, threads, sent per thread, the fallback reasons if AF_XDP was refused and, if measured, the latency floor).</summary>
     /// <returns>The JSON.</returns>
     public string ToJson()
@@ -118,6 +121,7 @@ public sealed record GeneratorBenchReport(int FrameSize, double Seconds, long Se
             ["tx_cpu_ns_per_packet"] = Math.Round(TxCpuNsPerPacket, 1),
             ["threads"] = Threads,
             ["sent_per_thread"] = SentPerThread,
+            ["tx_dropped"] = TxDropped,
         };
         if (Fallback is { } reason)
         {
@@ -197,6 +201,7 @@ public static class GeneratorBench
             RxFallback = generator.AfXdpRxFallback,
             Threads = options.Threads,
             SentPerThread = d.SentPerWorker,
+            TxDropped = d.TxDropped,
         };
     }
 }

@@ -246,6 +246,10 @@ internal sealed class TxPort : IFrameSender
     /// <inheritdoc />
     public string Method => _ring == IntPtr.Zero ? "af_packet sendmmsg batch" : "af_packet tx ring batch";
 
+    /// <inheritdoc />
+    /// <remarks>Always 0: a frame the kernel refuses (ENOBUFS, EAGAIN) is sent again by <see cref="Send"/>.</remarks>
+    public long Dropped => 0;
+
     /// <summary>Gets the bytes of each slot (the largest frame).</summary>
     public int SlotSize { get; }
 

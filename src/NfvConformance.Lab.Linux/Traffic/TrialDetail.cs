@@ -44,6 +44,13 @@ public sealed record AfPacketTrialDetail(
     /// <summary>Gets the CPU time of the sending thread (user and system, which includes the veth's receive work the kernel does on it).</summary>
     public double TxCpuSeconds { get; init; }
 
+    /// <summary>
+    /// Gets the frames the sending host's kernel took and dropped before they reached the port's peer (an AF_XDP sender
+    /// on a veth whose peer's backlog was full): counted as sent and lost by their streams, they are the generator's
+    /// loss, not the device's, and the trial is flagged disturbed.
+    /// </summary>
+    public long TxDropped { get; init; }
+
     /// <summary>Gets the number of sender workers (<see cref="AfPacketGeneratorOptions.Threads"/>).</summary>
     public int Threads { get; init; } = 1;
 

@@ -20,6 +20,12 @@ internal interface IFrameSender : IDisposable
     /// <summary>Gets the longest frame (without FCS) the port can send.</summary>
     int MaxFrameLength { get; }
 
+    /// <summary>
+    /// Gets the frames the kernel took from this sender and dropped before they reached the interface's peer, since the
+    /// sender was opened (0 for a sender that resends what the kernel refuses).
+    /// </summary>
+    long Dropped { get; }
+
     /// <summary>Writes packet <paramref name="sequence"/> of a stream, marked, as frame <paramref name="index"/> of the next batch.</summary>
     /// <param name="index">0..Batch-1, in order.</param>
     /// <param name="stream">The stream's templates.</param>
@@ -119,6 +125,14 @@ internal sealed class XdpTxPort : IFrameSender
 
     /// <inheritdoc />
     public int MaxFrameLength => _frameSize;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// In copy mode the kernel hands each frame to the device directly; when the device drops it (a veth whose peer's
+    /// per-CPU backlog is full returns NET_XMIT_DROP), the descriptor is consumed and completed but the frame is not
+    /// sent, and sendto(2) returns EBUSY for that one frame (net/xdp/xsk.c, "SKB completed but not sent").
+    /// </remarks>
+    public long Dropped { get; private set; }
 
     /// <summary>Opens an AF_XDP transmit socket on one queue of an interface of the calling thread's namespace.</summary>
     /// <param name="interfaceName">The interface.</param>
@@ -296,6 +310,11 @@ internal sealed class XdpTxPort : IFrameSender
             if (errno is not (Libc.Eagain or Libc.Ebusy or Libc.Enobufs or Libc.Eintr))
             {
                 throw new TrafficEnvironmentException($"sending on {Interface} (AF_XDP) failed: errno {errno} ({Marshal.GetPInvokeErrorMessage(errno)}); is the interface up?");
+            }
+
+            if (errno == Libc.Ebusy)
+            {
+                Dropped++;
             }
 
             Reap();

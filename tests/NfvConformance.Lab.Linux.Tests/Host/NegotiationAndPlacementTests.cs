@@ -35,7 +35,7 @@ public sealed class NegotiationAndPlacementTests
     }
 
     [Test]
-    public async Task TheNetworkLadderFallsBackToWhatTheHostReallyHas_AndClimbsWhenHugePagesAppear()
+    public async Task TheNetworkLadderFallsBackToWhatTheHostReallyHas_AndHugePagesAreGrantedOnlyWhenTheHostHasThem()
     {
         HostPublisher publisher = RootHost.Publisher(Profiles.HighPerformance);
         Assume.That(publisher.Node.Hardware.Nics.All(n => n.SriovTotalVfs == 0 && !n.SmartNic), "this host has SR-IOV VFs or a SmartNIC; the fallback below needs neither");
@@ -43,23 +43,32 @@ public sealed class NegotiationAndPlacementTests
         HostNegotiator negotiator = new(publisher, new HostLedger());
         NegotiationRequest request = new("vnf", new ResourceRequest(1, 256), [new PreferenceLadder("data0", Rungs.NetworkLadder)]);
 
-        NegotiationResult plain = await negotiator.NegotiateAsync(request);
-        Assert.That(plain.Granted, Is.True, plain.Explain());
-        LadderGrant grant = plain.Ladders.Single();
-        Assert.That(grant.Rung, Is.EqualTo(Rungs.KernelVirtio));
-        Assert.That(grant.Refused.Single(r => r.Rung == Rungs.SriovVf).Reason, Does.Contain("sriov_numvfs"));
-        Assert.That(grant.Refused.Single(r => r.Rung == Rungs.SmartNicOffload).Reason, Does.Contain("switchdev"));
-        Assert.That(grant.Refused.Single(r => r.Rung == Rungs.DpdkVhostUser).Reason, Does.Contain("huge pages"));
-
-        using HugepagesOnHost pages = new(16);
-        Assume.That(pages.Configured, Is.GreaterThan(0));
-        publisher.Refresh();
         if (publisher.Node.Scan.Dpdk.Testpmd is null)
         {
             RootHost.Missing("DPDK testpmd is not installed (apt-get install dpdk-dev)");
         }
 
-        NegotiationResult withPages = await negotiator.NegotiateAsync(request);
+        // No SR-IOV, no SmartNIC: the ladder falls to the DPDK vhost-user switch, whose guest memory is a memfd here
+        // (no huge pages asked, none on the host), and the grant says so.
+        NegotiationResult plain = await negotiator.NegotiateAsync(request);
+        Assert.That(plain.Granted, Is.True, plain.Explain());
+        LadderGrant grant = plain.Ladders.Single();
+        Assert.That(grant.Rung, Is.EqualTo(Rungs.DpdkVhostUser), plain.Explain());
+        Assert.That(grant.Note, Does.Contain("memfd"));
+        Assert.That(grant.Refused.Single(r => r.Rung == Rungs.SriovVf).Reason, Does.Contain("sriov_numvfs"));
+        Assert.That(grant.Refused.Single(r => r.Rung == Rungs.SmartNicOffload).Reason, Does.Contain("switchdev"));
+
+        // A request for huge-page backed memory is refused while the host has none, and granted once it has them.
+        NegotiationRequest withHugepages = request with { Resources = new ResourceRequest(1, 256, HugepagesMb: 16) };
+        NegotiationResult refused = await negotiator.NegotiateAsync(withHugepages);
+        Assert.That(refused.Granted, Is.False, refused.Explain());
+        Assert.That(refused.Explain(), Does.Contain("huge pages"));
+
+        using HugepagesOnHost pages = new(16);
+        Assume.That(pages.Configured, Is.GreaterThan(0));
+        publisher.Refresh();
+        NegotiationResult withPages = await negotiator.NegotiateAsync(withHugepages);
+        Assert.That(withPages.Granted, Is.True, withPages.Explain());
         Assert.That(withPages.Ladders.Single().Rung, Is.EqualTo(Rungs.DpdkVhostUser), withPages.Explain());
 
         // The same host presented as basic does not give DPDK, whatever the hardware: the profile's policy.

@@ -517,6 +517,12 @@ internal sealed class TenantFabric : IAsyncDisposable
         string inside = Numbered("eth", link);
         string nodeNs = NodeNamespace(node);
         await IpAsync(nodeNs, cancellationToken, "link", "add", host, "type", "veth", "peer", "name", inside, "netns", ns).ConfigureAwait(false);
+
+        // Both ends receive through their own queue, set while they are down (a feature change on a live veth restarts
+        // IPv6 duplicate address detection): a port's probes are then not lost in the host's shared backlog while
+        // another lab floods it (docs/test-flakes.md).
+        await VethQueues.OwnQueueAsync(nodeNs, host, cancellationToken).ConfigureAwait(false);
+        await VethQueues.OwnQueueAsync(ns, inside, cancellationToken).ConfigureAwait(false);
         await IpAsync(nodeNs, cancellationToken, "link", "set", host, "master", Bridge(n), "up").ConfigureAwait(false);
         if (mac is not null)
         {
@@ -532,11 +538,6 @@ internal sealed class TenantFabric : IAsyncDisposable
 
         // Checksums computed when sent, not left to an offload a veth never does: taps then see the frame as the wire carries it.
         await RunAsync("ip", ["netns", "exec", ns, "ethtool", "-K", inside, "tx", "off"], cancellationToken).ConfigureAwait(false);
-
-        // Both ends receive through their own queue: a port's probes are not lost in the host's shared backlog while
-        // another lab floods it (docs/test-flakes.md).
-        await VethQueues.OwnQueueAsync(nodeNs, host, cancellationToken).ConfigureAwait(false);
-        await VethQueues.OwnQueueAsync(ns, inside, cancellationToken).ConfigureAwait(false);
         _links[name] = (node, inside, ns);
         _networkOf[name] = network;
         return host;

@@ -33,7 +33,7 @@ internal sealed partial class ChainLab
     public string ReceiveNote => SteeringMode != ChainSteering.Kernel
         ? "the switch's own threads receive (Open vSwitch steering)"
         : _napiRefused is null
-            ? "threaded NAPI on every veth end of the chain (GRO on, napi/<interface> kernel threads)"
+            ? "threaded NAPI set on every veth end of the chain (GRO on, napi/<interface> kernel threads); the kernel hands a forwarded frame to it only from a sending end with TSO off, and the ends keep TSO on, so most frames still cross the per-CPU backlog (docs/performance.md)"
             : "per-CPU backlog (threaded NAPI refused: " + _napiRefused + ")";
 
     /// <summary>

@@ -1,5 +1,4 @@
 // Licensed under the Apache License, Version 2.0.
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using NfvConformance.Abstractions.Errors;
 using NfvConformance.Abstractions.Traffic;
@@ -186,8 +185,8 @@ internal sealed class XdpTxPort : IFrameSender
                 PacketSockets.SetInt(fd, Libc.SolSocket, Libc.SoSndbuf, sndbuf, "SO_SNDBUF");
             }
 
-            bool needWakeup = Bind(fd, ifIndex, queueId, Libc.XdpCopy | Libc.XdpUseNeedWakeup);
-            if (!needWakeup && !Bind(fd, ifIndex, queueId, Libc.XdpCopy))
+            bool needWakeup = XdpSocket.Bind(fd, ifIndex, queueId, Libc.XdpCopy | Libc.XdpUseNeedWakeup);
+            if (!needWakeup && !XdpSocket.Bind(fd, ifIndex, queueId, Libc.XdpCopy))
             {
                 throw new TrafficEnvironmentException($"bind(AF_XDP, {interfaceName} queue {queueId}, XDP_COPY) failed: {Libc.LastError()}{(queueId > 0 ? $" (the interface needs {queueId + 1} queues or more: ip link add ... numtxqueues N numrxqueues N)" : string.Empty)}.");
             }
@@ -196,12 +195,7 @@ internal sealed class XdpTxPort : IFrameSender
         }
         catch
         {
-            foreach (XdpRing r in mapped)
-            {
-                r.Unmap();
-            }
-
-            Libc.close(fd);
+            XdpSocket.Close(fd, mapped);
             throw;
         }
     }
@@ -268,21 +262,8 @@ internal sealed class XdpTxPort : IFrameSender
         }
 
         _disposed = true;
-        _tx.Unmap();
-        _completion.Unmap();
-        _fill.Unmap();
-        Libc.close(_fd);
+        XdpSocket.Close(_fd, [_tx, _completion, _fill]);
         GC.KeepAlive(_umem);
-    }
-
-    private static bool Bind(int fd, int ifIndex, int queueId, ushort flags)
-    {
-        byte[] sxdp = new byte[16]; // struct sockaddr_xdp {u16 family; u16 flags; u32 ifindex; u32 queue_id; u32 shared_umem_fd}
-        BinaryPrimitives.WriteUInt16LittleEndian(sxdp, Libc.AfXdp);
-        BinaryPrimitives.WriteUInt16LittleEndian(sxdp.AsSpan(2), flags);
-        BinaryPrimitives.WriteInt32LittleEndian(sxdp.AsSpan(4), ifIndex);
-        BinaryPrimitives.WriteInt32LittleEndian(sxdp.AsSpan(8), queueId);
-        return Libc.bind(fd, sxdp, sxdp.Length) == 0;
     }
 
     /// <summary>

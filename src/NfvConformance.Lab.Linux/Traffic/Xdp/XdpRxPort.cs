@@ -226,21 +226,11 @@ internal sealed class XdpRxPort : IFrameReceiver
                 Interlocked.MemoryBarrier();
                 fill.WriteProducer((uint)chunks);
 
-                byte[] sxdp = new byte[16]; // struct sockaddr_xdp {u16 family; u16 flags; u32 ifindex; u32 queue_id; u32 shared_umem_fd}
-                BinaryPrimitives.WriteUInt16LittleEndian(sxdp, Libc.AfXdp);
-                BinaryPrimitives.WriteUInt16LittleEndian(sxdp.AsSpan(2), Libc.XdpCopy);
-                BinaryPrimitives.WriteInt32LittleEndian(sxdp.AsSpan(4), ifIndex);
-                BinaryPrimitives.WriteInt32LittleEndian(sxdp.AsSpan(8), id);
-                if (Libc.bind(fd, sxdp, sxdp.Length) != 0)
+                if (!XdpSocket.Bind(fd, ifIndex, id, Libc.XdpCopy))
                 {
                     if (id > 0 && Marshal.GetLastPInvokeError() == Einval)
                     {
-                        foreach (XdpRing r in mapped)
-                        {
-                            r.Unmap();
-                        }
-
-                        Libc.close(fd);
+                        XdpSocket.Close(fd, mapped);
                         return null;
                     }
 
@@ -251,12 +241,7 @@ internal sealed class XdpRxPort : IFrameReceiver
             }
             catch
             {
-                foreach (XdpRing r in mapped)
-                {
-                    r.Unmap();
-                }
-
-                Libc.close(fd);
+                XdpSocket.Close(fd, mapped);
                 throw;
             }
         }
@@ -331,10 +316,7 @@ internal sealed class XdpRxPort : IFrameReceiver
             }
 
             _disposed = true;
-            _rx.Unmap();
-            _fill.Unmap();
-            _completion.Unmap();
-            Libc.close(Fd);
+            XdpSocket.Close(Fd, [_rx, _fill, _completion]);
             GC.KeepAlive(_umem);
         }
     }

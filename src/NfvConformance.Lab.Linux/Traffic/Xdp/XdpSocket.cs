@@ -47,4 +47,33 @@ internal static class XdpSocket
             throw new TrafficEnvironmentException($"setsockopt({what}={value}) failed: {Libc.LastError()}.");
         }
     }
+
+    /// <summary>Binds the socket to one queue of an interface (struct sockaddr_xdp {u16 family; u16 flags; u32 ifindex; u32 queue_id; u32 shared_umem_fd}).</summary>
+    /// <param name="fd">The socket.</param>
+    /// <param name="ifIndex">The interface's index.</param>
+    /// <param name="queueId">The queue.</param>
+    /// <param name="flags">XDP_COPY and the like.</param>
+    /// <returns>Whether the kernel took it (errno is left for the caller).</returns>
+    public static bool Bind(int fd, int ifIndex, int queueId, ushort flags)
+    {
+        byte[] sxdp = new byte[16];
+        BinaryPrimitives.WriteUInt16LittleEndian(sxdp, Libc.AfXdp);
+        BinaryPrimitives.WriteUInt16LittleEndian(sxdp.AsSpan(2), flags);
+        BinaryPrimitives.WriteInt32LittleEndian(sxdp.AsSpan(4), ifIndex);
+        BinaryPrimitives.WriteInt32LittleEndian(sxdp.AsSpan(8), queueId);
+        return Libc.bind(fd, sxdp, sxdp.Length) == 0;
+    }
+
+    /// <summary>Unmaps a socket's rings and closes it.</summary>
+    /// <param name="fd">The socket.</param>
+    /// <param name="rings">The rings mapped from it.</param>
+    public static void Close(int fd, IEnumerable<XdpRing> rings)
+    {
+        foreach (XdpRing r in rings)
+        {
+            r.Unmap();
+        }
+
+        Libc.close(fd);
+    }
 }
